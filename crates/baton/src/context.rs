@@ -1,0 +1,94 @@
+//! "The running loop": which executor the code being polled belongs to.
+//!
+//! asyncio's free functions (`asyncio.sleep`, `asyncio.create_task`) find
+//! their event loop implicitly; Baton's do the same. The executor installs
+//! itself here for the duration of each poll, so a task can call
+//! [`crate::sleep`] or [`crate::create_task`] without being handed a handle,
+//! and several executors can live side by side (one per simulation, one per
+//! test thread).
+//!
+//! On std hosts the slot is thread-local. Without std there are no threads:
+//! the slot is a static behind a critical section, and the firmware runs one
+//! executor in thread mode. Interrupt handlers never read it (the
+//! interrupt-safe path is [`crate::ThreadSafeFlag`] and wakers).
+
+use crate::executor::Inner;
+use alloc::rc::Rc;
+
+#[cfg(feature = "std")]
+mod slot {
+    use super::*;
+    use core::cell::RefCell;
+
+    std::thread_local! {
+        static CURRENT: RefCell<Option<Rc<Inner>>> = const { RefCell::new(None) };
+    }
+
+    pub(super) fn replace(new: Option<Rc<Inner>>) -> Option<Rc<Inner>> {
+        CURRENT.with(|c| c.replace(new))
+    }
+
+    pub(super) fn get() -> Option<Rc<Inner>> {
+        CURRENT.with(|c| c.borrow().clone())
+    }
+}
+
+#[cfg(not(feature = "std"))]
+mod slot {
+    use super::*;
+    use core::cell::RefCell;
+    use critical_section::Mutex;
+
+    /// An `Rc` that may sit in a `static`.
+    struct ThreadModeOnly(Option<Rc<Inner>>);
+
+    // SAFETY: without `std` Baton supports single-core targets with no
+    // threads (thumbv6m RP2040 core 0, wasm32 without threads). The value is
+    // only reached through `replace`/`get` below, always inside a critical
+    // section and only from thread mode (the executor's poll loop and the
+    // tasks it polls); interrupt handlers use wakers and `ThreadSafeFlag`,
+    // which do not touch this slot. So the `Rc` is never shared between two
+    // contexts that could run at once.
+    #[allow(unsafe_code)]
+    unsafe impl Send for ThreadModeOnly {}
+
+    static CURRENT: Mutex<RefCell<ThreadModeOnly>> = Mutex::new(RefCell::new(ThreadModeOnly(None)));
+
+    pub(super) fn replace(new: Option<Rc<Inner>>) -> Option<Rc<Inner>> {
+        critical_section::with(|cs| core::mem::replace(&mut CURRENT.borrow_ref_mut(cs).0, new))
+    }
+
+    pub(super) fn get() -> Option<Rc<Inner>> {
+        critical_section::with(|cs| CURRENT.borrow_ref(cs).0.clone())
+    }
+}
+
+/// Installs `inner` as the current executor until the guard is dropped, then
+/// restores whatever was current before (executors may nest).
+pub(crate) struct Enter(Option<Rc<Inner>>);
+
+impl Enter {
+    pub(crate) fn new(inner: &Rc<Inner>) -> Enter {
+        Enter(slot::replace(Some(inner.clone())))
+    }
+}
+
+impl Drop for Enter {
+    fn drop(&mut self) {
+        slot::replace(self.0.take());
+    }
+}
+
+/// The executor currently polling, if any.
+pub(crate) fn try_current() -> Option<Rc<Inner>> {
+    slot::get()
+}
+
+/// The executor currently polling.
+///
+/// # Panics
+/// When called outside a task (no executor is polling). That is a mistake in
+/// the program, like calling `asyncio.sleep` with no running loop.
+pub(crate) fn current() -> Rc<Inner> {
+    try_current().expect("baton: no executor is running (call this from inside a task)")
+}

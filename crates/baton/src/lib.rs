@@ -1,0 +1,94 @@
+//! # Baton: cooperative multitasking in the style of CircuitPython's asyncio
+//!
+//! Tasks take turns. Each runs until it `await`s something — a sleep, an
+//! event, another task — and then the scheduler gives the turn to the next
+//! task that is ready. This crate is the scheduler, with the names the
+//! guide *Cooperative Multitasking in CircuitPython with asyncio* teaches:
+//!
+//! | asyncio                          | Baton                                   |
+//! |----------------------------------|-----------------------------------------|
+//! | `asyncio.create_task(coro)`      | [`create_task`]`(fut)` → [`Task`]       |
+//! | `await asyncio.gather(t1, t2)`   | [`gather`]`((t1, t2)).await`            |
+//! | `await asyncio.sleep(0.25)`      | [`sleep`]`(Duration::from_millis(250)).await` |
+//! | `await asyncio.sleep(0)`         | [`yield_now`]`().await`                 |
+//! | `asyncio.run(main())`            | [`run`]`(main())` (std) or a host loop  |
+//! | `Event`, `Lock`, `Queue`         | [`Event`], [`Lock`], [`Queue`]          |
+//! | `asyncio.wait_for(aw, timeout)`  | [`wait_for`]`(fut, timeout)`            |
+//! | `task.cancel()`                  | [`Task::cancel`]                        |
+//! | `ThreadSafeFlag` (MicroPython)   | [`ThreadSafeFlag`]                      |
+//!
+//! ```
+//! use baton::{create_task, gather, sleep, Duration};
+//!
+//! async fn blink(name: &'static str, interval: Duration, count: u32) {
+//!     for _ in 0..count {
+//!         println!("{name} on");
+//!         sleep(interval).await; // Don't forget the await!
+//!         println!("{name} off");
+//!         sleep(interval).await;
+//!     }
+//! }
+//!
+//! baton::run(async {
+//!     let led1 = create_task(blink("D1", Duration::from_millis(3), 2));
+//!     let led2 = create_task(blink("D2", Duration::from_millis(1), 4));
+//!     let _ = gather((led1, led2)).await;
+//!     println!("done");
+//! });
+//! ```
+//!
+//! ## Who drives it
+//! The scheduler owns no time and never idles by itself: a host supplies a
+//! [`Clock`] and calls [`Executor::poll_one`] / [`Executor::next_deadline`]
+//! (see [`executor`]). That is how the same tasks run on the simulator's
+//! virtual clock, in a browser, on an RP2040 that sleeps in WFI between
+//! timers, or on a thread ([`run`]).
+//!
+//! ## Determinism
+//! Ready tasks run first-in, first-out; timers fire by deadline, ties by the
+//! order they were set; waiters on events, locks and queues are served in
+//! arrival order. The same program with the same clock always runs the same
+//! way — which the simulator and its golden traces rely on.
+//!
+//! ## Panics
+//! With the `std` feature (default) a panic inside a task is caught: the task
+//! ends as [`TaskError::Panicked`] and the scheduler carries on. Without
+//! `std`, a panic goes to the firmware's `#[panic_handler]` and does not come
+//! back; the firmware decides (halt, reset, blink an error).
+//!
+//! ## `no_std`
+//! The crate is `no_std` + `alloc`. Wakers and [`ThreadSafeFlag`] use
+//! `critical-section`, so they are safe to use from interrupt handlers on a
+//! single-core MCU; targets without atomic compare-and-swap (thumbv6m) need
+//! `portable-atomic`'s `critical-section` feature enabled by the firmware.
+
+#![no_std]
+#![cfg_attr(feature = "std", forbid(unsafe_code))]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod context;
+pub mod executor;
+pub mod gather;
+mod ready;
+#[cfg(feature = "std")]
+mod run;
+mod sleep;
+pub mod sync;
+mod task;
+pub mod time;
+mod wait_for;
+
+pub use executor::{Executor, PollEvent, PollOutcome, TaskInfo, TaskState};
+pub use gather::gather;
+#[cfg(feature = "std")]
+pub use run::run;
+pub use sleep::{now, sleep, sleep_until, yield_now, Sleep};
+pub use sync::{Event, Lock, LockGuard, Queue, QueueEmpty, QueueFull, ThreadSafeFlag};
+pub use task::{create_task, create_task_named, current_task, Task, TaskError, TaskId};
+#[cfg(feature = "std")]
+pub use time::StdClock;
+pub use time::{Clock, Duration, Instant, ManualClock};
+pub use wait_for::{wait_for, TimeoutError, WaitFor};
