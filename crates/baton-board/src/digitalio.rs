@@ -1,7 +1,8 @@
 //! `digitalio`: a pin the program drives, as the guide's LEDs are.
 
 use core::convert::Infallible;
-use embedded_hal::digital::OutputPin;
+/// The embedded-hal pin traits, re-exported so task code needs no other import.
+pub use embedded_hal::digital::{InputPin, OutputPin};
 
 /// An output pin with a readable `value`, like CircuitPython's
 /// `digitalio.DigitalInOut` after `switch_to_output()`.

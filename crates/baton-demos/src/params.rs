@@ -1,0 +1,287 @@
+//! Demo parameters: the guide's values by default, settable by the host,
+//! always validated.
+//!
+//! The same table drives the simulator's command line, the playground's
+//! form and share links, and the firmware's configuration block, so a value
+//! that one of them accepts, all of them accept.
+
+use crate::DemoId;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use baton_board::console::PyFloat;
+use baton_board::Pin;
+use core::fmt;
+
+/// A parameter's value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Value {
+    /// Seconds, or another decimal quantity.
+    Float(f64),
+    /// A whole number (a count of blinks, of pixels).
+    Int(u32),
+    /// A pin by the guide's name.
+    Pin(Pin),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Float(v) => PyFloat(*v).fmt(f),
+            Value::Int(v) => v.fmt(f),
+            Value::Pin(p) => p.fmt(f),
+        }
+    }
+}
+
+/// What values a parameter takes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    /// A decimal number in `min..=max` (`min_exclusive`: strictly above min).
+    Float {
+        /// Lowest value.
+        min: f64,
+        /// Whether `min` itself is excluded (an interval of 0 is not one).
+        min_exclusive: bool,
+        /// Highest value.
+        max: f64,
+        /// Unit shown next to the value.
+        unit: &'static str,
+    },
+    /// A whole number in `min..=max`.
+    Int {
+        /// Lowest value.
+        min: u32,
+        /// Highest value.
+        max: u32,
+    },
+    /// A pin name.
+    Pin,
+}
+
+/// One parameter of a demo.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParamSpec {
+    /// The key used on command lines and in links (`interval1`).
+    pub key: &'static str,
+    /// What a person reads (`LED 1 interval`).
+    pub label: &'static str,
+    /// Allowed values.
+    pub kind: Kind,
+    /// The guide's value.
+    pub default: Value,
+}
+
+impl ParamSpec {
+    /// Parses and checks `text` for this parameter.
+    pub fn parse(&self, text: &str) -> Result<Value, ParamError> {
+        let text = text.trim();
+        let bad = |reason: String| ParamError::BadValue { key: self.key, value: text.into(), reason };
+        match self.kind {
+            Kind::Float { min, min_exclusive, max, unit } => {
+                let v: f64 = text.parse().map_err(|_| bad("not a number".into()))?;
+                let low = if min_exclusive { v <= min } else { v < min };
+                if !v.is_finite() || low || v > max {
+                    let lower = if min_exclusive { "above" } else { "at least" };
+                    return Err(bad(alloc::format!(
+                        "must be {lower} {} and at most {} {unit}",
+                        PyFloat(min),
+                        PyFloat(max)
+                    )));
+                }
+                Ok(Value::Float(v))
+            }
+            Kind::Int { min, max } => {
+                let v: u32 = text.parse().map_err(|_| bad("not a whole number".into()))?;
+                if v < min || v > max {
+                    return Err(bad(alloc::format!("must be from {min} to {max}")));
+                }
+                Ok(Value::Int(v))
+            }
+            Kind::Pin => text.parse().map(Value::Pin).map_err(|e: baton_board::board::UnknownPin| bad(e.to_string())),
+        }
+    }
+}
+
+/// A parameter problem, said so that a person can fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParamError {
+    /// The demo has no such parameter.
+    UnknownKey {
+        /// The demo.
+        demo: &'static str,
+        /// The key given.
+        key: String,
+        /// The keys it has.
+        known: Vec<&'static str>,
+    },
+    /// The value is not valid for the parameter.
+    BadValue {
+        /// The parameter.
+        key: &'static str,
+        /// The value given.
+        value: String,
+        /// Why not.
+        reason: String,
+    },
+    /// Two parameters name the same pin.
+    PinReused {
+        /// The pin.
+        pin: Pin,
+        /// The first parameter using it.
+        first: &'static str,
+        /// The second.
+        second: &'static str,
+    },
+}
+
+impl fmt::Display for ParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParamError::UnknownKey { demo, key, known } => {
+                write!(f, "{demo} has no parameter {key:?} (it has: {})", known.join(", "))
+            }
+            ParamError::BadValue { key, value, reason } => write!(f, "{key}={value:?}: {reason}"),
+            ParamError::PinReused { pin, first, second } => {
+                write!(f, "pin {pin} is used by both {first} and {second}")
+            }
+        }
+    }
+}
+
+/// A demo's parameter values, in the order of its [`ParamSpec`]s.
+///
+/// ```
+/// use baton_demos::{DemoId, Params};
+/// let mut p = Params::defaults(DemoId::BlinkTwo);
+/// assert_eq!(p.float("interval2"), 0.1);
+/// p.set("interval2", "0.3").unwrap();
+/// assert!(p.set("interval2", "0").is_err());      // an interval of 0 is not one
+/// assert!(p.set("led2", "D1").is_err());          // D1 is led1's
+/// assert!(p.set("colour", "red").is_err());       // no such parameter
+/// assert_eq!(p.float("interval2"), 0.3);          // failures changed nothing
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    demo: DemoId,
+    values: Vec<Value>,
+}
+
+impl Params {
+    /// The guide's values for `demo`.
+    pub fn defaults(demo: DemoId) -> Self {
+        Params { demo, values: demo.info().params.iter().map(|s| s.default).collect() }
+    }
+
+    /// The demo these are for.
+    pub fn demo(&self) -> DemoId {
+        self.demo
+    }
+
+    fn index(&self, key: &str) -> Result<usize, ParamError> {
+        let specs = self.demo.info().params;
+        specs.iter().position(|s| s.key == key).ok_or_else(|| ParamError::UnknownKey {
+            demo: self.demo.id(),
+            key: key.into(),
+            known: specs.iter().map(|s| s.key).collect(),
+        })
+    }
+
+    /// Sets `key` from text. On any error nothing changes.
+    pub fn set(&mut self, key: &str, text: &str) -> Result<(), ParamError> {
+        let i = self.index(key)?;
+        let value = self.demo.info().params[i].parse(text)?;
+        let old = core::mem::replace(&mut self.values[i], value);
+        if let Err(e) = self.check_pins() {
+            self.values[i] = old;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Sets several `key=value` pairs; all or nothing.
+    pub fn set_all<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<(), ParamError> {
+        let mut next = self.clone();
+        for (k, v) in pairs {
+            next.set(k, v)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    fn check_pins(&self) -> Result<(), ParamError> {
+        let specs = self.demo.info().params;
+        for (i, a) in self.values.iter().enumerate() {
+            for (j, b) in self.values.iter().enumerate().skip(i + 1) {
+                if let (Value::Pin(pa), Value::Pin(pb)) = (a, b) {
+                    if pa == pb {
+                        return Err(ParamError::PinReused { pin: *pa, first: specs[i].key, second: specs[j].key });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The value of `key`.
+    ///
+    /// # Panics
+    /// If the demo has no such key: a mistake in a demo, not user input.
+    pub fn get(&self, key: &str) -> Value {
+        match self.index(key) {
+            Ok(i) => self.values[i],
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// A decimal parameter.
+    pub fn float(&self, key: &str) -> f64 {
+        match self.get(key) {
+            Value::Float(v) => v,
+            other => panic!("parameter {key} is {other:?}, not a number"),
+        }
+    }
+
+    /// A whole-number parameter.
+    pub fn int(&self, key: &str) -> u32 {
+        match self.get(key) {
+            Value::Int(v) => v,
+            other => panic!("parameter {key} is {other:?}, not a whole number"),
+        }
+    }
+
+    /// A pin parameter.
+    pub fn pin(&self, key: &str) -> Pin {
+        match self.get(key) {
+            Value::Pin(p) => p,
+            other => panic!("parameter {key} is {other:?}, not a pin"),
+        }
+    }
+
+    /// `(spec, value)` pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static ParamSpec, Value)> + '_ {
+        self.demo.info().params.iter().zip(self.values.iter().copied())
+    }
+
+    /// The parameters that differ from the guide's, as `(key, text)`.
+    pub fn changed(&self) -> Vec<(&'static str, String)> {
+        self.iter().filter(|(s, v)| s.default != *v).map(|(s, v)| (s.key, v.to_string())).collect()
+    }
+}
+
+/// Spec helpers for the demo modules.
+pub(crate) const fn seconds(key: &'static str, label: &'static str, default: f64) -> ParamSpec {
+    ParamSpec {
+        key,
+        label,
+        kind: Kind::Float { min: 0.0, min_exclusive: true, max: 60.0, unit: "s" },
+        default: Value::Float(default),
+    }
+}
+
+pub(crate) const fn count(key: &'static str, label: &'static str, default: u32, max: u32) -> ParamSpec {
+    ParamSpec { key, label, kind: Kind::Int { min: 1, max }, default: Value::Int(default) }
+}
+
+pub(crate) const fn pin(key: &'static str, label: &'static str, default: Pin) -> ParamSpec {
+    ParamSpec { key, label, kind: Kind::Pin, default: Value::Pin(default) }
+}
