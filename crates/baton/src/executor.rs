@@ -353,6 +353,13 @@ impl Executor {
     /// Polls the task at the front of the ready queue, after queueing any
     /// timers that are due. Returns `None` when no task is ready.
     pub fn poll_one(&self) -> Option<PollOutcome> {
+        self.poll_one_with(|_| {})
+    }
+
+    /// Like [`Executor::poll_one`], calling `before(task)` once the task to
+    /// poll is chosen and just before it runs: the simulator charges its
+    /// per-poll virtual cost there, so time moves only for real polls.
+    pub fn poll_one_with(&self, before: impl FnOnce(TaskId)) -> Option<PollOutcome> {
         self.wake_due();
         let inner = &*self.inner;
         let (key, id, name, mut future, waker, control) = loop {
@@ -366,6 +373,7 @@ impl Executor {
             slot.polls += 1;
             break (key, slot.id, slot.name.clone(), future, slot.waker.clone(), slot.control.clone());
         };
+        before(id);
         let _enter = Enter::new(&self.inner);
         inner.current.set(Some(key));
         inner.timer_this_poll.set(None);

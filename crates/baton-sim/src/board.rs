@@ -1,0 +1,306 @@
+//! The virtual board: pins, buttons, a NeoPixel strip and a console on a
+//! virtual clock, implementing [`baton_board::Board`] so the demos run on it
+//! unchanged.
+//!
+//! Everything that costs virtual time goes through [`Core::advance`], which
+//! also applies the input script up to the new time — so a button press that
+//! happens during a blocking `time.sleep()` or a NeoPixel `show()` is seen
+//! at its exact time by `countio`, and by the next read of the pin.
+
+use crate::inputs::{Bounce, InputEvent};
+use crate::trace::TraceEvent;
+use baton::Instant;
+use baton_board::countio::{EdgeSink, EdgeSource};
+use baton_board::neopixel::{Color, PixelOutput};
+use baton_board::{Board, BoardError, Pin, Pull};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::convert::Infallible;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// The wire time of a NeoPixel `show()` of `n` pixels, in µs (the timing
+/// model: 30 µs a pixel plus an 80 µs latch).
+pub fn show_cost_us(n: usize) -> u64 {
+    30 * n as u64 + 80
+}
+
+/// A NeoPixel strip's last frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strip {
+    /// The colours as the program set them.
+    pub colors: Vec<Color>,
+    /// The brightness applied on the way out.
+    pub brightness: f32,
+}
+
+/// The board's state, shared by every pin handle and the simulation.
+#[derive(Default)]
+pub(crate) struct Core {
+    now: Cell<u64>,
+    /// Output levels; `None` until first driven.
+    pub(crate) outputs: RefCell<BTreeMap<Pin, Option<bool>>>,
+    /// Input levels (`true`: high, released). Unlisted pins read high.
+    pub(crate) inputs: RefCell<BTreeMap<Pin, bool>>,
+    /// Level changes still to come, in time order.
+    pending: RefCell<VecDeque<(u64, Pin, bool)>>,
+    sinks: RefCell<BTreeMap<Pin, EdgeSink>>,
+    claimed: RefCell<BTreeSet<Pin>>,
+    pub(crate) strips: RefCell<BTreeMap<Pin, Strip>>,
+    pub(crate) trace: RefCell<Vec<TraceEvent>>,
+    pub(crate) console: RefCell<Vec<(u64, String)>>,
+    pub(crate) bounce: Cell<Option<Bounce>>,
+}
+
+impl Core {
+    pub(crate) fn now(&self) -> u64 {
+        self.now.get()
+    }
+
+    /// Moves virtual time forward by `us`, applying inputs on the way.
+    pub(crate) fn advance(&self, us: u64) {
+        self.advance_to(self.now.get().saturating_add(us));
+    }
+
+    /// Moves virtual time forward to `t` (never back), applying every input
+    /// change at or before `t` at its own time.
+    pub(crate) fn advance_to(&self, t: u64) {
+        loop {
+            let next = {
+                let mut pending = self.pending.borrow_mut();
+                match pending.front() {
+                    Some(&(te, _, _)) if te <= t => pending.pop_front(),
+                    _ => None,
+                }
+            };
+            let Some((te, pin, level)) = next else { break };
+            self.now.set(self.now.get().max(te));
+            self.set_input(pin, level);
+        }
+        self.now.set(self.now.get().max(t));
+    }
+
+    /// The time of the next scheduled input change.
+    pub(crate) fn next_input(&self) -> Option<u64> {
+        self.pending.borrow().front().map(|e| e.0)
+    }
+
+    fn set_input(&self, pin: Pin, level: bool) {
+        let old = self.inputs.borrow_mut().insert(pin, level).unwrap_or(true);
+        if old != level {
+            self.trace.borrow_mut().push(TraceEvent::Input { t_us: self.now(), pin, value: level });
+            // The "interrupt": countio sees every edge, at its time.
+            let sink = self.sinks.borrow().get(&pin).cloned();
+            if let Some(sink) = sink {
+                sink.edge(level);
+            }
+        }
+    }
+
+    /// Schedules button events (with bounce, if enabled). Events in the past
+    /// happen now.
+    pub(crate) fn schedule(&self, events: &[InputEvent]) {
+        let bounce = self.bounce.get();
+        let mut pending = self.pending.borrow_mut();
+        let mut all: Vec<(u64, Pin, bool)> = pending.drain(..).collect();
+        for e in events {
+            let level = !e.pressed;
+            let t = e.t_us.max(self.now());
+            match bounce {
+                Some(b) => all.extend(b.levels(t, level).into_iter().map(|(t, l)| (t, e.pin, l))),
+                None => all.push((t, e.pin, level)),
+            }
+        }
+        // Stable: simultaneous changes keep their order.
+        all.sort_by_key(|e| e.0);
+        pending.extend(all);
+    }
+
+    fn drive(&self, pin: Pin, level: bool) {
+        let old = self.outputs.borrow_mut().insert(pin, Some(level)).flatten();
+        if old != Some(level) {
+            self.trace.borrow_mut().push(TraceEvent::Pin { t_us: self.now(), pin, value: level });
+        }
+    }
+
+    fn claim(&self, pin: Pin) -> Result<(), BoardError> {
+        if !self.claimed.borrow_mut().insert(pin) {
+            return Err(BoardError::PinInUse(pin));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn print(&self, line: &str) {
+        let t = self.now();
+        self.console.borrow_mut().push((t, line.into()));
+        self.trace.borrow_mut().push(TraceEvent::Print { t_us: t, text: line.into() });
+    }
+}
+
+/// The virtual board the demos run on (see the [module docs](self)).
+#[derive(Clone)]
+pub struct VirtualBoard {
+    pub(crate) core: Rc<Core>,
+}
+
+/// An output pin of the virtual board.
+pub struct Output {
+    core: Rc<Core>,
+    pin: Pin,
+}
+
+impl embedded_hal::digital::ErrorType for Output {
+    type Error = Infallible;
+}
+
+impl embedded_hal::digital::OutputPin for Output {
+    fn set_low(&mut self) -> Result<(), Infallible> {
+        self.core.drive(self.pin, false);
+        Ok(())
+    }
+    fn set_high(&mut self) -> Result<(), Infallible> {
+        self.core.drive(self.pin, true);
+        Ok(())
+    }
+}
+
+/// An input pin of the virtual board: a button, pulled up (active-low).
+pub struct Input {
+    core: Rc<Core>,
+    pin: Pin,
+}
+
+impl Input {
+    fn level(&self) -> bool {
+        self.core.inputs.borrow().get(&self.pin).copied().unwrap_or(true)
+    }
+}
+
+impl embedded_hal::digital::ErrorType for Input {
+    type Error = Infallible;
+}
+
+impl embedded_hal::digital::InputPin for Input {
+    fn is_high(&mut self) -> Result<bool, Infallible> {
+        Ok(self.level())
+    }
+    fn is_low(&mut self) -> Result<bool, Infallible> {
+        Ok(!self.level())
+    }
+}
+
+/// A pin whose edges the virtual board reports like an interrupt.
+pub struct EdgeInput {
+    core: Rc<Core>,
+    pin: Pin,
+}
+
+impl EdgeSource for EdgeInput {
+    fn attach(&mut self, sink: EdgeSink) {
+        self.core.sinks.borrow_mut().insert(self.pin, sink);
+    }
+    fn detach(&mut self) {
+        self.core.sinks.borrow_mut().remove(&self.pin);
+    }
+}
+
+/// The virtual NeoPixel strip: each `show()` costs its wire time and is
+/// recorded.
+pub struct Pixels {
+    core: Rc<Core>,
+    pin: Pin,
+}
+
+impl PixelOutput for Pixels {
+    fn show(&mut self, colors: &[Color], brightness: f32) {
+        self.core.advance(show_cost_us(colors.len()));
+        let t_us = self.core.now();
+        self.core.strips.borrow_mut().insert(self.pin, Strip { colors: colors.to_vec(), brightness });
+        self.core.trace.borrow_mut().push(TraceEvent::Pixels { t_us, pin: self.pin, brightness, colors: colors.to_vec() });
+    }
+}
+
+/// The guide's `time` on the virtual clock: a blocking sleep moves time
+/// while the caller keeps control; reading the clock costs 1 µs.
+#[derive(Clone)]
+pub struct Time {
+    core: Rc<Core>,
+}
+
+impl baton_board::time::Time for Time {
+    fn sleep(&self, d: Duration) {
+        self.core.advance(micros(d));
+    }
+    fn monotonic(&self) -> f64 {
+        self.core.advance(1);
+        self.core.now() as f64 / 1e6
+    }
+}
+
+fn micros(d: Duration) -> u64 {
+    (Instant::ZERO + d).as_micros()
+}
+
+/// The console: each line goes to the trace and the console log.
+#[derive(Clone)]
+pub struct Console {
+    core: Rc<Core>,
+}
+
+impl baton_board::console::Console for Console {
+    fn print_line(&self, line: &str) {
+        self.core.print(line);
+    }
+}
+
+impl Board for VirtualBoard {
+    type Output = Output;
+    type Input = Input;
+    type EdgeInput = EdgeInput;
+    type Pixels = Pixels;
+    type Time = Time;
+    type Console = Console;
+
+    fn output(&self, pin: Pin) -> Result<Output, BoardError> {
+        self.core.claim(pin)?;
+        self.core.outputs.borrow_mut().insert(pin, None);
+        Ok(Output { core: self.core.clone(), pin })
+    }
+
+    fn input(&self, pin: Pin, _pull: Pull) -> Result<Input, BoardError> {
+        // Every virtual button is wired active-low with a pull-up, so the
+        // pin reads high until pressed whatever pull is asked for.
+        self.core.claim(pin)?;
+        self.core.inputs.borrow_mut().entry(pin).or_insert(true);
+        Ok(Input { core: self.core.clone(), pin })
+    }
+
+    fn edge_input(&self, pin: Pin, _pull: Pull) -> Result<EdgeInput, BoardError> {
+        self.core.claim(pin)?;
+        self.core.inputs.borrow_mut().entry(pin).or_insert(true);
+        Ok(EdgeInput { core: self.core.clone(), pin })
+    }
+
+    fn neopixel(&self, pin: Pin, n: usize) -> Result<Pixels, BoardError> {
+        self.core.claim(pin)?;
+        self.core.strips.borrow_mut().insert(pin, Strip { colors: vec![Color::default(); n], brightness: 1.0 });
+        Ok(Pixels { core: self.core.clone(), pin })
+    }
+
+    fn time(&self) -> Time {
+        Time { core: self.core.clone() }
+    }
+
+    fn console(&self) -> Console {
+        Console { core: self.core.clone() }
+    }
+}
+
+/// The virtual clock as the scheduler reads it.
+pub(crate) struct SimClock(pub(crate) Rc<Core>);
+
+impl baton::Clock for SimClock {
+    fn now(&self) -> Instant {
+        Instant::from_micros(self.0.now())
+    }
+}

@@ -1,0 +1,142 @@
+//! The trace: what happened on the virtual board, when (JSON Lines, as
+//! `shared/spec/simulator.md` defines it).
+
+use baton::TaskState;
+use baton_board::neopixel::Color;
+use baton_board::Pin;
+use std::fmt::Write as _;
+
+/// One thing that happened, at a virtual time in microseconds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TraceEvent {
+    /// An output pin's level changed (or was first set): `"kind": "pin"`.
+    Pin {
+        /// When.
+        t_us: u64,
+        /// Which pin.
+        pin: Pin,
+        /// The new level.
+        value: bool,
+    },
+    /// An input pin's level changed (a button, a bounce): `"kind": "input"`.
+    Input {
+        /// When.
+        t_us: u64,
+        /// Which pin.
+        pin: Pin,
+        /// The new level (`false`: pressed, for the guide's active-low buttons).
+        value: bool,
+    },
+    /// A line printed to the console: `"kind": "print"`.
+    Print {
+        /// When.
+        t_us: u64,
+        /// The line.
+        text: String,
+    },
+    /// A NeoPixel `show()`: `"kind": "pixels"`.
+    Pixels {
+        /// When the frame was on the wire.
+        t_us: u64,
+        /// The strip's pin.
+        pin: Pin,
+        /// The brightness applied on the way out.
+        brightness: f32,
+        /// The colours as set by the program (before brightness).
+        colors: Vec<Color>,
+    },
+    /// One poll of one task: `"kind": "task"`, from `t_us` (when its turn
+    /// began, poll cost included) to `end_us`.
+    Task {
+        /// When the turn began.
+        t_us: u64,
+        /// When the task gave control back.
+        end_us: u64,
+        /// The task's id.
+        id: u64,
+        /// The task's name.
+        name: String,
+        /// Its state after the poll.
+        state: TaskState,
+    },
+}
+
+impl TraceEvent {
+    /// When it happened.
+    pub fn t_us(&self) -> u64 {
+        match self {
+            TraceEvent::Pin { t_us, .. }
+            | TraceEvent::Input { t_us, .. }
+            | TraceEvent::Print { t_us, .. }
+            | TraceEvent::Pixels { t_us, .. }
+            | TraceEvent::Task { t_us, .. } => *t_us,
+        }
+    }
+
+    /// The event as one line of JSON (no newline).
+    ///
+    /// ```
+    /// use baton_sim::TraceEvent;
+    /// use baton_board::Pin;
+    /// let e = TraceEvent::Pin { t_us: 250020, pin: Pin::D(1), value: true };
+    /// assert_eq!(e.to_json(), r#"{"t_us": 250020, "kind": "pin", "pin": "D1", "value": true}"#);
+    /// ```
+    pub fn to_json(&self) -> String {
+        let mut s = String::with_capacity(64);
+        // Writing to a String cannot fail.
+        let _ = match self {
+            TraceEvent::Pin { t_us, pin, value } => {
+                write!(s, r#"{{"t_us": {t_us}, "kind": "pin", "pin": "{pin}", "value": {value}}}"#)
+            }
+            TraceEvent::Input { t_us, pin, value } => {
+                write!(s, r#"{{"t_us": {t_us}, "kind": "input", "pin": "{pin}", "value": {value}}}"#)
+            }
+            TraceEvent::Print { t_us, text } => {
+                write!(s, r#"{{"t_us": {t_us}, "kind": "print", "text": {}}}"#, json_string(text))
+            }
+            TraceEvent::Pixels { t_us, pin, brightness, colors } => {
+                let _ = write!(s, r#"{{"t_us": {t_us}, "kind": "pixels", "pin": "{pin}", "brightness": {brightness}, "colors": ["#);
+                for (i, c) in colors.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    let _ = write!(s, r#"{sep}"{:02x}{:02x}{:02x}""#, c.r, c.g, c.b);
+                }
+                s.push_str("]}");
+                Ok(())
+            }
+            TraceEvent::Task { t_us, end_us, id, name, state } => write!(
+                s,
+                r#"{{"t_us": {t_us}, "kind": "task", "end_us": {end_us}, "id": {id}, "name": {}, "state": "{}"}}"#,
+                json_string(name),
+                state_name(*state)
+            ),
+        };
+        s
+    }
+}
+
+/// A task state as the trace and the playground name it.
+pub fn state_name(state: TaskState) -> &'static str {
+    match state {
+        TaskState::Ready => "ready",
+        TaskState::Running => "running",
+        TaskState::Sleeping { .. } => "sleeping",
+        TaskState::Waiting => "waiting",
+        TaskState::Done => "done",
+        TaskState::Cancelled => "cancelled",
+        TaskState::Failed => "failed",
+    }
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// Writes events as JSON Lines.
+pub fn to_jsonl<'a>(events: impl IntoIterator<Item = &'a TraceEvent>) -> String {
+    let mut out = String::new();
+    for e in events {
+        out.push_str(&e.to_json());
+        out.push('\n');
+    }
+    out
+}
