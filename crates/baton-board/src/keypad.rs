@@ -5,16 +5,18 @@
 //! for each key whose state changed. That scan is itself debouncing: a switch
 //! that bounces for less than the interval is seen as one press.
 //!
-//! Here the background is a Baton task (named `keypad`) that wakes on a fixed
-//! 20 ms schedule counted from when [`Keys`] was created — the same timing on
-//! every host, and visible in the playground's inspector. A task can poll
-//! with [`EventQueue::get`], as the guide does, or `await`
-//! [`EventQueue::next`] and sleep until a key changes.
+//! Here the background is a scheduler callback ([`baton::call_at`]) on a
+//! fixed 20 ms schedule counted from when [`Keys`] was created. It is not a
+//! task: it costs no turn and cannot be delayed behind other tasks' turns.
+//! The simulator runs it at its exact virtual instant; on hardware it runs at
+//! the first scheduler turn at or after its instant. A task can poll with
+//! [`EventQueue::get`], as the guide does, or `await` [`EventQueue::next`]
+//! and sleep until a key changes.
 
 use alloc::collections::VecDeque;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
-use baton::{create_task_named, now, sleep_until, Duration, Instant, Task};
+use baton::{call_at, now, CallbackHandle, Duration, Instant};
 use core::cell::RefCell;
 use core::convert::Infallible;
 use embedded_hal::digital::InputPin;
@@ -130,7 +132,7 @@ impl EventQueue {
 /// ```
 pub struct Keys {
     events: EventQueue,
-    scanner: Task<()>,
+    scanner: CallbackHandle,
 }
 
 impl Keys {
@@ -139,7 +141,7 @@ impl Keys {
     /// Scans every [`DEFAULT_INTERVAL`].
     ///
     /// # Panics
-    /// Outside a task (the scanner is a task).
+    /// Outside a task (the scan is scheduled on the running executor).
     pub fn new<P>(pins: Vec<P>, value_when_pressed: bool) -> Keys
     where
         P: InputPin<Error = Infallible> + 'static,
@@ -157,8 +159,14 @@ impl Keys {
             overflowed: false,
             changed: baton::Event::new(),
         }));
-        let start = now();
-        let scanner = create_task_named("keypad", scan(pins, value_when_pressed, interval, start, shared.clone()));
+        let mut scan = Scan { pins, value_when_pressed, pressed: alloc::vec![], shared: shared.clone() };
+        scan.pressed = alloc::vec![false; scan.pins.len()];
+        // The first scan is at creation; then every `interval` on a fixed
+        // schedule, so scans never drift.
+        let scanner = call_at(now(), move |at| {
+            scan.scan(at);
+            Some(at + interval)
+        });
         Keys { events: EventQueue { shared }, scanner }
     }
 
@@ -174,29 +182,26 @@ impl Drop for Keys {
     }
 }
 
-/// The background scan: read every key at `start + k·interval`, queue an
-/// event for each change. A fixed schedule, so scans do not drift however
-/// late the task gets its turn.
-async fn scan<P: InputPin<Error = Infallible>>(
-    mut pins: Vec<P>,
+/// The background scan's state.
+struct Scan<P> {
+    pins: Vec<P>,
     value_when_pressed: bool,
-    interval: Duration,
-    start: Instant,
+    pressed: Vec<bool>,
     shared: Rc<RefCell<Shared>>,
-) {
-    let mut pressed: Vec<bool> = alloc::vec![false; pins.len()];
-    let mut k: u32 = 0;
-    loop {
-        let t = now();
+}
+
+impl<P: InputPin<Error = Infallible>> Scan<P> {
+    /// Reads every key and queues an event for each change.
+    fn scan(&mut self, at: Instant) {
         let mut any = false;
-        for (key_number, pin) in pins.iter_mut().enumerate() {
+        for (key_number, pin) in self.pins.iter_mut().enumerate() {
             let Ok(high) = pin.is_high();
-            let is_pressed = high == value_when_pressed;
-            if is_pressed != pressed[key_number] {
-                pressed[key_number] = is_pressed;
-                let mut s = shared.borrow_mut();
+            let is_pressed = high == self.value_when_pressed;
+            if is_pressed != self.pressed[key_number] {
+                self.pressed[key_number] = is_pressed;
+                let mut s = self.shared.borrow_mut();
                 if s.queue.len() < MAX_EVENTS {
-                    s.queue.push_back(Event { key_number, pressed: is_pressed, timestamp: t });
+                    s.queue.push_back(Event { key_number, pressed: is_pressed, timestamp: at });
                     any = true;
                 } else {
                     s.overflowed = true;
@@ -204,9 +209,8 @@ async fn scan<P: InputPin<Error = Infallible>>(
             }
         }
         if any {
-            shared.borrow().changed.set();
+            let changed = self.shared.borrow().changed.clone();
+            changed.set();
         }
-        k = k.saturating_add(1);
-        sleep_until(start + interval * k).await;
     }
 }

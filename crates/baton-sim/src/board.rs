@@ -50,6 +50,9 @@ pub(crate) struct Core {
     pub(crate) trace: RefCell<Vec<TraceEvent>>,
     pub(crate) console: RefCell<Vec<(u64, String)>>,
     pub(crate) bounce: Cell<Option<Bounce>>,
+    /// The scheduler's background callbacks (keypad scans), run at their
+    /// exact instants as time moves.
+    pub(crate) background: RefCell<Option<baton::Background>>,
 }
 
 impl Core {
@@ -62,20 +65,33 @@ impl Core {
         self.advance_to(self.now.get().saturating_add(us));
     }
 
-    /// Moves virtual time forward to `t` (never back), applying every input
-    /// change at or before `t` at its own time.
+    /// Moves virtual time forward to `t` (never back). On the way, every
+    /// input change and every background callback (keypad scan) happens at
+    /// its own instant, in time order — an input change before a scan at the
+    /// same instant, so "a change is seen by the first scan at or after it".
     pub(crate) fn advance_to(&self, t: u64) {
         loop {
-            let next = {
-                let mut pending = self.pending.borrow_mut();
-                match pending.front() {
-                    Some(&(te, _, _)) if te <= t => pending.pop_front(),
-                    _ => None,
+            let input = self.pending.borrow().front().map(|e| e.0).filter(|&te| te <= t);
+            let background = self.background.borrow().clone();
+            let scan = background
+                .as_ref()
+                .and_then(|b| b.next_deadline())
+                .map(|i| i.as_micros())
+                .filter(|&tc| tc <= t);
+            match (input, scan) {
+                (Some(ti), tc) if tc.is_none_or(|tc| ti <= tc) => {
+                    let Some((te, pin, level)) = self.pending.borrow_mut().pop_front() else { break };
+                    self.now.set(self.now.get().max(te));
+                    self.set_input(pin, level);
                 }
-            };
-            let Some((te, pin, level)) = next else { break };
-            self.now.set(self.now.get().max(te));
-            self.set_input(pin, level);
+                (_, Some(tc)) => {
+                    self.now.set(self.now.get().max(tc));
+                    if let Some(b) = background {
+                        b.run_due(Instant::from_micros(self.now.get()));
+                    }
+                }
+                _ => break,
+            }
         }
         self.now.set(self.now.get().max(t));
     }

@@ -101,6 +101,7 @@ impl Simulation {
         let core = Rc::new(Core::default());
         core.bounce.set(config.bounce);
         let exec = Executor::new(SimClock(core.clone()));
+        *core.background.borrow_mut() = Some(exec.background());
         let board = VirtualBoard { core: core.clone() };
         let main = exec.spawn_named("main", baton_demos::run(board, config.params.clone()));
         Simulation { core, exec, main, config, names: HashMap::new(), polls: 0, failure: None }

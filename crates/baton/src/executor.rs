@@ -144,6 +144,9 @@ pub(crate) struct Inner {
     /// fire in the order they were set, and lets a dropped `sleep` remove its
     /// own entry.
     timers: RefCell<BTreeMap<(Instant, u64), Waker>>,
+    /// Background callbacks (`call_at`), ordered like timers and sharing
+    /// their sequence numbers.
+    callbacks: RefCell<BTreeMap<(Instant, u64), Rc<CallbackCell>>>,
     timer_seq: Cell<u64>,
     next_id: Cell<u64>,
     /// The slab key of the task being polled.
@@ -152,6 +155,72 @@ pub(crate) struct Inner {
     timer_this_poll: Cell<Option<Instant>>,
     finished: RefCell<VecDeque<TaskInfo>>,
     hook: RefCell<Option<Hook>>,
+}
+
+/// A background callback: called with its scheduled instant, returns the
+/// next instant to be called at (or `None` to stop).
+pub(crate) type CallbackFn = dyn FnMut(Instant) -> Option<Instant>;
+
+pub(crate) struct CallbackCell {
+    f: RefCell<Box<CallbackFn>>,
+    cancelled: Cell<bool>,
+}
+
+/// A scheduled background callback (see [`crate::call_at`]). Dropping the
+/// handle does not cancel it, as in asyncio; [`CallbackHandle::cancel`] does.
+pub struct CallbackHandle {
+    cell: Rc<CallbackCell>,
+}
+
+impl CallbackHandle {
+    /// Stops the callback: it will not be called again.
+    pub fn cancel(&self) {
+        self.cell.cancelled.set(true);
+    }
+
+    /// Whether [`CallbackHandle::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.cell.cancelled.get()
+    }
+}
+
+impl core::fmt::Debug for CallbackHandle {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("CallbackHandle").field("cancelled", &self.is_cancelled()).finish()
+    }
+}
+
+/// The host's view of background callbacks.
+///
+/// A simulator that moves its clock in the middle of a poll (a blocking
+/// sleep, the wire time of a NeoPixel frame) runs the callbacks that fall
+/// due in that span at their exact instants through this handle — as a
+/// timer interrupt would run them on hardware. Task timers are not touched:
+/// tasks only ever resume between polls.
+#[derive(Clone)]
+pub struct Background {
+    inner: alloc::rc::Weak<Inner>,
+}
+
+impl Background {
+    /// The earliest background callback's instant.
+    pub fn next_deadline(&self) -> Option<Instant> {
+        self.inner.upgrade()?.next_callback()
+    }
+
+    /// Runs every callback due at or before `now`, in order; each is passed
+    /// its own scheduled instant.
+    pub fn run_due(&self, now: Instant) {
+        if let Some(inner) = self.inner.upgrade() {
+            while inner.run_one_callback(now) {}
+        }
+    }
+}
+
+impl core::fmt::Debug for Background {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Background")
+    }
 }
 
 /// A key to remove a timer that is no longer wanted.
@@ -197,6 +266,44 @@ impl Inner {
 
     pub(crate) fn remove_timer(&self, key: TimerKey) {
         self.timers.borrow_mut().remove(&(key.0, key.1));
+    }
+
+    fn next_seq(&self) -> u64 {
+        let seq = self.timer_seq.get();
+        self.timer_seq.set(seq + 1);
+        seq
+    }
+
+    pub(crate) fn call_at(&self, when: Instant, f: Box<CallbackFn>) -> CallbackHandle {
+        let cell = Rc::new(CallbackCell { f: RefCell::new(f), cancelled: Cell::new(false) });
+        let seq = self.next_seq();
+        self.callbacks.borrow_mut().insert((when, seq), cell.clone());
+        CallbackHandle { cell }
+    }
+
+    fn next_callback(&self) -> Option<Instant> {
+        self.callbacks.borrow().first_key_value().map(|(&(t, _), _)| t)
+    }
+
+    /// Runs the earliest callback if it is due at `now`; returns whether one ran.
+    fn run_one_callback(self: &Rc<Self>, now: Instant) -> bool {
+        let due = {
+            let mut callbacks = self.callbacks.borrow_mut();
+            match callbacks.first_key_value() {
+                Some((&(t, _), _)) if t <= now => callbacks.pop_first(),
+                _ => None,
+            }
+        };
+        let Some(((at, _), cell)) = due else { return false };
+        if !cell.cancelled.get() {
+            let _enter = Enter::new(self);
+            let next = (cell.f.borrow_mut())(at);
+            if let Some(next) = next.filter(|_| !cell.cancelled.get()) {
+                let seq = self.next_seq();
+                self.callbacks.borrow_mut().insert((next.max(at), seq), cell);
+            }
+        }
+        true
     }
 
     pub(crate) fn spawn<F>(&self, name: Cow<'static, str>, fut: F) -> Task<F::Output>
@@ -293,6 +400,7 @@ impl Executor {
                 ready: Arc::new(ReadyQueue::default()),
                 tasks: RefCell::new(Slab::new()),
                 timers: RefCell::new(BTreeMap::new()),
+                callbacks: RefCell::new(BTreeMap::new()),
                 timer_seq: Cell::new(0),
                 next_id: Cell::new(1),
                 current: Cell::new(None),
@@ -327,25 +435,31 @@ impl Executor {
         self.inner.now()
     }
 
-    /// Moves every timer that is due now to the ready queue; returns how many.
+    /// Moves every timer that is due now to the ready queue and runs every
+    /// background callback that is due, in deadline order (ties in the order
+    /// they were set); returns how many timers fired.
     pub fn wake_due(&self) -> usize {
         let now = self.inner.now();
         let mut fired = 0;
         loop {
-            // Take the entry out before waking: a waker may be anything.
-            let due = {
-                let mut timers = self.inner.timers.borrow_mut();
-                match timers.first_key_value() {
-                    Some((&(deadline, _), _)) if deadline <= now => timers.pop_first(),
-                    _ => None,
+            let timer = self.inner.timers.borrow().first_key_value().map(|(k, _)| *k).filter(|k| k.0 <= now);
+            let callback = self.inner.callbacks.borrow().first_key_value().map(|(k, _)| *k).filter(|k| k.0 <= now);
+            match (timer, callback) {
+                (Some(t), Some(c)) if c < t => {
+                    self.inner.run_one_callback(now);
                 }
-            };
-            match due {
-                Some((_, waker)) => {
-                    waker.wake();
-                    fired += 1;
+                (Some(key), _) => {
+                    // Take the entry out before waking: a waker may be anything.
+                    let waker = self.inner.timers.borrow_mut().remove(&key);
+                    if let Some(w) = waker {
+                        w.wake();
+                        fired += 1;
+                    }
                 }
-                None => return fired,
+                (None, Some(_)) => {
+                    self.inner.run_one_callback(now);
+                }
+                (None, None) => return fired,
             }
         }
     }
@@ -434,7 +548,23 @@ impl Executor {
     /// The earliest timer deadline, if any timer is set: how long a host with
     /// nothing ready may sleep.
     pub fn next_deadline(&self) -> Option<Instant> {
-        self.inner.timers.borrow().first_key_value().map(|(&(t, _), _)| t)
+        let timer = self.inner.timers.borrow().first_key_value().map(|(&(t, _), _)| t);
+        match (timer, self.inner.next_callback()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Schedules a background callback from host code (inside a task, use
+    /// [`crate::call_at`]).
+    pub fn call_at(&self, when: Instant, f: impl FnMut(Instant) -> Option<Instant> + 'static) -> CallbackHandle {
+        self.inner.call_at(when, Box::new(f))
+    }
+
+    /// A handle through which the host can run background callbacks at their
+    /// exact time, even from inside a poll (see [`Background`]).
+    pub fn background(&self) -> Background {
+        Background { inner: Rc::downgrade(&self.inner) }
     }
 
     /// The live tasks in id order, then the most recently finished ones.

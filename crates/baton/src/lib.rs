@@ -15,6 +15,7 @@
 //! | `Event`, `Lock`, `Queue`         | [`Event`], [`Lock`], [`Queue`]          |
 //! | `asyncio.wait_for(aw, timeout)`  | [`wait_for`]`(fut, timeout)`            |
 //! | `task.cancel()`                  | [`Task::cancel`]                        |
+//! | `loop.call_at(when, callback)`   | [`call_at`] (background callbacks)      |
 //! | `ThreadSafeFlag` (MicroPython)   | [`ThreadSafeFlag`]                      |
 //!
 //! ```
@@ -69,6 +70,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod callback;
 mod context;
 pub mod executor;
 pub mod gather;
@@ -81,7 +83,8 @@ mod task;
 pub mod time;
 mod wait_for;
 
-pub use executor::{Executor, PollEvent, PollOutcome, TaskInfo, TaskState};
+pub use callback::{call_at, call_later};
+pub use executor::{Background, CallbackHandle, Executor, PollEvent, PollOutcome, TaskInfo, TaskState};
 pub use gather::gather;
 #[cfg(feature = "std")]
 pub use run::run;
