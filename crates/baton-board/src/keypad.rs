@@ -154,11 +154,8 @@ impl Keys {
     where
         P: InputPin<Error = Infallible> + 'static,
     {
-        let shared = Rc::new(RefCell::new(Shared {
-            queue: VecDeque::new(),
-            overflowed: false,
-            changed: baton::Event::new(),
-        }));
+        let shared =
+            Rc::new(RefCell::new(Shared { queue: VecDeque::new(), overflowed: false, changed: baton::Event::new() }));
         let mut scan = Scan { pins, value_when_pressed, pressed: alloc::vec![], shared: shared.clone() };
         scan.pressed = alloc::vec![false; scan.pins.len()];
         // The first scan is at creation; then every `interval` on a fixed

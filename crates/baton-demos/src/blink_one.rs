@@ -8,10 +8,10 @@ use crate::{secs, DemoInfo, Params, Section};
 use baton::{create_task, gather, sleep};
 use baton_board::console::Console;
 use baton_board::digitalio::DigitalInOut;
+use baton_board::digitalio::OutputPin;
 use baton_board::{Board, BoardError, Pin};
 use core::convert::Infallible;
 use core::time::Duration;
-use baton_board::digitalio::OutputPin;
 
 /// Shared with the playground and the CLI.
 pub static INFO: DemoInfo = DemoInfo {

@@ -73,11 +73,7 @@ impl Core {
         loop {
             let input = self.pending.borrow().front().map(|e| e.0).filter(|&te| te <= t);
             let background = self.background.borrow().clone();
-            let scan = background
-                .as_ref()
-                .and_then(|b| b.next_deadline())
-                .map(|i| i.as_micros())
-                .filter(|&tc| tc <= t);
+            let scan = background.as_ref().and_then(|b| b.next_deadline()).map(|i| i.as_micros()).filter(|&tc| tc <= t);
             match (input, scan) {
                 (Some(ti), tc) if tc.is_none_or(|tc| ti <= tc) => {
                     let Some((te, pin, level)) = self.pending.borrow_mut().pop_front() else { break };
@@ -232,7 +228,12 @@ impl PixelOutput for Pixels {
         self.core.advance(show_cost_us(colors.len()));
         let t_us = self.core.now();
         self.core.strips.borrow_mut().insert(self.pin, Strip { colors: colors.to_vec(), brightness });
-        self.core.trace.borrow_mut().push(TraceEvent::Pixels { t_us, pin: self.pin, brightness, colors: colors.to_vec() });
+        self.core.trace.borrow_mut().push(TraceEvent::Pixels {
+            t_us,
+            pin: self.pin,
+            brightness,
+            colors: colors.to_vec(),
+        });
     }
 }
 

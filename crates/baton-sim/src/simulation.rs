@@ -156,7 +156,8 @@ impl Simulation {
             self.check_main();
             return Step::Polled { id, start_us, end_us, state: outcome.state };
         }
-        let next = [self.exec.next_deadline().map(|t| t.as_micros()), self.core.next_input()].into_iter().flatten().min();
+        let next =
+            [self.exec.next_deadline().map(|t| t.as_micros()), self.core.next_input()].into_iter().flatten().min();
         match next {
             Some(t) if t <= limit_us => {
                 self.core.advance_to(t);

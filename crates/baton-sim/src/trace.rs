@@ -95,7 +95,10 @@ impl TraceEvent {
                 write!(s, r#"{{"t_us": {t_us}, "kind": "print", "text": {}}}"#, json_string(text))
             }
             TraceEvent::Pixels { t_us, pin, brightness, colors } => {
-                let _ = write!(s, r#"{{"t_us": {t_us}, "kind": "pixels", "pin": "{pin}", "brightness": {brightness}, "colors": ["#);
+                let _ = write!(
+                    s,
+                    r#"{{"t_us": {t_us}, "kind": "pixels", "pin": "{pin}", "brightness": {brightness}, "colors": ["#
+                );
                 for (i, c) in colors.iter().enumerate() {
                     let sep = if i == 0 { "" } else { ", " };
                     let _ = write!(s, r#"{sep}"{:02x}{:02x}{:02x}""#, c.r, c.g, c.b);

@@ -89,7 +89,11 @@ enum State {
     /// Went to the back of the ready queue once; done at the next poll.
     Yielded,
     /// A timer is set.
-    Waiting { inner: Weak<Inner>, key: TimerKey, deadline: Instant },
+    Waiting {
+        inner: Weak<Inner>,
+        key: TimerKey,
+        deadline: Instant,
+    },
     Done,
 }
 

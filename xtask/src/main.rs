@@ -1,0 +1,537 @@
+//! Baton's project automation (the `cargo xtask` pattern; the alias is in `.cargo/config.toml`).
+//!
+//! ```text
+//! cargo xtask setup           install what is missing (idempotent; quick when all is there)
+//! cargo xtask build-web       set-up, then a release build of the playground into dist/
+//! cargo xtask serve           set-up, then serve the playground on http://127.0.0.1:8080
+//! cargo xtask test            run every test (the table TEST_STEPS below)
+//! cargo xtask test --quick    only fmt, clippy and cargo test
+//! ```
+//!
+//! Nothing here downloads a binary: tools come from crates.io (`cargo install`), the npm
+//! registry (`npm ci`) and Debian (`apt-get`), and Trunk always runs with `--offline`.
+
+use std::env;
+use std::ffi::OsString;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+/// Errors are one-line messages for a person.
+type Result<T = ()> = std::result::Result<T, String>;
+
+/// The Trunk release the project builds with.
+const TRUNK_VERSION: &str = "0.22.1";
+/// Rust targets: the playground (wasm) and the RP2040 firmware.
+const RUST_TARGETS: &[&str] = &["wasm32-unknown-unknown", "thumbv6m-none-eabi"];
+/// The browser end-to-end tests (an npm project), when they exist.
+const E2E_DIR: &str = "tests/e2e";
+/// The RP2040 firmware (its own cargo project, outside the workspace), when it exists.
+const FIRMWARE_DIR: &str = "firmware";
+/// The firmware's target.
+const FIRMWARE_TARGET: &str = "thumbv6m-none-eabi";
+/// Debian's browser and its WebDriver, for the end-to-end tests.
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Where `cargo xtask serve` serves the playground.
+const SERVE_ADDRESS: &str = "127.0.0.1";
+const SERVE_PORT: &str = "8080";
+
+/// What the caller is about to do, so set-up installs only what that needs.
+#[derive(Clone, Copy)]
+struct Needs {
+    /// npm packages and Chromium for the browser end-to-end tests.
+    e2e: bool,
+}
+
+/// One step of `cargo xtask test`.
+struct Step {
+    /// What the header shows.
+    name: &'static str,
+    /// Whether `cargo xtask test --quick` runs it too.
+    quick: bool,
+    /// The step itself: `Ok(None)` passed, `Ok(Some(why))` skipped, `Err` failed.
+    run: fn(&Ctx) -> Result<Option<String>>,
+}
+
+/// Every test of the project, in order; the first failure stops the run. Add steps here.
+/// (The Python oracle comparison, `tests/oracle`, runs inside `cargo test`.)
+const TEST_STEPS: &[Step] = &[
+    Step {
+        name: "set-up",
+        quick: false,
+        run: |cx| {
+            let e2e = cx.e2e_present();
+            setup(cx, Needs { e2e }).map(|()| None)
+        },
+    },
+    Step {
+        name: "cargo fmt --all -- --check",
+        quick: true,
+        run: |cx| cx.run(cx.cargo(&["fmt", "--all", "--", "--check"])).map(|()| None),
+    },
+    Step {
+        name: "cargo clippy --workspace --all-targets -- -D warnings",
+        quick: true,
+        run: |cx| {
+            let args = ["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"];
+            cx.run(cx.cargo(&args)).map(|()| None)
+        },
+    },
+    Step {
+        name: "cargo test --workspace",
+        quick: true,
+        run: |cx| cx.run(cx.cargo(&["test", "--workspace"])).map(|()| None),
+    },
+    Step {
+        name: "cargo clippy (playground, wasm32) -- -D warnings",
+        quick: false,
+        run: |cx| {
+            let args = [
+                "clippy",
+                "--package",
+                "baton-playground",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ];
+            cx.run(cx.cargo(&args)).map(|()| None)
+        },
+    },
+    Step {
+        name: "trunk build --offline (the playground's wasm build)",
+        quick: false,
+        run: |cx| cx.run(cx.trunk(&["build", "--offline"])?).map(|()| None),
+    },
+    Step {
+        name: "npm test (browser end-to-end, tests/e2e)",
+        quick: false,
+        run: |cx| {
+            if !cx.e2e_present() {
+                return Ok(Some(format!("no {E2E_DIR}/package.json yet")));
+            }
+            let mut npm = cx.command("npm");
+            npm.arg("test").current_dir(cx.root.join(E2E_DIR));
+            cx.run(npm).map(|()| None)
+        },
+    },
+    Step {
+        name: "firmware build (thumbv6m-none-eabi)",
+        quick: false,
+        run: |cx| {
+            let dir = cx.root.join(FIRMWARE_DIR);
+            if !dir.join("Cargo.toml").is_file() {
+                return Ok(Some(format!("no {FIRMWARE_DIR}/Cargo.toml yet")));
+            }
+            // Run inside firmware/ so its own .cargo/config.toml (linker scripts) applies.
+            let mut cargo = cx.cargo(&["build", "--target", FIRMWARE_TARGET]);
+            cargo.current_dir(dir);
+            cx.run(cargo).map(|()| None)
+        },
+    },
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let cx = Ctx::new();
+    let outcome = match args.as_slice() {
+        ["setup"] => {
+            let e2e = cx.e2e_present();
+            setup(&cx, Needs { e2e })
+        }
+        ["build-web"] => build_web(&cx),
+        ["serve"] => serve(&cx),
+        ["test"] => test(&cx, false),
+        ["test", "--quick"] => test(&cx, true),
+        [] | ["help"] | ["--help"] | ["-h"] => {
+            print_usage();
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("xtask: unknown arguments {args:?}");
+            print_usage();
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_usage() {
+    println!(
+        "usage: cargo xtask <command>\n\
+         \n\
+         \x20 setup          install missing tools (rust targets, trunk, wasm-bindgen, e2e deps)\n\
+         \x20 build-web      set-up, then `trunk build --release --offline` into dist/\n\
+         \x20 serve          set-up, then serve the playground on http://{SERVE_ADDRESS}:{SERVE_PORT}\n\
+         \x20 test           run every test\n\
+         \x20 test --quick   only fmt, clippy and cargo test"
+    );
+}
+
+/// `cargo xtask build-web`.
+fn build_web(cx: &Ctx) -> Result {
+    setup(cx, Needs { e2e: false })?;
+    cx.run(cx.trunk(&["build", "--release", "--offline"])?)?;
+    let dist = cx.root.join("dist");
+    let wasm = fs::read_dir(&dist)
+        .map_err(|e| format!("reading {}: {e}", dist.display()))?
+        .filter_map(|entry| entry.ok())
+        .find(|entry| entry.path().extension().is_some_and(|ext| ext == "wasm"));
+    match wasm {
+        Some(entry) => {
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            println!(
+                "✓ built {} ({} KiB)",
+                entry.path().strip_prefix(&cx.root).unwrap_or(&entry.path()).display(),
+                size / 1024
+            );
+            Ok(())
+        }
+        None => Err("trunk finished but dist/ has no .wasm file".into()),
+    }
+}
+
+/// `cargo xtask serve`.
+fn serve(cx: &Ctx) -> Result {
+    setup(cx, Needs { e2e: false })?;
+    println!("serving the playground on http://{SERVE_ADDRESS}:{SERVE_PORT} (Ctrl-C stops)");
+    let args = ["serve", "--offline", "--address", SERVE_ADDRESS, "--port", SERVE_PORT];
+    cx.run(cx.trunk(&args)?)
+}
+
+/// `cargo xtask test [--quick]`: the steps of [`TEST_STEPS`], failing fast.
+fn test(cx: &Ctx, quick: bool) -> Result {
+    let steps: Vec<&Step> = TEST_STEPS.iter().filter(|s| s.quick || !quick).collect();
+    let started = Instant::now();
+    let mut summary = Vec::new();
+    for (i, step) in steps.iter().enumerate() {
+        println!("\n==> [{}/{}] {}", i + 1, steps.len(), step.name);
+        flush();
+        let t = Instant::now();
+        match (step.run)(cx) {
+            Ok(None) => summary.push(format!("✓ {} ({})", step.name, secs(t.elapsed()))),
+            Ok(Some(why)) => {
+                println!("skipped: {why}");
+                summary.push(format!("- {} (skipped: {why})", step.name));
+            }
+            Err(message) => {
+                println!("\n✗ step failed: {}: {message}", step.name);
+                for line in &summary {
+                    println!("  {line}");
+                }
+                return Err(format!("`{}` failed", step.name));
+            }
+        }
+    }
+    println!("\n==> all steps passed in {}", secs(started.elapsed()));
+    for line in &summary {
+        println!("  {line}");
+    }
+    Ok(())
+}
+
+/// `cargo xtask setup`: check each requirement, install only what is missing.
+fn setup(cx: &Ctx, needs: Needs) -> Result {
+    setup_rust_targets(cx)?;
+    setup_crates(cx)?;
+    setup_trunk(cx)?;
+    setup_wasm_bindgen(cx)?;
+    if needs.e2e {
+        setup_npm(cx)?;
+        setup_chromium(cx)?;
+    }
+    Ok(())
+}
+
+fn setup_rust_targets(cx: &Ctx) -> Result {
+    let Some(installed) = cx.output(cx.command("rustup").args(["target", "list", "--installed"])) else {
+        println!("! rustup not found: make sure the targets {RUST_TARGETS:?} are installed");
+        return Ok(());
+    };
+    let missing: Vec<&str> =
+        RUST_TARGETS.iter().copied().filter(|t| !installed.lines().any(|line| line.trim() == *t)).collect();
+    if !missing.is_empty() {
+        println!("installing rust targets {} …", missing.join(" "));
+        let mut rustup = cx.command("rustup");
+        rustup.args(["target", "add"]).args(&missing);
+        cx.run(rustup)?;
+    }
+    println!("✓ rust targets {}", RUST_TARGETS.join(", "));
+    Ok(())
+}
+
+/// Trunk builds with `cargo build --offline`, so every crate (the wasm32-only ones too) must
+/// be in cargo's cache first. `cargo fetch` is quick when they are.
+fn setup_crates(cx: &Ctx) -> Result {
+    let mut fetch = cx.cargo(&["fetch", "--quiet"]);
+    fetch.stdout(Stdio::null());
+    cx.run_quiet(fetch)?;
+    println!("✓ crates fetched");
+    Ok(())
+}
+
+fn setup_trunk(cx: &Ctx) -> Result {
+    // trunk 0.22.1 declares rust-version 1.96.1 but builds with older stable toolchains;
+    // --ignore-rust-version lets the machine's toolchain install it.
+    let install: &[&str] = &["install", "trunk", "--version", TRUNK_VERSION, "--locked", "--ignore-rust-version"];
+    ensure_tool(cx, "trunk", TRUNK_VERSION, &[install])
+}
+
+fn setup_wasm_bindgen(cx: &Ctx) -> Result {
+    let version = cx.wasm_bindgen_version()?;
+    if let Some(trunk_toml) = cx.trunk_toml_wasm_bindgen() {
+        if trunk_toml != version {
+            println!(
+                "! Trunk.toml asks for wasm-bindgen {trunk_toml} but Cargo.lock has {version}: \
+                 xtask uses {version}; please update Trunk.toml"
+            );
+        }
+    }
+    let exact = format!("={version}");
+    let locked: &[&str] = &["install", "wasm-bindgen-cli", "--version", &exact, "--locked"];
+    // Its published Cargo.lock can name a dependency version that the registry has since
+    // yanked; then the unlocked install (newest compatible dependencies) is the way.
+    let unlocked: &[&str] = &["install", "wasm-bindgen-cli", "--version", &exact];
+    ensure_tool(cx, "wasm-bindgen", &version, &[locked, unlocked])
+}
+
+/// Checks that `<tool> --version` reports `version`; if not, tries each `cargo` argument list
+/// in turn until one installs it.
+fn ensure_tool(cx: &Ctx, tool: &str, version: &str, installs: &[&[&str]]) -> Result {
+    let found = cx.tool_version(tool);
+    if found.as_deref() == Some(version) {
+        println!("✓ {tool} {version}");
+        return Ok(());
+    }
+    match &found {
+        Some(other) => println!("installing {tool} {version} (found {other}) …"),
+        None => println!("installing {tool} {version} …"),
+    }
+    flush();
+    let mut last_error = String::new();
+    for (i, args) in installs.iter().enumerate() {
+        if i > 0 {
+            println!("retrying: cargo {}", args.join(" "));
+        }
+        match cx.run(cx.cargo(args)) {
+            Ok(()) => {
+                last_error.clear();
+                break;
+            }
+            Err(e) => last_error = e,
+        }
+    }
+    if !last_error.is_empty() {
+        return Err(format!("could not install {tool} {version}: {last_error}"));
+    }
+    match cx.tool_version(tool) {
+        Some(v) if v == version => {
+            println!("✓ {tool} {version}");
+            Ok(())
+        }
+        other => Err(format!("installed {tool} {version}, but `{tool} --version` on PATH reports {other:?}")),
+    }
+}
+
+fn setup_npm(cx: &Ctx) -> Result {
+    let dir = cx.root.join(E2E_DIR);
+    let lock = dir.join("package-lock.json");
+    if !lock.is_file() {
+        println!("- npm packages: no {E2E_DIR}/package-lock.json, nothing to install");
+        return Ok(());
+    }
+    let node_modules = dir.join("node_modules");
+    // npm writes node_modules/.package-lock.json on every install.
+    let installed = mtime(&node_modules.join(".package-lock.json")).or_else(|| mtime(&node_modules));
+    let fresh = match (installed, mtime(&lock)) {
+        (Some(installed), Some(lock)) => installed >= lock,
+        _ => false,
+    };
+    if !fresh {
+        println!("installing npm packages in {E2E_DIR} (npm ci) …");
+        flush();
+        let mut npm = cx.command("npm");
+        npm.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);
+        cx.run(npm)?;
+    }
+    println!("✓ npm packages ({E2E_DIR})");
+    Ok(())
+}
+
+fn setup_chromium(cx: &Ctx) -> Result {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        println!("✓ chromium ({CHROMIUM})");
+        return Ok(());
+    }
+    println!("installing chromium and chromium-driver (apt-get) …");
+    flush();
+    cx.run(cx.apt(&["update"])?)?;
+    cx.run(cx.apt(&["install", "-y", "chromium", "chromium-driver"])?)?;
+    if !Path::new(CHROMIUM).exists() {
+        return Err(format!("apt-get installed chromium, but {CHROMIUM} is missing"));
+    }
+    println!("✓ chromium ({CHROMIUM})");
+    Ok(())
+}
+
+/// Everything the commands share.
+struct Ctx {
+    /// The repository root.
+    root: PathBuf,
+    /// PATH for child processes, with cargo's bin folder (where `cargo install` puts tools).
+    path: OsString,
+}
+
+impl Ctx {
+    fn new() -> Self {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives one folder below the repository root")
+            .to_path_buf();
+        let cargo_bin = env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+            .map(|home| home.join("bin"));
+        let mut dirs: Vec<PathBuf> = env::var_os("PATH").map(|p| env::split_paths(&p).collect()).unwrap_or_default();
+        if let Some(bin) = cargo_bin {
+            if !dirs.contains(&bin) {
+                dirs.insert(0, bin);
+            }
+        }
+        let path = env::join_paths(dirs).unwrap_or_else(|_| env::var_os("PATH").unwrap_or_default());
+        Ctx { root, path }
+    }
+
+    /// A command run from the repository root with the extended PATH.
+    fn command(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(&self.root).env("PATH", &self.path);
+        cmd
+    }
+
+    fn cargo(&self, args: &[&str]) -> Command {
+        let mut cmd = self.command(&env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.args(args);
+        cmd
+    }
+
+    /// Trunk, told the wasm-bindgen version of Cargo.lock so that it uses the installed one.
+    fn trunk(&self, args: &[&str]) -> Result<Command> {
+        let mut cmd = self.command("trunk");
+        cmd.args(args)
+            .env("TRUNK_TOOLS_WASM_BINDGEN", self.wasm_bindgen_version()?)
+            .env("TRUNK_SKIP_VERSION_CHECK", "true");
+        Ok(cmd)
+    }
+
+    /// apt-get, non-interactive, through sudo unless we are root.
+    fn apt(&self, args: &[&str]) -> Result<Command> {
+        let root = self.output(self.command("id").arg("-u")).is_some_and(|uid| uid.trim() == "0");
+        // `env` sets the variable on the far side of sudo, which drops most of the environment.
+        let mut cmd = if root {
+            self.command("env")
+        } else {
+            let mut sudo = self.command("sudo");
+            sudo.arg("env");
+            sudo
+        };
+        cmd.args(["DEBIAN_FRONTEND=noninteractive", "apt-get"]).args(args);
+        Ok(cmd)
+    }
+
+    fn e2e_present(&self) -> bool {
+        self.root.join(E2E_DIR).join("package.json").is_file()
+    }
+
+    /// Runs a command with inherited output, echoing it first.
+    fn run(&self, mut cmd: Command) -> Result {
+        println!("$ {}", describe(&cmd));
+        flush();
+        self.run_quiet_inner(&mut cmd)
+    }
+
+    /// Runs a command without echoing it.
+    fn run_quiet(&self, mut cmd: Command) -> Result {
+        self.run_quiet_inner(&mut cmd)
+    }
+
+    fn run_quiet_inner(&self, cmd: &mut Command) -> Result {
+        let status = cmd.status().map_err(|e| format!("cannot run `{}`: {e}", describe(cmd)))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("`{}` exited with {status}", describe(cmd)))
+        }
+    }
+
+    /// The standard output of a command that succeeded, or `None`.
+    fn output(&self, cmd: &mut Command) -> Option<String> {
+        let out = cmd.stderr(Stdio::null()).output().ok()?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// The version that `<tool> --version` reports ("trunk 0.22.1" → "0.22.1").
+    fn tool_version(&self, tool: &str) -> Option<String> {
+        let out = self.output(self.command(tool).arg("--version"))?;
+        out.split_whitespace().nth(1).map(str::to_owned)
+    }
+
+    /// The version of the `wasm-bindgen` crate in Cargo.lock.
+    fn wasm_bindgen_version(&self) -> Result<String> {
+        let path = self.root.join("Cargo.lock");
+        let lock = fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let mut lines = lock.lines();
+        while let Some(line) = lines.next() {
+            if line.trim() == r#"name = "wasm-bindgen""# {
+                let version =
+                    lines.next().and_then(|l| l.trim().strip_prefix("version = \"")).and_then(|l| l.strip_suffix('"'));
+                if let Some(version) = version {
+                    return Ok(version.to_owned());
+                }
+            }
+        }
+        Err("Cargo.lock has no `wasm-bindgen` package".into())
+    }
+
+    /// The `[tools] wasm_bindgen` version of Trunk.toml, if any.
+    fn trunk_toml_wasm_bindgen(&self) -> Option<String> {
+        let text = fs::read_to_string(self.root.join("Trunk.toml")).ok()?;
+        text.lines().find_map(|line| {
+            let (key, value) = line.split_once('=')?;
+            (key.trim() == "wasm_bindgen").then(|| value.trim().trim_matches('"').to_owned())
+        })
+    }
+}
+
+/// A command as a shell-like line, for echoing.
+fn describe(cmd: &Command) -> String {
+    let mut line = cmd.get_program().to_string_lossy().into_owned();
+    for arg in cmd.get_args() {
+        line.push(' ');
+        line.push_str(&arg.to_string_lossy());
+    }
+    line
+}
+
+fn mtime(path: &Path) -> Option<SystemTime> {
+    fs::metadata(path).and_then(|m| m.modified()).ok()
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.1}s", d.as_secs_f64())
+}
+
+fn flush() {
+    let _ = std::io::stdout().flush();
+}
