@@ -127,10 +127,33 @@ impl Simulation {
         self.core.schedule(events);
     }
 
-    /// Presses (`true`) or releases a button now.
-    pub fn set_button(&mut self, pin: Pin, pressed: bool) {
-        self.core.schedule(&[InputEvent { t_us: self.core.now(), pin, pressed }]);
-        self.core.advance(0);
+    /// Presses (`true`) or releases a button now, from outside the
+    /// simulation (a click in the playground), and returns the event to
+    /// record for a replay.
+    ///
+    /// The press lands 1 µs from now, through the same input schedule a
+    /// script uses: the task that just ran cannot have seen it, so replaying
+    /// the recorded events as a script reproduces the run exactly.
+    ///
+    /// ```
+    /// use baton_sim::{SimConfig, Simulation};
+    /// use baton_demos::DemoId;
+    /// use baton_board::Pin;
+    ///
+    /// let mut live = Simulation::new(SimConfig::new(DemoId::ButtonInterval));
+    /// live.run_until(812_345);
+    /// let recorded = live.set_button(Pin::D(3), true);
+    /// live.run_until(2_000_000);
+    ///
+    /// let mut replay = Simulation::new(SimConfig::new(DemoId::ButtonInterval));
+    /// replay.schedule_inputs(&[recorded]);
+    /// replay.run_until(2_000_000);
+    /// assert_eq!(*live.trace(), *replay.trace());
+    /// ```
+    pub fn set_button(&mut self, pin: Pin, pressed: bool) -> InputEvent {
+        let event = InputEvent { t_us: self.core.now() + 1, pin, pressed };
+        self.core.schedule(&[event]);
+        event
     }
 
     /// One scheduler step, never moving time past `limit_us` without work.
