@@ -53,11 +53,20 @@ pub(crate) struct Core {
     /// The scheduler's background callbacks (keypad scans), run at their
     /// exact instants as time moves.
     pub(crate) background: RefCell<Option<baton::Background>>,
+    /// Whether events go to the trace (the board's state is kept either way).
+    pub(crate) tracing: Cell<bool>,
 }
 
 impl Core {
     pub(crate) fn now(&self) -> u64 {
         self.now.get()
+    }
+
+    /// Records an event, if tracing; the event is only built when it is kept.
+    pub(crate) fn record(&self, event: impl FnOnce() -> TraceEvent) {
+        if self.tracing.get() {
+            self.trace.borrow_mut().push(event());
+        }
     }
 
     /// Moves virtual time forward by `us`, applying inputs on the way.
@@ -100,7 +109,7 @@ impl Core {
     fn set_input(&self, pin: Pin, level: bool) {
         let old = self.inputs.borrow_mut().insert(pin, level).unwrap_or(true);
         if old != level {
-            self.trace.borrow_mut().push(TraceEvent::Input { t_us: self.now(), pin, value: level });
+            self.record(|| TraceEvent::Input { t_us: self.now(), pin, value: level });
             // The "interrupt": countio sees every edge, at its time.
             let sink = self.sinks.borrow().get(&pin).cloned();
             if let Some(sink) = sink {
@@ -131,7 +140,7 @@ impl Core {
     fn drive(&self, pin: Pin, level: bool) {
         let old = self.outputs.borrow_mut().insert(pin, Some(level)).flatten();
         if old != Some(level) {
-            self.trace.borrow_mut().push(TraceEvent::Pin { t_us: self.now(), pin, value: level });
+            self.record(|| TraceEvent::Pin { t_us: self.now(), pin, value: level });
         }
     }
 
@@ -145,7 +154,7 @@ impl Core {
     pub(crate) fn print(&self, line: &str) {
         let t = self.now();
         self.console.borrow_mut().push((t, line.into()));
-        self.trace.borrow_mut().push(TraceEvent::Print { t_us: t, text: line.into() });
+        self.record(|| TraceEvent::Print { t_us: t, text: line.into() });
     }
 }
 
@@ -228,12 +237,7 @@ impl PixelOutput for Pixels {
         self.core.advance(show_cost_us(colors.len()));
         let t_us = self.core.now();
         self.core.strips.borrow_mut().insert(self.pin, Strip { colors: colors.to_vec(), brightness });
-        self.core.trace.borrow_mut().push(TraceEvent::Pixels {
-            t_us,
-            pin: self.pin,
-            brightness,
-            colors: colors.to_vec(),
-        });
+        self.core.record(|| TraceEvent::Pixels { t_us, pin: self.pin, brightness, colors: colors.to_vec() });
     }
 }
 

@@ -31,6 +31,9 @@ pub struct SimConfig {
     pub bounce: Option<Bounce>,
     /// Whether to record a `task` event for every poll (for timelines).
     pub task_events: bool,
+    /// Whether to record a trace at all (off: only the board's state is
+    /// kept — for throughput, or a host that only shows the present).
+    pub trace: bool,
 }
 
 impl SimConfig {
@@ -42,6 +45,7 @@ impl SimConfig {
             poll_cost_us: DEFAULT_POLL_COST_US,
             bounce: None,
             task_events: false,
+            trace: true,
         }
     }
 }
@@ -100,6 +104,7 @@ impl Simulation {
     pub fn new(config: SimConfig) -> Self {
         let core = Rc::new(Core::default());
         core.bounce.set(config.bounce);
+        core.tracing.set(config.trace);
         let exec = Executor::new(SimClock(core.clone()));
         *core.background.borrow_mut() = Some(exec.background());
         let board = VirtualBoard { core: core.clone() };
@@ -166,15 +171,9 @@ impl Simulation {
             self.polls += 1;
             let end_us = self.core.now();
             let id = outcome.task.as_u64();
-            if self.config.task_events {
+            if self.config.task_events && self.config.trace {
                 let name = self.name_of(id);
-                self.core.trace.borrow_mut().push(TraceEvent::Task {
-                    t_us: start_us,
-                    end_us,
-                    id,
-                    name,
-                    state: outcome.state,
-                });
+                self.core.record(|| TraceEvent::Task { t_us: start_us, end_us, id, name, state: outcome.state });
             }
             self.check_main();
             return Step::Polled { id, start_us, end_us, state: outcome.state };

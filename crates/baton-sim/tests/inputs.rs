@@ -1,0 +1,43 @@
+//! The input-script parser never panics, and every error names its line.
+
+use baton_sim::inputs::parse_script;
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_text_never_panics(text in "\\PC*(\n\\PC*){0,5}") {
+        if let Err(e) = parse_script(&text) {
+            prop_assert!(e.line >= 1 && e.line <= text.lines().count().max(1));
+            prop_assert!(!e.message.is_empty());
+        }
+    }
+
+    #[test]
+    fn near_miss_json_is_rejected_with_its_line(
+        good in 0usize..4,
+        t in prop_oneof![Just("1".to_string()), Just("-1".into()), Just("1e309".into()), Just("\"x\"".into()), Just("null".into()), any::<f64>().prop_map(|f| f.to_string())],
+        pin in prop_oneof![Just("D3"), Just("D14"), Just("A6"), Just(""), Just("d3"), Just("LED")],
+        action in prop_oneof![Just("press"), Just("release"), Just("Press"), Just("")],
+    ) {
+        let ok = r#"{"t_ms": 5, "pin": "D4", "action": "release"}"#;
+        let mut lines: Vec<String> = std::iter::repeat_n(ok.to_string(), good).collect();
+        lines.push(format!(r#"{{"t_ms": {t}, "pin": "{pin}", "action": "{action}"}}"#));
+        let text = lines.join("\n");
+        match parse_script(&text) {
+            Ok(events) => prop_assert_eq!(events.len(), good + 1),
+            Err(e) => prop_assert_eq!(e.line, good + 1, "{}", e),
+        }
+    }
+
+    #[test]
+    fn valid_scripts_parse_sorted(events in prop::collection::vec((0u32..10_000_000, 0u8..14, any::<bool>()), 0..50)) {
+        let text: String = events.iter().map(|(t, d, p)| {
+            format!("{{\"t_ms\": {}, \"pin\": \"D{d}\", \"action\": \"{}\"}}\n", f64::from(*t) / 1000.0, if *p { "press" } else { "release" })
+        }).collect();
+        let parsed = parse_script(&text).unwrap();
+        prop_assert_eq!(parsed.len(), events.len());
+        prop_assert!(parsed.windows(2).all(|w| w[0].t_us <= w[1].t_us));
+    }
+}
