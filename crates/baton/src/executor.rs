@@ -297,10 +297,17 @@ impl Inner {
         let Some(((at, _), cell)) = due else { return false };
         if !cell.cancelled.get() {
             let _enter = Enter::new(self);
-            let next = (cell.f.borrow_mut())(at);
+            let Some(next) = call_catching(&cell, at) else {
+                // A panicking callback is stopped, not re-armed (std hosts).
+                cell.cancelled.set(true);
+                return true;
+            };
             if let Some(next) = next.filter(|_| !cell.cancelled.get()) {
                 let seq = self.next_seq();
-                self.callbacks.borrow_mut().insert((next.max(at), seq), cell);
+                // Strictly after `at`: a callback asking to run again "now"
+                // must not keep wake_due/run_due from returning.
+                let next = next.max(at + crate::time::Duration::from_micros(1));
+                self.callbacks.borrow_mut().insert((next, seq), cell);
             }
         }
         true
@@ -572,7 +579,15 @@ impl Executor {
         let tasks = self.inner.tasks.borrow();
         let mut rows: Vec<TaskInfo> = tasks
             .iter()
-            .map(|(_, s)| TaskInfo { id: s.id, name: s.name.clone(), state: s.state, polls: s.polls })
+            .map(|(_, s)| {
+                // Woken since its last poll (timer, event, cancel): it is in
+                // the ready queue now, whatever it was waiting for.
+                let state = match s.state {
+                    TaskState::Sleeping { .. } | TaskState::Waiting if s.waker_arc.is_queued() => TaskState::Ready,
+                    state => state,
+                };
+                TaskInfo { id: s.id, name: s.name.clone(), state, polls: s.polls }
+            })
             .collect();
         rows.sort_by_key(|r| r.id);
         rows.extend(self.inner.finished.borrow().iter().cloned());
@@ -681,6 +696,19 @@ fn poll_catching(future: &mut BoxedTask, waker: &Waker) -> Result<Poll<()>, allo
 #[cfg(not(feature = "std"))]
 fn poll_catching(future: &mut BoxedTask, waker: &Waker) -> Result<Poll<()>, alloc::string::String> {
     Ok(future.as_mut().poll(&mut Context::from_waker(waker)))
+}
+
+/// Runs a background callback; `None` if it panicked (std hosts contain the
+/// panic, as for tasks).
+fn call_catching(cell: &CallbackCell, at: Instant) -> Option<Option<Instant>> {
+    #[cfg(feature = "std")]
+    {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (cell.f.borrow_mut())(at))).ok()
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        Some((cell.f.borrow_mut())(at))
+    }
 }
 
 /// Drops a task's future; on std a panicking destructor is contained too.

@@ -66,6 +66,8 @@ pub(crate) struct JoinCell<T> {
     id: TaskId,
     state: RefCell<JoinState<T>>,
     cancel_requested: Cell<bool>,
+    /// The task ended by cancellation (kept after the result is taken).
+    cancelled: Cell<bool>,
     /// The task's own waker: cancelling wakes the task so that the executor
     /// reaches it and drops its future.
     task_waker: Waker,
@@ -77,6 +79,7 @@ impl<T> JoinCell<T> {
             id,
             state: RefCell::new(JoinState::Running { joiner: None }),
             cancel_requested: Cell::new(false),
+            cancelled: Cell::new(false),
             task_waker,
         }
     }
@@ -103,6 +106,7 @@ impl<T> TaskControl for JoinCell<T> {
 
     fn abandon(&self, err: TaskError) {
         if matches!(*self.state.borrow(), JoinState::Running { .. }) {
+            self.cancelled.set(err == TaskError::Cancelled);
             self.finish(Err(err));
         }
     }
@@ -148,7 +152,7 @@ impl<T> Task<T> {
 
     /// Whether the task ended by cancellation.
     pub fn is_cancelled(&self) -> bool {
-        matches!(*self.cell.state.borrow(), JoinState::Finished(Err(TaskError::Cancelled)))
+        self.cell.cancelled.get()
     }
 
     /// Asks the task to stop. Returns `false` if it had already finished.

@@ -156,8 +156,15 @@ impl<T> Future for Put<T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
-        if let Some(t) = this.ticket.take() {
-            this.queue.inner.putters.borrow_mut().remove(t);
+        if let Some(t) = this.ticket {
+            let mut putters = this.queue.inner.putters.borrow_mut();
+            if !putters.is_released(t, cx.waker()) && this.queue.full() {
+                // Polled for another reason (a gather or wait_for partner):
+                // keep our place in line.
+                return Poll::Pending;
+            }
+            putters.remove(t);
+            this.ticket = None;
         }
         let item = this.item.take().expect("baton: Queue::put polled after completion");
         match this.queue.put_nowait(item) {
@@ -194,8 +201,15 @@ impl<T> Future for Get<T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
         let this = &mut *self;
-        if let Some(t) = this.ticket.take() {
-            this.queue.inner.getters.borrow_mut().remove(t);
+        if let Some(t) = this.ticket {
+            let mut getters = this.queue.inner.getters.borrow_mut();
+            if !getters.is_released(t, cx.waker()) && this.queue.empty() {
+                // Polled for another reason (a gather or wait_for partner):
+                // keep our place in line.
+                return Poll::Pending;
+            }
+            getters.remove(t);
+            this.ticket = None;
         }
         match this.queue.get_nowait() {
             Ok(item) => Poll::Ready(item),
