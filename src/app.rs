@@ -1,0 +1,327 @@
+//! The Yew app: owns the [`State`], turns events and animation frames into [`Action`]s, and
+//! lays out the components.
+
+use crate::components::board::Board;
+use crate::components::console::{Console, Lines};
+use crate::components::controls::{base_url, Controls};
+use crate::components::inspector::Inspector;
+use crate::components::params::ParamsForm;
+use crate::components::picker::Picker;
+use crate::components::source::Source;
+use crate::components::timeline::{self, Timeline, DEFAULT_WINDOW_US};
+use crate::state::{Action, Effect, State};
+use crate::view;
+use gloo_events::EventListener;
+use gloo_render::{request_animation_frame, AnimationFrame};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Mounts the playground on the page's `<body>`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    yew::Renderer::<App>::new().render();
+}
+
+/// What the app reacts to.
+pub enum Msg {
+    /// A user action.
+    Action(Action),
+    /// An animation frame, at this `performance.now()` time (ms).
+    Frame(f64),
+    /// A key went down or up anywhere on the page.
+    Key {
+        /// `KeyboardEvent.key`.
+        key: String,
+        /// Down (`true`) or up.
+        down: bool,
+    },
+    /// The timeline's window changed (µs).
+    Window(u64),
+}
+
+/// The root component.
+pub struct App {
+    state: State,
+    dispatch: Callback<Action>,
+    on_window: Callback<u64>,
+    frame: Option<AnimationFrame>,
+    last_ts: Option<f64>,
+    canvas: NodeRef,
+    window_us: u64,
+    console: Lines,
+    painted: bool,
+    _listeners: Vec<EventListener>,
+}
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let state = State::from_query(&query);
+        let mut listeners = Vec::new();
+        if let Some(window) = web_sys::window() {
+            if let Some(document) = window.document() {
+                for (name, down) in [("keydown", true), ("keyup", false)] {
+                    let link = ctx.link().clone();
+                    listeners.push(EventListener::new(&document, name, move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                        if e.ctrl_key() || e.meta_key() || e.alt_key() || (down && e.repeat()) || in_field(e) {
+                            return;
+                        }
+                        link.send_message(Msg::Key { key: e.key(), down });
+                    }));
+                }
+            }
+            let link = ctx.link().clone();
+            listeners
+                .push(EventListener::new(&window, "blur", move |_| link.send_message(Msg::Action(Action::ReleaseAll))));
+        }
+        let mut app = App {
+            console: lines(&state),
+            state,
+            dispatch: ctx.link().callback(Msg::Action),
+            on_window: ctx.link().callback(Msg::Window),
+            frame: None,
+            last_ts: None,
+            canvas: NodeRef::default(),
+            window_us: DEFAULT_WINDOW_US,
+            painted: false,
+            _listeners: listeners,
+        };
+        app.request_frame(ctx);
+        app
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::Frame(ts) => {
+                let dt = self.last_ts.map_or(0.0, |last| ts - last);
+                self.last_ts = Some(ts);
+                self.state.dispatch(Action::Frame { dt_ms: dt, now_ms: ts });
+                self.request_frame(ctx);
+                if !self.painted {
+                    self.painted = true;
+                    mark("board-painted");
+                } else if !self.state.running {
+                    // Paused: nothing moves until an action.
+                    return false;
+                }
+            }
+            Msg::Action(action) => {
+                if let Effect::Copy(url) = self.state.dispatch(action) {
+                    copy_to_clipboard(&url);
+                }
+            }
+            Msg::Key { key, down } => {
+                if !self.key(&key, down) {
+                    return false;
+                }
+            }
+            Msg::Window(us) => self.window_us = us,
+        }
+        if self.console.run_id != self.state.run_id || self.console.total != self.state.driver.console_total() {
+            self.console = lines(&self.state);
+        }
+        self.draw_timeline();
+        true
+    }
+
+    fn view(&self, _ctx: &Context<Self>) -> Html {
+        let s = &self.state;
+        let d = &s.driver;
+        let info = s.demo().info();
+        let (rows, idle) = view::tasks(&d.tasks(), d.display_us());
+        let stats = d.stats();
+        let status = if !s.running {
+            "paused".to_string()
+        } else if stats.behind {
+            match stats.achieved_speed {
+                Some(v) => format!("behind: the page manages {} of the {} asked", view::speed(v), view::speed(s.speed)),
+                None => "behind: the page can't keep up".to_string(),
+            }
+        } else {
+            format!("running at {}", view::speed(s.speed))
+        };
+        let ahead = d.sim_us() > d.display_us() + 100_000;
+        let dismiss = self.dispatch.reform(|_: MouseEvent| Action::DismissMessages);
+        html! {
+            <div class="app">
+                <header class="top">
+                    <div class="brand">
+                        <h1><span class="logo" aria-hidden="true">{ "⟳" }</span>{ "Baton playground" }</h1>
+                        <p class="tagline">
+                            { "Cooperative multitasking for Rust, in the style of CircuitPython's asyncio: \
+                               the guide's programs on a virtual board, in your browser." }
+                        </p>
+                    </div>
+                    <Picker demo={s.demo()} dispatch={self.dispatch.clone()} />
+                </header>
+                if let Some(error) = &s.link_error {
+                    <div class="banner error" role="alert" data-link-error="">
+                        <strong>{ "This link can't be opened: " }</strong>{ error.clone() }
+                        <button type="button" class="dismiss" onclick={dismiss.clone()} aria-label="Dismiss">{ "×" }</button>
+                    </div>
+                }
+                if let Some(notice) = &s.notice {
+                    <div class="banner notice" role="status">
+                        { notice.clone() }
+                        <button type="button" class="dismiss" onclick={dismiss} aria-label="Dismiss">{ "×" }</button>
+                    </div>
+                }
+                if let Some(failure) = d.failure() {
+                    <div class="banner error" role="alert">{ format!("The demo stopped: {failure}") }</div>
+                }
+                <main class="layout">
+                    <section class="panel board-panel" aria-labelledby="demo-title">
+                        <h2 id="demo-title">{ info.title }<span class="section">{ info.section.title() }</span></h2>
+                        <p class="description">{ info.description }</p>
+                        <div class="clock" aria-live="off">
+                            // Paused (stepping), the clock shows µs: a poll costs 10.
+                            <span class="time" title="Virtual time">
+                                { if s.running { view::seconds(d.display_us()) } else { view::seconds_exact(d.display_us()) } }
+                            </span>
+                            <span class={classes!("status", stats.behind.then_some("behind"), (!s.running).then_some("paused"))}>
+                                { status }
+                            </span>
+                            if ahead {
+                                <span class="status ahead">
+                                    { format!("inside a blocking poll: the simulation is already at {}", view::seconds(d.sim_us())) }
+                                </span>
+                            }
+                        </div>
+                        <Board view={view::board(s)} dispatch={self.dispatch.clone()} />
+                        <Controls running={s.running} speed={s.speed} poll_cost_us={s.poll_cost_us}
+                            poll_cost_draft={s.poll_cost_draft.clone()} bounce_on={s.bounce_on} bounce={s.bounce}
+                            bounce_draft={s.bounce_draft.clone()} recording={s.recording} recorded={s.recorded.len()}
+                            share_url={s.share_url.clone()} dispatch={self.dispatch.clone()} />
+                    </section>
+                    <section class="panel source-panel" aria-labelledby="source-title">
+                        <h2 id="source-title">{ "Source" }</h2>
+                        <Source demo={s.demo()} />
+                    </section>
+                    <section class="panel timeline-panel" aria-labelledby="timeline-title">
+                        <h2 id="timeline-title">{ "Timeline" }</h2>
+                        <Timeline canvas={self.canvas.clone()} window_us={self.window_us} on_window={self.on_window.clone()} />
+                    </section>
+                    <section class="panel inspector-panel" aria-labelledby="inspector-title">
+                        <h2 id="inspector-title">{ "Scheduler" }</h2>
+                        <Inspector rows={rows} idle_permille={idle} time={view::seconds(d.display_us())} />
+                    </section>
+                    <section class="panel console-panel" aria-labelledby="console-title">
+                        <h2 id="console-title">{ "Console" }</h2>
+                        <Console lines={self.console.clone()} />
+                    </section>
+                    <section class="panel params-panel" aria-labelledby="params-title">
+                        <h2 id="params-title">{ "Parameters" }</h2>
+                        <ParamsForm fields={view::param_fields(s)} dispatch={self.dispatch.clone()} />
+                    </section>
+                </main>
+                <footer class="foot">
+                    <p>
+                        { "Keys: " }<kbd>{ "1" }</kbd>{ "–" }<kbd>{ "9" }</kbd>{ " hold the board's buttons, " }
+                        <kbd>{ "P" }</kbd>{ " run/pause, " }<kbd>{ "N" }</kbd>{ " step one poll, " }
+                        <kbd>{ "R" }</kbd>{ " reset, " }<kbd>{ "E" }</kbd>{ " record, " }<kbd>{ "L" }</kbd>{ " copy link. " }
+                        { "Virtual time follows the simulator's timing model: each task poll costs the poll cost, \
+                           and idle time jumps to the next timer." }
+                    </p>
+                </footer>
+            </div>
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            self.draw_timeline();
+        }
+    }
+}
+
+impl App {
+    fn request_frame(&mut self, ctx: &Context<Self>) {
+        let link = ctx.link().clone();
+        self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
+    }
+
+    fn draw_timeline(&self) {
+        if let Some(canvas) = self.canvas.cast::<web_sys::HtmlCanvasElement>() {
+            timeline::draw(&canvas, &self.state.driver, self.window_us);
+        }
+    }
+
+    /// A page-wide shortcut; returns whether it did anything.
+    fn key(&mut self, key: &str, down: bool) -> bool {
+        let board = view::board(&self.state);
+        if let Some(b) = board.buttons.iter().find(|b| b.key.is_some_and(|k| k.to_string() == key)) {
+            let action = if down { Action::Press(b.pin) } else { Action::Release(b.pin) };
+            self.state.dispatch(action);
+            return true;
+        }
+        if !down {
+            return false;
+        }
+        let action = match key.to_ascii_lowercase().as_str() {
+            "p" => Action::TogglePause,
+            "n" => Action::Step,
+            "r" => Action::Reset,
+            "e" => Action::ToggleRecord,
+            "l" => Action::CopyLink { base: base_url() },
+            _ => return false,
+        };
+        if let Effect::Copy(url) = self.state.dispatch(action) {
+            copy_to_clipboard(&url);
+        }
+        true
+    }
+}
+
+/// The console's lines, rebuilt only when a line was added or the run changed.
+fn lines(state: &State) -> Lines {
+    Lines {
+        run_id: state.run_id,
+        total: state.driver.console_total(),
+        lines: Rc::new(state.driver.console().iter().cloned().collect()),
+    }
+}
+
+/// Whether a key event happens in a text field or a select (where keys are typing).
+fn in_field(e: &web_sys::KeyboardEvent) -> bool {
+    let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    let tag = el.tag_name().to_ascii_lowercase();
+    if tag == "select" || tag == "textarea" {
+        return true;
+    }
+    if tag == "input" {
+        let kind = el.get_attribute("type").unwrap_or_default();
+        return !matches!(kind.as_str(), "checkbox" | "range" | "button");
+    }
+    false
+}
+
+/// A performance mark (for the first paint of the board).
+fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// Puts `text` on the clipboard if the browser allows; a refusal is quietly ignored (the link
+/// is on the page anyway).
+fn copy_to_clipboard(text: &str) {
+    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else { return };
+    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")) else { return };
+    if clipboard.is_undefined() || clipboard.is_null() {
+        return;
+    }
+    let Ok(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText")) else { return };
+    let Ok(write) = write.dyn_into::<js_sys::Function>() else { return };
+    let Ok(promise) = write.call1(&clipboard, &JsValue::from_str(text)) else { return };
+    if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        });
+    }
+}

@@ -1,0 +1,30 @@
+//! # Baton's in-browser playground
+//!
+//! A virtual board that shows Baton's tasks taking turns: the guide's programs run in the page
+//! on the simulator ([`baton_sim`]), paced against the wall clock, with an inspector, a
+//! timeline, a console and share links that replay a run exactly.
+//!
+//! The logic is plain Rust that compiles and is unit-tested natively
+//! (`cargo test -p baton-playground`):
+//!
+//! - [`link`]: the share-link codec (`?v=1&demo=button-interval&interval=0.7&rec=…`);
+//! - [`driver`]: runs the simulation against a clock, keeps the board as it looks at the
+//!   *display time*, a bounded timeline window and the inspector's task table;
+//! - [`state`]: the reducer: every user action, validated, applied to the driver;
+//! - [`view`]: pure view-models (board parts, colours, times, the speed slider);
+//! - [`highlight`]: a small Rust syntax highlighter for the source pane.
+//!
+//! The Yew app ([`app`] and [`components`]) exists only on `wasm32`.
+
+#![forbid(unsafe_code)]
+
+pub mod driver;
+pub mod highlight;
+pub mod link;
+pub mod state;
+pub mod view;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;

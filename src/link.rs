@@ -1,0 +1,625 @@
+//! Share links: a run's demo, parameters, settings and recorded button presses in a short,
+//! readable query string.
+//!
+//! ```text
+//! ?v=1&demo=button-interval&interval=0.7&speed=2&cost=10&bounce=3000x3&rec=812.346:D3+,900.001:D3-
+//! ```
+//!
+//! | key | value |
+//! | --- | --- |
+//! | `v` | the format's version, `1` (required, first) |
+//! | `demo` | a demo id (required) |
+//! | any parameter key of the demo | its value, as the simulator's `--param` takes it |
+//! | `speed` | 0.1–100 (× real time); default 1 |
+//! | `cost` | virtual µs charged for each task poll, 1–1 000 000; default 10 |
+//! | `bounce` | `<µs>x<count>`: switch bounce on every button; absent: none |
+//! | `rec` | recorded presses, `<ms>:<pin><+\|->` separated by commas (`+` pressed, `-` released); the time has up to 3 decimals, so it is exact to the µs |
+//!
+//! Only what differs from the defaults is written. [`decode`] refuses anything it does not
+//! understand with an error that says what is wrong; it never panics.
+//!
+//! ```
+//! use baton_playground::link::{decode, encode, Shared};
+//! use baton_demos::DemoId;
+//!
+//! let mut shared = Shared::new(DemoId::ButtonInterval);
+//! shared.params.set("interval", "0.7").unwrap();
+//! let query = encode(&shared);
+//! assert_eq!(query, "v=1&demo=button-interval&interval=0.7");
+//! assert_eq!(decode(&query).unwrap(), shared);
+//! assert!(decode("v=1&demo=nope").unwrap_err().to_string().contains("unknown demo"));
+//! ```
+
+use baton_board::Pin;
+use baton_demos::params::Kind;
+use baton_demos::{DemoId, ParamError, Params};
+use baton_sim::simulation::{DEFAULT_POLL_COST_US, MAX_POLL_COST_US};
+use baton_sim::{Bounce, InputEvent};
+use std::collections::BTreeSet;
+use std::fmt;
+
+/// The link format's version.
+pub const VERSION: &str = "1";
+/// The longest query string accepted, in bytes.
+pub const MAX_LEN: usize = 4096;
+/// The most recorded events accepted.
+pub const MAX_EVENTS: usize = 2000;
+/// The slowest speed (× real time).
+pub const MIN_SPEED: f64 = 0.1;
+/// The fastest speed (× real time).
+pub const MAX_SPEED: f64 = 100.0;
+/// The speed a page starts at.
+pub const DEFAULT_SPEED: f64 = 1.0;
+/// The smallest poll cost: with 0, a task that yields with `sleep(0)` would stop the clock.
+pub const MIN_POLL_COST_US: u64 = 1;
+/// The longest bounce accepted, in µs (one second).
+pub const MAX_BOUNCE_US: u64 = 1_000_000;
+/// The most bounces accepted per press or release.
+pub const MAX_BOUNCE_COUNT: u32 = 100;
+/// The latest recorded time accepted, in µs (the simulator's input-script limit).
+pub const MAX_EVENT_US: u64 = 1_000_000_000_000;
+
+/// The keys the link itself uses; no demo parameter may have one of these keys.
+pub const RESERVED_KEYS: &[&str] = &["v", "demo", "speed", "cost", "bounce", "rec"];
+
+/// Everything a link carries: enough to replay a run exactly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shared {
+    /// The demo.
+    pub demo: DemoId,
+    /// Its parameters (for `demo`).
+    pub params: Params,
+    /// How fast virtual time runs, × real time.
+    pub speed: f64,
+    /// Virtual µs charged for each task poll.
+    pub poll_cost_us: u64,
+    /// Switch bounce on every button, or none.
+    pub bounce: Option<Bounce>,
+    /// Button presses and releases to replay, in the order they were made.
+    pub recording: Vec<InputEvent>,
+}
+
+impl Shared {
+    /// The guide's parameters for `demo` and the default settings.
+    pub fn new(demo: DemoId) -> Self {
+        Shared {
+            demo,
+            params: Params::defaults(demo),
+            speed: DEFAULT_SPEED,
+            poll_cost_us: DEFAULT_POLL_COST_US,
+            bounce: None,
+            recording: Vec::new(),
+        }
+    }
+}
+
+/// Why a link was refused. Its [`Display`](fmt::Display) says exactly what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    /// The query is longer than [`MAX_LEN`].
+    TooLong {
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// An item is not `key=value`, or its %-escapes are broken.
+    Malformed {
+        /// The item, as written.
+        item: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A key appears twice.
+    DuplicateKey(String),
+    /// There is no `v=…`.
+    MissingVersion,
+    /// `v` is not [`VERSION`].
+    UnsupportedVersion(String),
+    /// There is no `demo=…`.
+    MissingDemo,
+    /// The demo id is not one of the demos (the message lists them).
+    UnknownDemo(String),
+    /// The key is neither the link's nor one of the demo's parameters.
+    UnknownKey {
+        /// The key.
+        key: String,
+        /// What the demo's parameters say about it.
+        message: String,
+    },
+    /// A value was refused.
+    BadValue {
+        /// Its key.
+        key: String,
+        /// Why (for a parameter, the parameter's own message).
+        message: String,
+    },
+    /// `rec` has more than [`MAX_EVENTS`] items.
+    TooManyEvents(usize),
+    /// An item of `rec` is not `<ms>:<pin><+|->`.
+    BadRecordingItem {
+        /// 1-based position in `rec`.
+        n: usize,
+        /// The item, as written.
+        item: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::TooLong { len } => write!(f, "the link is too long ({len} bytes; at most {MAX_LEN})"),
+            LinkError::Malformed { item, reason } => write!(f, "malformed item {item:?}: {reason}"),
+            LinkError::DuplicateKey(key) => write!(f, "the key {key:?} appears more than once"),
+            LinkError::MissingVersion => write!(f, "the link has no version (it should start with v={VERSION})"),
+            LinkError::UnsupportedVersion(v) => {
+                write!(f, "unsupported link version {v:?} (this playground reads v={VERSION})")
+            }
+            LinkError::MissingDemo => write!(f, "the link names no demo (demo=…)"),
+            LinkError::UnknownDemo(message) => f.write_str(message),
+            LinkError::UnknownKey { key, message } => write!(f, "unknown key {key:?}: {message}"),
+            LinkError::BadValue { key, message } => write!(f, "bad value for {key}: {message}"),
+            LinkError::TooManyEvents(n) => {
+                write!(f, "too many recorded events ({n}; at most {MAX_EVENTS})")
+            }
+            LinkError::BadRecordingItem { n, item, reason } => {
+                write!(f, "malformed recording item {n} ({item:?}): {reason}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+/// The query string (without `?`) for `shared`: only what differs from the defaults.
+pub fn encode(shared: &Shared) -> String {
+    let mut out = format!("v={VERSION}&demo={}", shared.demo.id());
+    for (key, value) in shared.params.changed() {
+        out.push('&');
+        out.push_str(key);
+        out.push('=');
+        push_escaped(&mut out, &value);
+    }
+    if shared.speed != DEFAULT_SPEED {
+        out.push_str(&format!("&speed={}", shared.speed));
+    }
+    if shared.poll_cost_us != DEFAULT_POLL_COST_US {
+        out.push_str(&format!("&cost={}", shared.poll_cost_us));
+    }
+    if let Some(b) = shared.bounce {
+        out.push_str(&format!("&bounce={}", format_bounce(b)));
+    }
+    if !shared.recording.is_empty() {
+        out.push_str("&rec=");
+        for (i, e) in shared.recording.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format_event(e));
+        }
+    }
+    out
+}
+
+/// One recorded event as the link writes it: `812.346:D3+`.
+pub fn format_event(e: &InputEvent) -> String {
+    let ms = e.t_us / 1000;
+    let frac = e.t_us % 1000;
+    let sign = if e.pressed { '+' } else { '-' };
+    if frac == 0 {
+        format!("{ms}:{}{sign}", e.pin)
+    } else {
+        let digits = format!("{frac:03}");
+        format!("{ms}.{}:{}{sign}", digits.trim_end_matches('0'), e.pin)
+    }
+}
+
+/// A bounce as the link writes it: `3000x3`.
+pub fn format_bounce(b: Bounce) -> String {
+    format!("{}x{}", b.duration_us, b.count)
+}
+
+/// Reads a query string (a leading `?` is allowed).
+pub fn decode(query: &str) -> Result<Shared, LinkError> {
+    let query = query.strip_prefix('?').unwrap_or(query);
+    if query.len() > MAX_LEN {
+        return Err(LinkError::TooLong { len: query.len() });
+    }
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut seen = BTreeSet::new();
+    for item in query.split('&').filter(|s| !s.is_empty()) {
+        let Some((k, v)) = item.split_once('=') else {
+            return Err(LinkError::Malformed { item: item.into(), reason: "expected key=value".into() });
+        };
+        let malformed = |reason: String| LinkError::Malformed { item: item.into(), reason };
+        let key = unescape(k).map_err(malformed)?;
+        let value = unescape(v).map_err(malformed)?;
+        if !seen.insert(key.clone()) {
+            return Err(LinkError::DuplicateKey(key));
+        }
+        pairs.push((key, value));
+    }
+    let get = |key: &str| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    match get("v") {
+        None => return Err(LinkError::MissingVersion),
+        Some(VERSION) => {}
+        Some(other) => return Err(LinkError::UnsupportedVersion(other.into())),
+    }
+    let demo: DemoId =
+        get("demo").ok_or(LinkError::MissingDemo)?.parse().map_err(|e| LinkError::UnknownDemo(format!("{e}")))?;
+    let mut shared = Shared::new(demo);
+    let mut param_pairs = Vec::new();
+    for (key, value) in &pairs {
+        let bad = |message: String| LinkError::BadValue { key: key.clone(), message };
+        match key.as_str() {
+            "v" | "demo" => {}
+            "speed" => shared.speed = parse_speed(value).map_err(bad)?,
+            "cost" => shared.poll_cost_us = parse_poll_cost(value).map_err(bad)?,
+            "bounce" => shared.bounce = parse_bounce(value).map_err(bad)?,
+            "rec" => shared.recording = parse_recording(value)?,
+            _ => param_pairs.push((key.as_str(), value.as_str())),
+        }
+    }
+    shared.params = set_params(demo, &param_pairs)?;
+    Ok(shared)
+}
+
+/// Sets a demo's parameters from `key=value` pairs, all at once: pins are checked only
+/// against the final values, so a link may swap two pins (`led1=D2&led2=D1`).
+fn set_params(demo: DemoId, pairs: &[(&str, &str)]) -> Result<Params, LinkError> {
+    let specs = demo.info().params;
+    let mut params = Params::defaults(demo);
+    // Every key must exist and every value must parse on its own first.
+    for (key, value) in pairs {
+        let Some(spec) = specs.iter().find(|s| s.key == *key) else {
+            let message = params.set(key, value).err().map(|e| e.to_string()).unwrap_or_default();
+            return Err(LinkError::UnknownKey { key: (*key).into(), message });
+        };
+        spec.parse(value).map_err(|e| param_error(key, e))?;
+    }
+    // Move the pins being set out of the way, onto pins nobody uses or asks for…
+    let pin_keys: Vec<&(&str, &str)> =
+        pairs.iter().filter(|(k, _)| specs.iter().any(|s| s.key == *k && s.kind == Kind::Pin)).collect();
+    if !pin_keys.is_empty() {
+        let mut taken: BTreeSet<String> = params.iter().map(|(_, v)| v.to_string()).collect();
+        taken.extend(pin_keys.iter().map(|(_, v)| v.trim().to_string()));
+        let mut spare = Pin::all().map(|p| p.to_string()).filter(|p| !taken.contains(p));
+        for (key, _) in &pin_keys {
+            if let Some(pin) = spare.next() {
+                params.set(key, &pin).map_err(|e| param_error(key, e))?;
+            }
+        }
+    }
+    // …then set everything to its final value.
+    for (key, value) in pairs {
+        params.set(key, value).map_err(|e| param_error(key, e))?;
+    }
+    Ok(params)
+}
+
+fn param_error(key: &str, e: ParamError) -> LinkError {
+    LinkError::BadValue { key: key.into(), message: e.to_string() }
+}
+
+/// Checks a speed (× real time).
+pub fn parse_speed(text: &str) -> Result<f64, String> {
+    let v: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    if !(MIN_SPEED..=MAX_SPEED).contains(&v) {
+        return Err(format!("speed must be from {MIN_SPEED} to {MAX_SPEED}, not {text}"));
+    }
+    Ok(v)
+}
+
+/// Checks a poll cost in µs.
+pub fn parse_poll_cost(text: &str) -> Result<u64, String> {
+    let v: u64 = text.trim().parse().map_err(|_| format!("{text:?} is not a whole number of µs"))?;
+    if !(MIN_POLL_COST_US..=MAX_POLL_COST_US).contains(&v) {
+        return Err(format!("the poll cost must be from {MIN_POLL_COST_US} to {MAX_POLL_COST_US} µs, not {v}"));
+    }
+    Ok(v)
+}
+
+/// Checks a bounce duration (µs) and count.
+pub fn check_bounce(duration_us: u64, count: u32) -> Result<Bounce, String> {
+    if !(1..=MAX_BOUNCE_US).contains(&duration_us) {
+        return Err(format!("the bounce must last from 1 to {MAX_BOUNCE_US} µs, not {duration_us}"));
+    }
+    if !(1..=MAX_BOUNCE_COUNT).contains(&count) {
+        return Err(format!("the bounce count must be from 1 to {MAX_BOUNCE_COUNT}, not {count}"));
+    }
+    Ok(Bounce { duration_us, count })
+}
+
+/// Reads a bounce, `<µs>x<count>` (`off` or empty: none).
+pub fn parse_bounce(text: &str) -> Result<Option<Bounce>, String> {
+    let text = text.trim();
+    if text.is_empty() || text == "off" {
+        return Ok(None);
+    }
+    let Some((d, n)) = text.split_once('x') else {
+        return Err(format!("{text:?} is not <µs>x<count>, e.g. 3000x3"));
+    };
+    let duration_us: u64 = d.parse().map_err(|_| format!("{d:?} is not a whole number of µs"))?;
+    let count: u32 = n.parse().map_err(|_| format!("{n:?} is not a whole number"))?;
+    check_bounce(duration_us, count).map(Some)
+}
+
+/// Reads `rec`: `<ms>:<pin><+|->` items separated by commas.
+pub fn parse_recording(text: &str) -> Result<Vec<InputEvent>, LinkError> {
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let n = text.split(',').count();
+    if n > MAX_EVENTS {
+        return Err(LinkError::TooManyEvents(n));
+    }
+    text.split(',')
+        .enumerate()
+        .map(|(i, item)| {
+            parse_event(item).map_err(|reason| LinkError::BadRecordingItem { n: i + 1, item: item.into(), reason })
+        })
+        .collect()
+}
+
+/// Reads one recorded event, `812.346:D3+`.
+pub fn parse_event(item: &str) -> Result<InputEvent, String> {
+    let Some((time, rest)) = item.split_once(':') else {
+        return Err("expected <ms>:<pin><+|->, e.g. 812.346:D3+".into());
+    };
+    let t_us = parse_ms(time)?;
+    let (pin, pressed) = match rest.chars().last() {
+        // A `+` that went through form decoding arrives as a space.
+        Some('+') | Some(' ') => (&rest[..rest.len() - 1], true),
+        Some('-') => (&rest[..rest.len() - 1], false),
+        _ => return Err("the pin must end with + (pressed) or - (released)".into()),
+    };
+    let pin: Pin = pin.parse().map_err(|e: baton_board::board::UnknownPin| e.to_string())?;
+    Ok(InputEvent { t_us, pin, pressed })
+}
+
+/// Reads a time in ms with up to 3 decimals, exactly, as µs.
+fn parse_ms(text: &str) -> Result<u64, String> {
+    let bad = || format!("the time {text:?} is not a number of ms with at most 3 decimals");
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || (text.contains('.') && !digits(frac)) || frac.len() > 3 || whole.len() > 12 {
+        return Err(bad());
+    }
+    let ms: u64 = whole.parse().map_err(|_| bad())?;
+    let frac_us: u64 = if frac.is_empty() { 0 } else { format!("{frac:0<3}").parse().map_err(|_| bad())? };
+    let t_us = ms * 1000 + frac_us;
+    if t_us > MAX_EVENT_US {
+        return Err(format!("the time {text} ms is too late (at most {} ms)", MAX_EVENT_US / 1000));
+    }
+    Ok(t_us)
+}
+
+/// Undoes %-escapes (a `+` stays a `+`: the link uses it for "pressed").
+fn unescape(text: &str) -> Result<String, String> {
+    if !text.contains('%') {
+        return Ok(text.into());
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let byte =
+                hex.and_then(|h| u8::from_str_radix(h, 16).ok()).ok_or("a % must be followed by two hex digits")?;
+            out.push(byte);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| "its %-escapes are not UTF-8".into())
+}
+
+/// Appends `text`, %-escaping all but unreserved characters and `:,+`.
+fn push_escaped(out: &mut String, text: &str) {
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:,+".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baton_demos::params::Value;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_spec_example_decodes() {
+        let s =
+            decode("?v=1&demo=button-interval&interval=0.7&speed=2&cost=10&bounce=3000x3&rec=812.346:D3+,900.001:D3-")
+                .unwrap();
+        assert_eq!(s.demo, DemoId::ButtonInterval);
+        assert_eq!(s.params.float("interval"), 0.7);
+        assert_eq!(s.speed, 2.0);
+        assert_eq!(s.poll_cost_us, 10);
+        assert_eq!(s.bounce, Some(Bounce { duration_us: 3000, count: 3 }));
+        assert_eq!(
+            s.recording,
+            vec![
+                InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true },
+                InputEvent { t_us: 900_001, pin: Pin::D(3), pressed: false },
+            ]
+        );
+        assert_eq!(
+            encode(&s),
+            "v=1&demo=button-interval&interval=0.7&speed=2&bounce=3000x3&rec=812.346:D3+,900.001:D3-"
+        );
+    }
+
+    #[test]
+    fn times_are_exact_to_the_microsecond() {
+        for t_us in [0, 1, 10, 100, 999, 1000, 1001, 812_346, 900_010, MAX_EVENT_US] {
+            let e = InputEvent { t_us, pin: Pin::A(2), pressed: false };
+            assert_eq!(parse_event(&format_event(&e)), Ok(e), "{}", format_event(&e));
+        }
+        assert_eq!(format_event(&InputEvent { t_us: 900_010, pin: Pin::D(3), pressed: true }), "900.01:D3+");
+        assert!(parse_event("5:LED ").unwrap().pressed);
+    }
+
+    #[test]
+    fn every_rejection_says_what_is_wrong() {
+        let cases: &[(&str, &str)] = &[
+            ("v=1&demo=nope", "unknown demo \"nope\""),
+            ("v=99&demo=blink-one", "unsupported link version \"99\""),
+            ("demo=blink-one", "no version"),
+            ("v=1", "names no demo"),
+            ("v=1&demo=button-interval&interval=-1", "bad value for interval: interval=\"-1\": must be above 0"),
+            ("v=1&demo=blink-one&colour=red", "unknown key \"colour\": blink-one has no parameter"),
+            ("v=1&demo=blink-one&speed=1000", "bad value for speed"),
+            ("v=1&demo=blink-one&cost=0", "bad value for cost"),
+            ("v=1&demo=blink-one&bounce=3000", "bad value for bounce"),
+            ("v=1&demo=blink-one&rec=1:D3+,2:D99-", "malformed recording item 2 (\"2:D99-\")"),
+            ("v=1&demo=blink-one&rec=1.2345:D3+", "malformed recording item 1"),
+            ("v=1&demo=blink-one&rec=1:D3", "malformed recording item 1"),
+            ("v=1&demo=blink-one&demo=blink-two", "appears more than once"),
+            ("v=1&demo=blink-one&oops", "malformed item \"oops\""),
+            ("v=1&demo=blink%ZZ", "two hex digits"),
+            ("v=1&demo=blink-two&led1=D2", "pin D2 is used by both led1 and led2"),
+        ];
+        for (query, expected) in cases {
+            let err = decode(query).unwrap_err().to_string();
+            assert!(err.contains(expected), "{query}: {err:?} should contain {expected:?}");
+        }
+        let long = format!("v=1&demo=blink-one&x={}", "a".repeat(MAX_LEN));
+        assert!(decode(&long).unwrap_err().to_string().contains("too long"));
+        let many = format!("v=1&demo=blink-one&rec={}", vec!["1:D3+"; MAX_EVENTS + 1].join(","));
+        // Too long as well, but the length is checked first; count alone:
+        assert!(matches!(parse_recording(&many[24..]), Err(LinkError::TooManyEvents(2001))));
+    }
+
+    #[test]
+    fn pins_can_be_swapped() {
+        let s = decode("v=1&demo=blink-two&led1=D2&led2=D1").unwrap();
+        assert_eq!(s.params.pin("led1"), Pin::D(2));
+        assert_eq!(s.params.pin("led2"), Pin::D(1));
+        assert_eq!(decode(&encode(&s)).unwrap(), s);
+    }
+
+    #[test]
+    fn no_parameter_uses_a_reserved_key() {
+        for demo in DemoId::ALL {
+            for spec in demo.info().params {
+                assert!(!RESERVED_KEYS.contains(&spec.key), "{demo}: {}", spec.key);
+            }
+        }
+    }
+
+    fn arb_value(kind: Kind) -> BoxedStrategy<Value> {
+        match kind {
+            Kind::Float { min, max, .. } => {
+                (1u32..=1000).prop_map(move |k| Value::Float(min + (max - min) * f64::from(k) / 1000.0)).boxed()
+            }
+            Kind::Int { min, max } => (min..=max).prop_map(Value::Int).boxed(),
+            Kind::Pin => unreachable!("pins are drawn as a permutation"),
+        }
+    }
+
+    fn arb_pin() -> impl Strategy<Value = Pin> {
+        let pins: Vec<Pin> = Pin::all().collect();
+        proptest::sample::select(pins)
+    }
+
+    fn arb_shared() -> impl Strategy<Value = Shared> {
+        (0..DemoId::ALL.len()).prop_flat_map(|i| {
+            let demo = DemoId::ALL[i];
+            let specs = demo.info().params;
+            let values: Vec<BoxedStrategy<Option<Value>>> = specs
+                .iter()
+                .filter(|s| s.kind != Kind::Pin)
+                .map(|s| proptest::option::of(arb_value(s.kind)).boxed())
+                .collect();
+            let pins = Just(Pin::all().collect::<Vec<_>>()).prop_shuffle();
+            let speed = prop_oneof![Just(1.0), (1u32..=1000).prop_map(|k| f64::from(k) / 10.0)];
+            let cost = prop_oneof![Just(10u64), MIN_POLL_COST_US..=MAX_POLL_COST_US];
+            let bounce = proptest::option::of((1..=MAX_BOUNCE_US, 1..=MAX_BOUNCE_COUNT));
+            let rec = proptest::collection::vec((0..=MAX_EVENT_US, arb_pin(), any::<bool>()), 0..60);
+            (values, pins, any::<bool>(), speed, cost, bounce, rec).prop_map(
+                move |(values, pins, move_pins, speed, cost, bounce, rec)| {
+                    let mut params = Params::defaults(demo);
+                    let mut values = values.into_iter();
+                    let mut pins = pins.into_iter();
+                    for spec in specs {
+                        let text = if spec.kind == Kind::Pin {
+                            move_pins.then(|| pins.next().unwrap().to_string())
+                        } else {
+                            values.next().unwrap().map(|v| v.to_string())
+                        };
+                        if let Some(text) = text {
+                            // A permutation never reuses a pin, but a default might clash.
+                            let _ = params.set(spec.key, &text);
+                        }
+                    }
+                    Shared {
+                        demo,
+                        params,
+                        speed,
+                        poll_cost_us: cost,
+                        bounce: bounce.map(|(duration_us, count)| Bounce { duration_us, count }),
+                        recording: rec
+                            .into_iter()
+                            .map(|(t_us, pin, pressed)| InputEvent { t_us, pin, pressed })
+                            .collect(),
+                    }
+                },
+            )
+        })
+    }
+
+    fn token() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("v=1".to_string()),
+            Just("&".to_string()),
+            Just("=".to_string()),
+            Just("demo=".to_string()),
+            Just("rec=".to_string()),
+            Just("bounce=".to_string()),
+            Just("speed=".to_string()),
+            Just("%".to_string()),
+            proptest::sample::select(DemoId::ALL.iter().map(|d| d.id().to_string()).collect::<Vec<_>>()),
+            proptest::sample::select(
+                DemoId::ALL
+                    .iter()
+                    .flat_map(|d| d.info().params.iter().map(|s| format!("{}=", s.key)))
+                    .collect::<Vec<_>>()
+            ),
+            "[0-9.:,+x-]{0,8}",
+            "[A-Z][0-9]{0,2}[+-]",
+            any::<String>(),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn decode_never_panics_and_explains(s in any::<String>()) {
+            if let Err(e) = decode(&s) {
+                prop_assert!(!e.to_string().is_empty());
+            }
+        }
+
+        #[test]
+        fn decode_of_near_links_never_panics(tokens in proptest::collection::vec(token(), 0..20)) {
+            let s = tokens.concat();
+            if let Err(e) = decode(&s) {
+                prop_assert!(!e.to_string().is_empty());
+            }
+        }
+
+        #[test]
+        fn encode_then_decode_round_trips(shared in arb_shared()) {
+            let query = encode(&shared);
+            prop_assert!(query.len() <= MAX_LEN, "{}", query.len());
+            prop_assert_eq!(decode(&query), Ok(shared));
+        }
+    }
+}

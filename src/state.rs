@@ -1,0 +1,591 @@
+//! The playground's state and its reducer: every user action goes through
+//! [`State::dispatch`], apart from any component, so it is tested natively.
+//!
+//! Rules:
+//! - a parameter edit is validated; a bad value shows an inline error and the running demo
+//!   keeps running; a valid change restarts the demo with the new parameters (so a link made
+//!   later describes the whole run);
+//! - changing the poll cost or the bounce restarts too; the speed does not;
+//! - turning recording on restarts the demo and records every press from 0 s; Reset replays
+//!   the recording; a share link carries it.
+
+use crate::driver::Driver;
+use crate::link::{self, LinkError, Shared};
+use baton_board::Pin;
+use baton_demos::{DemoId, Params};
+use baton_sim::simulation::DEFAULT_POLL_COST_US;
+use baton_sim::{Bounce, InputEvent, SimConfig};
+use std::collections::BTreeMap;
+
+/// The demo a page opens with (and falls back to after a bad link).
+pub const DEFAULT_DEMO: DemoId = DemoId::BlinkTwo;
+/// The bounce the settings start with when turned on: 3 ms, 3 extra bounces.
+pub const DEFAULT_BOUNCE: Bounce = Bounce { duration_us: 3000, count: 3 };
+
+/// Something the user (or the page) asks for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Pick a demo by id (the picker's value).
+    SelectDemo(String),
+    /// Set a parameter from the text typed.
+    SetParam {
+        /// The parameter's key.
+        key: String,
+        /// What was typed.
+        text: String,
+    },
+    /// Let virtual time run.
+    Run,
+    /// Stop virtual time.
+    Pause,
+    /// Run or pause, whichever it isn't.
+    TogglePause,
+    /// Pause and run one task poll.
+    Step,
+    /// Restart the demo from 0 s (replaying the recording, if any).
+    Reset,
+    /// Set the speed (× real time; clamped to the allowed range).
+    SetSpeed(f64),
+    /// Set the poll cost from the text typed (µs).
+    SetPollCost(String),
+    /// Set switch bounce: on or off, duration in ms, count, as typed.
+    SetBounce {
+        /// Whether buttons bounce.
+        on: bool,
+        /// How long, in ms (decimals allowed, to the µs).
+        duration_ms: String,
+        /// How many extra times.
+        count: String,
+    },
+    /// A button goes down.
+    Press(Pin),
+    /// A button comes up.
+    Release(Pin),
+    /// Every held button comes up (the page lost focus).
+    ReleaseAll,
+    /// Start or stop recording.
+    ToggleRecord,
+    /// Make a share link from the page's address (origin + path).
+    CopyLink {
+        /// The address without the query.
+        base: String,
+    },
+    /// Open a share link (the page's query string).
+    LoadLink(String),
+    /// Dismiss the link error or notice.
+    DismissMessages,
+    /// A frame: `dt_ms` of wall time passed; `now_ms` is the wall clock.
+    Frame {
+        /// Wall time since the last frame, ms.
+        dt_ms: f64,
+        /// The wall clock, ms.
+        now_ms: f64,
+    },
+}
+
+/// What the page must do after an action, beyond re-rendering.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Effect {
+    /// Nothing.
+    None,
+    /// Put this text on the clipboard, if the browser allows.
+    Copy(String),
+}
+
+/// A rejected edit: the text as typed and why it was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    /// The text typed.
+    pub text: String,
+    /// Why it was refused.
+    pub error: String,
+}
+
+/// The playground's state.
+pub struct State {
+    /// The demo's parameters (valid ones: what runs).
+    pub params: Params,
+    /// Rejected parameter edits by key, shown inline.
+    pub drafts: BTreeMap<String, Draft>,
+    /// × real time.
+    pub speed: f64,
+    /// Virtual µs charged for each task poll.
+    pub poll_cost_us: u64,
+    /// A rejected poll cost edit.
+    pub poll_cost_draft: Option<Draft>,
+    /// Whether buttons bounce.
+    pub bounce_on: bool,
+    /// The bounce used when on.
+    pub bounce: Bounce,
+    /// A rejected bounce edit: (duration, count) as typed, and why.
+    pub bounce_draft: Option<(String, String, String)>,
+    /// Whether virtual time runs.
+    pub running: bool,
+    /// Whether presses are being recorded.
+    pub recording: bool,
+    /// The presses of this run, replayed by Reset and carried by links.
+    pub recorded: Vec<InputEvent>,
+    /// The last share link made.
+    pub share_url: Option<String>,
+    /// Why the page's link was refused.
+    pub link_error: Option<String>,
+    /// A message for the user (recording started, link copied…).
+    pub notice: Option<String>,
+    /// Buttons held down, with the time of their press.
+    pub held: BTreeMap<Pin, u64>,
+    /// The simulation.
+    pub driver: Driver,
+    /// Bumped at each restart (a new run: views reset their caches).
+    pub run_id: u64,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::new(Shared::new(DEFAULT_DEMO))
+    }
+}
+
+impl State {
+    /// A page running `shared`'s run.
+    pub fn new(shared: Shared) -> Self {
+        let bounce_on = shared.bounce.is_some();
+        let bounce = shared.bounce.unwrap_or(DEFAULT_BOUNCE);
+        let config = config(&shared.params, shared.poll_cost_us, shared.bounce);
+        State {
+            driver: Driver::new(config, &shared.recording),
+            params: shared.params,
+            drafts: BTreeMap::new(),
+            speed: shared.speed,
+            poll_cost_us: shared.poll_cost_us,
+            poll_cost_draft: None,
+            bounce_on,
+            bounce,
+            bounce_draft: None,
+            running: true,
+            recording: false,
+            recorded: shared.recording,
+            share_url: None,
+            link_error: None,
+            notice: None,
+            held: BTreeMap::new(),
+            run_id: 0,
+        }
+    }
+
+    /// The page for a query string: the link's run, or the default demo and an error.
+    pub fn from_query(query: &str) -> Self {
+        let mut state = State::default();
+        let query = query.strip_prefix('?').unwrap_or(query);
+        if !query.is_empty() {
+            state.dispatch(Action::LoadLink(query.into()));
+        }
+        state
+    }
+
+    /// The demo.
+    pub fn demo(&self) -> DemoId {
+        self.params.demo()
+    }
+
+    /// The bounce in force, if on.
+    pub fn active_bounce(&self) -> Option<Bounce> {
+        self.bounce_on.then_some(self.bounce)
+    }
+
+    /// What a link made now carries.
+    pub fn shared(&self) -> Shared {
+        Shared {
+            demo: self.demo(),
+            params: self.params.clone(),
+            speed: self.speed,
+            poll_cost_us: self.poll_cost_us,
+            bounce: self.active_bounce(),
+            recording: self.recorded.clone(),
+        }
+    }
+
+    /// Applies an action.
+    pub fn dispatch(&mut self, action: Action) -> Effect {
+        match action {
+            Action::SelectDemo(id) => match id.parse::<DemoId>() {
+                Ok(demo) => {
+                    self.params = Params::defaults(demo);
+                    self.drafts.clear();
+                    self.recorded.clear();
+                    self.recording = false;
+                    self.running = true;
+                    self.notice = None;
+                    self.restart();
+                }
+                Err(e) => self.notice = Some(e.to_string()),
+            },
+            Action::SetParam { key, text } => {
+                let mut next = self.params.clone();
+                match next.set(&key, &text) {
+                    Ok(()) => {
+                        self.drafts.remove(&key);
+                        if next != self.params {
+                            self.params = next;
+                            self.restart();
+                        }
+                    }
+                    Err(e) => {
+                        self.drafts.insert(key, Draft { text, error: e.to_string() });
+                    }
+                }
+            }
+            Action::Run => self.running = true,
+            Action::Pause => self.running = false,
+            Action::TogglePause => self.running = !self.running,
+            Action::Step => {
+                self.running = false;
+                self.driver.step();
+            }
+            Action::Reset => {
+                if self.recording {
+                    self.recorded.clear();
+                }
+                self.restart();
+            }
+            Action::SetSpeed(speed) => {
+                self.speed = if speed.is_finite() { speed.clamp(link::MIN_SPEED, link::MAX_SPEED) } else { 1.0 };
+            }
+            Action::SetPollCost(text) => match link::parse_poll_cost(&text) {
+                Ok(cost) => {
+                    self.poll_cost_draft = None;
+                    if cost != self.poll_cost_us {
+                        self.poll_cost_us = cost;
+                        self.restart();
+                    }
+                }
+                Err(error) => self.poll_cost_draft = Some(Draft { text, error }),
+            },
+            Action::SetBounce { on, duration_ms, count } => {
+                let parsed = parse_ms_to_us(&duration_ms).and_then(|d| {
+                    let n: u32 = count.trim().parse().map_err(|_| format!("{count:?} is not a whole number"))?;
+                    link::check_bounce(d, n)
+                });
+                match parsed {
+                    Ok(bounce) => {
+                        self.bounce_draft = None;
+                        let before = self.active_bounce();
+                        self.bounce = bounce;
+                        self.bounce_on = on;
+                        if self.active_bounce() != before {
+                            self.restart();
+                        }
+                    }
+                    Err(error) => self.bounce_draft = Some((duration_ms, count, error)),
+                }
+            }
+            Action::Press(pin) => self.press(pin),
+            Action::Release(pin) => self.release(pin),
+            Action::ReleaseAll => {
+                let held: Vec<Pin> = self.held.keys().copied().collect();
+                for pin in held {
+                    self.release(pin);
+                }
+            }
+            Action::ToggleRecord => {
+                if self.recording {
+                    self.recording = false;
+                    let n = self.recorded.len();
+                    self.notice = Some(format!(
+                        "Recorded {n} button event{}. Copy link shares the run; Reset replays it.",
+                        if n == 1 { "" } else { "s" }
+                    ));
+                } else {
+                    self.recorded.clear();
+                    self.recording = true;
+                    self.running = true;
+                    self.restart();
+                    self.notice = Some("Recording from 0 s: press the buttons, then Copy link.".into());
+                }
+            }
+            Action::CopyLink { base } => {
+                let url = format!("{base}?{}", link::encode(&self.shared()));
+                self.share_url = Some(url.clone());
+                self.notice = Some(if self.recorded.is_empty() {
+                    "Link made: it opens this demo with these settings (copied, if the browser allows).".into()
+                } else {
+                    "Link made: it replays this run, presses included (copied, if the browser allows).".into()
+                });
+                return Effect::Copy(url);
+            }
+            Action::LoadLink(query) => match link::decode(&query) {
+                Ok(shared) => *self = State::new(shared),
+                Err(e) => self.fall_back(e),
+            },
+            Action::DismissMessages => {
+                self.link_error = None;
+                self.notice = None;
+            }
+            Action::Frame { dt_ms, now_ms } => {
+                if self.running {
+                    // A long gap (a background tab) is not caught up on.
+                    let dt = dt_ms.clamp(0.0, 100.0);
+                    let deadline = now_ms + FRAME_BUDGET_MS;
+                    let mut keep_going = clock_budget(deadline);
+                    self.driver.advance(dt * 1000.0 * self.speed, now_ms, &mut keep_going);
+                } else {
+                    self.driver.idle(now_ms);
+                }
+            }
+        }
+        Effect::None
+    }
+
+    fn fall_back(&mut self, e: LinkError) {
+        *self = State::default();
+        self.link_error = Some(format!("{e}. Showing the default demo instead."));
+    }
+
+    fn press(&mut self, pin: Pin) {
+        if self.held.contains_key(&pin) {
+            return;
+        }
+        if self.recording && !self.can_record() {
+            self.recording = false;
+            self.notice =
+                Some(format!("Recording stopped: a link holds at most {} bytes of recording.", link::MAX_LEN));
+        }
+        let event = self.driver.set_button(pin, true, None);
+        self.held.insert(pin, event.t_us);
+        if self.recording {
+            self.recorded.push(event);
+        }
+    }
+
+    fn release(&mut self, pin: Pin) {
+        let Some(pressed_at) = self.held.remove(&pin) else { return };
+        let event = self.driver.set_button(pin, false, Some(pressed_at));
+        if self.recording {
+            self.recorded.push(event);
+        }
+    }
+
+    /// Whether a press and its release still fit in a link.
+    fn can_record(&self) -> bool {
+        // The longest item is "1000000000.999:NEOPIXEL+," (25 bytes); two of them.
+        self.recorded.len() + 2 <= link::MAX_EVENTS && link::encode(&self.shared()).len() + 50 <= link::MAX_LEN
+    }
+
+    fn restart(&mut self) {
+        let config = config(&self.params, self.poll_cost_us, self.active_bounce());
+        self.driver = Driver::new(config, &self.recorded);
+        self.held.clear();
+        self.share_url = None;
+        self.run_id += 1;
+    }
+}
+
+/// How long a frame may spend simulating, ms of wall time.
+pub const FRAME_BUDGET_MS: f64 = 8.0;
+
+/// A budget check against the wall clock: on the web, `performance.now()`; natively, always
+/// yes (tests pass a poll count instead).
+fn clock_budget(deadline_ms: f64) -> impl FnMut() -> bool {
+    move || now_ms().is_none_or(|now| now < deadline_ms)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn now_ms() -> Option<f64> {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn now_ms() -> Option<f64> {
+    None
+}
+
+/// The simulation's configuration for these settings.
+pub fn config(params: &Params, poll_cost_us: u64, bounce: Option<Bounce>) -> SimConfig {
+    let mut config = SimConfig::new(params.demo());
+    config.params = params.clone();
+    config.poll_cost_us = poll_cost_us;
+    config.bounce = bounce;
+    config.task_events = true;
+    config
+}
+
+/// Reads a duration in ms (up to 3 decimals) as µs.
+pub fn parse_ms_to_us(text: &str) -> Result<u64, String> {
+    let v: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number of ms"))?;
+    if !v.is_finite() || v <= 0.0 || v > 1000.0 {
+        return Err(format!("the bounce must last more than 0 and at most 1000 ms, not {}", text.trim()));
+    }
+    Ok(((v * 1000.0).round() as u64).max(1))
+}
+
+/// The default poll cost, for the settings' placeholder.
+pub const DEFAULT_COST: u64 = DEFAULT_POLL_COST_US;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(state: &mut State, seconds: f64) {
+        for i in 0..(seconds * 60.0).round() as usize {
+            state.dispatch(Action::Frame { dt_ms: 1000.0 / 60.0, now_ms: i as f64 * 16.7 });
+        }
+    }
+
+    fn console(state: &State) -> Vec<(u64, String)> {
+        state.driver.console().iter().cloned().collect()
+    }
+
+    #[test]
+    fn a_bad_parameter_shows_an_error_and_the_demo_keeps_running() {
+        let mut s = State::default();
+        frames(&mut s, 0.5);
+        let t = s.driver.display_us();
+        s.dispatch(Action::SetParam { key: "interval1".into(), text: "-1".into() });
+        assert!(s.drafts["interval1"].error.contains("must be above 0"), "{:?}", s.drafts);
+        assert_eq!(s.driver.display_us(), t, "no restart");
+        frames(&mut s, 0.1);
+        assert!(s.driver.display_us() > t);
+        // A valid value restarts and clears the error.
+        s.dispatch(Action::SetParam { key: "interval1".into(), text: "0.5".into() });
+        assert!(s.drafts.is_empty());
+        assert_eq!(s.driver.display_us(), 0);
+        assert_eq!(s.params.float("interval1"), 0.5);
+        // The same value again does not restart.
+        frames(&mut s, 0.1);
+        s.dispatch(Action::SetParam { key: "interval1".into(), text: "0.50".into() });
+        assert!(s.driver.display_us() > 0);
+    }
+
+    #[test]
+    fn poll_cost_and_bounce_restart_speed_does_not() {
+        let mut s = State::default();
+        frames(&mut s, 0.2);
+        s.dispatch(Action::SetSpeed(5.0));
+        assert!(s.driver.display_us() > 0);
+        s.dispatch(Action::SetSpeed(1000.0));
+        assert_eq!(s.speed, 100.0);
+        s.dispatch(Action::SetPollCost("0".into()));
+        assert!(s.poll_cost_draft.is_some());
+        assert!(s.driver.display_us() > 0);
+        s.dispatch(Action::SetPollCost("100".into()));
+        assert_eq!(s.driver.display_us(), 0);
+        assert_eq!(s.driver.config().poll_cost_us, 100);
+        frames(&mut s, 0.2);
+        s.dispatch(Action::SetBounce { on: true, duration_ms: "2.5".into(), count: "4".into() });
+        assert_eq!(s.driver.display_us(), 0);
+        assert_eq!(s.driver.config().bounce, Some(Bounce { duration_us: 2500, count: 4 }));
+        s.dispatch(Action::SetBounce { on: true, duration_ms: "x".into(), count: "4".into() });
+        assert!(s.bounce_draft.is_some());
+        assert_eq!(s.active_bounce(), Some(Bounce { duration_us: 2500, count: 4 }));
+    }
+
+    #[test]
+    fn a_recorded_run_replays_from_its_link() {
+        let mut s = State::from_query("?v=1&demo=button-interval");
+        s.dispatch(Action::ToggleRecord);
+        frames(&mut s, 0.8);
+        s.dispatch(Action::Press(Pin::D(4)));
+        frames(&mut s, 0.1);
+        s.dispatch(Action::Release(Pin::D(4)));
+        frames(&mut s, 0.3);
+        s.dispatch(Action::Press(Pin::D(3)));
+        s.dispatch(Action::Release(Pin::D(3))); // a quick click
+        frames(&mut s, 0.5);
+        let live = console(&s);
+        assert_eq!(live.len(), 2, "{live:?}");
+        assert_eq!(live[0].1, "interval is now 0.4");
+        assert_eq!(live[1].1, "interval is now 0.5");
+        let Effect::Copy(url) = s.dispatch(Action::CopyLink { base: "http://x/".into() }) else { panic!() };
+        assert_eq!(s.share_url.as_deref(), Some(url.as_str()));
+        assert!(url.contains("&rec="), "{url}");
+        let mut replay = State::from_query(url.split_once('?').unwrap().1);
+        assert!(replay.link_error.is_none());
+        assert_eq!(replay.recorded.len(), 4);
+        frames(&mut replay, 1.7);
+        assert_eq!(console(&replay), live);
+        // Reset replays it too.
+        s.dispatch(Action::ToggleRecord);
+        s.dispatch(Action::Reset);
+        frames(&mut s, 1.7);
+        assert_eq!(console(&s), live);
+    }
+
+    #[test]
+    fn a_recorded_run_with_bounce_replays_too() {
+        let mut s = State::from_query("v=1&demo=countio-interrupt&bounce=3000x3");
+        s.dispatch(Action::ToggleRecord);
+        frames(&mut s, 0.3);
+        s.dispatch(Action::Press(Pin::D(3)));
+        frames(&mut s, 0.2);
+        s.dispatch(Action::Release(Pin::D(3)));
+        frames(&mut s, 0.3);
+        let live = console(&s);
+        // countio counts the bounces: more than one line for one press.
+        assert!(live.len() > 2, "{live:?}");
+        let query = link::encode(&s.shared());
+        assert!(query.contains("bounce=3000x3&rec="), "{query}");
+        let mut replay = State::from_query(&query);
+        frames(&mut replay, 0.8);
+        assert_eq!(console(&replay), live);
+    }
+
+    #[test]
+    fn a_bad_link_falls_back_with_its_error() {
+        for query in ["?v=1&demo=nope", "?v=99", "?v=1&demo=button-interval&interval=-1"] {
+            let s = State::from_query(query);
+            assert_eq!(s.demo(), DEFAULT_DEMO);
+            let e = s.link_error.clone().unwrap();
+            assert!(!e.is_empty());
+            assert!(e.contains("default demo"));
+        }
+        assert!(State::from_query("?v=1&demo=nope").link_error.unwrap().contains("unknown demo \"nope\""));
+        assert!(State::from_query("").link_error.is_none());
+        let s = State::from_query("v=1&demo=rainbow&speed=2.5");
+        assert_eq!((s.demo(), s.speed), (DemoId::Rainbow, 2.5));
+    }
+
+    #[test]
+    fn presses_are_not_doubled_and_released_on_blur() {
+        let mut s = State::from_query("v=1&demo=button-interval");
+        s.dispatch(Action::Press(Pin::D(3)));
+        s.dispatch(Action::Press(Pin::D(3)));
+        assert_eq!(s.held.len(), 1);
+        s.dispatch(Action::Release(Pin::D(4)));
+        s.dispatch(Action::ReleaseAll);
+        assert!(s.held.is_empty());
+        frames(&mut s, 0.2);
+        assert_eq!(console(&s).len(), 1);
+    }
+
+    #[test]
+    fn step_pauses_and_select_demo_resets() {
+        let mut s = State::default();
+        s.dispatch(Action::Step);
+        assert!(!s.running);
+        assert_eq!(s.driver.total_polls(), 1);
+        frames(&mut s, 0.2);
+        assert_eq!(s.driver.total_polls(), 1, "paused");
+        s.dispatch(Action::SelectDemo("rainbow".into()));
+        assert_eq!(s.demo(), DemoId::Rainbow);
+        assert!(s.running);
+        s.dispatch(Action::SelectDemo("nope".into()));
+        assert_eq!(s.demo(), DemoId::Rainbow);
+        assert!(s.notice.unwrap().contains("unknown demo"));
+    }
+
+    #[test]
+    fn recording_stops_before_a_link_gets_too_long() {
+        // The variant that awaits keys: few polls, so many presses run fast.
+        let mut s = State::from_query("v=1&demo=button-interval-await");
+        s.dispatch(Action::ToggleRecord);
+        for _ in 0..400 {
+            s.dispatch(Action::Press(Pin::D(3)));
+            frames(&mut s, 0.05);
+            s.dispatch(Action::Release(Pin::D(3)));
+            frames(&mut s, 0.05);
+        }
+        assert!(!s.recording);
+        let url = link::encode(&s.shared());
+        assert!(url.len() <= link::MAX_LEN);
+        assert_eq!(link::decode(&url).unwrap().recording, s.recorded);
+    }
+}

@@ -1,0 +1,446 @@
+//! View-models: what the components show, computed from the state by pure functions (so the
+//! components only lay them out, and Yew skips a component whose view-model did not change).
+
+use crate::driver::TaskRow;
+use crate::state::State;
+use baton::TaskState;
+use baton_board::neopixel::{apply_brightness, Color};
+use baton_board::Pin;
+use baton_demos::params::Kind;
+use baton_demos::{Params, Value};
+
+/// The keys that press the board's buttons, in pin order.
+pub const BUTTON_KEYS: [char; 9] = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/// An LED on the board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedView {
+    /// Its pin.
+    pub pin: Pin,
+    /// What it is for (the parameter's label).
+    pub label: String,
+    /// Lit at the display time.
+    pub on: bool,
+}
+
+/// A button on the board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ButtonView {
+    /// Its pin.
+    pub pin: Pin,
+    /// What it does (the parameter's label).
+    pub label: String,
+    /// The key that presses it.
+    pub key: Option<char>,
+    /// Whether the user holds it.
+    pub held: bool,
+    /// Whether the pin reads low (pressed, or bouncing) at the display time.
+    pub low: bool,
+}
+
+/// One NeoPixel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PixelView {
+    /// The colour on the wire, brightness applied: `rrggbb`.
+    pub hex: String,
+    /// The colour to draw: brightened so a dim pixel still glows on a screen: `#rrggbb`.
+    pub fill: String,
+    /// Whether it is lit at all.
+    pub lit: bool,
+}
+
+/// A NeoPixel ring.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RingView {
+    /// Its pin.
+    pub pin: Pin,
+    /// Its brightness.
+    pub brightness: f32,
+    /// Its pixels, in order.
+    pub pixels: Vec<PixelView>,
+}
+
+/// The board: the parts the demo uses, as of the display time.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BoardView {
+    /// The LEDs, in parameter order.
+    pub leds: Vec<LedView>,
+    /// The buttons, in pin order.
+    pub buttons: Vec<ButtonView>,
+    /// The NeoPixel rings.
+    pub rings: Vec<RingView>,
+}
+
+/// What kind of part a pin parameter is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PartKind {
+    /// An output with an LED.
+    Led,
+    /// An input with a button.
+    Button,
+    /// A NeoPixel strip.
+    Pixels,
+}
+
+/// The part a pin parameter wires up, by its key (`led`, `led1` → LED; `pixel_pin` → pixels;
+/// anything else → a button).
+pub fn part_kind(key: &str) -> PartKind {
+    if key.starts_with("led") {
+        PartKind::Led
+    } else if key.contains("pixel") {
+        PartKind::Pixels
+    } else {
+        PartKind::Button
+    }
+}
+
+/// The board's parts for `params`: (kind, pin, label), LEDs and rings in parameter order,
+/// buttons in pin order.
+pub fn parts(params: &Params) -> Vec<(PartKind, Pin, &'static str)> {
+    let mut out: Vec<(PartKind, Pin, &'static str)> = params
+        .iter()
+        .filter_map(|(spec, value)| match value {
+            Value::Pin(pin) => Some((part_kind(spec.key), pin, spec.label)),
+            _ => None,
+        })
+        .collect();
+    out.sort_by_key(|(kind, pin, _)| {
+        (*kind == PartKind::Button, if *kind == PartKind::Button { Some(*pin) } else { None })
+    });
+    out
+}
+
+/// The board as of the display time.
+pub fn board(state: &State) -> BoardView {
+    let mut view = BoardView::default();
+    let d = &state.driver;
+    for (kind, pin, label) in parts(&state.params) {
+        match kind {
+            PartKind::Led => view.leds.push(LedView { pin, label: short_label(label), on: d.output(pin) }),
+            PartKind::Button => {
+                let key = BUTTON_KEYS.get(view.buttons.len()).copied();
+                view.buttons.push(ButtonView {
+                    pin,
+                    label: short_label(label),
+                    key,
+                    held: state.held.contains_key(&pin),
+                    low: d.pressed(pin),
+                });
+            }
+            PartKind::Pixels => {
+                let n = match state.params.iter().find(|(s, _)| s.key == "num_pixels") {
+                    Some((_, Value::Int(n))) => n as usize,
+                    _ => 1,
+                };
+                let (colors, brightness) = match d.strip(pin) {
+                    Some(s) => (s.colors.clone(), s.brightness),
+                    None => (Vec::new(), 1.0),
+                };
+                let pixels = (0..n).map(|i| pixel(colors.get(i).copied().unwrap_or_default(), brightness)).collect();
+                view.rings.push(RingView { pin, brightness, pixels });
+            }
+        }
+    }
+    // Outputs the parameters don't name (none today) still show.
+    for (&pin, &on) in d.outputs() {
+        if !view.leds.iter().any(|l| l.pin == pin) {
+            view.leds.push(LedView { pin, label: String::new(), on });
+        }
+    }
+    view
+}
+
+/// "LED 1 pin" → "LED 1"; "Slower button" → "slower".
+fn short_label(label: &str) -> String {
+    let l = label.trim_end_matches(" pin").trim_end_matches(" button");
+    if l.starts_with("LED") {
+        l.to_string()
+    } else {
+        l.to_lowercase()
+    }
+}
+
+/// A pixel as shown: the wire colour (`apply_brightness`) and a brightened colour to draw.
+///
+/// A NeoPixel at brightness 0.03 is still plainly lit to an eye in a room, but `rgb(6, 0, 0)`
+/// on a screen is black: the drawn colour keeps the wire colour's hue and lifts its level
+/// (`0.35 + 0.65·√level`), so 3 % brightness glows dimly and full brightness stays as it is.
+pub fn pixel(c: Color, brightness: f32) -> PixelView {
+    let wire = apply_brightness(c, brightness);
+    // Keep the hue (channel ratios), lift the level: 3 % still glows, 100 % stays as it is.
+    let max = wire.r.max(wire.g).max(wire.b);
+    let level = if max == 0 { 0.0 } else { 255.0 * (0.35 + 0.65 * (f64::from(max) / 255.0).sqrt()) };
+    let lift = |v: u8| -> u8 {
+        if max == 0 {
+            0
+        } else {
+            (f64::from(v) / f64::from(max) * level).round().clamp(0.0, 255.0) as u8
+        }
+    };
+    PixelView {
+        hex: format!("{:02x}{:02x}{:02x}", wire.r, wire.g, wire.b),
+        fill: format!("#{:02x}{:02x}{:02x}", lift(wire.r), lift(wire.g), lift(wire.b)),
+        lit: wire != Color::default(),
+    }
+}
+
+/// A virtual time for people: `12.345 s` (ms precision), `0.000 s`.
+pub fn seconds(t_us: u64) -> String {
+    format!("{}.{:03} s", t_us / 1_000_000, (t_us / 1000) % 1000)
+}
+
+/// A virtual time to the µs: `12.345678 s`.
+pub fn seconds_exact(t_us: u64) -> String {
+    format!("{}.{:06} s", t_us / 1_000_000, t_us % 1_000_000)
+}
+
+/// A duration for people: `10 µs`, `1.5 ms`, `2.25 s`.
+pub fn duration(us: u64) -> String {
+    if us < 1000 {
+        format!("{us} µs")
+    } else if us < 1_000_000 {
+        trim(format!("{:.3}", us as f64 / 1000.0)) + " ms"
+    } else {
+        trim(format!("{:.3}", us as f64 / 1e6)) + " s"
+    }
+}
+
+fn trim(s: String) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A speed for people: `1×`, `0.25×`, `100×`.
+pub fn speed(v: f64) -> String {
+    let s = if v >= 10.0 { format!("{v:.0}") } else { trim(format!("{v:.2}")) };
+    s + "×"
+}
+
+/// The speed slider's position (log₁₀ of the speed, −1…2).
+pub fn speed_to_slider(v: f64) -> f64 {
+    v.clamp(crate::link::MIN_SPEED, crate::link::MAX_SPEED).log10()
+}
+
+/// The speed at a slider position, rounded to two significant digits (and snapped to 1×).
+pub fn slider_to_speed(pos: f64) -> f64 {
+    let v = 10f64.powf(pos.clamp(-1.0, 2.0));
+    let magnitude = 10f64.powf(v.log10().floor() - 1.0);
+    let rounded = (v / magnitude).round() * magnitude;
+    let rounded = (rounded * 1e6).round() / 1e6;
+    if (rounded - 1.0).abs() < 0.06 {
+        1.0
+    } else {
+        rounded.clamp(crate::link::MIN_SPEED, crate::link::MAX_SPEED)
+    }
+}
+
+/// A state as the inspector names it.
+pub fn state_name(state: TaskState) -> &'static str {
+    baton_sim::trace::state_name(state)
+}
+
+/// One row of the inspector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskView {
+    /// The task's id.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// Its state at the display time (`running`, `ready`, `sleeping`, …).
+    pub state: &'static str,
+    /// For a sleeping task: until when (`1.250 s`).
+    pub until: Option<String>,
+    /// Polls so far.
+    pub polls: u64,
+    /// Its share of virtual time so far, in tenths of a percent.
+    pub share_permille: u32,
+}
+
+/// The inspector's rows, and the scheduler's own share (idle time, per mille).
+pub fn tasks(rows: &[TaskRow], display_us: u64) -> (Vec<TaskView>, u32) {
+    let permille = |busy: u64| (busy.min(display_us) * 1000).checked_div(display_us).unwrap_or(0) as u32;
+    let views: Vec<TaskView> = rows
+        .iter()
+        .map(|r| {
+            let state = r.state_at(display_us);
+            TaskView {
+                id: r.id,
+                name: r.name.clone(),
+                state: state_name(state),
+                until: match state {
+                    TaskState::Sleeping { until } => Some(seconds_exact(until.as_micros())),
+                    _ => None,
+                },
+                polls: r.polls,
+                share_permille: permille(r.busy_us),
+            }
+        })
+        .collect();
+    let busy: u64 = rows.iter().map(|r| r.busy_us).sum();
+    let idle = if display_us == 0 { 0 } else { 1000u32.saturating_sub(permille(busy)) };
+    (views, idle)
+}
+
+/// A parameter field of the form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamField {
+    /// The key.
+    pub key: &'static str,
+    /// The label.
+    pub label: &'static str,
+    /// The text shown (a rejected edit, or the value).
+    pub text: String,
+    /// The inline error, if the edit was rejected.
+    pub error: Option<String>,
+    /// A hint: the range and unit, or "a pin".
+    pub hint: String,
+    /// Whether the value is a pin (a `<select>` of pins).
+    pub is_pin: bool,
+    /// The guide's value.
+    pub default: String,
+}
+
+/// The parameter form's fields.
+pub fn param_fields(state: &State) -> Vec<ParamField> {
+    state
+        .params
+        .iter()
+        .map(|(spec, value)| {
+            let draft = state.drafts.get(spec.key);
+            let hint = match spec.kind {
+                Kind::Float { min, min_exclusive, max, unit } => {
+                    let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+                    if min_exclusive {
+                        format!("above {min}, at most {max}{unit}")
+                    } else {
+                        format!("{min} to {max}{unit}")
+                    }
+                }
+                Kind::Int { min, max } => format!("{min} to {max}"),
+                Kind::Pin => "a pin".into(),
+            };
+            ParamField {
+                key: spec.key,
+                label: spec.label,
+                text: draft.map_or_else(|| value.to_string(), |d| d.text.clone()),
+                error: draft.map(|d| d.error.clone()),
+                hint,
+                is_pin: spec.kind == Kind::Pin,
+                default: spec.default.to_string(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::link::Shared;
+    use baton_demos::DemoId;
+
+    #[test]
+    fn parts_follow_the_parameters() {
+        let p = Params::defaults(DemoId::ButtonIntervalTwo);
+        let kinds: Vec<_> = parts(&p).into_iter().map(|(k, pin, _)| (k, pin.to_string())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (PartKind::Led, "D1".into()),
+                (PartKind::Led, "D2".into()),
+                (PartKind::Button, "D3".into()),
+                (PartKind::Button, "D4".into()),
+                (PartKind::Button, "D5".into()),
+                (PartKind::Button, "D6".into()),
+            ]
+        );
+        let p = Params::defaults(DemoId::Rainbow);
+        let kinds: Vec<_> = parts(&p).into_iter().map(|(k, _, _)| k).collect();
+        assert_eq!(kinds, vec![PartKind::Pixels, PartKind::Button, PartKind::Button, PartKind::Button]);
+        assert_eq!(part_kind("pin"), PartKind::Button);
+    }
+
+    #[test]
+    fn board_shows_keys_in_pin_order_and_a_full_ring() {
+        let mut s = State::new(Shared::new(DemoId::Rainbow));
+        s.dispatch(crate::state::Action::Frame { dt_ms: 16.0, now_ms: 0.0 });
+        let b = board(&s);
+        assert_eq!(
+            b.buttons.iter().map(|b| (b.pin.to_string(), b.key)).collect::<Vec<_>>(),
+            [("A1".to_string(), Some('1')), ("A2".to_string(), Some('2')), ("A3".to_string(), Some('3'))]
+        );
+        assert_eq!(b.buttons[0].label, "reverse");
+        assert_eq!(b.rings[0].pixels.len(), 24);
+        assert!(b.rings[0].pixels.iter().all(|p| p.lit));
+        let s = State::new(Shared::new(DemoId::BlinkTwo));
+        let b = board(&s);
+        assert_eq!(b.leds.len(), 2);
+        assert_eq!(b.leds[1].label, "LED 2");
+        assert!(!b.leds[0].on);
+    }
+
+    #[test]
+    fn dim_pixels_still_glow() {
+        let p = pixel(Color::new(255, 0, 0), 0.03);
+        assert_eq!(p.hex, "060000");
+        assert_eq!(p.fill, "#730000");
+        assert!(p.lit);
+        let p = pixel(Color::new(255, 128, 0), 1.0);
+        assert_eq!((p.hex.as_str(), p.fill.as_str()), ("ff8000", "#ff8000"));
+        assert!(!pixel(Color::new(0, 0, 0), 1.0).lit);
+    }
+
+    #[test]
+    fn times_and_speeds_read_well() {
+        assert_eq!(seconds(1_234_567), "1.234 s");
+        assert_eq!(seconds(0), "0.000 s");
+        assert_eq!(seconds_exact(250_030), "0.250030 s");
+        assert_eq!(duration(10), "10 µs");
+        assert_eq!(duration(1500), "1.5 ms");
+        assert_eq!(duration(2_250_000), "2.25 s");
+        assert_eq!(speed(1.0), "1×");
+        assert_eq!(speed(0.25), "0.25×");
+        assert_eq!(speed(100.0), "100×");
+        for v in [0.1, 0.5, 1.0, 2.0, 10.0, 25.0, 100.0] {
+            assert_eq!(slider_to_speed(speed_to_slider(v)), v);
+        }
+        assert_eq!(slider_to_speed(0.01), 1.0);
+        assert_eq!(slider_to_speed(-5.0), 0.1);
+        assert_eq!(slider_to_speed(0.5), 3.2);
+    }
+
+    #[test]
+    fn the_inspector_shows_shares_and_states() {
+        let mut s = State::new(Shared::new(DemoId::ButtonInterval));
+        for i in 0..30 {
+            s.dispatch(crate::state::Action::Frame { dt_ms: 16.0, now_ms: f64::from(i) * 16.0 });
+        }
+        let (rows, idle) = tasks(&s.driver.tasks(), s.driver.display_us());
+        let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["main", "blink", "monitor_interval_buttons"]);
+        assert_eq!(rows[0].state, "waiting");
+        assert_eq!(rows[1].state, "sleeping");
+        assert!(rows[1].until.is_some());
+        // The button task runs about every 20 µs (its poll and blink's share the CPU).
+        assert!(rows[2].polls > 1000, "{}", rows[2].polls);
+        assert!(rows[2].share_permille > 900, "{}", rows[2].share_permille);
+        assert!(idle < 100);
+    }
+
+    #[test]
+    fn fields_show_drafts_and_hints() {
+        let mut s = State::default();
+        s.dispatch(crate::state::Action::SetParam { key: "count1".into(), text: "0".into() });
+        let f = param_fields(&s);
+        let count = f.iter().find(|f| f.key == "count1").unwrap();
+        assert_eq!(count.text, "0");
+        assert!(count.error.as_deref().unwrap().contains("must be from 1 to 1000"));
+        assert_eq!(count.hint, "1 to 1000");
+        let interval = f.iter().find(|f| f.key == "interval1").unwrap();
+        assert_eq!(interval.text, "0.25");
+        assert_eq!(interval.hint, "above 0, at most 60 s");
+        assert!(f.iter().find(|f| f.key == "led1").unwrap().is_pin);
+    }
+}

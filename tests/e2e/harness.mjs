@@ -1,0 +1,119 @@
+// Shared set-up of the browser tests: a tiny static server for dist/ on 127.0.0.1 (a free
+// port), and Debian's Chromium through playwright-core.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { extname, join, normalize, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const ROOT = resolve(here, '..', '..');
+export const DIST = join(ROOT, 'dist');
+export const ARTIFACTS = join(ROOT, 'artifacts');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+};
+
+/** Serves dist/ on 127.0.0.1 and a free port; resolves to { url, close }. */
+export async function serveDist() {
+  if (!existsSync(join(DIST, 'index.html'))) {
+    throw new Error(
+      `dist/ has no index.html (${DIST}): build the playground first ` +
+        '(`cargo xtask build-web`, or `trunk build --offline`; `cargo xtask test` does it for you)',
+    );
+  }
+  const server = createServer(async (req, res) => {
+    try {
+      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      let file = normalize(join(DIST, path));
+      if (!file.startsWith(DIST)) {
+        res.writeHead(403).end();
+        return;
+      }
+      if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] || 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+  await new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', ok);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
+
+/** Launches headless Chromium with a fresh profile. */
+export async function launch() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM} (cargo xtask setup installs Debian's chromium)`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * A new page that records console errors and page errors in `page.errors`.
+ * Options go to browser.newContext (viewport, colorScheme, …).
+ */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') page.errors.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => page.errors.push(`pageerror: ${err.message}`));
+  return page;
+}
+
+/** Opens the playground at `query` and waits until the board is painted. */
+export async function open(page, base, query = '') {
+  await page.goto(base + query);
+  await page.waitForSelector('.board', { timeout: 10_000 });
+  // The first animation frame has run once the board paint is marked.
+  await page.waitForFunction(() => performance.getEntriesByName('board-painted').length > 0, null, {
+    timeout: 10_000,
+  });
+}
+
+/** The console's lines: [{ t: µs, text }]. */
+export function consoleLines(page) {
+  return page.$$eval('[data-console] > *', (els) =>
+    els.map((el) => ({ t: Number(el.getAttribute('data-t-us')), text: el.querySelector('.text')?.textContent ?? el.textContent })),
+  );
+}
+
+/** The virtual display time of the page, in µs (from the clock). */
+export async function virtualSeconds(page) {
+  const text = await page.textContent('.clock .time');
+  return parseFloat(text);
+}
