@@ -409,7 +409,7 @@ impl Driver {
                 TraceEvent::Task { t_us, end_us, id, name, state } => {
                     let row = self.tasks.entry(id).or_insert_with(|| TaskRow {
                         id,
-                        name,
+                        name: name.to_string(),
                         state,
                         running_until: None,
                         polls: 0,

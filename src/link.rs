@@ -31,7 +31,6 @@
 //! ```
 
 use baton_board::Pin;
-use baton_demos::params::Kind;
 use baton_demos::{DemoId, ParamError, Params};
 use baton_sim::simulation::{DEFAULT_POLL_COST_US, MAX_POLL_COST_US};
 use baton_sim::{Bounce, InputEvent};
@@ -267,33 +266,12 @@ pub fn decode(query: &str) -> Result<Shared, LinkError> {
 /// Sets a demo's parameters from `key=value` pairs, all at once: pins are checked only
 /// against the final values, so a link may swap two pins (`led1=D2&led2=D1`).
 fn set_params(demo: DemoId, pairs: &[(&str, &str)]) -> Result<Params, LinkError> {
-    let specs = demo.info().params;
     let mut params = Params::defaults(demo);
-    // Every key must exist and every value must parse on its own first.
-    for (key, value) in pairs {
-        let Some(spec) = specs.iter().find(|s| s.key == *key) else {
-            let message = params.set(key, value).err().map(|e| e.to_string()).unwrap_or_default();
-            return Err(LinkError::UnknownKey { key: (*key).into(), message });
-        };
-        spec.parse(value).map_err(|e| param_error(key, e))?;
-    }
-    // Move the pins being set out of the way, onto pins nobody uses or asks for…
-    let pin_keys: Vec<&(&str, &str)> =
-        pairs.iter().filter(|(k, _)| specs.iter().any(|s| s.key == *k && s.kind == Kind::Pin)).collect();
-    if !pin_keys.is_empty() {
-        let mut taken: BTreeSet<String> = params.iter().map(|(_, v)| v.to_string()).collect();
-        taken.extend(pin_keys.iter().map(|(_, v)| v.trim().to_string()));
-        let mut spare = Pin::all().map(|p| p.to_string()).filter(|p| !taken.contains(p));
-        for (key, _) in &pin_keys {
-            if let Some(pin) = spare.next() {
-                params.set(key, &pin).map_err(|e| param_error(key, e))?;
-            }
-        }
-    }
-    // …then set everything to its final value.
-    for (key, value) in pairs {
-        params.set(key, value).map_err(|e| param_error(key, e))?;
-    }
+    params.set_all(pairs.iter().copied()).map_err(|e| match &e {
+        ParamError::UnknownKey { key, .. } => LinkError::UnknownKey { key: key.clone(), message: e.to_string() },
+        ParamError::BadValue { key, .. } => param_error(key, e.clone()),
+        ParamError::PinReused { second, .. } => param_error(second, e.clone()),
+    })?;
     Ok(params)
 }
 
@@ -431,7 +409,7 @@ fn push_escaped(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use baton_demos::params::Value;
+    use baton_demos::params::{Kind, Value};
     use proptest::prelude::*;
 
     #[test]

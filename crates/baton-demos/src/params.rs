@@ -188,22 +188,25 @@ impl Params {
 
     /// Sets `key` from text. On any error nothing changes.
     pub fn set(&mut self, key: &str, text: &str) -> Result<(), ParamError> {
-        let i = self.index(key)?;
-        let value = self.demo.info().params[i].parse(text)?;
-        let old = core::mem::replace(&mut self.values[i], value);
-        if let Err(e) = self.check_pins() {
-            self.values[i] = old;
-            return Err(e);
-        }
-        Ok(())
+        self.set_all([(key, text)])
     }
 
-    /// Sets several `key=value` pairs; all or nothing.
+    /// Sets several `key=value` pairs; all or nothing. Pins are checked
+    /// against the final values only, so two pins can be swapped in one call.
+    ///
+    /// ```
+    /// use baton_demos::{DemoId, Params};
+    /// let mut p = Params::defaults(DemoId::BlinkTwo);
+    /// p.set_all([("led1", "D2"), ("led2", "D1")]).unwrap();
+    /// assert_eq!(p.pin("led1").to_string(), "D2");
+    /// ```
     pub fn set_all<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<(), ParamError> {
         let mut next = self.clone();
-        for (k, v) in pairs {
-            next.set(k, v)?;
+        for (key, text) in pairs {
+            let i = next.index(key)?;
+            next.values[i] = self.demo.info().params[i].parse(text)?;
         }
+        next.check_pins()?;
         *self = next;
         Ok(())
     }

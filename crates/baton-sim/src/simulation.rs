@@ -94,7 +94,7 @@ pub struct Simulation {
     exec: Executor,
     main: Task<Result<(), BoardError>>,
     config: SimConfig,
-    names: HashMap<u64, String>,
+    names: HashMap<u64, Rc<str>>,
     polls: u64,
     failure: Option<String>,
 }
@@ -211,13 +211,13 @@ impl Simulation {
         self.polls - before
     }
 
-    fn name_of(&mut self, id: u64) -> String {
+    fn name_of(&mut self, id: u64) -> Rc<str> {
         if !self.names.contains_key(&id) {
             for t in self.exec.tasks() {
-                self.names.entry(t.id.as_u64()).or_insert_with(|| t.name.to_string());
+                self.names.entry(t.id.as_u64()).or_insert_with(|| Rc::from(&*t.name));
             }
         }
-        self.names.get(&id).cloned().unwrap_or_else(|| format!("task {id}"))
+        self.names.get(&id).cloned().unwrap_or_else(|| Rc::from(format!("task {id}")))
     }
 
     fn check_main(&mut self) {

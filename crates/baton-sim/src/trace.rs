@@ -46,7 +46,9 @@ pub enum TraceEvent {
         colors: Vec<Color>,
     },
     /// One poll of one task: `"kind": "task"`, from `t_us` (when its turn
-    /// began, poll cost included) to `end_us`.
+    /// began, poll cost included) to `end_us`. It is recorded when the poll
+    /// ends, so it follows the events of its own poll in the trace; the
+    /// command line sorts the trace by `t_us`.
     Task {
         /// When the turn began.
         t_us: u64,
@@ -54,8 +56,8 @@ pub enum TraceEvent {
         end_us: u64,
         /// The task's id.
         id: u64,
-        /// The task's name.
-        name: String,
+        /// The task's name (shared: a poll records it without allocating).
+        name: std::rc::Rc<str>,
         /// Its state after the poll.
         state: TaskState,
     },
