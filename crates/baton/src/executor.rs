@@ -26,8 +26,8 @@
 //!   reached the deadline.
 
 use crate::context::Enter;
-use crate::ready::{ReadyQueue, TaskWaker};
-use crate::task::{JoinCell, Task, TaskControl, TaskError, TaskId};
+use crate::ready::{ReadyQueue, TaskWaker, READY_BATCH};
+use crate::task::{JoinCell, Task, TaskControl, TaskError, TaskId, TaskName};
 use crate::time::{Clock, Instant};
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
@@ -122,7 +122,7 @@ type Hook = Box<dyn FnMut(&PollEvent<'_>)>;
 
 struct Slot {
     id: TaskId,
-    name: Cow<'static, str>,
+    name: TaskName,
     future: Option<Pin<Box<dyn Future<Output = ()>>>>,
     control: Rc<dyn TaskControl>,
     waker_arc: Arc<TaskWaker>,
@@ -139,6 +139,13 @@ const FINISHED_LOG: usize = 32;
 pub(crate) struct Inner {
     clock: Box<dyn Clock>,
     ready: Arc<ReadyQueue>,
+    /// The front of the ready queue: up to [`READY_BATCH`] entries taken
+    /// from `ready` in one critical section and not polled yet. `local` then
+    /// `ready` is the FIFO.
+    local: RefCell<VecDeque<(usize, u64)>>,
+    /// The capacity reserved in `ready`: spawning enters a critical section
+    /// only to grow it.
+    reserved: Cell<usize>,
     tasks: RefCell<Slab<Slot>>,
     /// Timers by (deadline, sequence number): the sequence number makes ties
     /// fire in the order they were set, and lets a dropped `sleep` remove its
@@ -153,7 +160,7 @@ pub(crate) struct Inner {
     current: Cell<Option<usize>>,
     /// The earliest timer the current task set during this poll.
     timer_this_poll: Cell<Option<Instant>>,
-    finished: RefCell<VecDeque<TaskInfo>>,
+    finished: RefCell<VecDeque<Finished>>,
     hook: RefCell<Option<Hook>>,
 }
 
@@ -221,6 +228,14 @@ impl core::fmt::Debug for Background {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("Background")
     }
+}
+
+/// A finished task in the inspector's log (its name is shortened when read).
+struct Finished {
+    id: TaskId,
+    name: TaskName,
+    state: TaskState,
+    polls: u64,
 }
 
 /// A key to remove a timer that is no longer wanted.
@@ -313,7 +328,7 @@ impl Inner {
         true
     }
 
-    pub(crate) fn spawn<F>(&self, name: Cow<'static, str>, fut: F) -> Task<F::Output>
+    pub(crate) fn spawn<F>(&self, name: TaskName, fut: F) -> Task<F::Output>
     where
         F: Future + 'static,
         F::Output: 'static,
@@ -325,7 +340,7 @@ impl Inner {
         let key = entry.key();
         let waker_arc = TaskWaker::new(key, id.0, self.ready.clone());
         let waker = TaskWaker::into_waker(waker_arc.clone());
-        let cell = Rc::new(JoinCell::new(id, waker.clone()));
+        let cell = Rc::new(JoinCell::new(id, waker_arc.clone()));
         let join = cell.clone();
         let future = Box::pin(async move {
             let out = fut.await;
@@ -343,9 +358,20 @@ impl Inner {
         });
         let count = tasks.len();
         drop(tasks);
-        self.ready.reserve_one(count);
+        if count > self.reserved.get() {
+            self.reserved.set(self.ready.reserve_one(count));
+        }
         self.ready.push(key, id.0);
         Task::new(cell)
+    }
+
+    /// The front of the ready queue.
+    fn next_ready(&self) -> Option<(usize, u64)> {
+        let mut local = self.local.borrow_mut();
+        if local.is_empty() {
+            self.ready.take_batch(&mut local);
+        }
+        local.pop_front()
     }
 
     fn finish(&self, key: usize, state: TaskState) {
@@ -355,7 +381,7 @@ impl Inner {
         if log.len() == FINISHED_LOG {
             log.pop_front();
         }
-        log.push_back(TaskInfo { id: slot.id, name: slot.name, state, polls: slot.polls });
+        log.push_back(Finished { id: slot.id, name: slot.name, state, polls: slot.polls });
     }
 
     fn report(&self, event: &PollEvent<'_>) {
@@ -405,6 +431,8 @@ impl Executor {
             inner: Rc::new(Inner {
                 clock: Box::new(clock),
                 ready: Arc::new(ReadyQueue::default()),
+                local: RefCell::new(VecDeque::with_capacity(READY_BATCH)),
+                reserved: Cell::new(0),
                 tasks: RefCell::new(Slab::new()),
                 timers: RefCell::new(BTreeMap::new()),
                 callbacks: RefCell::new(BTreeMap::new()),
@@ -434,7 +462,7 @@ impl Executor {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.inner.spawn(name.into(), fut)
+        self.inner.spawn(TaskName::Given(name.into()), fut)
     }
 
     /// The executor's clock reading.
@@ -446,6 +474,10 @@ impl Executor {
     /// background callback that is due, in deadline order (ties in the order
     /// they were set); returns how many timers fired.
     pub fn wake_due(&self) -> usize {
+        // Read the clock only if a timer or a callback is set.
+        if self.inner.timers.borrow().is_empty() && self.inner.callbacks.borrow().is_empty() {
+            return 0;
+        }
         let now = self.inner.now();
         let mut fired = 0;
         loop {
@@ -483,8 +515,8 @@ impl Executor {
     pub fn poll_one_with(&self, before: impl FnOnce(TaskId)) -> Option<PollOutcome> {
         self.wake_due();
         let inner = &*self.inner;
-        let (key, id, name, mut future, waker, control) = loop {
-            let (key, id) = inner.ready.pop()?;
+        let (key, id, name, mut future, waker, cancel) = loop {
+            let (key, id) = inner.next_ready()?;
             let mut tasks = inner.tasks.borrow_mut();
             // Skip entries of tasks that finished after being queued.
             let Some(slot) = tasks.get_mut(key).filter(|s| s.id.0 == id) else { continue };
@@ -492,20 +524,28 @@ impl Executor {
             let Some(future) = slot.future.take() else { continue };
             slot.state = TaskState::Running;
             slot.polls += 1;
-            break (key, slot.id, slot.name.clone(), future, slot.waker.clone(), slot.control.clone());
+            // Lend the task its waker for the poll instead of cloning it (a
+            // clone and a drop are two atomic read-modify-writes, critical
+            // sections on thumbv6m); it is put back if the task goes on.
+            let waker = core::mem::replace(&mut slot.waker, Waker::noop().clone());
+            // Only a hook needs the name.
+            let name = inner.hook.borrow().is_some().then(|| slot.name.clone());
+            let cancel = slot.waker_arc.cancel_requested();
+            break (key, slot.id, name, future, waker, cancel);
         };
         before(id);
         let _enter = Enter::new(&self.inner);
         inner.current.set(Some(key));
         inner.timer_this_poll.set(None);
-        let hooked = inner.hook.borrow().is_some();
-        if hooked {
-            inner.report(&PollEvent::Start { task: id, name: &name, at: inner.now() });
+        if let Some(name) = &name {
+            inner.report(&PollEvent::Start { task: id, name: name.as_str(), at: inner.now() });
         }
 
-        let state = if control.cancel_requested() {
+        // The slot stays until `finish` below: only this poll removes it.
+        let control = || inner.tasks.borrow()[key].control.clone();
+        let state = if cancel {
             drop_quietly(future);
-            control.abandon(TaskError::Cancelled);
+            control().abandon(TaskError::Cancelled);
             inner.finish(key, TaskState::Cancelled);
             TaskState::Cancelled
         } else {
@@ -519,6 +559,7 @@ impl Executor {
                     let mut tasks = inner.tasks.borrow_mut();
                     let slot = &mut tasks[key];
                     slot.future = Some(future);
+                    slot.waker = waker;
                     slot.state = if slot.waker_arc.is_queued() {
                         TaskState::Ready
                     } else if let Some(until) = inner.timer_this_poll.get() {
@@ -529,22 +570,22 @@ impl Executor {
                     slot.state
                 }
                 Err(message) => {
-                    control.abandon(TaskError::Panicked(message));
+                    control().abandon(TaskError::Panicked(message));
                     inner.finish(key, TaskState::Failed);
                     TaskState::Failed
                 }
             }
         };
         inner.current.set(None);
-        if hooked {
-            inner.report(&PollEvent::End { task: id, name: &name, at: inner.now(), state });
+        if let Some(name) = &name {
+            inner.report(&PollEvent::End { task: id, name: name.as_str(), at: inner.now(), state });
         }
         Some(PollOutcome { task: id, state })
     }
 
     /// Whether a task is in the ready queue.
     pub fn has_ready(&self) -> bool {
-        self.inner.ready.len() > 0
+        !self.inner.local.borrow().is_empty() || self.inner.ready.len() > 0
     }
 
     /// Whether any task is still alive (ready or waiting).
@@ -586,17 +627,24 @@ impl Executor {
                     TaskState::Sleeping { .. } | TaskState::Waiting if s.waker_arc.is_queued() => TaskState::Ready,
                     state => state,
                 };
-                TaskInfo { id: s.id, name: s.name.clone(), state, polls: s.polls }
+                TaskInfo { id: s.id, name: s.name.to_cow(), state, polls: s.polls }
             })
             .collect();
         rows.sort_by_key(|r| r.id);
-        rows.extend(self.inner.finished.borrow().iter().cloned());
+        let finished = self.inner.finished.borrow();
+        rows.extend(finished.iter().map(|f| TaskInfo {
+            id: f.id,
+            name: f.name.to_cow(),
+            state: f.state,
+            polls: f.polls,
+        }));
         rows
     }
 
     /// The ids of the ready tasks, front of the queue first.
     pub fn ready_queue(&self) -> Vec<TaskId> {
-        self.inner.ready.snapshot().into_iter().map(TaskId).collect()
+        let local = self.inner.local.borrow();
+        local.iter().map(|&(_, id)| id).chain(self.inner.ready.snapshot()).map(TaskId).collect()
     }
 
     /// Installs a hook that is told when each poll starts and ends (the

@@ -15,6 +15,10 @@ use portable_atomic::{AtomicBool, Ordering};
 use portable_atomic_util::task::Wake;
 use portable_atomic_util::Arc;
 
+/// How many entries the executor takes from the [`ReadyQueue`] per critical
+/// section (see [`ReadyQueue::take_batch`]).
+pub(crate) const READY_BATCH: usize = 32;
+
 /// The FIFO of task keys (slab indices) that are ready to run.
 pub(crate) struct ReadyQueue {
     keys: Mutex<RefCell<VecDeque<(usize, u64)>>>,
@@ -31,25 +35,35 @@ impl ReadyQueue {
         critical_section::with(|cs| self.keys.borrow_ref_mut(cs).push_back((key, id)));
     }
 
-    /// The next `(slab key, task id)`. The id lets the executor skip an entry
-    /// whose task finished (and whose slot was reused) after it was queued.
-    pub(crate) fn pop(&self) -> Option<(usize, u64)> {
-        critical_section::with(|cs| self.keys.borrow_ref_mut(cs).pop_front())
+    /// Moves the first [`READY_BATCH`] `(slab key, task id)` entries (or all,
+    /// if fewer) to the back of `into`, in one critical section: the executor
+    /// then takes them one by one without a critical section each, and an
+    /// interrupt waits for at most a short copy. The id lets the executor
+    /// skip an entry whose task finished (and whose slot was reused) after it
+    /// was queued.
+    pub(crate) fn take_batch(&self, into: &mut VecDeque<(usize, u64)>) {
+        critical_section::with(|cs| {
+            let mut q = self.keys.borrow_ref_mut(cs);
+            let n = q.len().min(READY_BATCH);
+            into.extend(q.drain(..n));
+        });
     }
 
     pub(crate) fn len(&self) -> usize {
         critical_section::with(|cs| self.keys.borrow_ref(cs).len())
     }
 
-    /// Makes room for one more task so that waking it never allocates.
-    pub(crate) fn reserve_one(&self, tasks: usize) {
+    /// Makes room for `tasks` entries so that a wake never allocates;
+    /// returns the capacity (which grows amortized, at least doubling).
+    pub(crate) fn reserve_one(&self, tasks: usize) -> usize {
         critical_section::with(|cs| {
             let mut q = self.keys.borrow_ref_mut(cs);
             let len = q.len();
             if q.capacity() < tasks {
                 q.reserve(tasks - len);
             }
-        });
+            q.capacity()
+        })
     }
 
     /// The task ids in queue order, for the inspector.
@@ -65,13 +79,15 @@ pub(crate) struct TaskWaker {
     /// Set while the task is in the ready queue (and forever once the task has
     /// finished, so that stale wakers are no-ops).
     queued: AtomicBool,
+    /// Set by [`crate::Task::cancel`].
+    cancel: AtomicBool,
     ready: Arc<ReadyQueue>,
 }
 
 impl TaskWaker {
     /// A waker for the task in slot `key`. It starts queued: spawning pushes it.
     pub(crate) fn new(key: usize, id: u64, ready: Arc<ReadyQueue>) -> Arc<Self> {
-        Arc::new(TaskWaker { key, id, queued: AtomicBool::new(true), ready })
+        Arc::new(TaskWaker { key, id, queued: AtomicBool::new(true), cancel: AtomicBool::new(false), ready })
     }
 
     /// Called by the executor just before polling: wakes from now on queue the
@@ -83,6 +99,16 @@ impl TaskWaker {
     /// Called when the task has finished: no wake may queue it again.
     pub(crate) fn retire(&self) {
         self.queued.store(true, Ordering::Release);
+    }
+
+    /// Asks the executor to drop the task at its next turn.
+    pub(crate) fn request_cancel(&self) {
+        self.cancel.store(true, Ordering::Release);
+    }
+
+    /// Whether [`Self::request_cancel`] was called.
+    pub(crate) fn cancel_requested(&self) -> bool {
+        self.cancel.load(Ordering::Acquire)
     }
 
     /// Whether the task is in the ready queue now.

@@ -119,6 +119,12 @@ impl Future for Sleep {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         match &self.state {
+            State::Start(Until::After(d)) if d.is_zero() => {
+                // `yield_now`: no clock, no timer, just a turn boundary.
+                self.state = State::Yielded;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
             State::Start(until) => {
                 let until = *until;
                 let inner = context::current();

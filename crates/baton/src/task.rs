@@ -6,6 +6,7 @@
 //! gives the task's result — or tells that it was cancelled or panicked.
 
 use crate::context;
+use crate::ready::TaskWaker;
 use alloc::borrow::Cow;
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -14,6 +15,8 @@ use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
+use portable_atomic_util::task::Wake;
+use portable_atomic_util::Arc;
 
 /// A task's identity: unique within its executor, counted from 1 in
 /// creation order.
@@ -65,23 +68,17 @@ enum JoinState<T> {
 pub(crate) struct JoinCell<T> {
     id: TaskId,
     state: RefCell<JoinState<T>>,
-    cancel_requested: Cell<bool>,
     /// The task ended by cancellation (kept after the result is taken).
     cancelled: Cell<bool>,
-    /// The task's own waker: cancelling wakes the task so that the executor
-    /// reaches it and drops its future.
-    task_waker: Waker,
+    /// The task's waker: cancelling flags it and wakes the task so that the
+    /// executor reaches it and drops its future. (The flag lives there, next
+    /// to `queued`, so the executor checks it without touching this cell.)
+    task: Arc<TaskWaker>,
 }
 
 impl<T> JoinCell<T> {
-    pub(crate) fn new(id: TaskId, task_waker: Waker) -> Self {
-        JoinCell {
-            id,
-            state: RefCell::new(JoinState::Running { joiner: None }),
-            cancel_requested: Cell::new(false),
-            cancelled: Cell::new(false),
-            task_waker,
-        }
+    pub(crate) fn new(id: TaskId, task: Arc<TaskWaker>) -> Self {
+        JoinCell { id, state: RefCell::new(JoinState::Running { joiner: None }), cancelled: Cell::new(false), task }
     }
 
     pub(crate) fn finish(&self, result: Result<T, TaskError>) {
@@ -94,16 +91,11 @@ impl<T> JoinCell<T> {
 
 /// The executor's type-erased view of a [`JoinCell`].
 pub(crate) trait TaskControl {
-    fn cancel_requested(&self) -> bool;
     /// The task ended without a result.
     fn abandon(&self, err: TaskError);
 }
 
 impl<T> TaskControl for JoinCell<T> {
-    fn cancel_requested(&self) -> bool {
-        self.cancel_requested.get()
-    }
-
     fn abandon(&self, err: TaskError) {
         if matches!(*self.state.borrow(), JoinState::Running { .. }) {
             self.cancelled.set(err == TaskError::Cancelled);
@@ -166,8 +158,8 @@ impl<T> Task<T> {
         if self.is_done() {
             return false;
         }
-        self.cell.cancel_requested.set(true);
-        self.cell.task_waker.wake_by_ref();
+        self.cell.task.request_cancel();
+        Wake::wake_by_ref(&self.cell.task);
         true
     }
 
@@ -245,7 +237,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    context::current().spawn(name.into(), fut)
+    context::current().spawn(TaskName::Given(name.into()), fut)
 }
 
 /// The id of the task being polled, or `None` outside a task.
@@ -260,11 +252,37 @@ pub fn current_task() -> Option<TaskId> {
     context::try_current().and_then(|inner| inner.current_task())
 }
 
+/// A task's name: given, or the type of the future that made it. The type
+/// name is only shortened (`blink` for `demos::blink::blink::{{closure}}`)
+/// when someone reads it: that is string searching, too slow to do on every
+/// spawn.
+#[derive(Clone, Debug)]
+pub(crate) enum TaskName {
+    Given(Cow<'static, str>),
+    TypeOf(&'static str),
+}
+
+impl TaskName {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            TaskName::Given(name) => name,
+            TaskName::TypeOf(full) => short_name(full),
+        }
+    }
+
+    pub(crate) fn to_cow(&self) -> Cow<'static, str> {
+        match self {
+            TaskName::Given(name) => name.clone(),
+            TaskName::TypeOf(full) => Cow::Borrowed(short_name(full)),
+        }
+    }
+}
+
 /// The name a task gets when none is given: the function that made the
 /// future. `type_name` of an `async fn`'s future reads
 /// `crate::module::blink::{{closure}}`; the inspector wants `blink`.
-pub(crate) fn default_name<F>() -> Cow<'static, str> {
-    Cow::Borrowed(short_name(core::any::type_name::<F>()))
+pub(crate) fn default_name<F>() -> TaskName {
+    TaskName::TypeOf(core::any::type_name::<F>())
 }
 
 fn short_name(full: &'static str) -> &'static str {
