@@ -84,20 +84,14 @@ impl Future for EventWait {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
-        let mut waiters = this.event.inner.waiters.borrow_mut();
-        match this.ticket {
-            None if this.event.is_set() => Poll::Ready(()),
-            None => {
-                this.ticket = Some(waiters.push(cx.waker()));
-                Poll::Pending
-            }
-            Some(t) if waiters.is_released(t, cx.waker()) => {
-                waiters.remove(t);
-                this.ticket = None;
-                // Released by `set`: done, even if cleared since.
-                Poll::Ready(())
-            }
-            Some(_) => Poll::Pending,
+        if this.ticket.is_none() && this.event.is_set() {
+            return Poll::Ready(());
+        }
+        // Released by `set`: done, even if the event was cleared since.
+        if this.event.inner.waiters.borrow_mut().wait_turn(&mut this.ticket, cx.waker()) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
     }
 }

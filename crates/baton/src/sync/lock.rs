@@ -92,22 +92,16 @@ impl Future for Acquire {
         let this = &mut *self;
         let inner = &this.lock.inner;
         let mut waiters = inner.waiters.borrow_mut();
-        match this.ticket {
-            None if !inner.locked.get() && waiters.is_empty() => {
-                inner.locked.set(true);
-                Poll::Ready(LockGuard { lock: this.lock.clone() })
-            }
-            None => {
-                this.ticket = Some(waiters.push(cx.waker()));
-                Poll::Pending
-            }
-            // Handed over by the previous holder: the lock stays locked.
-            Some(t) if waiters.is_released(t, cx.waker()) => {
-                waiters.remove(t);
-                this.ticket = None;
-                Poll::Ready(LockGuard { lock: this.lock.clone() })
-            }
-            Some(_) => Poll::Pending,
+        if this.ticket.is_none() && !inner.locked.get() && waiters.is_empty() {
+            inner.locked.set(true);
+            return Poll::Ready(LockGuard { lock: this.lock.clone() });
+        }
+        // Released means handed over by the previous holder: the lock stays
+        // locked, now for us.
+        if waiters.wait_turn(&mut this.ticket, cx.waker()) {
+            Poll::Ready(LockGuard { lock: this.lock.clone() })
+        } else {
+            Poll::Pending
         }
     }
 }

@@ -43,6 +43,24 @@ impl WaitList {
         }
     }
 
+    /// One poll of a waiting future: the first call joins the back of the
+    /// list (`ticket` becomes `Some`); later calls say whether the waiter was
+    /// released, and if so it leaves the list (`ticket` back to `None`).
+    pub(crate) fn wait_turn(&mut self, ticket: &mut Option<u64>, waker: &Waker) -> bool {
+        match *ticket {
+            None => {
+                *ticket = Some(self.push(waker));
+                false
+            }
+            Some(t) if self.is_released(t, waker) => {
+                self.remove(t);
+                *ticket = None;
+                true
+            }
+            Some(_) => false,
+        }
+    }
+
     /// Forgets a ticket; returns whether it had been released.
     pub(crate) fn remove(&mut self, ticket: u64) -> bool {
         matches!(self.waiters.remove(&ticket), Some(Waiter::Released))
