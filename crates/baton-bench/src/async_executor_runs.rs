@@ -3,7 +3,6 @@
 use crate::alloc_counter;
 use crate::harness::{self, IDLE_TASKS, SPAWN_TASKS, YIELDS_PER_TASK, YIELD_TASKS};
 use async_executor::{LocalExecutor, Task};
-use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -62,26 +61,17 @@ pub fn timers_wall_once(lengths: &Rc<Vec<u64>>) -> Duration {
     harness::time(|| async_io::block_on(main))
 }
 
-thread_local! {
-    static STARTED: Cell<usize> = const { Cell::new(0) };
-}
-
-async fn idle() {
-    STARTED.with(|s| s.set(s.get() + 1));
-    std::future::pending::<()>().await
-}
-
 /// Scenario 4.
 pub fn idle_bytes() -> alloc_counter::Counts {
     let ex = LocalExecutor::new();
-    STARTED.with(|s| s.set(0));
+    harness::reset_idle_started();
     alloc_counter::start();
     for _ in 0..IDLE_TASKS {
-        ex.spawn(idle()).detach();
+        ex.spawn(harness::idle()).detach();
     }
     while ex.try_tick() {}
     let counts = alloc_counter::stop();
-    assert_eq!(STARTED.with(Cell::get), IDLE_TASKS);
+    assert_eq!(harness::idle_started(), IDLE_TASKS);
     drop(ex);
     counts
 }

@@ -3,7 +3,6 @@
 use crate::alloc_counter;
 use crate::harness::{self, IDLE_TASKS, SPAWN_TASKS, TIMER_TASKS, YIELDS_PER_TASK, YIELD_TASKS};
 use baton::{create_task, sleep, yield_now, Duration, Executor, ManualClock, Task};
-use std::cell::Cell;
 use std::rc::Rc;
 use std::time::Duration as StdDuration;
 
@@ -72,26 +71,17 @@ pub fn timers_wall_once(lengths: &Rc<Vec<u64>>) -> StdDuration {
     })
 }
 
-thread_local! {
-    static STARTED: Cell<usize> = const { Cell::new(0) };
-}
-
-async fn idle() {
-    STARTED.with(|s| s.set(s.get() + 1));
-    std::future::pending::<()>().await
-}
-
 /// Scenario 4: net heap bytes for `IDLE_TASKS` tasks that wait forever.
 pub fn idle_bytes() -> alloc_counter::Counts {
     let exec = Executor::new(ManualClock::new());
-    STARTED.with(|s| s.set(0));
+    harness::reset_idle_started();
     alloc_counter::start();
     for _ in 0..IDLE_TASKS {
-        drop(exec.spawn(idle()));
+        drop(exec.spawn(harness::idle()));
     }
     while exec.poll_one().is_some() {}
     let counts = alloc_counter::stop();
-    assert_eq!(STARTED.with(Cell::get), IDLE_TASKS);
+    assert_eq!(harness::idle_started(), IDLE_TASKS);
     drop(exec);
     counts
 }

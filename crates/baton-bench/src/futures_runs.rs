@@ -5,7 +5,6 @@ use crate::harness::{self, IDLE_TASKS, SPAWN_TASKS, YIELDS_PER_TASK, YIELD_TASKS
 use futures::executor::LocalPool;
 use futures::future::RemoteHandle;
 use futures::task::LocalSpawnExt;
-use std::cell::Cell;
 use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
@@ -69,27 +68,18 @@ pub fn timers_wall_once(lengths: &Rc<Vec<u64>>) -> Duration {
     })
 }
 
-thread_local! {
-    static STARTED: Cell<usize> = const { Cell::new(0) };
-}
-
-async fn idle() {
-    STARTED.with(|s| s.set(s.get() + 1));
-    std::future::pending::<()>().await
-}
-
 /// Scenario 4.
 pub fn idle_bytes() -> alloc_counter::Counts {
     let mut pool = LocalPool::new();
     let spawner = pool.spawner();
-    STARTED.with(|s| s.set(0));
+    harness::reset_idle_started();
     alloc_counter::start();
     for _ in 0..IDLE_TASKS {
-        spawner.spawn_local(idle()).expect("spawn");
+        spawner.spawn_local(harness::idle()).expect("spawn");
     }
     pool.run_until_stalled();
     let counts = alloc_counter::stop();
-    assert_eq!(STARTED.with(Cell::get), IDLE_TASKS);
+    assert_eq!(harness::idle_started(), IDLE_TASKS);
     drop(pool);
     counts
 }

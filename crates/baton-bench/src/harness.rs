@@ -209,3 +209,24 @@ pub fn summary(rows: &[Row]) {
         }
     }
 }
+
+thread_local! {
+    static IDLE_STARTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// The idle task of scenario 4: counts that it started, then waits forever.
+pub async fn idle() {
+    IDLE_STARTED.with(|s| s.set(s.get() + 1));
+    std::future::pending::<()>().await
+}
+
+/// Sets the count of started idle tasks to zero.
+pub fn reset_idle_started() {
+    IDLE_STARTED.with(|s| s.set(0));
+}
+
+/// How many idle tasks have started (each executor must have polled all of
+/// them once for the memory figure to count their live state).
+pub fn idle_started() -> usize {
+    IDLE_STARTED.with(std::cell::Cell::get)
+}

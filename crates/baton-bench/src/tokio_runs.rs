@@ -2,7 +2,6 @@
 
 use crate::alloc_counter;
 use crate::harness::{self, IDLE_TASKS, SPAWN_TASKS, YIELDS_PER_TASK, YIELD_TASKS};
-use std::cell::Cell;
 use std::future::Future;
 use std::rc::Rc;
 use std::time::Duration;
@@ -70,26 +69,17 @@ pub fn timers_paused_once(lengths: &Rc<Vec<u64>>) -> Duration {
     })
 }
 
-thread_local! {
-    static STARTED: Cell<usize> = const { Cell::new(0) };
-}
-
-async fn idle() {
-    STARTED.with(|s| s.set(s.get() + 1));
-    std::future::pending::<()>().await
-}
-
 /// Scenario 4.
 pub fn idle_bytes() -> alloc_counter::Counts {
     let rt = runtime(false);
     let local = LocalSet::new();
-    STARTED.with(|s| s.set(0));
+    harness::reset_idle_started();
     let counts = rt.block_on(local.run_until(async {
         alloc_counter::start();
         for _ in 0..IDLE_TASKS {
-            drop(spawn_local(idle()));
+            drop(spawn_local(harness::idle()));
         }
-        while STARTED.with(Cell::get) < IDLE_TASKS {
+        while harness::idle_started() < IDLE_TASKS {
             tokio::task::yield_now().await;
         }
         alloc_counter::stop()
