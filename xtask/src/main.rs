@@ -6,6 +6,9 @@
 //! cargo xtask serve           set-up, then serve the playground on http://127.0.0.1:8080
 //! cargo xtask test            run every test (the table TEST_STEPS below)
 //! cargo xtask test --quick    only fmt, clippy and cargo test
+//! cargo xtask firmware …      build an RP2040 UF2 for a board and demo (see firmware.rs)
+//! cargo xtask flash …         the same, copied to a board in BOOTSEL mode
+//! cargo xtask test-firmware   only the firmware step of `test`
 //! ```
 //!
 //! Nothing here downloads a binary: tools come from crates.io (`cargo install`), the npm
@@ -18,6 +21,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant, SystemTime};
+
+mod firmware;
 
 /// Errors are one-line messages for a person.
 type Result<T = ()> = std::result::Result<T, String>;
@@ -120,18 +125,9 @@ const TEST_STEPS: &[Step] = &[
         },
     },
     Step {
-        name: "firmware build (thumbv6m-none-eabi)",
+        name: "firmware (thumbv6m-none-eabi): fmt, clippy, release builds and UF2s for every board",
         quick: false,
-        run: |cx| {
-            let dir = cx.root.join(FIRMWARE_DIR);
-            if !dir.join("Cargo.toml").is_file() {
-                return Ok(Some(format!("no {FIRMWARE_DIR}/Cargo.toml yet")));
-            }
-            // Run inside firmware/ so its own .cargo/config.toml (linker scripts) applies.
-            let mut cargo = cx.cargo(&["build", "--target", FIRMWARE_TARGET]);
-            cargo.current_dir(dir);
-            cx.run(cargo).map(|()| None)
-        },
+        run: |cx| firmware::test_step(cx),
     },
 ];
 
@@ -148,6 +144,9 @@ fn main() -> ExitCode {
         ["serve"] => serve(&cx),
         ["test"] => test(&cx, false),
         ["test", "--quick"] => test(&cx, true),
+        ["firmware", rest @ ..] => firmware::firmware_cmd(&cx, rest),
+        ["flash", rest @ ..] => firmware::flash_cmd(&cx, rest),
+        ["test-firmware"] => firmware::test_step(&cx).map(|_| ()),
         [] | ["help"] | ["--help"] | ["-h"] => {
             print_usage();
             return ExitCode::SUCCESS;
@@ -175,7 +174,13 @@ fn print_usage() {
          \x20 build-web      set-up, then `trunk build --release --offline` into dist/\n\
          \x20 serve          set-up, then serve the playground on http://{SERVE_ADDRESS}:{SERVE_PORT}\n\
          \x20 test           run every test\n\
-         \x20 test --quick   only fmt, clippy and cargo test"
+         \x20 test --quick   only fmt, clippy and cargo test\n\
+         \x20 firmware [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--out FILE]\n\
+         \x20                build the RP2040 firmware into target/firmware/baton-<board>[-<demo>].uf2\n\
+         \x20 firmware --all the default UF2 of every board (target/firmware/baton-<board>.uf2)\n\
+         \x20 flash [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--drive PATH]\n\
+         \x20                build, then copy to a board in BOOTSEL mode (the RPI-RP2 drive)\n\
+         \x20 test-firmware  only the firmware step of `test` (builds, budgets, emulator tests)"
     );
 }
 
@@ -345,10 +350,15 @@ fn ensure_tool(cx: &Ctx, tool: &str, version: &str, installs: &[&[&str]]) -> Res
 }
 
 fn setup_npm(cx: &Ctx) -> Result {
-    let dir = cx.root.join(E2E_DIR);
+    npm_install(cx, E2E_DIR)
+}
+
+/// `npm ci` in `dir` (relative to the root) unless node_modules is newer than the lock file.
+fn npm_install(cx: &Ctx, rel: &str) -> Result {
+    let dir = cx.root.join(rel);
     let lock = dir.join("package-lock.json");
     if !lock.is_file() {
-        println!("- npm packages: no {E2E_DIR}/package-lock.json, nothing to install");
+        println!("- npm packages: no {rel}/package-lock.json, nothing to install");
         return Ok(());
     }
     let node_modules = dir.join("node_modules");
@@ -359,13 +369,13 @@ fn setup_npm(cx: &Ctx) -> Result {
         _ => false,
     };
     if !fresh {
-        println!("installing npm packages in {E2E_DIR} (npm ci) …");
+        println!("installing npm packages in {rel} (npm ci) …");
         flush();
         let mut npm = cx.command("npm");
         npm.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);
         cx.run(npm)?;
     }
-    println!("✓ npm packages ({E2E_DIR})");
+    println!("✓ npm packages ({rel})");
     Ok(())
 }
 

@@ -4,6 +4,7 @@
 //! baton-uf2 check --demo ID [--param KEY=VALUE]...
 //! baton-uf2 build --elf FIRMWARE.elf --out OUT.uf2 [--demo ID [--param KEY=VALUE]...]
 //! baton-uf2 patch --in IN.uf2 --out OUT.uf2 --demo ID [--param KEY=VALUE]...
+//! baton-uf2 block --out CONFIG.bin --demo ID [--param KEY=VALUE]...
 //! baton-uf2 info FILE.uf2
 //! baton-uf2 size FIRMWARE.elf
 //! ```
@@ -27,6 +28,7 @@ const USAGE: &str = "usage:
   baton-uf2 check --demo ID [--param KEY=VALUE]...
   baton-uf2 build --elf FIRMWARE.elf --out OUT.uf2 [--demo ID [--param KEY=VALUE]...]
   baton-uf2 patch --in IN.uf2 --out OUT.uf2 --demo ID [--param KEY=VALUE]...
+  baton-uf2 block --out CONFIG.bin --demo ID [--param KEY=VALUE]...   (the raw block, for 0x101FF000)
   baton-uf2 info FILE.uf2
   baton-uf2 size FIRMWARE.elf";
 
@@ -127,6 +129,13 @@ fn run(args: &[String]) -> Result {
             let file = uf2::patch_config(&read(input)?, &block).map_err(|e| e.to_string())?;
             write(out, &file)?;
             println!("wrote {}: {line}", out.display());
+        }
+        "block" => {
+            let out = a.out.as_ref().ok_or("block needs --out")?;
+            let demo = a.demo.as_deref().ok_or("block needs --demo")?;
+            let (block, line) = validated_block(demo, &a.params)?;
+            write(out, &block)?;
+            println!("wrote {} ({} bytes, for {CONFIG_ADDR:#010x}): {line}", out.display(), block.len());
         }
         "info" => {
             let path = a.files.first().ok_or("info needs a UF2 file")?;

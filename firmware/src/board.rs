@@ -1,0 +1,158 @@
+//! The RP2040 as a [`baton_board::Board`]: the hardware counterpart of the
+//! simulator's `VirtualBoard` (crates/baton-sim/src/board.rs).
+//!
+//! Every GPIO starts in a table of free pins; asking for a pin by the
+//! guide's name looks up its GPIO in the board module and takes it out of
+//! the table (so two uses of one pin are an error, as in the simulator),
+//! then configures it: SIO output, SIO input with the pull asked for, an
+//! input with edge interrupts (`countio`), or PIO0 for WS2812 NeoPixels.
+
+use crate::boards;
+use crate::console::FirmwareConsole;
+use crate::edges::EdgePin;
+use crate::pixels::PacedWs2812;
+use crate::timer::FirmwareTime;
+use alloc::rc::Rc;
+use baton_board::neopixel::SmartLeds;
+use baton_board::{Board, BoardError, Pin, Pull};
+use core::cell::RefCell;
+use embedded_hal::digital::OutputPin;
+use rp2040_hal::gpio::{
+    DynPinId, DynPullType, FunctionNull, FunctionPio0, FunctionSioInput, FunctionSioOutput, Pin as HalPin, PullDown,
+    PullNone,
+};
+use rp2040_hal::pac::PIO0;
+use rp2040_hal::pio::{UninitStateMachine, PIO, SM0};
+use rp2040_hal::timer::Timer;
+
+/// A GPIO nobody uses yet.
+pub type FreePin = HalPin<DynPinId, FunctionNull, PullDown>;
+/// An output.
+pub type OutPin = HalPin<DynPinId, FunctionSioOutput, PullNone>;
+/// An input, with a pull chosen at run time.
+pub type InPin = HalPin<DynPinId, FunctionSioInput, DynPullType>;
+/// A pin driven by PIO0 (the NeoPixel data line).
+pub type PioPin = HalPin<DynPinId, FunctionPio0, PullNone>;
+
+/// PIO0 and its first state machine: what a NeoPixel strip needs.
+pub type Pio0Sm0 = (PIO<PIO0>, UninitStateMachine<(PIO0, SM0)>);
+
+/// GPIOs in bank 0.
+pub const GPIO_COUNT: usize = 30;
+
+struct Shared {
+    pins: [Option<FreePin>; GPIO_COUNT],
+    /// PIO0 and its first state machine, until a NeoPixel strip takes them.
+    pio: Option<Pio0Sm0>,
+    /// Kept alive (PIO0 with its program installed) once a strip exists.
+    pio_in_use: Option<PIO<PIO0>>,
+    /// Pins held for the board's own use (NeoPixel power).
+    held: alloc::vec::Vec<OutPin>,
+}
+
+/// The RP2040 board (cheap to clone: every clone shares the pin table).
+#[derive(Clone)]
+pub struct FirmwareBoard {
+    shared: Rc<RefCell<Shared>>,
+    timer: Timer,
+    sys_hz: u32,
+}
+
+impl FirmwareBoard {
+    /// A board owning `pins` (indexed by GPIO number; `None` for pins the
+    /// firmware keeps, such as the console UART's) and PIO0.
+    pub fn new(
+        pins: [Option<FreePin>; GPIO_COUNT],
+        pio: PIO<PIO0>,
+        sm0: UninitStateMachine<(PIO0, SM0)>,
+        timer: Timer,
+        sys_hz: u32,
+    ) -> Self {
+        let shared = Shared { pins, pio: Some((pio, sm0)), pio_in_use: None, held: alloc::vec::Vec::new() };
+        FirmwareBoard { shared: Rc::new(RefCell::new(shared)), timer, sys_hz }
+    }
+
+    /// Takes the free GPIO behind `pin`.
+    fn take(&self, pin: Pin) -> Result<FreePin, BoardError> {
+        let gpio = boards::gpio(pin).ok_or(BoardError::NoSuchPin(pin))?;
+        self.take_gpio(gpio).ok_or(BoardError::PinInUse(pin))
+    }
+
+    fn take_gpio(&self, gpio: u8) -> Option<FreePin> {
+        self.shared.borrow_mut().pins.get_mut(usize::from(gpio))?.take()
+    }
+
+    fn input_pin(&self, pin: Pin, pull: Pull) -> Result<InPin, BoardError> {
+        let free = self.take(pin)?;
+        let input = free.try_into_function::<FunctionSioInput>().map_err(|_| BoardError::Unsupported(pin, "input"))?;
+        let mut input = input.into_pull_type::<DynPullType>();
+        input.set_pull_type(match pull {
+            Pull::None => DynPullType::None,
+            Pull::Up => DynPullType::Up,
+            Pull::Down => DynPullType::Down,
+        });
+        Ok(input)
+    }
+}
+
+impl Board for FirmwareBoard {
+    type Output = OutPin;
+    type Input = InPin;
+    type EdgeInput = EdgePin;
+    type Pixels = SmartLeds<PacedWs2812>;
+    type Time = FirmwareTime;
+    type Console = FirmwareConsole;
+
+    fn output(&self, pin: Pin) -> Result<OutPin, BoardError> {
+        let free = self.take(pin)?;
+        let out = free.into_pull_type::<PullNone>();
+        let mut out =
+            out.try_into_function::<FunctionSioOutput>().map_err(|_| BoardError::Unsupported(pin, "output"))?;
+        let _ = out.set_low();
+        Ok(out)
+    }
+
+    fn input(&self, pin: Pin, pull: Pull) -> Result<InPin, BoardError> {
+        self.input_pin(pin, pull)
+    }
+
+    fn edge_input(&self, pin: Pin, pull: Pull) -> Result<EdgePin, BoardError> {
+        let gpio = boards::gpio(pin).ok_or(BoardError::NoSuchPin(pin))?;
+        Ok(EdgePin::new(gpio, self.input_pin(pin, pull)?))
+    }
+
+    fn neopixel(&self, pin: Pin, _n: usize) -> Result<Self::Pixels, BoardError> {
+        let (mut pio, sm0) =
+            self.shared.borrow_mut().pio.take().ok_or(BoardError::Unsupported(pin, "a second NeoPixel strip"))?;
+        let free = match self.take(pin) {
+            Ok(p) => p,
+            Err(e) => {
+                self.shared.borrow_mut().pio = Some((pio, sm0));
+                return Err(e);
+            }
+        };
+        if pin == Pin::NeoPixel {
+            if let Some(power) = boards::NEOPIXEL_POWER.and_then(|g| self.take_gpio(g)) {
+                if let Ok(mut power) = power.into_pull_type::<PullNone>().try_into_function::<FunctionSioOutput>() {
+                    let _ = power.set_high();
+                    self.shared.borrow_mut().held.push(power);
+                }
+            }
+        }
+        let data = free
+            .into_pull_type::<PullNone>()
+            .try_into_function::<FunctionPio0>()
+            .map_err(|_| BoardError::Unsupported(pin, "NeoPixels"))?;
+        let strip = PacedWs2812::new(data, &mut pio, sm0, self.sys_hz, self.timer);
+        self.shared.borrow_mut().pio_in_use = Some(pio);
+        Ok(SmartLeds(strip))
+    }
+
+    fn time(&self) -> FirmwareTime {
+        FirmwareTime(self.timer)
+    }
+
+    fn console(&self) -> FirmwareConsole {
+        FirmwareConsole
+    }
+}

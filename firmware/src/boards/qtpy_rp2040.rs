@@ -1,0 +1,75 @@
+//! Adafruit QT Py RP2040: RP2040, 8 MB GD25Q64 flash, 12 MHz crystal, one
+//! NeoPixel, no plain LED.
+//!
+//! The names are the board's own silk screen (and CircuitPython's `board`):
+//!
+//! | name       | GPIO | silk screen | notes |
+//! |------------|------|-------------|-------|
+//! | `A0`, `D0` | GP29 | A0 | |
+//! | `A1`, `D1` | GP28 | A1 | |
+//! | `A2`, `D2` | GP27 | A2 | |
+//! | `A3`, `D3` | GP26 | A3 | |
+//! | `D4`       | GP24 | SDA | |
+//! | `D5`       | GP25 | SCL | |
+//! | `D6`       | GP20 | TX | also the console's UART1 TX (see below) |
+//! | `D7`       | GP5  | RX | |
+//! | `D8`       | GP6  | SCK | |
+//! | `D9`       | GP4  | MI | |
+//! | `D10`      | GP3  | MO | |
+//! | `NEOPIXEL` | GP12 | — | on-board, powered by GP11 (driven high when used) |
+//!
+//! `D11`–`D13`, `A4`, `A5` and `LED` do not exist on the QT Py. Because
+//! `Dn` and `An` name the same GPIO for n ≤ 3, a demo cannot use both `D1`
+//! and `A1`.
+//!
+//! Console: USB CDC, and UART1 TX on the `TX` pad (GP20, 115200 8N1) unless
+//! the demo uses `D6` for something else (the guide's two-LED button demo
+//! does), in which case the console is USB only.
+//!
+//! Default demo (no configuration block): the guide's rainbow on the
+//! on-board NeoPixel — the guide's example was tested on this board.
+
+use baton_board::Pin;
+
+/// The board's name, as the console prints it.
+pub const NAME: &str = "Adafruit QT Py RP2040";
+
+/// Pin names to GPIO numbers.
+pub const PINS: &[(Pin, u8)] = &[
+    (Pin::A(0), 29),
+    (Pin::A(1), 28),
+    (Pin::A(2), 27),
+    (Pin::A(3), 26),
+    (Pin::D(0), 29),
+    (Pin::D(1), 28),
+    (Pin::D(2), 27),
+    (Pin::D(3), 26),
+    (Pin::D(4), 24),
+    (Pin::D(5), 25),
+    (Pin::D(6), 20),
+    (Pin::D(7), 5),
+    (Pin::D(8), 6),
+    (Pin::D(9), 4),
+    (Pin::D(10), 3),
+    (Pin::NeoPixel, 12),
+];
+
+/// A GPIO that must be driven high to power the on-board NeoPixel.
+pub const NEOPIXEL_POWER: Option<u8> = Some(11);
+
+/// The console UART.
+pub type ConsoleUart = rp2040_hal::pac::UART1;
+/// The console UART's TX pin (GP20, the `TX` pad).
+pub type ConsoleTx = rp2040_hal::gpio::bank0::Gpio20;
+/// The console UART's TX GPIO number (to keep it out of a demo's way).
+pub const CONSOLE_TX: u8 = 20;
+
+/// What runs without a configuration block.
+pub const DEFAULT_DEMO: &str = "rainbow";
+/// Its parameters (`key=value`, as in the configuration block).
+pub const DEFAULT_PARAMS: &[(&str, &str)] = &[("pixel_pin", "NEOPIXEL"), ("num_pixels", "1"), ("brightness", "0.1")];
+
+/// The second-stage bootloader for the QT Py's GD25Q64 flash.
+#[link_section = ".boot2"]
+#[used]
+pub static BOOT2: [u8; 256] = rp2040_boot2::BOOT_LOADER_GD25Q64CS;

@@ -1,0 +1,89 @@
+//! Which demo to run: the configuration block at the end of flash (written
+//! into the UF2 by `cargo xtask firmware`, or patched in by the playground),
+//! checked with the same code and the same parameter table as everywhere
+//! else. Anything wrong — no block, a corrupt one, an unknown demo, a bad
+//! parameter, a pin this board lacks — is said on the console, and the
+//! board's default demo runs instead.
+
+use crate::boards;
+use alloc::format;
+use alloc::string::String;
+use baton_demos::{DemoId, Params, Value};
+use baton_uf2::config::{self, CONFIG_ADDR, CONFIG_SIZE};
+
+/// The configuration sector, read through the XIP window.
+fn sector() -> &'static [u8] {
+    // SAFETY: 0x101FF000..0x10200000 is inside the 2 MB (or larger) flash
+    // mapped read-only at 0x10000000; nothing writes flash while we run.
+    unsafe { core::slice::from_raw_parts(CONFIG_ADDR as *const u8, CONFIG_SIZE) }
+}
+
+/// The board's default demo.
+pub fn default_params() -> Params {
+    // (`unwrap_or_else` + `panic!` rather than `expect`: no Debug formatting
+    // code for the error types in flash.)
+    let Ok(demo) = boards::DEFAULT_DEMO.parse::<DemoId>() else { panic!("the board module's default demo is unknown") };
+    let mut params = Params::defaults(demo);
+    if params.set_all(boards::DEFAULT_PARAMS.iter().copied()).is_err() {
+        panic!("the board module's default parameters are invalid");
+    }
+    params
+}
+
+/// A pin parameter naming a pin this board does not have.
+fn missing_pin(params: &Params) -> Option<(&'static str, baton_board::Pin)> {
+    params.iter().find_map(|(spec, v)| match v {
+        Value::Pin(p) if boards::gpio(p).is_none() => Some((spec.key, p)),
+        _ => None,
+    })
+}
+
+/// The configured demo; or the default, with the reason to print once the
+/// console is up (which console depends on the demo's pins).
+pub fn load() -> (Params, Option<String>) {
+    match from_block(sector()) {
+        Ok(params) => (params, None),
+        Err(why) => {
+            let fallback = default_params();
+            let message = format!("baton: {why}; running the default demo, {}", fallback.demo());
+            (fallback, Some(message))
+        }
+    }
+}
+
+/// Why a block is not used, said once.
+enum Problem {
+    Block(config::DecodeError),
+    Demo(baton_demos::UnknownDemo),
+    Param(baton_demos::ParamError),
+    Pin(&'static str, baton_board::Pin),
+}
+
+impl core::fmt::Display for Problem {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Problem::Block(e) => e.fmt(f),
+            Problem::Demo(e) => write!(f, "configuration block: {e}"),
+            Problem::Param(e) => write!(f, "configuration block: {e}"),
+            Problem::Pin(key, pin) => {
+                write!(f, "configuration block: {key}={pin}: the {} has no pin {pin}", boards::NAME)
+            }
+        }
+    }
+}
+
+fn from_block(bytes: &[u8]) -> Result<Params, Problem> {
+    let block = config::decode(bytes).map_err(Problem::Block)?;
+    let demo: DemoId = block.demo().parse().map_err(Problem::Demo)?;
+    let mut params = Params::defaults(demo);
+    params.set_all(block.params()).map_err(Problem::Param)?;
+    if let Some((key, pin)) = missing_pin(&params) {
+        return Err(Problem::Pin(key, pin));
+    }
+    Ok(params)
+}
+
+/// Whether the demo uses the GPIO of the console's UART TX.
+pub fn uses_gpio(params: &Params, gpio: u8) -> bool {
+    params.iter().any(|(_, v)| matches!(v, Value::Pin(p) if boards::gpio(p) == Some(gpio)))
+}

@@ -1,0 +1,204 @@
+//! # Baton on an RP2040
+//!
+//! The guide's demos on a real board: the same `baton_demos::run(board,
+//! params)` that the simulator and the playground run, here on
+//! [`board::FirmwareBoard`] — GPIO, edge interrupts, PIO NeoPixels, the
+//! hardware timer, and a console on UART and USB serial.
+//!
+//! Baton is its own executor, and this file is its host loop: run every
+//! task that is ready; when none is, arm the timer's alarm for the next
+//! deadline and sleep in WFI until it (or a GPIO or USB interrupt) fires.
+//!
+//! Which demo runs is read from the configuration block at the end of flash
+//! (see [`config`]); the board is chosen at build time by cargo feature
+//! (`pico`, `qtpy`; see [`boards`]).
+
+#![no_std]
+#![no_main]
+
+extern crate alloc;
+
+#[cfg(feature = "bench")]
+mod bench;
+mod board;
+mod boards;
+mod config;
+mod console;
+mod edges;
+mod pixels;
+mod timer;
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use baton::Executor;
+use baton_board::console::Console;
+use baton_demos::Params;
+use board::{FirmwareBoard, FreePin, GPIO_COUNT};
+use console::FirmwareConsole;
+use core::mem::MaybeUninit;
+use embedded_alloc::LlffHeap as Heap;
+use fugit::RateExtU32;
+use hal::clocks::Clock as _;
+use hal::gpio::FunctionUart;
+use hal::pac;
+use hal::pio::PIOExt;
+use hal::uart::{DataBits, StopBits, UartConfig, UartPeripheral};
+use rp2040_hal as hal;
+use usb_device::bus::UsbBusAllocator;
+use usb_device::device::{StringDescriptors, UsbDeviceBuilder, UsbVidPid};
+
+/// Both supported boards have a 12 MHz crystal.
+const XTAL_FREQ_HZ: u32 = 12_000_000;
+/// The console UART's speed.
+const BAUD: u32 = 115_200;
+/// The heap: tasks, their futures, the demos' buffers. Static RAM stays
+/// under 32 KB with it; the stack takes what is left of the 264 KB.
+const HEAP_SIZE: usize = 16 * 1024;
+
+#[global_allocator]
+static HEAP: Heap = Heap::empty();
+
+fn init_heap() {
+    static mut HEAP_MEM: [MaybeUninit<u8>; HEAP_SIZE] = [MaybeUninit::uninit(); HEAP_SIZE];
+    // SAFETY: called once, first thing in `main`, before anything allocates;
+    // HEAP_MEM is used by nothing else.
+    unsafe { HEAP.init(core::ptr::addr_of_mut!(HEAP_MEM) as usize, HEAP_SIZE) }
+}
+
+/// Every bank-0 GPIO, free, indexed by GPIO number.
+fn pin_table(p: hal::gpio::Pins) -> [Option<FreePin>; GPIO_COUNT] {
+    macro_rules! dyn_pins {
+        ($($name:ident),+) => { [$(Some(p.$name.into_dyn_pin())),+] };
+    }
+    dyn_pins!(
+        gpio0, gpio1, gpio2, gpio3, gpio4, gpio5, gpio6, gpio7, gpio8, gpio9, gpio10, gpio11, gpio12, gpio13, gpio14,
+        gpio15, gpio16, gpio17, gpio18, gpio19, gpio20, gpio21, gpio22, gpio23, gpio24, gpio25, gpio26, gpio27, gpio28,
+        gpio29
+    )
+}
+
+/// `demo key=value …` (the parameters that differ from the guide's).
+fn describe(params: &Params) -> String {
+    let mut s = String::from(params.demo().id());
+    for (k, v) in params.changed() {
+        s.push_str(&format!(" {k}={v}"));
+    }
+    s
+}
+
+#[hal::entry]
+fn main() -> ! {
+    init_heap();
+    let mut pac = pac::Peripherals::take().expect("peripherals are taken once");
+    let mut watchdog = hal::Watchdog::new(pac.WATCHDOG);
+    let clocks = match hal::clocks::init_clocks_and_plls(
+        XTAL_FREQ_HZ,
+        pac.XOSC,
+        pac.CLOCKS,
+        pac.PLL_SYS,
+        pac.PLL_USB,
+        &mut pac.RESETS,
+        &mut watchdog,
+    ) {
+        Ok(clocks) => clocks,
+        Err(_) => panic!("the clocks did not start (no 12 MHz crystal?)"),
+    };
+    let sio = hal::Sio::new(pac.SIO);
+    let pins = hal::gpio::Pins::new(pac.IO_BANK0, pac.PADS_BANK0, sio.gpio_bank0, &mut pac.RESETS);
+    let mut timer = hal::Timer::new(pac.TIMER, &mut pac.RESETS, &clocks);
+    let mut table = pin_table(pins);
+
+    // Which demo; then the consoles (the UART only if the demo leaves its pin free).
+    let (params, problem) = config::load();
+    let tx_free = !config::uses_gpio(&params, boards::CONSOLE_TX);
+    if tx_free {
+        let tx = table[usize::from(boards::CONSOLE_TX)]
+            .take()
+            .and_then(|p| p.try_into_pin::<boards::ConsoleTx>().ok())
+            .map(|p| p.into_function::<FunctionUart>());
+        if let Some(tx) = tx {
+            // SAFETY: the console UART is used here only; `pac.UART0/1` are never touched.
+            let device = unsafe { boards::ConsoleUart::steal() };
+            let config = UartConfig::new(BAUD.Hz(), DataBits::Eight, None, StopBits::One);
+            let uart = UartPeripheral::new(device, hal::uart::Pins::default().tx(tx), &mut pac.RESETS)
+                .enable(config, clocks.peripheral_clock.freq());
+            if let Ok(uart) = uart {
+                console::set_uart(uart);
+            }
+        }
+    }
+    let usb_bus: &'static UsbBusAllocator<hal::usb::UsbBus> = Box::leak(Box::new(UsbBusAllocator::new(
+        hal::usb::UsbBus::new(pac.USBCTRL_REGS, pac.USBCTRL_DPRAM, clocks.usb_clock, true, &mut pac.RESETS),
+    )));
+    let serial = usbd_serial::SerialPort::new(usb_bus);
+    let strings = StringDescriptors::default().manufacturer("Baton").product(boards::NAME).serial_number("baton");
+    let device = UsbDeviceBuilder::new(usb_bus, UsbVidPid(0x16c0, 0x27dd))
+        .strings(&[strings])
+        .unwrap_or_else(|_| panic!("USB strings"))
+        .device_class(usbd_serial::USB_CLASS_CDC)
+        .build();
+    console::set_usb(console::Usb { device, serial });
+
+    if let Some(problem) = problem {
+        say!("{problem}");
+    }
+    if !tx_free {
+        say!("baton: the demo uses the console UART's pin (GPIO {}): console on USB only", boards::CONSOLE_TX);
+    }
+    // The last line before the scheduler starts (the emulator harness takes
+    // the end of this line as the demo's time zero).
+    say!("baton: {}, running {}", boards::NAME, describe(&params));
+
+    // The board, the interrupts, the scheduler.
+    let (pio0, sm0, _, _, _) = pac.PIO0.split(&mut pac.RESETS);
+    let board = FirmwareBoard::new(table, pio0, sm0, timer, clocks.system_clock.freq().to_Hz());
+    edges::init();
+    timer::init_alarm(&mut timer);
+    let exec = Executor::new(timer::TimerClock(timer));
+    #[cfg(not(feature = "bench"))]
+    let mut main_task = exec.spawn(async move { baton_demos::run(board, params).await });
+    #[cfg(feature = "bench")]
+    let mut main_task = exec.spawn(async move {
+        bench::run(board).await;
+        Ok::<(), baton_board::BoardError>(())
+    });
+    let mut reported = false;
+
+    loop {
+        if exec.poll_one().is_some() {
+            if !reported && main_task.is_done() {
+                reported = true;
+                if let Some(Ok(Err(e))) = main_task.try_result() {
+                    FirmwareConsole.print_line(&format!("error: {e}"));
+                }
+            }
+            continue;
+        }
+        // Nothing is ready. With interrupts masked: check once more, arm the
+        // alarm, and wait for an interrupt. A pending interrupt ends WFI even
+        // while masked, so a wake between the check and WFI is not lost; the
+        // handler runs as soon as the mask is lifted.
+        cortex_m::interrupt::free(|_| {
+            if exec.has_ready() {
+                return;
+            }
+            let deadline = exec.next_deadline();
+            if deadline.is_some_and(|t| t <= exec.now()) {
+                return;
+            }
+            timer::arm(&timer, deadline);
+            cortex_m::asm::wfi();
+        });
+    }
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    cortex_m::interrupt::disable();
+    say!("panic: {info}");
+    // Keep USB alive so the message reaches an open terminal; never return.
+    loop {
+        console::poll_usb();
+    }
+}

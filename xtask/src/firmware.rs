@@ -1,0 +1,339 @@
+//! `cargo xtask firmware` and `cargo xtask flash`: the RP2040 firmware as UF2 files.
+//!
+//! ```text
+//! cargo xtask firmware [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--out FILE]
+//! cargo xtask firmware --all
+//! cargo xtask flash    [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--drive PATH]
+//! ```
+//!
+//! The demo and its parameters are checked first (by `baton-uf2 check`, which asks
+//! baton-demos: the same table as the simulator and the playground), so a typo fails in a
+//! second, not after a firmware build. Then the firmware is built in release for the board,
+//! and `baton-uf2 build` turns its ELF file into `target/firmware/baton-<board>-<demo>.uf2`
+//! with the configuration block. Without `--demo` the UF2 is `baton-<board>.uf2` and carries
+//! an erased configuration sector: the board runs its default demo. `--all` writes those
+//! default UF2s for every board (the playground patches their configuration block).
+//!
+//! xtask itself has no dependencies: the UF2 work is done by the `baton-uf2` command of the
+//! workspace (crates/baton-uf2), run through `cargo run`.
+
+use super::{describe, flush, Ctx, Result, FIRMWARE_DIR, FIRMWARE_TARGET};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+/// Every board: the name on the command line and the cargo feature of firmware/.
+pub const BOARDS: &[Board] = &[
+    Board { id: "pico", feature: "pico", name: "Raspberry Pi Pico" },
+    Board { id: "qtpy", feature: "qtpy", name: "Adafruit QT Py RP2040" },
+];
+
+/// Static RAM the firmware may use (the rest of the 264 KB is stack).
+pub const RAM_BUDGET: u64 = 32 * 1024;
+/// The flash size the firmware aims for (reported, not enforced).
+pub const FLASH_TARGET: u64 = 96 * 1024;
+/// A hard ceiling on flash, against accidental growth.
+pub const FLASH_LIMIT: u64 = 256 * 1024;
+
+/// A board the firmware supports.
+#[derive(Clone, Copy, Debug)]
+pub struct Board {
+    /// `--board` value.
+    pub id: &'static str,
+    /// Cargo feature of firmware/.
+    pub feature: &'static str,
+    /// Its name.
+    pub name: &'static str,
+}
+
+fn board(id: &str) -> Result<Board> {
+    BOARDS.iter().copied().find(|b| b.id == id).ok_or_else(|| {
+        let ids: Vec<&str> = BOARDS.iter().map(|b| b.id).collect();
+        format!("unknown board {id:?}; the boards are: {}", ids.join(", "))
+    })
+}
+
+/// What `firmware` and `flash` were asked for.
+#[derive(Debug)]
+struct Request {
+    board: Board,
+    demo: Option<String>,
+    params: Vec<String>,
+    out: Option<PathBuf>,
+    drive: Option<PathBuf>,
+    all: bool,
+}
+
+fn parse(args: &[&str], flash: bool) -> Result<Request> {
+    let mut req = Request { board: BOARDS[0], demo: None, params: Vec::new(), out: None, drive: None, all: false };
+    let mut it = args.iter();
+    while let Some(&arg) = it.next() {
+        let mut value = || it.next().copied().ok_or_else(|| format!("{arg} needs a value"));
+        match arg {
+            "--board" => req.board = board(value()?)?,
+            "--demo" => req.demo = Some(value()?.to_owned()),
+            "--param" => {
+                let p = value()?;
+                if !p.contains('=') {
+                    return Err(format!("--param needs KEY=VALUE, got {p:?}"));
+                }
+                req.params.push(p.to_owned());
+            }
+            "--out" if !flash => req.out = Some(absolute(value()?)),
+            "--drive" if flash => req.drive = Some(absolute(value()?)),
+            "--all" if !flash => req.all = true,
+            other => return Err(format!("unknown argument {other:?} (see `cargo xtask help`)")),
+        }
+    }
+    if req.demo.is_none() && !req.params.is_empty() {
+        return Err("--param needs --demo".into());
+    }
+    if req.all && (req.demo.is_some() || req.out.is_some()) {
+        return Err("--all builds the default UF2 of every board; it takes no --demo or --out".into());
+    }
+    Ok(req)
+}
+
+/// A path as given on the command line, made absolute (child commands run from the root).
+fn absolute(path: &str) -> PathBuf {
+    let p = PathBuf::from(path);
+    if p.is_absolute() {
+        return p;
+    }
+    std::env::current_dir().map(|cwd| cwd.join(&p)).unwrap_or(p)
+}
+
+/// `cargo xtask firmware …`.
+pub fn firmware_cmd(cx: &Ctx, args: &[&str]) -> Result {
+    let req = parse(args, false)?;
+    if req.all {
+        for b in BOARDS {
+            let uf2 = build_uf2(cx, *b, None, &[], None)?;
+            println!("✓ {} ({})", cx.rel(&uf2), b.name);
+        }
+        return Ok(());
+    }
+    let uf2 = build_uf2(cx, req.board, req.demo.as_deref(), &req.params, req.out)?;
+    println!("✓ {}", cx.rel(&uf2));
+    println!("  copy it to the RPI-RP2 drive (or `cargo xtask flash` with the same arguments)");
+    Ok(())
+}
+
+/// `cargo xtask flash …`.
+pub fn flash_cmd(cx: &Ctx, args: &[&str]) -> Result {
+    let req = parse(args, true)?;
+    // Find the drive first: no point building for a board that is not there.
+    let drive = match &req.drive {
+        Some(d) if d.join("INFO_UF2.TXT").is_file() || d.is_dir() => d.clone(),
+        Some(d) => return Err(format!("{} is not a mounted RPI-RP2 drive", d.display())),
+        None => find_drive().ok_or_else(|| {
+            "no RPI-RP2 drive is mounted (looked in /media/*/RPI-RP2, /run/media/*/RPI-RP2, /media/RPI-RP2, \
+             /mnt/RPI-RP2). Put the board in BOOTSEL mode: unplug it, hold the BOOTSEL button (QT Py: BOOT), \
+             plug it in, release; it appears as a USB drive named RPI-RP2. (QT Py: or hold BOOT and press RST.) \
+             Then run this again, or pass --drive PATH"
+                .to_owned()
+        })?,
+    };
+    let uf2 = build_uf2(cx, req.board, req.demo.as_deref(), &req.params, None)?;
+    let name = uf2.file_name().map(|n| n.to_owned()).unwrap_or_else(|| "baton.uf2".into());
+    let dest = drive.join(name);
+    println!("copying {} to {} …", cx.rel(&uf2), dest.display());
+    flush();
+    fs::copy(&uf2, &dest).map_err(|e| format!("copying to {}: {e}", dest.display()))?;
+    // The board reboots into the firmware as soon as the last block is written.
+    let _ = cx.command("sync").status();
+    println!("✓ flashed: the board restarts and runs it (console: USB serial, 115200 8N1 on the UART)");
+    Ok(())
+}
+
+/// Mounted `RPI-RP2` drives, in the usual places.
+fn find_drive() -> Option<PathBuf> {
+    let mut candidates = vec![PathBuf::from("/media/RPI-RP2"), PathBuf::from("/mnt/RPI-RP2")];
+    for base in ["/media", "/run/media"] {
+        if let Ok(users) = fs::read_dir(base) {
+            candidates.extend(users.filter_map(|e| e.ok()).map(|e| e.path().join("RPI-RP2")));
+        }
+    }
+    candidates.into_iter().find(|d| d.join("INFO_UF2.TXT").is_file())
+}
+
+/// `cargo run -p baton-uf2 -- <args>` with its output captured; the error line on failure.
+fn baton_uf2(cx: &Ctx, args: &[&str]) -> Result<String> {
+    let mut cmd = cx.cargo(&["run", "--quiet", "--package", "baton-uf2", "--"]);
+    cmd.args(args);
+    let out = cmd.stdin(Stdio::null()).output().map_err(|e| format!("cannot run `{}`: {e}", describe(&cmd)))?;
+    if out.status.success() {
+        return Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned());
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr.lines().rev().find_map(|l| l.strip_prefix("error: ")).map(str::to_owned);
+    Err(line.unwrap_or_else(|| format!("`{}` failed:\n{stderr}", describe(&cmd))))
+}
+
+/// The ELF file cargo builds for the firmware.
+pub fn elf_path(cx: &Ctx) -> PathBuf {
+    cx.root.join(FIRMWARE_DIR).join("target").join(FIRMWARE_TARGET).join("release").join("baton-firmware")
+}
+
+/// `cargo build --release` of firmware/ for `board` (inside firmware/, so that its own
+/// .cargo/config.toml — target, linker scripts — applies).
+pub fn build_elf(cx: &Ctx, board: Board) -> Result<PathBuf> {
+    let dir = cx.root.join(FIRMWARE_DIR);
+    if !dir.join("Cargo.toml").is_file() {
+        return Err(format!("no {FIRMWARE_DIR}/Cargo.toml"));
+    }
+    let mut cargo = cx.cargo(&["build", "--release", "--no-default-features", "--features", board.feature]);
+    cargo.current_dir(&dir);
+    cx.run(cargo)?;
+    Ok(elf_path(cx))
+}
+
+/// Flash and static RAM of the firmware ELF: `(flash, ram, detail)`.
+pub fn sizes(cx: &Ctx, elf: &Path) -> Result<(u64, u64, String)> {
+    let line = baton_uf2(cx, &["size", &elf.to_string_lossy()])?;
+    let field = |name: &str| -> Result<u64> {
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+            .ok_or_else(|| format!("`baton-uf2 size` printed no {name}: {line}"))
+    };
+    let detail = line.split_once('(').map(|(_, d)| d.trim_end_matches(')').to_owned()).unwrap_or_default();
+    Ok((field("flash")?, field("ram")?, detail))
+}
+
+/// One line about the sizes, checked against the budgets.
+pub fn report_sizes(cx: &Ctx, board: Board, elf: &Path) -> Result {
+    let (flash, ram, detail) = sizes(cx, elf)?;
+    let kib = |n: u64| format!("{:.1} KiB", n as f64 / 1024.0);
+    let over = if flash > FLASH_TARGET { " — over the 96 KiB target" } else { "" };
+    println!(
+        "firmware {}: flash {} ({flash} B){over}; static RAM {} ({ram} B, heap included; budget {})",
+        board.id,
+        kib(flash),
+        kib(ram),
+        kib(RAM_BUDGET)
+    );
+    println!("  sections: {detail}");
+    if ram > RAM_BUDGET {
+        return Err(format!(
+            "the {} firmware uses {} of static RAM; the budget is {}",
+            board.id,
+            kib(ram),
+            kib(RAM_BUDGET)
+        ));
+    }
+    if flash > FLASH_LIMIT {
+        return Err(format!(
+            "the {} firmware is {} of flash; the ceiling is {}",
+            board.id,
+            kib(flash),
+            kib(FLASH_LIMIT)
+        ));
+    }
+    Ok(())
+}
+
+/// Validates, builds and converts; returns the UF2's path.
+fn build_uf2(cx: &Ctx, board: Board, demo: Option<&str>, params: &[String], out: Option<PathBuf>) -> Result<PathBuf> {
+    let mut config: Vec<&str> = Vec::new();
+    if let Some(demo) = demo {
+        config.extend(["--demo", demo]);
+        for p in params {
+            config.extend(["--param", p.as_str()]);
+        }
+        let mut check = vec!["check"];
+        check.extend(&config);
+        let ok = baton_uf2(cx, &check)?;
+        println!("{ok}");
+    }
+    let elf = build_elf(cx, board)?;
+    report_sizes(cx, board, &elf)?;
+    let out = out.unwrap_or_else(|| {
+        let name = match demo {
+            Some(d) => format!("baton-{}-{d}.uf2", board.id),
+            None => format!("baton-{}.uf2", board.id),
+        };
+        cx.root.join("target").join("firmware").join(name)
+    });
+    let elf_arg = elf.to_string_lossy().into_owned();
+    let out_arg = out.to_string_lossy().into_owned();
+    let mut build = vec!["build", "--elf", &elf_arg, "--out", &out_arg];
+    build.extend(&config);
+    println!("{}", baton_uf2(cx, &build)?);
+    Ok(out)
+}
+
+/// The firmware's emulator tests (an npm project), when they exist.
+pub const EMULATOR_DIR: &str = "firmware/emulator";
+
+/// The `cargo xtask test` step: both boards build in release (every demo is linked in: the
+/// firmware picks one at run time), pass clippy and fmt, stay within budget, and their
+/// default UF2s are written to target/firmware/ and read back. Then the `bench` build, and
+/// the emulator tests (firmware/emulator: the firmware on rp2040js against the simulator,
+/// and its timing).
+pub fn test_step(cx: &Ctx) -> Result<Option<String>> {
+    let dir = cx.root.join(FIRMWARE_DIR);
+    if !dir.join("Cargo.toml").is_file() {
+        return Ok(Some(format!("no {FIRMWARE_DIR}/Cargo.toml yet")));
+    }
+    let mut fmt = cx.cargo(&["fmt", "--", "--check"]);
+    fmt.current_dir(&dir);
+    cx.run(fmt)?;
+    let features = BOARDS.iter().map(|b| b.feature).chain(["pico,bench"]);
+    for feature in features {
+        let mut clippy =
+            cx.cargo(&["clippy", "--release", "--no-default-features", "--features", feature, "--", "-D", "warnings"]);
+        clippy.current_dir(&dir);
+        cx.run(clippy)?;
+    }
+    // The bench build first, so that the last ELF built is a board's own.
+    let bench = Board { id: "pico", feature: "pico,bench", name: "Raspberry Pi Pico (bench)" };
+    let elf = build_elf(cx, bench)?;
+    let out = cx.root.join("target").join("firmware").join("baton-pico-bench.uf2");
+    println!("{}", baton_uf2(cx, &["build", "--elf", &elf.to_string_lossy(), "--out", &out.to_string_lossy()])?);
+    for b in BOARDS {
+        let uf2 = build_uf2(cx, *b, None, &[], None)?;
+        let info = baton_uf2(cx, &["info", &uf2.to_string_lossy()])?;
+        if !info.contains("no configuration block") {
+            return Err(format!("the default UF2 should carry an erased configuration sector:\n{info}"));
+        }
+        println!("{info}");
+    }
+    let emulator = cx.root.join(EMULATOR_DIR);
+    if !emulator.join("package.json").is_file() {
+        println!("- emulator tests: no {EMULATOR_DIR}/package.json");
+        return Ok(None);
+    }
+    super::npm_install(cx, EMULATOR_DIR)?;
+    let mut npm = cx.command("npm");
+    npm.arg("test").current_dir(&emulator);
+    cx.run(npm)?;
+    Ok(None)
+}
+
+impl Ctx {
+    /// `path` relative to the repository root, for messages.
+    fn rel(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_arguments() {
+        let r = parse(&["--board", "qtpy", "--demo", "blink-two", "--param", "interval1=0.5"], false).unwrap();
+        assert_eq!(r.board.id, "qtpy");
+        assert_eq!(r.demo.as_deref(), Some("blink-two"));
+        assert_eq!(r.params, ["interval1=0.5"]);
+        assert!(parse(&["--board", "uno"], false).unwrap_err().contains("pico, qtpy"));
+        assert!(parse(&["--param", "a=1"], false).is_err());
+        assert!(parse(&["--demo", "x", "--param", "a"], false).is_err());
+        assert!(parse(&["--drive", "/x"], false).is_err());
+        assert!(parse(&["--out", "/x"], true).is_err());
+        assert!(parse(&["--all", "--demo", "blink-one"], false).is_err());
+        assert!(parse(&["--all"], false).unwrap().all);
+        assert_eq!(parse(&[], true).unwrap().board.id, "pico");
+    }
+}
