@@ -21,7 +21,7 @@ pub static INFO: DemoInfo = DemoInfo {
         bounce and press the button: countio counts the bounces too, so one press can \
         print several times — the keypad demo does not.",
     params: PARAMS,
-    source: include_str!("countio_interrupt.rs"),
+    source: source!("countio_interrupt.rs"),
     in_guide: true,
 };
 
@@ -42,7 +42,10 @@ pub async fn catch_interrupt<S: EdgeSource>(pin: S, console: impl Console) {
 
 /// `main()`: one task.
 pub async fn main<B: Board>(board: B, p: &Params) -> Result<(), BoardError> {
-    let interrupt_task = create_task(catch_interrupt(board.edge_input(p.pin("pin"), Pull::None)?, board.console()));
+    // The guide's `countio.Counter(pin)` leaves the pull at its default
+    // (none), which works with its wiring; with a plain button to ground the
+    // pin needs the pull-up, as for the keypad demos.
+    let interrupt_task = create_task(catch_interrupt(board.edge_input(p.pin("pin"), Pull::Up)?, board.console()));
     let _ = gather((interrupt_task,)).await;
     Ok(())
 }
