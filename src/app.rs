@@ -111,11 +111,19 @@ impl Component for App {
                     return false;
                 }
             }
-            Msg::Action(action) => {
-                if let Effect::Copy(url) = self.state.dispatch(action) {
-                    copy_to_clipboard(&url);
+            Msg::Action(action) => match self.state.dispatch(action) {
+                Effect::None => {}
+                Effect::Copy(url) => copy_to_clipboard(&url),
+                Effect::Download { board, params } => {
+                    let notify = ctx.link().callback(|text| Msg::Action(Action::Notify(text)));
+                    wasm_bindgen_futures::spawn_local(async move {
+                        notify.emit(match download_firmware(board, &params).await {
+                            Ok(name) => format!("Saved {name}: copy it to the RPI-RP2 drive of a {}.", board.label),
+                            Err(e) => format!("Could not make the firmware: {e}"),
+                        });
+                    });
                 }
-            }
+            },
             Msg::Key { key, down } => {
                 if !self.key(&key, down) {
                     return false;
@@ -306,6 +314,40 @@ fn mark(name: &str) {
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
         let _ = p.mark(name);
     }
+}
+
+/// Fetches `board`'s prebuilt UF2, writes `params` into its configuration
+/// block and hands the file to the browser to save. Returns the file's name.
+async fn download_firmware(board: crate::firmware::Board, params: &baton_demos::Params) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window().ok_or("no window")?;
+    let asset = board.asset();
+    let fetched = JsFuture::from(window.fetch_with_str(&asset)).await.map_err(|_| format!("{asset}: not reachable"))?;
+    let response: web_sys::Response = fetched.dyn_into().map_err(|_| "fetch gave no response")?;
+    if !response.ok() {
+        return Err(format!("{asset}: HTTP {} (was the firmware built by `cargo xtask serve`?)", response.status()));
+    }
+    let buffer = response.array_buffer().map_err(|_| format!("{asset}: unreadable"))?;
+    let bytes =
+        js_sys::Uint8Array::new(&JsFuture::from(buffer).await.map_err(|_| format!("{asset}: unreadable"))?).to_vec();
+    let patched = crate::firmware::with_demo(&bytes, params)?;
+
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(patched.as_slice()));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| "cannot make a file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a download link")?;
+    let name = board.file_name(params);
+    let document = window.document().ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|_| "cannot make a link")?.dyn_into().map_err(|_| "cannot make a link")?;
+    a.set_href(&url);
+    a.set_download(&name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(name)
 }
 
 /// Puts `text` on the clipboard if the browser allows; a refusal is quietly ignored (the link

@@ -19,6 +19,7 @@
 #![forbid(unsafe_code)]
 
 pub mod driver;
+pub mod firmware;
 pub mod highlight;
 pub mod link;
 pub mod state;

@@ -72,6 +72,12 @@ pub enum Action {
     },
     /// Open a share link (the page's query string).
     LoadLink(String),
+    /// Save the firmware for a board (an index into [`crate::firmware::BOARDS`]),
+    /// with the running demo and parameters in its configuration block.
+    DownloadFirmware(usize),
+    /// Tell the person something (the outcome of work done outside the
+    /// reducer, like a download).
+    Notify(String),
     /// Dismiss the link error or notice.
     DismissMessages,
     /// A frame: `dt_ms` of wall time passed; `now_ms` is the wall clock.
@@ -84,12 +90,19 @@ pub enum Action {
 }
 
 /// What the page must do after an action, beyond re-rendering.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     /// Nothing.
     None,
     /// Put this text on the clipboard, if the browser allows.
     Copy(String),
+    /// Fetch a board's prebuilt UF2, write the demo into it and save it.
+    Download {
+        /// The board.
+        board: crate::firmware::Board,
+        /// The demo and parameters to write.
+        params: Params,
+    },
 }
 
 /// A rejected edit: the text as typed and why it was refused.
@@ -316,6 +329,16 @@ impl State {
                 Ok(shared) => *self = State::new(shared),
                 Err(e) => self.fall_back(e),
             },
+            Action::DownloadFirmware(i) => {
+                let Some(&board) = crate::firmware::BOARDS.get(i) else { return Effect::None };
+                self.notice = Some(format!(
+                    "Preparing {} for the {}: copy it to the RPI-RP2 drive (hold BOOTSEL while plugging in).",
+                    board.file_name(&self.params),
+                    board.label
+                ));
+                return Effect::Download { board, params: self.params.clone() };
+            }
+            Action::Notify(text) => self.notice = Some(text),
             Action::DismissMessages => {
                 self.link_error = None;
                 self.notice = None;
@@ -570,6 +593,18 @@ mod tests {
         s.dispatch(Action::SelectDemo("nope".into()));
         assert_eq!(s.demo(), DemoId::Rainbow);
         assert!(s.notice.unwrap().contains("unknown demo"));
+    }
+
+    #[test]
+    fn download_asks_for_the_running_demo_with_its_parameters() {
+        let mut s = State::default();
+        s.dispatch(Action::SelectDemo("button-interval".into()));
+        s.dispatch(Action::SetParam { key: "interval".into(), text: "0.7".into() });
+        let Effect::Download { board, params } = s.dispatch(Action::DownloadFirmware(1)) else { panic!() };
+        assert_eq!(board.id, "qtpy");
+        assert_eq!(params.changed(), [("interval", "0.7".to_string())]);
+        assert!(s.notice.as_deref().unwrap().contains("baton-qtpy-button-interval.uf2"));
+        assert_eq!(s.dispatch(Action::DownloadFirmware(9)), Effect::None, "no such board: nothing happens");
     }
 
     #[test]

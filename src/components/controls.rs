@@ -130,6 +130,15 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <span class="hint">{ format!("{} recorded button event{}", props.recorded, if props.recorded == 1 { "" } else { "s" }) }</span>
                 }
             </div>
+            <div class="row firmware" role="group" aria-label="Download firmware for a real board">
+                <span class="label">{ "Firmware" }</span>
+                { for crate::firmware::BOARDS.iter().enumerate().map(|(i, b)| html! {
+                    <button type="button" data-download-board={b.id} onclick={d.reform(move |_| Action::DownloadFirmware(i))}
+                        title={format!("Download a UF2 for the {} that runs this demo with these parameters", b.label)}>
+                        <span aria-hidden="true" class="icon">{ "⤓" }</span>{ b.label }
+                    </button>
+                }) }
+            </div>
             if let Some(url) = &props.share_url {
                 <p class="share-url">{ "Link: " }<a data-share-url="" href={url.clone()}>{ url.clone() }</a></p>
             }

@@ -2,7 +2,7 @@
 // dist/, which `cargo xtask test` does first).
 import { test, before, after, afterEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveDist, launch, newPage, open, consoleLines, ARTIFACTS } from './harness.mjs';
 
@@ -114,6 +114,28 @@ describe('playground', () => {
     const lines = await consoleLines(p);
     assert.equal(lines.length, 1);
     assert.equal(lines[0].text, 'interval is now 0.6');
+  });
+
+  test('"Download firmware" saves a UF2 with the running demo in its configuration block', async () => {
+    const p = await page();
+    await open(p, server.url, '?v=1&demo=button-interval&interval=0.7');
+    const [download] = await Promise.all([
+      p.waitForEvent('download', { timeout: 10000 }),
+      p.click('button[data-download-board="pico"]'),
+    ]);
+    assert.equal(download.suggestedFilename(), 'baton-pico-button-interval.uf2');
+    const bytes = await readFile(await download.path());
+    assert.equal(bytes.length % 512, 0, 'whole 512-byte UF2 blocks');
+    assert.equal(bytes.readUInt32LE(0), 0x0a324655, 'UF2 magic');
+    assert.equal(bytes.readUInt32LE(28), 0xe48bff56, 'RP2040 family id');
+    // The configuration block: the block whose target address is 0x101FF000.
+    let config = null;
+    for (let off = 0; off < bytes.length; off += 512) {
+      if (bytes.readUInt32LE(off + 12) === 0x101ff000) config = bytes.subarray(off + 32, off + 32 + 256);
+    }
+    assert.ok(config, 'a block at 0x101FF000');
+    assert.equal(config.subarray(0, 4).toString('latin1'), 'BATN');
+    assert.match(config.toString('latin1'), /button-interval\ninterval=0\.7\n/);
   });
 
   test('the keyboard holds buttons too (key 2 is D4 on button-interval)', async () => {

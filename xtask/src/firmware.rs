@@ -262,6 +262,24 @@ fn build_uf2(cx: &Ctx, board: Board, demo: Option<&str>, params: &[String], out:
     Ok(out)
 }
 
+/// Where the playground's prebuilt UF2s are staged; Trunk copies the folder
+/// into `dist/firmware/` (see index.html), and the page's "Download firmware"
+/// writes the configuration block into them in the browser.
+pub const WEB_FIRMWARE_DIR: &str = "www/firmware";
+
+/// Builds the default UF2 of every board and stages it for the playground.
+pub fn stage_for_web(cx: &Ctx) -> Result {
+    let dir = cx.root.join(WEB_FIRMWARE_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    for b in BOARDS {
+        let uf2 = build_uf2(cx, *b, None, &[], None)?;
+        let to = dir.join(format!("baton-{}.uf2", b.id));
+        std::fs::copy(&uf2, &to).map_err(|e| format!("copying {} to {}: {e}", uf2.display(), to.display()))?;
+    }
+    println!("✓ staged the prebuilt firmware for the playground in {WEB_FIRMWARE_DIR}/");
+    Ok(())
+}
+
 /// The firmware's emulator tests (an npm project), when they exist.
 pub const EMULATOR_DIR: &str = "firmware/emulator";
 

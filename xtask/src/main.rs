@@ -108,9 +108,12 @@ const TEST_STEPS: &[Step] = &[
         },
     },
     Step {
-        name: "trunk build --offline (the playground's wasm build)",
+        name: "prebuilt firmware + trunk build --offline (the playground's wasm build)",
         quick: false,
-        run: |cx| cx.run(cx.trunk(&["build", "--offline"])?).map(|()| None),
+        run: |cx| {
+            firmware::stage_for_web(cx)?;
+            cx.run(cx.trunk(&["build", "--offline"])?).map(|()| None)
+        },
     },
     Step {
         name: "npm test (browser end-to-end, tests/e2e)",
@@ -187,6 +190,7 @@ fn print_usage() {
 /// `cargo xtask build-web`.
 fn build_web(cx: &Ctx) -> Result {
     setup(cx, Needs { e2e: false })?;
+    firmware::stage_for_web(cx)?;
     cx.run(cx.trunk(&["build", "--release", "--offline"])?)?;
     let dist = cx.root.join("dist");
     let wasm = fs::read_dir(&dist)
@@ -210,6 +214,7 @@ fn build_web(cx: &Ctx) -> Result {
 /// `cargo xtask serve`.
 fn serve(cx: &Ctx) -> Result {
     setup(cx, Needs { e2e: false })?;
+    firmware::stage_for_web(cx)?;
     println!("serving the playground on http://{SERVE_ADDRESS}:{SERVE_PORT} (Ctrl-C stops)");
     let args = ["serve", "--offline", "--address", SERVE_ADDRESS, "--port", SERVE_PORT];
     cx.run(cx.trunk(&args)?)
