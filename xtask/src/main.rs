@@ -91,6 +91,31 @@ const TEST_STEPS: &[Step] = &[
         run: |cx| cx.run(cx.cargo(&["test", "--workspace"])).map(|()| None),
     },
     Step {
+        name: "miri: the scheduler's tests under Miri (the std build, and the no_std context slot)",
+        quick: false,
+        run: |cx| {
+            setup_miri(cx)?;
+            cx.run(cx.nightly(&["miri", "test", "--quiet", "-p", "baton", "--test", "asyncio_port"]))?;
+            // The no_std build's "current executor" slot is a static with one
+            // audited `unsafe impl Send`, sound on one thread: exercise it there.
+            let no_std = [
+                "miri",
+                "test",
+                "--quiet",
+                "-p",
+                "baton",
+                "--no-default-features",
+                "--features",
+                "critical-section/std",
+                "--test",
+                "no_std_context",
+                "--",
+                "--test-threads=1",
+            ];
+            cx.run(cx.nightly(&no_std)).map(|()| None)
+        },
+    },
+    Step {
         name: "cargo clippy (playground, wasm32) -- -D warnings",
         quick: false,
         run: |cx| {
@@ -264,6 +289,29 @@ fn setup(cx: &Ctx, needs: Needs) -> Result {
     Ok(())
 }
 
+/// Miri runs on nightly: install the toolchain's `miri` and `rust-src` components if
+/// `cargo +nightly miri` is not there yet (rustup's own distribution server).
+fn setup_miri(cx: &Ctx) -> Result {
+    if cx.output(&mut cx.nightly(&["miri", "--version"])).is_none() {
+        println!("installing nightly miri …");
+        let mut rustup = cx.command("rustup");
+        rustup.args([
+            "toolchain",
+            "install",
+            "nightly",
+            "--profile",
+            "minimal",
+            "--component",
+            "miri",
+            "--component",
+            "rust-src",
+        ]);
+        cx.run(rustup)?;
+    }
+    println!("✓ miri (nightly)");
+    Ok(())
+}
+
 fn setup_rust_targets(cx: &Ctx) -> Result {
     let Some(installed) = cx.output(cx.command("rustup").args(["target", "list", "--installed"])) else {
         println!("! rustup not found: make sure the targets {RUST_TARGETS:?} are installed");
@@ -432,6 +480,14 @@ impl Ctx {
     fn command(&self, program: &str) -> Command {
         let mut cmd = Command::new(program);
         cmd.current_dir(&self.root).env("PATH", &self.path);
+        cmd
+    }
+
+    /// `cargo +nightly …` through rustup's proxy (Miri needs nightly), without the
+    /// variables the stable cargo running xtask passes down.
+    fn nightly(&self, args: &[&str]) -> Command {
+        let mut cmd = self.command("cargo");
+        cmd.env_remove("CARGO").env_remove("RUSTUP_TOOLCHAIN").env_remove("RUSTC").arg("+nightly").args(args);
         cmd
     }
 
