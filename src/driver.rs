@@ -442,7 +442,7 @@ impl Driver {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use baton_demos::DemoId;

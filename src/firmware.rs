@@ -66,7 +66,7 @@ pub fn with_demo(prebuilt: &[u8], params: &Params) -> Result<Vec<u8>, String> {
     uf2::patch_config(prebuilt, &block).map_err(|e| format!("the prebuilt firmware is not a usable UF2: {e:?}"))
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use baton_demos::DemoId;

@@ -164,7 +164,7 @@ fn char_end(bytes: &[u8], start: usize) -> usize {
     bytes.len()
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use baton_demos::DemoId;

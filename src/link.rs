@@ -406,7 +406,7 @@ fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use baton_demos::params::{Kind, Value};

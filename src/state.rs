@@ -443,7 +443,7 @@ pub fn parse_ms_to_us(text: &str) -> Result<u64, String> {
 /// The default poll cost, for the settings' placeholder.
 pub const DEFAULT_COST: u64 = DEFAULT_POLL_COST_US;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

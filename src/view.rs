@@ -335,7 +335,7 @@ pub fn param_fields(state: &State) -> Vec<ParamField> {
         .collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::link::Shared;

@@ -123,6 +123,9 @@ const TEST_STEPS: &[Step] = &[
                 "clippy",
                 "--package",
                 "baton-playground",
+                "--lib",
+                "--bins",
+                "--tests",
                 "--target",
                 "wasm32-unknown-unknown",
                 "--",
@@ -130,6 +133,28 @@ const TEST_STEPS: &[Step] = &[
                 "warnings",
             ];
             cx.run(cx.cargo(&args)).map(|()| None)
+        },
+    },
+    Step {
+        name: "wasm-bindgen-test: the playground's components in headless Chromium",
+        quick: false,
+        run: |cx| {
+            // The runner comes with wasm-bindgen-cli (set-up); chromedriver with Debian's
+            // chromium-driver; webdriver.json at the root gives Chromium its headless flags.
+            setup_chromium(cx)?;
+            let mut cargo = cx.cargo(&[
+                "test",
+                "-p",
+                "baton-playground",
+                "--test",
+                "browser",
+                "--target",
+                "wasm32-unknown-unknown",
+            ]);
+            cargo
+                .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+                .env("CHROMEDRIVER", CHROMEDRIVER);
+            cx.run(cargo).map(|()| None)
         },
     },
     Step {
