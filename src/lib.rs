@@ -14,7 +14,7 @@
 //! - [`view`]: pure view-models (board parts, colours, times, the speed slider);
 //! - [`highlight`]: a small Rust syntax highlighter for the source pane.
 //!
-//! The Yew app ([`app`] and [`components`]) exists only on `wasm32`.
+//! The Yew app (`app` and `components`) exists only on `wasm32`.
 
 #![forbid(unsafe_code)]
 

@@ -91,6 +91,15 @@ const TEST_STEPS: &[Step] = &[
         run: |cx| cx.run(cx.cargo(&["test", "--workspace"])).map(|()| None),
     },
     Step {
+        name: "cargo doc --no-deps (rustdoc warnings, broken links included, are errors)",
+        quick: false,
+        run: |cx| {
+            let mut doc = cx.cargo(&["doc", "--quiet", "--no-deps", "--workspace", "--exclude", "xtask"]);
+            doc.env("RUSTDOCFLAGS", "-D warnings");
+            cx.run(doc).map(|()| None)
+        },
+    },
+    Step {
         name: "miri: the scheduler's tests under Miri (the std build, and the no_std context slot)",
         quick: false,
         run: |cx| {

@@ -2,7 +2,7 @@
 //! virtual clock, implementing [`baton_board::Board`] so the demos run on it
 //! unchanged.
 //!
-//! Everything that costs virtual time goes through [`Core::advance`], which
+//! Everything that costs virtual time goes through one function (`Core::advance`), which
 //! also applies the input script up to the new time — so a button press that
 //! happens during a blocking `time.sleep()` or a NeoPixel `show()` is seen
 //! at its exact time by `countio`, and by the next read of the pin.

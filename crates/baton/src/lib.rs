@@ -8,7 +8,7 @@
 //! | asyncio                          | Baton                                   |
 //! |----------------------------------|-----------------------------------------|
 //! | `asyncio.create_task(coro)`      | [`create_task`]`(fut)` → [`Task`]       |
-//! | `await asyncio.gather(t1, t2)`   | [`gather`]`((t1, t2)).await`            |
+//! | `await asyncio.gather(t1, t2)`   | [`gather()`]`((t1, t2)).await`          |
 //! | `await asyncio.sleep(0.25)`      | [`sleep`]`(Duration::from_millis(250)).await` |
 //! | `await asyncio.sleep(0)`         | [`yield_now`]`().await`                 |
 //! | `asyncio.run(main())`            | [`run`]`(main())` (std) or a host loop  |
