@@ -78,7 +78,7 @@ impl ParamSpec {
         let bad = |reason: String| ParamError::BadValue { key: self.key, value: text.into(), reason };
         match self.kind {
             Kind::Float { min, min_exclusive, max, unit } => {
-                let v: f64 = text.parse().map_err(|_| bad("not a number".into()))?;
+                let v = parse_decimal(text).ok_or_else(|| bad("not a number (up to 15 significant digits)".into()))?;
                 let low = if min_exclusive { v <= min } else { v < min };
                 if !v.is_finite() || low || v > max {
                     let lower = if min_exclusive { "above" } else { "at least" };
@@ -143,6 +143,49 @@ impl fmt::Display for ParamError {
             ParamError::BadValue { key, value, reason } => write!(f, "{key}={value:?}: {reason}"),
             ParamError::PinReused { pin, first, second } => {
                 write!(f, "pin {pin} is used by both {first} and {second}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_decimal;
+    use alloc::format;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_forms_people_type() {
+        for (text, want) in [("0.25", 0.25), ("-1.5e-3", -1.5e-3), (".5", 0.5), ("3.", 3.0), ("+2", 2.0), ("0", 0.0)] {
+            assert_eq!(parse_decimal(text), Some(want), "{text}");
+        }
+        for text in ["", ".", "-", "1e", "1e+", "0x10", "1,5", "inf", "nan", "1.2.3", "1234567890123456", "1e400"] {
+            assert_eq!(parse_decimal(text), None, "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn agrees_with_str_parse_bit_for_bit(
+            negative in any::<bool>(),
+            int in "[0-9]{0,8}",
+            frac in "[0-9]{0,7}",
+            exp in proptest::option::of(-22i32..=22),
+        ) {
+            let int = if int.is_empty() && frac.is_empty() { "0".into() } else { int };
+            let mut text = format!("{}{int}.{frac}", if negative { "-" } else { "" });
+            if let Some(e) = exp {
+                text.push_str(&format!("e{e}"));
+            }
+            let ours = parse_decimal(&text);
+            let std: f64 = text.parse().unwrap();
+            let digits = int.trim_start_matches('0').len() + frac.len();
+            let power = frac.len() as i32 + exp.unwrap_or(0).abs();
+            // Always accepted within the documented range (≤ 15 digits, a
+            // power of ten up to 22); whenever accepted, exact.
+            if (digits <= 15 && power <= 22) || ours.is_some() {
+                let ours = ours.expect("15 digits or fewer are accepted");
+                prop_assert_eq!(ours.to_bits(), std.to_bits(), "{}", text);
             }
         }
     }
@@ -269,6 +312,88 @@ impl Params {
     pub fn changed(&self) -> Vec<(&'static str, String)> {
         self.iter().filter(|(s, v)| s.default != *v).map(|(s, v)| (s.key, v.to_string())).collect()
     }
+}
+
+/// Exact powers of ten: every one up to 10^22 is a double exactly.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
+
+/// Parses a decimal number (`0.25`, `-1.5e-3`, `.5`, `3.`) of at most 15
+/// significant digits, to the same `f64` as `str::parse`.
+///
+/// Why not `str::parse`: its general algorithm (Eisel-Lemire with big
+/// tables) costs the firmware ~15 KiB of flash, and parameters never need
+/// more than a few digits. Why it is exact: the digits form an integer
+/// `m < 10^15 < 2^53` and the power of ten `10^k`, `k ≤ 22`, is a double
+/// exactly, so `m · 10^k` or `m / 10^k` is one correctly rounded operation —
+/// the correctly rounded value `str::parse` returns. Anything else (more
+/// digits, a larger exponent, `inf`, `nan`) is `None`.
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let (negative, rest) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (number, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (int, frac) = number.split_once('.').unwrap_or((number, ""));
+    if int.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut significant = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        if mantissa > 0 || b != b'0' {
+            significant += 1;
+        }
+        if significant > 15 {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    let mut power = -(frac.len() as i64);
+    if let Some(e) = exponent {
+        let (sign, digits) = match e.as_bytes().first()? {
+            b'-' => (-1, &e[1..]),
+            b'+' => (1, &e[1..]),
+            _ => (1, e),
+        };
+        if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        power += sign * digits.parse::<i64>().ok()?;
+    }
+    let value = if mantissa == 0 {
+        0.0
+    } else {
+        // Bring the power of ten into the table without changing the value:
+        // `0.000010e-17` is 1e-22 (trailing zeros move into the exponent),
+        // `1e23` is 10·10^22 (the mantissa takes what the table can't, while
+        // it stays an exact integer below 2^53).
+        while power < -22 && mantissa % 10 == 0 {
+            mantissa /= 10;
+            power += 1;
+        }
+        while power > 22 && mantissa <= (1 << 53) / 10 {
+            mantissa *= 10;
+            power -= 1;
+        }
+        let m = mantissa as f64;
+        let k = usize::try_from(power.unsigned_abs()).ok().filter(|k| *k < POW10.len())?;
+        if power >= 0 {
+            m * POW10[k]
+        } else {
+            m / POW10[k]
+        }
+    };
+    Some(if negative { -value } else { value })
 }
 
 /// Spec helpers for the demo modules.
