@@ -52,7 +52,7 @@ pub(crate) struct Core {
     pub(crate) bounce: Cell<Option<Bounce>>,
     /// The scheduler's background callbacks (keypad scans), run at their
     /// exact instants as time moves.
-    pub(crate) background: RefCell<Option<baton::Background>>,
+    pub(crate) background: std::cell::OnceCell<baton::Background>,
     /// Whether events go to the trace (the board's state is kept either way).
     pub(crate) tracing: Cell<bool>,
 }
@@ -81,8 +81,8 @@ impl Core {
     pub(crate) fn advance_to(&self, t: u64) {
         loop {
             let input = self.pending.borrow().front().map(|e| e.0).filter(|&te| te <= t);
-            let background = self.background.borrow().clone();
-            let scan = background.as_ref().and_then(|b| b.next_deadline()).map(|i| i.as_micros()).filter(|&tc| tc <= t);
+            let background = self.background.get();
+            let scan = background.and_then(|b| b.next_deadline()).map(|i| i.as_micros()).filter(|&tc| tc <= t);
             match (input, scan) {
                 (Some(ti), tc) if tc.is_none_or(|tc| ti <= tc) => {
                     let Some((te, pin, level)) = self.pending.borrow_mut().pop_front() else { break };

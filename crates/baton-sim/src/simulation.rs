@@ -106,7 +106,8 @@ impl Simulation {
         core.bounce.set(config.bounce);
         core.tracing.set(config.trace);
         let exec = Executor::new(SimClock(core.clone()));
-        *core.background.borrow_mut() = Some(exec.background());
+        // A new core: the cell is empty, so `set` cannot fail.
+        let _ = core.background.set(exec.background());
         let board = VirtualBoard { core: core.clone() };
         let main = exec.spawn_named("main", baton_demos::run(board, config.params.clone()));
         Simulation { core, exec, main, config, names: HashMap::new(), polls: 0, failure: None }
