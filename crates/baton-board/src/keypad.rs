@@ -156,8 +156,8 @@ impl Keys {
     {
         let shared =
             Rc::new(RefCell::new(Shared { queue: VecDeque::new(), overflowed: false, changed: baton::Event::new() }));
-        let mut scan = Scan { pins, value_when_pressed, pressed: alloc::vec![], shared: shared.clone() };
-        scan.pressed = alloc::vec![false; scan.pins.len()];
+        let pressed = alloc::vec![false; pins.len()];
+        let mut scan = Scan { pins, value_when_pressed, pressed, shared: shared.clone() };
         // The first scan is at creation; then every `interval` on a fixed
         // schedule, so scans never drift.
         let scanner = call_at(now(), move |at| {

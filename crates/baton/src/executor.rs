@@ -254,8 +254,7 @@ impl Inner {
 
     /// Sets a timer that wakes `waker` at `deadline`.
     pub(crate) fn add_timer(&self, deadline: Instant, waker: Waker) -> TimerKey {
-        let seq = self.timer_seq.get();
-        self.timer_seq.set(seq + 1);
+        let seq = self.next_seq();
         self.timers.borrow_mut().insert((deadline, seq), waker);
         if self.current.get().is_some() {
             let earliest = match self.timer_this_poll.get() {
