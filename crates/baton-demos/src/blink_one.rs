@@ -4,14 +4,13 @@
 //! control at each `sleep(…).await`, and `main` waits for it with `gather`.
 
 use crate::params::{count, pin, seconds, ParamSpec};
-use crate::{secs, DemoInfo, Params, Section};
-use baton::{create_task, gather, sleep};
+use crate::{DemoInfo, Params, Section};
+use baton::{create_task, gather, sleep_secs};
 use baton_board::console::Console;
 use baton_board::digitalio::DigitalInOut;
 use baton_board::digitalio::OutputPin;
 use baton_board::{Board, BoardError, Pin};
 use core::convert::Infallible;
-use core::time::Duration;
 
 /// Shared with the playground and the CLI.
 pub static INFO: DemoInfo = DemoInfo {
@@ -30,21 +29,22 @@ pub static INFO: DemoInfo = DemoInfo {
 const PARAMS: &[ParamSpec] =
     &[pin("led", "LED pin", Pin::D(1)), seconds("interval", "Interval", 0.25), count("count", "Blinks", 10, 1000)];
 
-/// Blinks the LED on `pin` `count` times, `interval` on and `interval` off.
-pub async fn blink<P: OutputPin<Error = Infallible>>(pin: P, interval: Duration, count: u32) {
+/// Blinks the LED on `pin` `count` times, `interval` seconds on and `interval`
+/// seconds off (seconds as `asyncio.sleep` takes them: see [`sleep_secs`]).
+pub async fn blink<P: OutputPin<Error = Infallible>>(pin: P, interval: f64, count: u32) {
     let mut led = DigitalInOut::new(pin);
     led.switch_to_output(false);
     for _ in 0..count {
         led.set_value(true);
-        sleep(interval).await; // Don't forget the .await!
+        sleep_secs(interval).await; // Don't forget the .await!
         led.set_value(false);
-        sleep(interval).await; // Don't forget the .await!
+        sleep_secs(interval).await; // Don't forget the .await!
     }
 }
 
 /// `main()`: create the task, wait for it, print "done".
 pub async fn main<B: Board>(board: B, p: &Params) -> Result<(), BoardError> {
-    let led_task = create_task(blink(board.output(p.pin("led"))?, secs(p.float("interval")), p.int("count")));
+    let led_task = create_task(blink(board.output(p.pin("led"))?, p.float("interval"), p.int("count")));
     let _ = gather((led_task,)).await; // Don't forget the .await!
     board.console().print_line("done");
     Ok(())

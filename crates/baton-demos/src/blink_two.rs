@@ -6,7 +6,7 @@
 
 use crate::blink_one::blink;
 use crate::params::{count, pin, seconds, ParamSpec};
-use crate::{secs, DemoInfo, Params, Section};
+use crate::{DemoInfo, Params, Section};
 use baton::{create_task, gather};
 use baton_board::console::Console;
 use baton_board::{Board, BoardError, Pin};
@@ -37,8 +37,8 @@ pub(crate) const PARAMS: &[ParamSpec] = &[
 
 /// `main()`: two tasks, one `gather`.
 pub async fn main<B: Board>(board: B, p: &Params) -> Result<(), BoardError> {
-    let led1_task = create_task(blink(board.output(p.pin("led1"))?, secs(p.float("interval1")), p.int("count1")));
-    let led2_task = create_task(blink(board.output(p.pin("led2"))?, secs(p.float("interval2")), p.int("count2")));
+    let led1_task = create_task(blink(board.output(p.pin("led1"))?, p.float("interval1"), p.int("count1")));
+    let led2_task = create_task(blink(board.output(p.pin("led2"))?, p.float("interval2"), p.int("count2")));
     let _ = gather((led1_task, led2_task)).await; // Don't forget .await!
     board.console().print_line("done");
     Ok(())

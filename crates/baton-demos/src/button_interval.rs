@@ -6,10 +6,10 @@
 //! keypad and gives up control after each look with `sleep(0)`.
 
 use crate::params::{pin, seconds, ParamSpec};
-use crate::{secs, DemoInfo, Params, Section};
+use crate::{DemoInfo, Params, Section};
 use alloc::rc::Rc;
 use alloc::vec;
-use baton::{create_task, gather, sleep, Duration};
+use baton::{create_task, gather, sleep, sleep_secs, Duration};
 use baton_board::console::{Console, PyFloat};
 use baton_board::digitalio::{DigitalInOut, InputPin, OutputPin};
 use baton_board::keypad::Keys;
@@ -94,7 +94,7 @@ pub async fn blink<P: OutputPin<Error = Infallible>>(pin: P, interval: Rc<Interv
     led.switch_to_output(false);
     loop {
         led.set_value(!led.value());
-        sleep(secs(interval.value.get())).await;
+        sleep_secs(interval.value.get()).await;
     }
 }
 

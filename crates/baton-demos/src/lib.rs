@@ -197,8 +197,27 @@ pub async fn run<B: Board + 'static>(board: B, params: Params) -> Result<(), Boa
     }
 }
 
-/// Seconds as a `Duration`, the way `asyncio.sleep(seconds)` reads them.
+impl DemoId {
+    /// Whether the program uses asyncio. The blocking programs never call
+    /// `asyncio.run`: on CircuitPython they run no task at all, so a host
+    /// that charges a cost per task resumption charges none for them (their
+    /// [`run`] is one poll that keeps control from start to finish).
+    pub fn uses_asyncio(self) -> bool {
+        !matches!(self, DemoId::BlinkBlocking | DemoId::BlinkPolling)
+    }
+}
+
+/// Seconds as a `Duration`, the way the blocking `time.sleep(seconds)` reads
+/// them: `round(seconds * 1e6)` µs, ties to even as Python's `round`.
 /// Negative or non-finite values (which validation keeps out) mean zero.
 pub(crate) fn secs(seconds: f64) -> Duration {
-    Duration::try_from_secs_f64(seconds).unwrap_or(Duration::ZERO)
+    let us = seconds * 1e6;
+    if !(us.is_finite() && us > 0.0) {
+        return Duration::ZERO;
+    }
+    // `core` has no `round_ties_even`; below 2**52 the fraction is exact.
+    let whole = us as u64;
+    let frac = us - whole as f64;
+    let rounded = if frac > 0.5 || (frac == 0.5 && whole % 2 == 1) { whole + 1 } else { whole };
+    Duration::from_micros(rounded)
 }

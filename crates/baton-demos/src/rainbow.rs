@@ -6,10 +6,10 @@
 
 use crate::params::{pin, ParamSpec};
 use crate::params::{Kind, Value};
-use crate::{secs, DemoInfo, Params, Section};
+use crate::{DemoInfo, Params, Section};
 use alloc::rc::Rc;
 use alloc::vec;
-use baton::{create_task, gather, sleep, Duration};
+use baton::{create_task, gather, sleep, sleep_secs, Duration};
 use baton_board::digitalio::InputPin;
 use baton_board::keypad::Keys;
 use baton_board::neopixel::{NeoPixel, PixelOutput};
@@ -69,7 +69,7 @@ pub async fn rainbow_cycle<O: PixelOutput>(mut pixels: NeoPixel<O>, controls: Rc
                 pixels.set(i, colorwheel(rc_index & 255));
             }
             pixels.show();
-            sleep(secs(controls.wait.get())).await;
+            sleep_secs(controls.wait.get()).await;
         }
     }
 }

@@ -83,11 +83,12 @@ pub enum Step {
 /// let mut sim = Simulation::new(SimConfig::new(DemoId::BlinkOne));
 /// sim.run_until(300_000);
 /// let first: Vec<_> = sim.trace().iter().take(3).cloned().collect();
-/// // main runs at 10 µs, blink at 20 µs (switch_to_output, then on),
-/// // and blink's sleep(0.25) ends at 250 020 µs; its next poll is 10 µs later.
+/// // main runs at 10 µs, blink at 20 µs (switch_to_output, then on). Its
+/// // sleep(0.25) counts 250 ticks of 1 ms from tick 0, so it resumes at
+/// // 250 000 µs and, after its 10 µs poll cost, turns the LED off.
 /// assert!(matches!(first[0], TraceEvent::Pin { t_us: 20, value: false, .. }));
 /// assert!(matches!(first[1], TraceEvent::Pin { t_us: 20, value: true, .. }));
-/// assert!(matches!(first[2], TraceEvent::Pin { t_us: 250_030, value: false, .. }));
+/// assert!(matches!(first[2], TraceEvent::Pin { t_us: 250_010, value: false, .. }));
 /// ```
 pub struct Simulation {
     core: Rc<Core>,
@@ -166,9 +167,22 @@ impl Simulation {
     pub fn step(&mut self, limit_us: u64) -> Step {
         self.core.advance(0);
         let start_us = self.core.now();
+        if self.main.is_done() {
+            // `asyncio.run(main())` has returned: code.py is over, and the
+            // tasks still queued never run again.
+            self.core.advance_to(limit_us.max(start_us));
+            return Step::Idle;
+        }
         let cost = self.config.poll_cost_us;
+        // A program that never calls asyncio.run runs no task: its main is
+        // the host's, and costs no resumption.
+        let free = (!self.config.params.demo().uses_asyncio()).then(|| self.main.id());
         let core = &self.core;
-        if let Some(outcome) = self.exec.poll_one_with(|_| core.advance(cost)) {
+        if let Some(outcome) = self.exec.poll_one_with(|id| {
+            if Some(id) != free {
+                core.advance(cost)
+            }
+        }) {
             self.polls += 1;
             let end_us = self.core.now();
             let id = outcome.task.as_u64();

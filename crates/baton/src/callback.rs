@@ -8,7 +8,7 @@
 //! does.
 
 use crate::context;
-use crate::executor::CallbackHandle;
+use crate::scheduler::callbacks::CallbackHandle;
 use crate::time::{Duration, Instant};
 use alloc::boxed::Box;
 

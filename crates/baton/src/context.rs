@@ -12,7 +12,7 @@
 //! executor in thread mode. Interrupt handlers never read it (the
 //! interrupt-safe path is [`crate::ThreadSafeFlag`] and wakers).
 
-use crate::executor::Inner;
+use crate::scheduler::Scheduler;
 use alloc::rc::Rc;
 
 #[cfg(feature = "std")]
@@ -21,14 +21,14 @@ mod slot {
     use core::cell::RefCell;
 
     std::thread_local! {
-        static CURRENT: RefCell<Option<Rc<Inner>>> = const { RefCell::new(None) };
+        static CURRENT: RefCell<Option<Rc<Scheduler>>> = const { RefCell::new(None) };
     }
 
-    pub(super) fn replace(new: Option<Rc<Inner>>) -> Option<Rc<Inner>> {
+    pub(super) fn replace(new: Option<Rc<Scheduler>>) -> Option<Rc<Scheduler>> {
         CURRENT.with(|c| c.replace(new))
     }
 
-    pub(super) fn get() -> Option<Rc<Inner>> {
+    pub(super) fn get() -> Option<Rc<Scheduler>> {
         CURRENT.with(|c| c.borrow().clone())
     }
 }
@@ -40,7 +40,7 @@ mod slot {
     use critical_section::Mutex;
 
     /// An `Rc` that may sit in a `static`.
-    struct ThreadModeOnly(Option<Rc<Inner>>);
+    struct ThreadModeOnly(Option<Rc<Scheduler>>);
 
     // SAFETY: without `std` Baton supports single-core targets with no
     // threads (thumbv6m RP2040 core 0, wasm32 without threads). The value is
@@ -54,21 +54,21 @@ mod slot {
 
     static CURRENT: Mutex<RefCell<ThreadModeOnly>> = Mutex::new(RefCell::new(ThreadModeOnly(None)));
 
-    pub(super) fn replace(new: Option<Rc<Inner>>) -> Option<Rc<Inner>> {
+    pub(super) fn replace(new: Option<Rc<Scheduler>>) -> Option<Rc<Scheduler>> {
         critical_section::with(|cs| core::mem::replace(&mut CURRENT.borrow_ref_mut(cs).0, new))
     }
 
-    pub(super) fn get() -> Option<Rc<Inner>> {
+    pub(super) fn get() -> Option<Rc<Scheduler>> {
         critical_section::with(|cs| CURRENT.borrow_ref(cs).0.clone())
     }
 }
 
 /// Installs `inner` as the current executor until the guard is dropped, then
 /// restores whatever was current before (executors may nest).
-pub(crate) struct Enter(Option<Rc<Inner>>);
+pub(crate) struct Enter(Option<Rc<Scheduler>>);
 
 impl Enter {
-    pub(crate) fn new(inner: &Rc<Inner>) -> Enter {
+    pub(crate) fn new(inner: &Rc<Scheduler>) -> Enter {
         Enter(slot::replace(Some(inner.clone())))
     }
 }
@@ -80,7 +80,7 @@ impl Drop for Enter {
 }
 
 /// The executor currently polling, if any.
-pub(crate) fn try_current() -> Option<Rc<Inner>> {
+pub(crate) fn try_current() -> Option<Rc<Scheduler>> {
     slot::get()
 }
 
@@ -89,6 +89,6 @@ pub(crate) fn try_current() -> Option<Rc<Inner>> {
 /// # Panics
 /// When called outside a task (no executor is polling). That is a mistake in
 /// the program, like calling `asyncio.sleep` with no running loop.
-pub(crate) fn current() -> Rc<Inner> {
+pub(crate) fn current() -> Rc<Scheduler> {
     try_current().expect("baton: no executor is running (call this from inside a task)")
 }

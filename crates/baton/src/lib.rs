@@ -77,6 +77,7 @@ pub mod gather;
 mod ready;
 #[cfg(feature = "std")]
 mod run;
+mod scheduler;
 mod sleep;
 pub mod sync;
 mod task;
@@ -84,14 +85,17 @@ pub mod time;
 mod wait_for;
 
 pub use callback::{call_at, call_later};
-pub use executor::{Background, CallbackHandle, Executor, PollEvent, PollOutcome, TaskInfo, TaskState};
-pub use gather::gather;
+pub use executor::{Background, Executor, PollOutcome};
+pub use gather::{gather, IntoTask};
 #[cfg(feature = "std")]
 pub use run::run;
-pub use sleep::{now, sleep, sleep_until, yield_now, Sleep};
+pub use scheduler::callbacks::CallbackHandle;
+pub use scheduler::header::{TaskInfo, TaskState};
+pub use scheduler::PollEvent;
+pub use sleep::{now, sleep, sleep_ms, sleep_secs, sleep_until, yield_now, Sleep};
 pub use sync::{Event, Lock, LockGuard, Queue, QueueEmpty, QueueFull, ThreadSafeFlag};
-pub use task::{create_task, create_task_named, current_task, Task, TaskError, TaskId};
+pub use task::{create_task, create_task_named, current_task, Join, Task, TaskError, TaskId};
 #[cfg(feature = "std")]
 pub use time::StdClock;
 pub use time::{Clock, Duration, Instant, ManualClock};
-pub use wait_for::{wait_for, TimeoutError, WaitFor};
+pub use wait_for::{wait_for, wait_for_ms, TimeoutError};

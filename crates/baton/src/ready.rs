@@ -1,7 +1,10 @@
-//! The ready queue and the wakers that feed it.
+//! The queue of wakes that came through a [`Waker`], and the wakers that
+//! feed it.
 //!
 //! This is the one part of the scheduler that an interrupt handler may touch:
-//! waking a task pushes its key here. Everything in it is behind a
+//! waking a task (a `ThreadSafeFlag` set by an interrupt, or any future that
+//! is not Baton's own) pushes its key here, and the scheduler moves it to the
+//! run queue at the start of its next turn. Everything in it is behind a
 //! `critical_section::Mutex`, so a wake from an interrupt on a single-core MCU
 //! (or from another thread on a std host) cannot corrupt it. Each task is in
 //! the queue at most once (its `queued` flag), and the queue's capacity is
@@ -65,11 +68,6 @@ impl ReadyQueue {
             q.capacity()
         })
     }
-
-    /// The task ids in queue order, for the inspector.
-    pub(crate) fn snapshot(&self) -> alloc::vec::Vec<u64> {
-        critical_section::with(|cs| self.keys.borrow_ref(cs).iter().map(|&(_, id)| id).collect())
-    }
 }
 
 /// What a task's [`Waker`] points at.
@@ -79,19 +77,17 @@ pub(crate) struct TaskWaker {
     /// Set while the task is in the ready queue (and forever once the task has
     /// finished, so that stale wakers are no-ops).
     queued: AtomicBool,
-    /// Set by [`crate::Task::cancel`].
-    cancel: AtomicBool,
     ready: Arc<ReadyQueue>,
 }
 
 impl TaskWaker {
-    /// A waker for the task in slot `key`. It starts queued: spawning pushes it.
+    /// A waker for the task in slot `key`.
     pub(crate) fn new(key: usize, id: u64, ready: Arc<ReadyQueue>) -> Arc<Self> {
-        Arc::new(TaskWaker { key, id, queued: AtomicBool::new(true), cancel: AtomicBool::new(false), ready })
+        Arc::new(TaskWaker { key, id, queued: AtomicBool::new(false), ready })
     }
 
-    /// Called by the executor just before polling: wakes from now on queue the
-    /// task again.
+    /// Called by the executor when it takes the entry: wakes from now on
+    /// queue the task again.
     pub(crate) fn dequeued(&self) {
         self.queued.store(false, Ordering::Release);
     }
@@ -99,21 +95,6 @@ impl TaskWaker {
     /// Called when the task has finished: no wake may queue it again.
     pub(crate) fn retire(&self) {
         self.queued.store(true, Ordering::Release);
-    }
-
-    /// Asks the executor to drop the task at its next turn.
-    pub(crate) fn request_cancel(&self) {
-        self.cancel.store(true, Ordering::Release);
-    }
-
-    /// Whether [`Self::request_cancel`] was called.
-    pub(crate) fn cancel_requested(&self) -> bool {
-        self.cancel.load(Ordering::Acquire)
-    }
-
-    /// Whether the task is in the ready queue now.
-    pub(crate) fn is_queued(&self) -> bool {
-        self.queued.load(Ordering::Acquire)
     }
 
     pub(crate) fn into_waker(this: Arc<Self>) -> Waker {

@@ -1,14 +1,18 @@
-//! `sleep`, `sleep_until`, `yield_now` and `now`: giving up control.
+//! `sleep`, `sleep_ms`, `sleep_secs`, `sleep_until`, `yield_now` and `now`:
+//! giving up control.
 //!
 //! `await sleep(d)` is the guide's `await asyncio.sleep(d)`: "I need to wait;
-//! let other tasks run until I'm ready to resume". A zero duration is the
-//! guide's `asyncio.sleep(0)`: go to the back of the ready queue and let every
-//! other ready task have a turn first.
+//! let other tasks run until I'm ready to resume". As in CircuitPython, a
+//! sleep is counted in whole ticks **from the current tick**: with 1 ms ticks,
+//! `sleep_secs(0.25)` called at 250.010 ms lets the task run again at the
+//! start of the tick 250 + 250, at 500.000 ms — not at 500.010 ms. So
+//! repeated sleeps do not drift by the time a turn takes. A zero sleep is the
+//! guide's `asyncio.sleep(0)`: the task is queued at the current tick, behind
+//! (or, as the library's heap decides, among) the tasks due now.
 
 use crate::context;
-use crate::executor::{Inner, TimerKey};
+use crate::scheduler::Scheduler;
 use crate::time::{Duration, Instant};
-use alloc::rc::{Rc, Weak};
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
@@ -27,8 +31,9 @@ pub fn now() -> Instant {
     context::current().now()
 }
 
-/// Waits for `duration` (at least: a sleep never ends early), letting other
-/// tasks run meanwhile. The deadline is counted from the first poll, which is
+/// Waits `duration`, counted in whole ticks from the current tick (a partial
+/// tick is dropped, as `int(t * 1000)` drops a partial millisecond), letting
+/// other tasks run meanwhile. The count starts at the first poll, which is
 /// when an `async fn` reaches the `await`.
 ///
 /// `sleep(Duration::ZERO)` yields once, like [`yield_now`].
@@ -48,14 +53,42 @@ pub fn sleep(duration: Duration) -> Sleep {
     Sleep { state: State::Start(Until::After(duration)) }
 }
 
-/// Waits until the clock reads `deadline`. Sleeping until a fixed schedule
-/// (`t0 + k·period`) does not drift the way repeated `sleep(period)` does.
+/// Waits `ms` milliseconds: asyncio's `sleep_ms(ms)`.
+pub fn sleep_ms(ms: u64) -> Sleep {
+    sleep(Duration::from_millis(ms))
+}
+
+/// Waits `seconds`, exactly as CircuitPython's `asyncio.sleep(t)` does:
+/// `sleep_ms(int(t * 1000))`, the product taken in `f64` and truncated. So
+/// `sleep_secs(0.7)` waits 700 ms while `sleep_secs(0.0029999)` waits 2 ms.
+/// A negative or NaN time is 0; an infinite one saturates.
+///
+/// ```
+/// # use baton::{sleep_secs, now, Executor, ManualClock};
+/// # use std::rc::Rc;
+/// # let clock = Rc::new(ManualClock::new());
+/// # let exec = Executor::new(clock.clone());
+/// let t = exec.run_until_complete(async {
+///     sleep_secs(0.1 + 0.2).await; // 0.30000000000000004 s: 300 ms
+///     now()
+/// }, |t| clock.advance_to(t.unwrap()));
+/// assert_eq!(t.as_micros(), 300_000);
+/// ```
+pub fn sleep_secs(seconds: f64) -> Sleep {
+    // `as` saturates (and maps NaN to 0), like the library's `max(0, t)`.
+    sleep_ms((seconds * 1000.0) as u64)
+}
+
+/// Waits until the clock reads `deadline` or later: the task runs again at
+/// the start of the first tick that begins at or after `deadline`. Sleeping
+/// until a fixed schedule (`t0 + k·period`) does not drift the way repeated
+/// `sleep(period)` can.
 pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep { state: State::Start(Until::At(deadline)) }
 }
 
-/// Goes to the back of the ready queue once: every task that is ready now
-/// runs before this one resumes.
+/// Gives up the turn once: the task is queued at the current tick, so every
+/// task due now runs before it resumes.
 ///
 /// ```
 /// # use baton::{yield_now, create_task, Executor, ManualClock};
@@ -86,18 +119,13 @@ enum Until {
 enum State {
     /// Not polled yet.
     Start(Until),
-    /// Went to the back of the ready queue once; done at the next poll.
-    Yielded,
-    /// A timer is set.
-    Waiting {
-        inner: Weak<Inner>,
-        key: TimerKey,
-        deadline: Instant,
-    },
+    /// Queued until tick `key`, which starts at `deadline`.
+    Parked { key: u64, deadline: Instant },
     Done,
 }
 
-/// The future of [`sleep`], [`sleep_until`] and [`yield_now`].
+/// The future of [`sleep`], [`sleep_ms`], [`sleep_secs`], [`sleep_until`]
+/// and [`yield_now`].
 #[derive(Debug)]
 #[must_use = "a sleep does nothing unless awaited"]
 pub struct Sleep {
@@ -105,73 +133,52 @@ pub struct Sleep {
 }
 
 impl Sleep {
-    /// When this sleep ends, once it has started waiting for a timer.
+    /// When this sleep ends (the start of its tick), once it has been polled.
     pub fn deadline(&self) -> Option<Instant> {
         match self.state {
-            State::Waiting { deadline, .. } => Some(deadline),
+            State::Parked { deadline, .. } => Some(deadline),
             _ => None,
         }
+    }
+}
+
+fn key_for(s: &Scheduler, until: Until) -> u64 {
+    let tick = s.tick_us();
+    match until {
+        Until::After(d) => {
+            let ticks = u64::try_from(d.as_micros() / u128::from(tick)).unwrap_or(u64::MAX);
+            s.now_tick().saturating_add(ticks)
+        }
+        // Never a tick in the past: that would jump the queue.
+        Until::At(t) => t.as_micros().div_ceil(tick).max(s.now_tick()),
     }
 }
 
 impl Future for Sleep {
     type Output = ();
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        match &self.state {
-            State::Start(Until::After(d)) if d.is_zero() => {
-                // `yield_now`: no clock, no timer, just a turn boundary.
-                self.state = State::Yielded;
-                cx.waker().wake_by_ref();
-                Poll::Pending
-            }
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        match self.state {
             State::Start(until) => {
-                let until = *until;
-                let inner = context::current();
-                let now = inner.now();
-                let deadline = match until {
-                    Until::After(d) => now + d,
-                    Until::At(t) => t,
-                };
-                if deadline <= now {
-                    // Nothing to wait for, but still a turn boundary: the
-                    // guide's `await asyncio.sleep(0)`.
-                    self.state = State::Yielded;
-                    cx.waker().wake_by_ref();
-                } else {
-                    let key = inner.add_timer(deadline, cx.waker().clone());
-                    self.state = State::Waiting { inner: Rc::downgrade(&inner), key, deadline };
-                }
+                let s = context::current();
+                let key = key_for(&s, until);
+                s.park(key);
+                self.state = State::Parked { key, deadline: s.tick_start(key) };
                 Poll::Pending
             }
-            State::Yielded | State::Done => {
-                self.state = State::Done;
-                Poll::Ready(())
-            }
-            State::Waiting { inner, key, deadline } => {
-                let Some(inner) = inner.upgrade() else {
-                    self.state = State::Done;
-                    return Poll::Ready(());
-                };
-                if inner.now() >= *deadline {
-                    inner.remove_timer(*key);
+            State::Parked { key, .. } => {
+                let s = context::current();
+                if s.now_tick() >= key {
                     self.state = State::Done;
                     Poll::Ready(())
                 } else {
-                    inner.update_timer(*key, cx.waker());
+                    // Resumed early (a waker woke the task for another
+                    // future): queue it again for the same tick.
+                    s.park(key);
                     Poll::Pending
                 }
             }
-        }
-    }
-}
-
-impl Drop for Sleep {
-    fn drop(&mut self) {
-        if let State::Waiting { inner, key, .. } = &self.state {
-            if let Some(inner) = inner.upgrade() {
-                inner.remove_timer(*key);
-            }
+            State::Done => Poll::Ready(()),
         }
     }
 }

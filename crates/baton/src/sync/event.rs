@@ -82,13 +82,13 @@ pub struct EventWait {
 impl Future for EventWait {
     type Output = ();
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
         if this.ticket.is_none() && this.event.is_set() {
             return Poll::Ready(());
         }
         // Released by `set`: done, even if the event was cleared since.
-        if this.event.inner.waiters.borrow_mut().wait_turn(&mut this.ticket, cx.waker()) {
+        if this.event.inner.waiters.borrow_mut().wait_turn(&mut this.ticket) {
             Poll::Ready(())
         } else {
             Poll::Pending

@@ -88,7 +88,7 @@ pub struct Acquire {
 impl Future for Acquire {
     type Output = LockGuard;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<LockGuard> {
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<LockGuard> {
         let this = &mut *self;
         let inner = &this.lock.inner;
         let mut waiters = inner.waiters.borrow_mut();
@@ -98,7 +98,7 @@ impl Future for Acquire {
         }
         // Released means handed over by the previous holder: the lock stays
         // locked, now for us.
-        if waiters.wait_turn(&mut this.ticket, cx.waker()) {
+        if waiters.wait_turn(&mut this.ticket) {
             Poll::Ready(LockGuard { lock: this.lock.clone() })
         } else {
             Poll::Pending

@@ -154,11 +154,11 @@ impl<T> Unpin for Put<T> {}
 impl<T> Future for Put<T> {
     type Output = ();
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
         if let Some(t) = this.ticket {
             let mut putters = this.queue.inner.putters.borrow_mut();
-            if !putters.is_released(t, cx.waker()) && this.queue.full() {
+            if !putters.is_released(t) && this.queue.full() {
                 // Polled for another reason (a gather or wait_for partner):
                 // keep our place in line.
                 return Poll::Pending;
@@ -171,7 +171,7 @@ impl<T> Future for Put<T> {
             Ok(()) => Poll::Ready(()),
             Err(QueueFull(item)) => {
                 this.item = Some(item);
-                this.ticket = Some(this.queue.inner.putters.borrow_mut().push(cx.waker()));
+                this.ticket = Some(this.queue.inner.putters.borrow_mut().push_current());
                 Poll::Pending
             }
         }
@@ -199,11 +199,11 @@ pub struct Get<T> {
 impl<T> Future for Get<T> {
     type Output = T;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<T> {
         let this = &mut *self;
         if let Some(t) = this.ticket {
             let mut getters = this.queue.inner.getters.borrow_mut();
-            if !getters.is_released(t, cx.waker()) && this.queue.empty() {
+            if !getters.is_released(t) && this.queue.empty() {
                 // Polled for another reason (a gather or wait_for partner):
                 // keep our place in line.
                 return Poll::Pending;
@@ -214,7 +214,7 @@ impl<T> Future for Get<T> {
         match this.queue.get_nowait() {
             Ok(item) => Poll::Ready(item),
             Err(QueueEmpty) => {
-                this.ticket = Some(this.queue.inner.getters.borrow_mut().push(cx.waker()));
+                this.ticket = Some(this.queue.inner.getters.borrow_mut().push_current());
                 Poll::Pending
             }
         }

@@ -1,58 +1,51 @@
-//! A FIFO list of waiting futures, shared by `Event`, `Lock` and `Queue`.
+//! A FIFO list of waiting tasks, shared by `Event`, `Lock` and `Queue`.
+//!
+//! The library keeps these lists as pairing heaps keyed by the tick each task
+//! started waiting at; since those keys never decrease, the heap gives the
+//! tasks back first-in, first-out (checked against the library's own heap
+//! with random pushes, pops and removals), so a FIFO is the same list.
+//!
+//! Releasing a waiter pushes its task on the run queue at the current tick,
+//! directly, in program order. A task whose cancellation is pending is
+//! skipped: the library's `cancel()` takes it off the list at once.
 
+use crate::scheduler::Waiter;
 use alloc::collections::BTreeMap;
-use core::task::Waker;
 
-/// Where a waiter stands.
-pub(crate) enum Waiter {
-    /// Still waiting; wake this to tell it.
-    Waiting(Waker),
-    /// Released (an event was set, a lock handed over, a slot freed) but it
-    /// has not run yet.
+enum Entry {
+    Waiting(Waiter),
     Released,
 }
 
-/// Waiters in the order they arrived (keyed by an increasing number, so the
-/// order survives removals).
 #[derive(Default)]
 pub(crate) struct WaitList {
     next: u64,
-    waiters: BTreeMap<u64, Waiter>,
+    waiters: BTreeMap<u64, Entry>,
 }
 
 impl WaitList {
-    /// Adds a waiter at the back; returns its ticket.
-    pub(crate) fn push(&mut self, waker: &Waker) -> u64 {
+    /// Puts the running task at the back; returns its ticket.
+    pub(crate) fn push_current(&mut self) -> u64 {
         let ticket = self.next;
         self.next += 1;
-        self.waiters.insert(ticket, Waiter::Waiting(waker.clone()));
+        self.waiters.insert(ticket, Entry::Waiting(Waiter::current()));
         ticket
     }
 
-    /// Whether the ticket was released; otherwise refreshes its waker.
-    pub(crate) fn is_released(&mut self, ticket: u64, waker: &Waker) -> bool {
-        match self.waiters.get_mut(&ticket) {
-            Some(Waiter::Released) => true,
-            Some(Waiter::Waiting(w)) => {
-                if !w.will_wake(waker) {
-                    *w = waker.clone();
-                }
-                false
-            }
-            None => false,
-        }
+    /// Whether the holder of `ticket` was released.
+    pub(crate) fn is_released(&self, ticket: u64) -> bool {
+        matches!(self.waiters.get(&ticket), Some(Entry::Released))
     }
 
-    /// One poll of a waiting future: the first call joins the back of the
-    /// list (`ticket` becomes `Some`); later calls say whether the waiter was
-    /// released, and if so it leaves the list (`ticket` back to `None`).
-    pub(crate) fn wait_turn(&mut self, ticket: &mut Option<u64>, waker: &Waker) -> bool {
+    /// Joins the list on the first call; `true` once released (and leaves the
+    /// list then).
+    pub(crate) fn wait_turn(&mut self, ticket: &mut Option<u64>) -> bool {
         match *ticket {
             None => {
-                *ticket = Some(self.push(waker));
+                *ticket = Some(self.push_current());
                 false
             }
-            Some(t) if self.is_released(t, waker) => {
+            Some(t) if self.is_released(t) => {
                 self.remove(t);
                 *ticket = None;
                 true
@@ -61,33 +54,44 @@ impl WaitList {
         }
     }
 
-    /// Forgets a ticket; returns whether it had been released.
+    /// Leaves the list; returns whether the ticket had been released.
     pub(crate) fn remove(&mut self, ticket: u64) -> bool {
-        matches!(self.waiters.remove(&ticket), Some(Waiter::Released))
+        matches!(self.waiters.remove(&ticket), Some(Entry::Released))
     }
 
-    /// Releases the first waiter still waiting and wakes it.
+    /// Releases the first waiter that is not being cancelled; `false` if
+    /// there is none.
     pub(crate) fn release_first(&mut self) -> bool {
-        for w in self.waiters.values_mut() {
-            if let Waiter::Waiting(waker) = core::mem::replace(w, Waiter::Released) {
-                waker.wake();
-                return true;
+        let mut skipped = alloc::vec::Vec::new();
+        let mut released = false;
+        for (&t, e) in self.waiters.iter_mut() {
+            if let Entry::Waiting(w) = e {
+                if w.is_cancelling() {
+                    skipped.push(t);
+                    continue;
+                }
+                w.wake();
+                *e = Entry::Released;
+                released = true;
+                break;
             }
         }
-        false
+        for t in skipped {
+            self.waiters.remove(&t);
+        }
+        released
     }
 
-    /// Releases and wakes every waiter.
+    /// Releases every waiter, first in first.
     pub(crate) fn release_all(&mut self) {
-        for w in self.waiters.values_mut() {
-            if let Waiter::Waiting(waker) = core::mem::replace(w, Waiter::Released) {
-                waker.wake();
+        for e in self.waiters.values_mut() {
+            if let Entry::Waiting(w) = core::mem::replace(e, Entry::Released) {
+                w.wake();
             }
         }
     }
 
-    /// Whether anyone is waiting (released or not).
     pub(crate) fn is_empty(&self) -> bool {
-        self.waiters.is_empty()
+        self.waiters.values().all(|e| matches!(e, Entry::Released))
     }
 }

@@ -1,0 +1,503 @@
+//! The scheduler's state and its one loop turn: CircuitPython's
+//! `run_until_complete`, taken apart so that a host can drive it.
+//!
+//! Everything that decides *which task runs next* is here and follows
+//! Adafruit_CircuitPython_asyncio 3.1.1 (`asyncio/core.py`, `task.py`):
+//!
+//! - Time is read in **ticks** (1 ms by default, as the library's
+//!   `ticks_ms`): `tick = now_us / tick_us`.
+//! - **One queue** ([`run_queue`]) holds every task that will run — ready ones
+//!   keyed at the current tick, sleeping ones at the tick they wake — and
+//!   breaks ties as the library's pairing heap does.
+//! - A turn takes the head if its tick has come ([`Scheduler::poll_next`]);
+//!   if not, the host waits until the *start* of that tick
+//!   ([`Scheduler::next_deadline`]).
+//! - A task that is woken (an event, a lock hand-off, a task it awaited, the
+//!   last task of a `gather`) is pushed **at the current tick, at the moment of
+//!   the wake** ([`Scheduler::wake`]); a sleep pushes its task at
+//!   `tick + ticks` when the task reaches the `await` ([`Scheduler::park`]).
+//! - A cancellation is forwarded to the task being awaited, moves a sleeping
+//!   task to the current tick, and is carried out at the task's next turn
+//!   ([`Scheduler::cancel`]).
+//!
+//! Two paths lead into the queue. Baton's own primitives (`sleep`, `Event`,
+//! `Lock`, tasks, `gather`, `wait_for`) run in thread mode inside a poll and
+//! push directly, in program order — which is what makes the order exact.
+//! A [`core::task::Waker`] (a `ThreadSafeFlag` set by an interrupt, a foreign
+//! future) goes through the interrupt-safe [`crate::ready::ReadyQueue`], which
+//! is drained into the run queue at the start of each turn — as the library's
+//! `wait_io_event` pushes tasks whose streams became ready.
+
+pub(crate) mod callbacks;
+pub(crate) mod header;
+pub(crate) mod join;
+mod inspect;
+pub(crate) mod run_queue;
+
+use crate::context::Enter;
+use crate::ready::{ReadyQueue, TaskWaker, READY_BATCH};
+use crate::time::{Clock, Instant};
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
+use alloc::rc::{Rc, Weak};
+use alloc::vec::Vec;
+use callbacks::{CallbackFn, CallbackHandle, Callbacks};
+use core::cell::{Cell, RefCell};
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+use header::{TaskId, TaskName, TaskRef, TaskState, CANCEL};
+use inspect::Finished;
+use join::{JoinCell, TaskControl, TaskError};
+use portable_atomic_util::Arc;
+use run_queue::RunQueue;
+use slab::Slab;
+
+pub(crate) use inspect::Hook;
+pub use inspect::PollEvent;
+
+type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
+
+struct Slot {
+    id: TaskId,
+    name: TaskName,
+    /// `None` while the task is being polled.
+    future: Option<BoxedTask>,
+    control: Rc<dyn TaskControl>,
+    /// The interrupt-safe waker, for futures that are not Baton's own.
+    waker_arc: Arc<TaskWaker>,
+    waker: Waker,
+    /// State bits (see [`header`]).
+    bits: u8,
+    /// The task this one awaits: where a cancellation is forwarded.
+    awaiting: Option<TaskRef>,
+    polls: u64,
+}
+
+/// One executor's scheduler, shared with the tasks it polls through
+/// [`crate::context`].
+pub(crate) struct Scheduler {
+    clock: Box<dyn Clock>,
+    tick_us: u64,
+    tasks: RefCell<Slab<Slot>>,
+    queue: RefCell<RunQueue>,
+    /// Wakes that came through a `Waker` (interrupts, other threads).
+    woken: Arc<ReadyQueue>,
+    woken_batch: RefCell<VecDeque<(usize, u64)>>,
+    /// The capacity reserved in `woken`: spawning enters a critical section
+    /// only to grow it.
+    reserved: Cell<usize>,
+    callbacks: RefCell<Callbacks>,
+    next_id: Cell<u64>,
+    /// The slot being polled.
+    current: Cell<Option<usize>>,
+    finished: RefCell<VecDeque<Finished>>,
+    hook: RefCell<Option<Hook>>,
+    /// For wait lists and joins to reach this scheduler without `context`.
+    me: Weak<Scheduler>,
+}
+
+/// A task waiting for something, as a wait list or a join records it: the
+/// task and its scheduler. Waking it pushes the task at the current tick.
+#[derive(Clone)]
+pub(crate) struct Waiter {
+    pub(crate) task: TaskRef,
+    sched: Weak<Scheduler>,
+}
+
+impl Waiter {
+    /// The task being polled now.
+    ///
+    /// # Panics
+    /// Outside a task.
+    pub(crate) fn current() -> Waiter {
+        let sched = crate::context::current();
+        let task = sched.current_ref().expect("baton: no task is running");
+        Waiter { task, sched: sched.me.clone() }
+    }
+
+    /// Schedules the task at the current tick (see [`Scheduler::wake`]).
+    pub(crate) fn wake(&self) {
+        if let Some(s) = self.sched.upgrade() {
+            s.wake(self.task);
+        }
+    }
+
+    /// Whether a cancellation of the task is pending: a wait list skips it, as
+    /// the library's `cancel()` takes the task off the list at once.
+    pub(crate) fn is_cancelling(&self) -> bool {
+        self.sched.upgrade().is_some_and(|s| s.has_bits(self.task, CANCEL))
+    }
+
+    /// Cancels this task, which is the one running: it ends at its next turn,
+    /// which is queued at the current tick.
+    pub(crate) fn cancel_self(&self) {
+        if let Some(s) = self.sched.upgrade() {
+            s.cancel(self.task);
+            s.wake(self.task);
+        }
+    }
+}
+
+impl Scheduler {
+    pub(crate) fn new(clock: Box<dyn Clock>, tick_us: u64) -> Rc<Scheduler> {
+        assert!(tick_us > 0, "baton: a tick must last at least 1 µs");
+        Rc::new_cyclic(|me| Scheduler {
+            clock,
+            tick_us,
+            tasks: RefCell::new(Slab::new()),
+            queue: RefCell::new(RunQueue::default()),
+            woken: Arc::new(ReadyQueue::default()),
+            woken_batch: RefCell::new(VecDeque::with_capacity(READY_BATCH)),
+            reserved: Cell::new(0),
+            callbacks: RefCell::new(Callbacks::default()),
+            next_id: Cell::new(1),
+            current: Cell::new(None),
+            finished: RefCell::new(VecDeque::new()),
+            hook: RefCell::new(None),
+            me: me.clone(),
+        })
+    }
+
+    pub(crate) fn now(&self) -> Instant {
+        self.clock.now()
+    }
+
+    /// The tick now: `ticks_ms()`.
+    pub(crate) fn now_tick(&self) -> u64 {
+        self.clock.now().as_micros() / self.tick_us
+    }
+
+    /// The tick length in µs.
+    pub(crate) fn tick_us(&self) -> u64 {
+        self.tick_us
+    }
+
+    /// The instant tick `t` starts.
+    pub(crate) fn tick_start(&self, t: u64) -> Instant {
+        Instant::from_micros(t.saturating_mul(self.tick_us))
+    }
+
+    pub(crate) fn current_ref(&self) -> Option<TaskRef> {
+        let slot = self.current.get()?;
+        self.tasks.borrow().get(slot).map(|s| TaskRef { slot, id: s.id })
+    }
+
+    pub(crate) fn weak(&self) -> Weak<Scheduler> {
+        self.me.clone()
+    }
+
+    fn has_bits(&self, t: TaskRef, bits: u8) -> bool {
+        self.tasks.borrow().get(t.slot).is_some_and(|s| s.id == t.id && s.bits & bits != 0)
+    }
+
+    /// `create_task`: a new task, pushed at the current tick.
+    pub(crate) fn spawn<F>(&self, name: TaskName, fut: F) -> crate::Task<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        let id = TaskId(self.next_id.get());
+        self.next_id.set(id.0 + 1);
+        let mut tasks = self.tasks.borrow_mut();
+        let entry = tasks.vacant_entry();
+        let slot = entry.key();
+        let task = TaskRef { slot, id };
+        let waker_arc = TaskWaker::new(slot, id.0, self.woken.clone());
+        let waker = TaskWaker::into_waker(waker_arc.clone());
+        let cell = Rc::new(JoinCell::new(task, self.me.clone()));
+        let join = cell.clone();
+        let future = Box::pin(async move {
+            let out = fut.await;
+            join.finish(Ok(out));
+        });
+        entry.insert(Slot {
+            id,
+            name,
+            future: Some(future),
+            control: cell.clone(),
+            waker_arc,
+            waker,
+            bits: 0,
+            awaiting: None,
+            polls: 0,
+        });
+        let count = tasks.len();
+        drop(tasks);
+        if count > self.reserved.get() {
+            self.reserved.set(self.woken.reserve_one(count));
+        }
+        let mut queue = self.queue.borrow_mut();
+        queue.reserve_slot(slot);
+        queue.push(slot, self.now_tick());
+        crate::Task::new(cell)
+    }
+
+    /// Schedules task `t` at the current tick: `_task_queue.push(t)` after an
+    /// event, a lock hand-off, the end of an awaited task or a cancellation.
+    /// A task already queued for a later tick is brought forward (the library
+    /// does that for a cancellation; for Baton it also serves a `Waker` that
+    /// wakes a sleeping task). A task already due stays where it is.
+    pub(crate) fn wake(&self, t: TaskRef) {
+        {
+            let mut tasks = self.tasks.borrow_mut();
+            let Some(slot) = tasks.get_mut(t.slot).filter(|s| s.id == t.id) else { return };
+            slot.awaiting = None;
+        }
+        let now = self.now_tick();
+        let mut queue = self.queue.borrow_mut();
+        match queue.key_of(t.slot) {
+            Some(key) if key > now => {
+                queue.remove(t.slot);
+                queue.push(t.slot, now);
+            }
+            Some(_) => {}
+            None => queue.push(t.slot, now),
+        }
+    }
+
+    /// The running task gives up its turn until tick `key` (a sleep:
+    /// `SingletonGenerator.__next__` pushing `cur_task`). If something woke it
+    /// during this poll it is already queued, and stays so.
+    pub(crate) fn park(&self, key: u64) {
+        let Some(slot) = self.current.get() else { return };
+        let mut queue = self.queue.borrow_mut();
+        if queue.key_of(slot).is_none() {
+            queue.push(slot, key);
+        }
+    }
+
+    /// The running task now waits for task `target` (cancellations of the
+    /// running task are forwarded there).
+    pub(crate) fn set_awaiting(&self, target: TaskRef) {
+        let Some(slot) = self.current.get() else { return };
+        if let Some(s) = self.tasks.borrow_mut().get_mut(slot) {
+            s.awaiting = Some(target);
+        }
+    }
+
+    /// `Task.cancel()`. Returns `false` if the task has already ended.
+    pub(crate) fn cancel(&self, target: TaskRef) -> bool {
+        let mut t = target;
+        {
+            let tasks = self.tasks.borrow();
+            if tasks.get(t.slot).is_none_or(|s| s.id != t.id) {
+                return false;
+            }
+            // A task awaiting another task: the cancellation goes to the one
+            // it awaits (`while isinstance(task.data, Task)`).
+            let mut hops = 0;
+            while let Some(next) = tasks.get(t.slot).and_then(|s| s.awaiting) {
+                if tasks.get(next.slot).is_none_or(|s| s.id != next.id) || hops > tasks.len() {
+                    break;
+                }
+                t = next;
+                hops += 1;
+            }
+        }
+        let running = self.current.get() == Some(t.slot);
+        if !running {
+            // Off its wait list (lists skip it, see `Waiter::is_cancelling`),
+            // or forward from a later tick, onto the queue at the current tick.
+            self.wake(t);
+        }
+        if let Some(s) = self.tasks.borrow_mut().get_mut(t.slot) {
+            s.bits |= CANCEL;
+        }
+        true
+    }
+
+    /// Moves wakes that came through wakers into the run queue, at the
+    /// current tick.
+    fn drain_woken(&self) {
+        loop {
+            let next = {
+                let mut batch = self.woken_batch.borrow_mut();
+                if batch.is_empty() {
+                    self.woken.take_batch(&mut batch);
+                }
+                batch.pop_front()
+            };
+            let Some((slot, id)) = next else { return };
+            if let Some(s) = self.tasks.borrow().get(slot).filter(|s| s.id.0 == id) {
+                s.waker_arc.dequeued();
+            } else {
+                continue;
+            }
+            self.wake(TaskRef { slot, id: TaskId(id) });
+        }
+    }
+
+    /// Runs the earliest background callback if it is due at `now`; returns
+    /// whether one ran.
+    pub(crate) fn run_one_callback(self: &Rc<Self>, now: Instant) -> bool {
+        let due = self.callbacks.borrow_mut().take_due(now);
+        let Some((at, cell)) = due else { return false };
+        if !cell.is_cancelled() {
+            let _enter = Enter::new(self);
+            match cell.call(at) {
+                // A panicking callback is stopped, not re-armed (std hosts).
+                None => cell.stop(),
+                Some(Some(next)) if !cell.is_cancelled() => self.callbacks.borrow_mut().rearm(at, next, cell),
+                Some(_) => {}
+            }
+        }
+        true
+    }
+
+    pub(crate) fn call_at(&self, when: Instant, f: Box<CallbackFn>) -> CallbackHandle {
+        self.callbacks.borrow_mut().insert(when, f)
+    }
+
+    pub(crate) fn next_callback(&self) -> Option<Instant> {
+        self.callbacks.borrow().next()
+    }
+
+    /// Brings in waker wakes and runs due background callbacks: everything
+    /// that happens between two turns.
+    pub(crate) fn between_turns(self: &Rc<Self>) {
+        if !self.callbacks.borrow().is_empty() {
+            let now = self.now();
+            while self.run_one_callback(now) {}
+        }
+        self.drain_woken();
+    }
+
+    /// The head of the run queue if its tick has come.
+    fn due_head(&self) -> Option<usize> {
+        let (slot, key) = self.queue.borrow().peek()?;
+        (key <= self.now_tick()).then_some(slot)
+    }
+
+    /// Whether a task may run now.
+    pub(crate) fn has_ready(&self) -> bool {
+        self.due_head().is_some() || self.woken.len() > 0 || !self.woken_batch.borrow().is_empty()
+    }
+
+    pub(crate) fn has_work(&self) -> bool {
+        !self.tasks.borrow().is_empty()
+    }
+
+    /// When the host may next have something to do: the start of the head's
+    /// tick (the library's `ipoll(dt)` wakes then), or a background callback.
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
+        let head = self.queue.borrow().peek().map(|(_, key)| self.tick_start(key));
+        match (head, self.next_callback()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// One turn: pops the head if its tick has come, calls `before` (where a
+    /// simulator charges the poll cost), then resumes the task — or, if a
+    /// cancellation is pending, drops it.
+    pub(crate) fn poll_next(self: &Rc<Self>, before: impl FnOnce(TaskId)) -> Option<(TaskId, TaskState)> {
+        self.between_turns();
+        let slot_key = self.due_head()?;
+        self.queue.borrow_mut().pop();
+        let (id, name, mut future, waker, cancel) = {
+            let mut tasks = self.tasks.borrow_mut();
+            let slot = &mut tasks[slot_key];
+            let future = slot.future.take().expect("a queued task has its future");
+            slot.polls += 1;
+            slot.awaiting = None;
+            // Lend the task its waker for the poll instead of cloning it (a
+            // clone and a drop are two atomic read-modify-writes, critical
+            // sections on thumbv6m); it is put back if the task goes on.
+            let waker = core::mem::replace(&mut slot.waker, Waker::noop().clone());
+            // Only a hook needs the name.
+            let name = self.hook.borrow().is_some().then(|| slot.name.clone());
+            (slot.id, name, future, waker, slot.bits & CANCEL != 0)
+        };
+        before(id);
+        let _enter = Enter::new(self);
+        self.current.set(Some(slot_key));
+        if let Some(name) = &name {
+            self.report(&PollEvent::Start { task: id, name: name.as_str(), at: self.now() });
+        }
+        let control = || self.tasks.borrow()[slot_key].control.clone();
+        let state = if cancel {
+            drop_quietly(future);
+            control().abandon(TaskError::Cancelled);
+            self.finish(slot_key, TaskState::Cancelled)
+        } else {
+            match poll_catching(&mut future, &waker) {
+                Ok(Poll::Ready(())) => {
+                    drop_quietly(future);
+                    self.finish(slot_key, TaskState::Done)
+                }
+                Ok(Poll::Pending) => {
+                    let mut tasks = self.tasks.borrow_mut();
+                    let slot = &mut tasks[slot_key];
+                    slot.future = Some(future);
+                    slot.waker = waker;
+                    drop(tasks);
+                    self.state_of(slot_key)
+                }
+                Err(message) => {
+                    control().abandon(TaskError::Panicked(message));
+                    self.finish(slot_key, TaskState::Failed)
+                }
+            }
+        };
+        self.current.set(None);
+        if let Some(name) = &name {
+            self.report(&PollEvent::End { task: id, name: name.as_str(), at: self.now(), state });
+        }
+        Some((id, state))
+    }
+
+    /// Frees the slot of a task that ended, and logs it for the inspector.
+    fn finish(&self, slot_key: usize, state: TaskState) -> TaskState {
+        // A task that ended is never queued: a wake during its last poll (it
+        // set an event it was also waiting for, say) is dropped here.
+        self.queue.borrow_mut().remove(slot_key);
+        let slot = self.tasks.borrow_mut().remove(slot_key);
+        slot.waker_arc.retire();
+        self.log_finished(Finished { id: slot.id, name: slot.name, state, polls: slot.polls });
+        state
+    }
+
+    /// Drops every task's future with this scheduler installed, so that their
+    /// destructors (a lock handing itself on) can reach it.
+    pub(crate) fn shutdown(self: &Rc<Self>) {
+        let _enter = Enter::new(self);
+        let futures: Vec<_> = self.tasks.borrow_mut().iter_mut().filter_map(|(_, s)| s.future.take()).collect();
+        drop(futures);
+        self.tasks.borrow_mut().clear();
+    }
+}
+
+/// Polls a task. On std a panic is caught and becomes the task's failure, so
+/// one bad task cannot take the scheduler down with it.
+#[cfg(feature = "std")]
+fn poll_catching(future: &mut BoxedTask, waker: &Waker) -> Result<Poll<()>, alloc::string::String> {
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    let result = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut Context::from_waker(waker))));
+    result.map_err(|payload| {
+        if let Some(s) = payload.downcast_ref::<&str>() {
+            (*s).into()
+        } else if let Some(s) = payload.downcast_ref::<alloc::string::String>() {
+            s.clone()
+        } else {
+            "(non-string panic payload)".into()
+        }
+    })
+}
+
+/// Without std a panic is the firmware's panic handler's business: it never
+/// comes back here.
+#[cfg(not(feature = "std"))]
+fn poll_catching(future: &mut BoxedTask, waker: &Waker) -> Result<Poll<()>, alloc::string::String> {
+    Ok(future.as_mut().poll(&mut Context::from_waker(waker)))
+}
+
+/// Drops a task's future; on std a panicking destructor is contained too.
+fn drop_quietly(future: BoxedTask) {
+    #[cfg(feature = "std")]
+    {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(future)));
+    }
+    #[cfg(not(feature = "std"))]
+    drop(future);
+}

@@ -1,0 +1,259 @@
+//! The run queue: one pairing heap of every task that will run, keyed by the
+//! tick at which it may run.
+//!
+//! This is a line-by-line port of `TaskQueue` in Adafruit_CircuitPython_asyncio
+//! 3.1.1 (`asyncio/task.py`, from MicroPython), because the order in which
+//! tasks with *equal* keys come out of that heap is part of how a CircuitPython
+//! program behaves: a ready task (`sleep(0)`, keyed at the current tick) and a
+//! sleeper whose tick has come are ordered by the heap's meld rule, not by a
+//! FIFO. `ph_meld` keeps the older root when keys are equal, and a newly pushed
+//! node goes to the front of the root's child list. A FIFO or a BTreeMap gives
+//! a different order; the judge (`tests/oracle/cpboard.py`) would see it.
+//!
+//! Nodes are task slots (slab keys); the links live here, in a `Vec` indexed by
+//! slot, so the heap needs no allocation per push.
+//!
+//! Keys are absolute tick counts (`u64`), compared with `<`. The library's ticks
+//! wrap at 2**29 ms (6.2 days) and compare with `ticks_diff`; the two agree
+//! while keys are less than 2**28 ticks apart, which every deadline a program
+//! can set within a run of under 3 days is.
+
+use alloc::vec::Vec;
+
+type Node = usize;
+
+/// A node's heap links (`ph_key`, `ph_child`, `ph_child_last`, `ph_next`,
+/// `ph_rightmost_parent` in the library), plus whether it is in the heap.
+#[derive(Clone, Copy, Debug, Default)]
+struct Links {
+    key: u64,
+    child: Option<Node>,
+    child_last: Option<Node>,
+    next: Option<Node>,
+    rightmost_parent: Option<Node>,
+    queued: bool,
+}
+
+/// The run queue (the library's `_task_queue`).
+#[derive(Debug, Default)]
+pub(crate) struct RunQueue {
+    links: Vec<Links>,
+    root: Option<Node>,
+    len: usize,
+}
+
+impl RunQueue {
+    fn l(&mut self, n: Node) -> &mut Links {
+        if n >= self.links.len() {
+            self.links.resize(n + 1, Links::default());
+        }
+        &mut self.links[n]
+    }
+
+    /// Makes room for slot `n`, so that pushing it later never allocates.
+    pub(crate) fn reserve_slot(&mut self, n: Node) {
+        let _ = self.l(n);
+    }
+
+    /// The head: the task that runs next, and the tick it may run at.
+    pub(crate) fn peek(&self) -> Option<(Node, u64)> {
+        self.root.map(|n| (n, self.links[n].key))
+    }
+
+    /// Whether slot `n` is in the queue, and at which tick.
+    pub(crate) fn key_of(&self, n: Node) -> Option<u64> {
+        self.links.get(n).filter(|l| l.queued).map(|l| l.key)
+    }
+
+    /// How many tasks are queued.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// `TaskQueue.push(v, key)`. The node must not be queued.
+    pub(crate) fn push(&mut self, v: Node, key: u64) {
+        debug_assert!(!self.l(v).queued, "run queue: task pushed twice");
+        let l = self.l(v);
+        *l = Links { key, queued: true, ..Links::default() };
+        self.len += 1;
+        self.root = self.meld(Some(v), self.root);
+    }
+
+    /// `TaskQueue.pop()`: takes the head.
+    pub(crate) fn pop(&mut self) -> Option<Node> {
+        let v = self.root?;
+        let child = self.l(v).child;
+        self.root = self.pairing(child);
+        let l = self.l(v);
+        l.child = None;
+        l.queued = false;
+        self.len -= 1;
+        Some(v)
+    }
+
+    /// `TaskQueue.remove(v)`: takes a queued node out, wherever it is.
+    pub(crate) fn remove(&mut self, v: Node) {
+        if !self.l(v).queued {
+            return;
+        }
+        if let Some(root) = self.root {
+            self.root = self.delete(root, v);
+        }
+        let l = self.l(v);
+        l.queued = false;
+        l.next = None;
+        l.child = None;
+        self.len -= 1;
+    }
+
+    /// The queued slots in pop order (for the inspector; not a hot path).
+    pub(crate) fn snapshot(&self) -> Vec<(Node, u64)> {
+        let mut copy = RunQueue { links: self.links.clone(), root: self.root, len: self.len };
+        let mut out = Vec::with_capacity(self.len);
+        while let Some(n) = copy.pop() {
+            out.push((n, self.links[n].key));
+        }
+        out
+    }
+
+    /// `ph_meld(h1, h2)`.
+    fn meld(&mut self, h1: Option<Node>, h2: Option<Node>) -> Option<Node> {
+        let (h1, h2) = match (h1, h2) {
+            (None, h) | (h, None) => return h,
+            (Some(a), Some(b)) => (a, b),
+        };
+        if self.l(h1).key < self.l(h2).key {
+            match self.l(h1).child {
+                None => self.l(h1).child = Some(h2),
+                Some(_) => {
+                    let last = self.l(h1).child_last.expect("a child list has a last child");
+                    self.l(last).next = Some(h2);
+                }
+            }
+            self.l(h1).child_last = Some(h2);
+            self.l(h2).next = None;
+            self.l(h2).rightmost_parent = Some(h1);
+            Some(h1)
+        } else {
+            self.l(h1).next = self.l(h2).child;
+            self.l(h2).child = Some(h1);
+            if self.l(h1).next.is_none() {
+                self.l(h2).child_last = Some(h1);
+                self.l(h1).rightmost_parent = Some(h2);
+            }
+            Some(h2)
+        }
+    }
+
+    /// `ph_pairing(child)`: melds a child list, two by two from the left.
+    fn pairing(&mut self, mut child: Option<Node>) -> Option<Node> {
+        let mut heap = None;
+        while let Some(n1) = child {
+            child = self.l(n1).next;
+            self.l(n1).next = None;
+            let mut n1 = Some(n1);
+            if let Some(n2) = child {
+                child = self.l(n2).next;
+                self.l(n2).next = None;
+                n1 = self.meld(n1, Some(n2));
+            }
+            heap = self.meld(heap, n1);
+        }
+        heap
+    }
+
+    /// `ph_delete(heap, node)`.
+    fn delete(&mut self, heap: Node, node: Node) -> Option<Node> {
+        if node == heap {
+            let child = self.l(heap).child;
+            self.l(node).child = None;
+            return self.pairing(child);
+        }
+        // Find the parent of node: walk to the end of its sibling list.
+        let mut parent = node;
+        while let Some(next) = self.l(parent).next {
+            parent = next;
+        }
+        let parent = self.l(parent).rightmost_parent.expect("a non-root node has a parent");
+        let next;
+        let replacement;
+        if self.l(parent).child == Some(node) && self.l(node).child.is_none() {
+            // Node is first child of parent and has no children: just unlink it.
+            self.l(parent).child = self.l(node).next;
+            self.l(node).next = None;
+            return Some(heap);
+        } else if self.l(parent).child == Some(node) {
+            let child = self.l(node).child;
+            next = self.l(node).next;
+            self.l(node).child = None;
+            self.l(node).next = None;
+            replacement = self.pairing(child).expect("node has children");
+            self.l(parent).child = Some(replacement);
+        } else {
+            let mut n = self.l(parent).child.expect("parent has children");
+            while self.l(n).next != Some(node) {
+                n = self.l(n).next.expect("node is among parent's children");
+            }
+            let child = self.l(node).child;
+            next = self.l(node).next;
+            self.l(node).child = None;
+            self.l(node).next = None;
+            replacement = match self.pairing(child) {
+                None => n,
+                Some(sub) => {
+                    self.l(n).next = Some(sub);
+                    sub
+                }
+            };
+        }
+        self.l(replacement).next = next;
+        if next.is_none() {
+            self.l(replacement).rightmost_parent = Some(parent);
+            self.l(parent).child_last = Some(replacement);
+        }
+        Some(heap)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RunQueue;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn equal_keys_come_out_in_push_order() {
+        let mut q = RunQueue::default();
+        for n in 0..6 {
+            q.push(n, 5);
+        }
+        let order: Vec<_> = core::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(order, [0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn smaller_keys_first_then_the_meld_rule() {
+        // Traced by hand through task.py's ph_meld / ph_pairing.
+        let mut q = RunQueue::default();
+        q.push(0, 10);
+        q.push(1, 5);
+        q.push(2, 10);
+        q.push(3, 5);
+        let order: Vec<_> = core::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(order, [1, 3, 0, 2]);
+    }
+
+    #[test]
+    fn remove_anywhere() {
+        let mut q = RunQueue::default();
+        for (n, k) in [(0, 3), (1, 1), (2, 2), (3, 1), (4, 5), (5, 2)] {
+            q.push(n, k);
+        }
+        q.remove(2);
+        q.remove(1);
+        assert_eq!(q.len(), 4);
+        assert_eq!(q.key_of(2), None);
+        let order: Vec<_> = core::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(order, [3, 5, 0, 4]);
+    }
+}
