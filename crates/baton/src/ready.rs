@@ -25,17 +25,28 @@ pub(crate) const READY_BATCH: usize = 32;
 /// The FIFO of task keys (slab indices) that are ready to run.
 pub(crate) struct ReadyQueue {
     keys: Mutex<RefCell<VecDeque<(usize, u64)>>>,
+    /// Set by every push, cleared when the queue is emptied: the executor
+    /// checks it every turn without entering a critical section.
+    pending: AtomicBool,
 }
 
 impl Default for ReadyQueue {
     fn default() -> Self {
-        ReadyQueue { keys: Mutex::new(RefCell::new(VecDeque::new())) }
+        ReadyQueue { keys: Mutex::new(RefCell::new(VecDeque::new())), pending: AtomicBool::new(false) }
     }
 }
 
 impl ReadyQueue {
     pub(crate) fn push(&self, key: usize, id: u64) {
-        critical_section::with(|cs| self.keys.borrow_ref_mut(cs).push_back((key, id)));
+        critical_section::with(|cs| {
+            self.keys.borrow_ref_mut(cs).push_back((key, id));
+            self.pending.store(true, Ordering::Release);
+        });
+    }
+
+    /// Whether a wake may be waiting (a plain load: no critical section).
+    pub(crate) fn is_pending(&self) -> bool {
+        self.pending.load(Ordering::Acquire)
     }
 
     /// Moves the first [`READY_BATCH`] `(slab key, task id)` entries (or all,
@@ -49,11 +60,10 @@ impl ReadyQueue {
             let mut q = self.keys.borrow_ref_mut(cs);
             let n = q.len().min(READY_BATCH);
             into.extend(q.drain(..n));
+            if q.is_empty() {
+                self.pending.store(false, Ordering::Release);
+            }
         });
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        critical_section::with(|cs| self.keys.borrow_ref(cs).len())
     }
 
     /// Makes room for `tasks` entries so that a wake never allocates;

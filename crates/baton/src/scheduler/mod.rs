@@ -314,6 +314,9 @@ impl Scheduler {
             let next = {
                 let mut batch = self.woken_batch.borrow_mut();
                 if batch.is_empty() {
+                    if !self.woken.is_pending() {
+                        return;
+                    }
                     self.woken.take_batch(&mut batch);
                 }
                 batch.pop_front()
@@ -371,7 +374,7 @@ impl Scheduler {
 
     /// Whether a task may run now.
     pub(crate) fn has_ready(&self) -> bool {
-        self.due_head().is_some() || self.woken.len() > 0 || !self.woken_batch.borrow().is_empty()
+        self.due_head().is_some() || self.woken.is_pending() || !self.woken_batch.borrow().is_empty()
     }
 
     pub(crate) fn has_work(&self) -> bool {
