@@ -314,6 +314,7 @@ fn test(cx: &Ctx, quick: bool) -> Result {
 fn setup(cx: &Ctx, needs: Needs) -> Result {
     setup_rust_targets(cx)?;
     setup_crates(cx)?;
+    setup_cp_asyncio(cx)?;
     setup_trunk(cx)?;
     setup_wasm_bindgen(cx)?;
     if needs.e2e {
@@ -370,6 +371,52 @@ fn setup_crates(cx: &Ctx) -> Result {
     fetch.stdout(Stdio::null());
     cx.run_quiet(fetch)?;
     println!("✓ crates fetched");
+    Ok(())
+}
+
+/// The judge of the oracle tests (`tests/oracle/cpboard.py`) runs CircuitPython's own asyncio
+/// library, installed from PyPI into `target/cp-asyncio` (or `$BATON_CP_ASYNCIO`) when missing.
+/// `tests/lib.rs` (`ensure_cp_asyncio`) runs the same pip command itself, so that `cargo test`
+/// alone works on a fresh clone; xtask cannot depend on that crate cheaply, so the step is
+/// written twice: keep the two in step. pip installs into a temporary folder that is then
+/// renamed, so a half-done install is never taken for a finished one.
+fn setup_cp_asyncio(cx: &Ctx) -> Result {
+    const SPEC: &str = "adafruit-circuitpython-asyncio==3.1.1";
+    let dir = match env::var_os("BATON_CP_ASYNCIO") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => cx.root.join("target/cp-asyncio"),
+    };
+    if !dir.join("asyncio/core.py").is_file() {
+        if cx.output(cx.command("python3").args(["-m", "pip", "--version"])).is_none() {
+            return Err("`python3 -m pip` is not available: install pip with `python3 -m ensurepip --upgrade` \
+                        or `apt-get install python3-pip`"
+                .into());
+        }
+        println!("installing {SPEC} into {} (pip) …", dir.display());
+        let parent = dir.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| format!("creating {}: {e}", parent.display()))?;
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "cp-asyncio".into());
+        let tmp = parent.join(format!("{name}.tmp-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&tmp);
+        let mut pip = cx.command("python3");
+        pip.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target"])
+            .arg(&tmp)
+            .args([SPEC, "--no-deps"]);
+        if let Err(e) = cx.run(pip) {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+        if dir.exists() && !dir.join("asyncio/core.py").is_file() {
+            let _ = fs::remove_dir_all(&dir);
+        }
+        if let Err(e) = fs::rename(&tmp, &dir) {
+            let _ = fs::remove_dir_all(&tmp);
+            if !dir.join("asyncio/core.py").is_file() {
+                return Err(format!("moving the installed library to {}: {e}", dir.display()));
+            }
+        }
+    }
+    println!("✓ {SPEC} ({})", dir.strip_prefix(&cx.root).unwrap_or(&dir).display());
     Ok(())
 }
 
