@@ -38,7 +38,9 @@ fn prints_the_trace_of_the_first_n_ms() {
     assert_eq!(lines[1], r#"{"t_us": 20, "kind": "pin", "pin": "D1", "value": true}"#);
     // 0.25 s on, 0.25 s off: two more changes within 600 ms, none after.
     assert_eq!(lines.len(), 4, "{text}");
-    assert!(lines[3].starts_with(r#"{"t_us": 500040, "kind": "pin""#), "{}", lines[3]);
+    // Sleeps count whole milliseconds from the current one (as CircuitPython
+    // reads `ticks_ms`): each turn starts on a millisecond, 10 µs of poll cost in.
+    assert!(lines[3].starts_with(r#"{"t_us": 500010, "kind": "pin""#), "{}", lines[3]);
 }
 
 #[test]
