@@ -1,6 +1,7 @@
 //! Simulator throughput: virtual seconds simulated per wall-clock second, for
 //! every demo, with the trace recorded and without; and, side by side in the
-//! same run, the CPython oracle (`../shared/oracle`) on the same demos.
+//! same run, the judge (`tests/oracle/cpboard.py`: CircuitPython's asyncio library on
+//! CPython) on the same demos.
 //!
 //! `cargo bench -p baton-sim --bench throughput` prints one JSON object per
 //! line on stdout and a table on stderr. Targets (issue 3): rainbow at least
@@ -47,17 +48,23 @@ fn simulate(demo: DemoId, ms: u64, trace: bool) -> (f64, u64) {
     (secs, polls)
 }
 
-/// The oracle's wall time for the same run, if python3 and the oracle are here.
+/// The judge's wall time for the same run (`tests/oracle/cpboard.py`, with
+/// the library that `cargo xtask setup` installs under `target/cp-asyncio`),
+/// if python3 and the library are here.
 fn oracle(demo: DemoId, ms: u64) -> Option<f64> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/oracle");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = root.join("tests/oracle");
+    let library = std::env::var_os("BATON_CP_ASYNCIO").map_or_else(|| root.join("target/cp-asyncio"), Into::into);
     let program = dir.join("examples").join(format!("{}.py", demo.id()));
-    if !program.exists() {
+    if !program.exists() || !library.join("asyncio/core.py").exists() {
         return None;
     }
     let t = Instant::now();
     let out = Command::new("python3")
-        .arg(dir.join("vboard.py"))
+        .arg(dir.join("cpboard.py"))
         .arg(&program)
+        .arg("--cp-asyncio")
+        .arg(&library)
         .args(["--for-ms", &ms.to_string()])
         .output()
         .ok()?;

@@ -2,7 +2,7 @@
 //!
 //! A deterministic virtual board — LEDs, buttons, a NeoPixel strip, a
 //! console — on a virtual clock that follows the timing model of
-//! `shared/spec/simulator.md`. Runs any demo of [`baton_demos`] headless,
+//! `docs/SIMULATOR.md`. Runs any demo of [`baton_demos`] headless,
 //! from an input script, and records a JSON-Lines trace (and VCD). The
 //! command line (`cargo run -p baton-sim -- <demo-id> --for-ms N`) and the
 //! playground both drive a [`Simulation`].

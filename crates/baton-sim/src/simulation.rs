@@ -1,7 +1,7 @@
 //! A running demo on the virtual board: the API the CLI, the tests and the
 //! playground drive.
 //!
-//! The host loop follows the timing model of `shared/spec/simulator.md`:
+//! The host loop follows the timing model of `docs/SIMULATOR.md`:
 //! each poll of a task costs `poll_cost_us` of virtual time, charged before
 //! the task runs; when no task is ready, time jumps to the next timer or
 //! input change.

@@ -1,5 +1,5 @@
 //! The trace: what happened on the virtual board, when (JSON Lines, as
-//! `shared/spec/simulator.md` defines it).
+//! `docs/SIMULATOR.md` defines it).
 
 use baton::TaskState;
 use baton_board::neopixel::Color;

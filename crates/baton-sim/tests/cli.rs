@@ -1,4 +1,4 @@
-//! The command line as `shared/spec/simulator.md` defines it: the trace on
+//! The command line as `docs/SIMULATOR.md` defines it: the trace on
 //! stdout and exit 0, or one line on stderr naming the problem and exit 2.
 
 use std::io::Write;
