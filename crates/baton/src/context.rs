@@ -92,3 +92,11 @@ pub(crate) fn try_current() -> Option<Rc<Scheduler>> {
 pub(crate) fn current() -> Rc<Scheduler> {
     try_current().expect("baton: no executor is running (call this from inside a task)")
 }
+
+/// The task being polled, as wait lists and joins record it.
+///
+/// # Panics
+/// Outside a task.
+pub(crate) fn current_waiter() -> crate::scheduler::Waiter {
+    crate::scheduler::Waiter::running_on(&current()).expect("baton: no task is running")
+}

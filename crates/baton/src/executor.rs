@@ -23,6 +23,7 @@
 //! library's pairing heap, woken tasks pushed at the current tick, sleeps
 //! counted from the current tick.
 
+use crate::context::Enter;
 use crate::scheduler::callbacks::CallbackHandle;
 use crate::scheduler::header::{default_name, TaskId, TaskInfo, TaskName, TaskState};
 use crate::scheduler::{PollEvent, Scheduler};
@@ -65,6 +66,7 @@ impl Background {
     /// its own scheduled instant.
     pub fn run_due(&self, now: Instant) {
         if let Some(inner) = self.inner.upgrade() {
+            let _enter = Enter::new(&inner);
             while inner.run_one_callback(now) {}
         }
     }
@@ -150,7 +152,7 @@ impl Executor {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.inner.spawn(default_name::<F>(), fut)
+        Task::new(self.inner.spawn(default_name::<F>(), fut))
     }
 
     /// Like [`Executor::spawn`], with a name for the inspector.
@@ -159,7 +161,7 @@ impl Executor {
         F: Future + 'static,
         F::Output: 'static,
     {
-        self.inner.spawn(TaskName::Given(name.into()), fut)
+        Task::new(self.inner.spawn(TaskName::Given(name.into()), fut))
     }
 
     /// The executor's clock reading.
@@ -172,6 +174,7 @@ impl Executor {
     /// background callbacks run. [`Executor::poll_one`] does this itself; a
     /// host calls it to run callbacks when it has no turn to take.
     pub fn wake_due(&self) {
+        let _enter = Enter::new(&self.inner);
         self.inner.between_turns();
     }
 
@@ -186,6 +189,9 @@ impl Executor {
     /// per-poll virtual cost there (CircuitPython's clock moves between the
     /// scheduler's choice and the task's first instruction too).
     pub fn poll_one_with(&self, before: impl FnOnce(TaskId)) -> Option<PollOutcome> {
+        // Installed for the whole turn: the callbacks that run first and the
+        // task itself find their scheduler through `context`.
+        let _enter = Enter::new(&self.inner);
         self.inner.poll_next(before).map(|(task, state)| PollOutcome { task, state })
     }
 
@@ -286,6 +292,7 @@ impl Executor {
 
 impl Drop for Executor {
     fn drop(&mut self) {
+        let _enter = Enter::new(&self.inner);
         self.inner.shutdown();
     }
 }

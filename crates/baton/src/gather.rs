@@ -149,8 +149,11 @@ impl Core {
             self.finished = true;
             return true;
         }
-        let countdown =
-            Rc::new(Countdown { remaining: Cell::new(running), active: Cell::new(true), waiter: Waiter::current() });
+        let countdown = Rc::new(Countdown {
+            remaining: Cell::new(running),
+            active: Cell::new(true),
+            waiter: crate::context::current_waiter(),
+        });
         for m in members.iter().filter(|m| m.running()) {
             m.set_joiner(Joiner::Notify(countdown.clone()));
         }

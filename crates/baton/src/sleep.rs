@@ -120,7 +120,10 @@ enum State {
     /// Not polled yet.
     Start(Until),
     /// Queued until tick `key`, which starts at `deadline`.
-    Parked { key: u64, deadline: Instant },
+    Parked {
+        key: u64,
+        deadline: Instant,
+    },
     Done,
 }
 
@@ -145,9 +148,11 @@ impl Sleep {
 fn key_for(s: &Scheduler, until: Until) -> u64 {
     let tick = s.tick_us();
     match until {
+        Until::After(d) if d.is_zero() => s.now_tick(),
         Until::After(d) => {
-            let ticks = u64::try_from(d.as_micros() / u128::from(tick)).unwrap_or(u64::MAX);
-            s.now_tick().saturating_add(ticks)
+            // Whole µs in u64 (saturating), then whole ticks: no u128 division.
+            let us = d.as_secs().saturating_mul(1_000_000).saturating_add(u64::from(d.subsec_micros()));
+            s.now_tick().saturating_add(us / tick)
         }
         // Never a tick in the past: that would jump the queue.
         Until::At(t) => t.as_micros().div_ceil(tick).max(s.now_tick()),

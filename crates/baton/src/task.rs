@@ -8,7 +8,6 @@
 use crate::context;
 use crate::scheduler::header::{default_name, TaskName};
 use crate::scheduler::join::{JoinCell, JoinState, Joiner};
-use crate::scheduler::Waiter;
 use alloc::borrow::Cow;
 use alloc::rc::Rc;
 use core::fmt;
@@ -142,7 +141,7 @@ impl<T> Future for Join<T> {
         match &*state {
             JoinState::Running => {
                 drop(state);
-                let waiter = Waiter::current();
+                let waiter = crate::context::current_waiter();
                 if let Some(s) = cell.sched.upgrade() {
                     s.set_awaiting(cell.task);
                 }
@@ -191,7 +190,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    context::current().spawn(default_name::<F>(), fut)
+    Task::new(context::current().spawn(default_name::<F>(), fut))
 }
 
 /// Like [`create_task`], with a name for the inspector.
@@ -200,7 +199,7 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    context::current().spawn(TaskName::Given(name.into()), fut)
+    Task::new(context::current().spawn(TaskName::Given(name.into()), fut))
 }
 
 /// The id of the task being polled, or `None` outside a task.

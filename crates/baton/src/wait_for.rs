@@ -86,7 +86,11 @@ impl Drop for RunnerGuard {
 /// ```
 pub async fn wait_for<F: IntoTask>(aw: F, timeout: Duration) -> Result<F::Output, TimeoutError> {
     let task = aw.into_task();
-    let shared = Rc::new(Shared { result: RefCell::new(None), sleeping: Cell::new(true), caller: Waiter::current() });
+    let shared = Rc::new(Shared {
+        result: RefCell::new(None),
+        sleeping: Cell::new(true),
+        caller: crate::context::current_waiter(),
+    });
     let mut runner = RunnerGuard(Some(create_task_named("wait_for", run(shared.clone(), task))));
     let mut timer = sleep(timeout);
     let early = poll_fn(|cx| {

@@ -84,7 +84,12 @@ impl Scheduler {
             .collect();
         rows.sort_by_key(|r| r.id);
         let finished = self.finished.borrow();
-        rows.extend(finished.iter().map(|f| TaskInfo { id: f.id, name: f.name.to_cow(), state: f.state, polls: f.polls }));
+        rows.extend(finished.iter().map(|f| TaskInfo {
+            id: f.id,
+            name: f.name.to_cow(),
+            state: f.state,
+            polls: f.polls,
+        }));
         rows
     }
 

@@ -20,6 +20,11 @@
 //!   task to the current tick, and is carried out at the task's next turn
 //!   ([`Scheduler::cancel`]).
 //!
+//! The host ([`crate::Executor`]) installs the scheduler in
+//! [`crate::context`] around every turn and every background callback, so
+//! that the code it runs finds it; this module does not reach into
+//! `context` itself.
+//!
 //! Two paths lead into the queue. Baton's own primitives (`sleep`, `Event`,
 //! `Lock`, tasks, `gather`, `wait_for`) run in thread mode inside a poll and
 //! push directly, in program order — which is what makes the order exact.
@@ -30,11 +35,10 @@
 
 pub(crate) mod callbacks;
 pub(crate) mod header;
-pub(crate) mod join;
 mod inspect;
+pub(crate) mod join;
 pub(crate) mod run_queue;
 
-use crate::context::Enter;
 use crate::ready::{ReadyQueue, TaskWaker, READY_BATCH};
 use crate::time::{Clock, Instant};
 use alloc::boxed::Box;
@@ -106,14 +110,10 @@ pub(crate) struct Waiter {
 }
 
 impl Waiter {
-    /// The task being polled now.
-    ///
-    /// # Panics
-    /// Outside a task.
-    pub(crate) fn current() -> Waiter {
-        let sched = crate::context::current();
-        let task = sched.current_ref().expect("baton: no task is running");
-        Waiter { task, sched: sched.me.clone() }
+    /// The task `sched` is polling now, if any (see
+    /// [`crate::context::current_waiter`]).
+    pub(crate) fn running_on(sched: &Scheduler) -> Option<Waiter> {
+        Some(Waiter { task: sched.current_ref()?, sched: sched.me.clone() })
     }
 
     /// Schedules the task at the current tick (see [`Scheduler::wake`]).
@@ -191,8 +191,9 @@ impl Scheduler {
         self.tasks.borrow().get(t.slot).is_some_and(|s| s.id == t.id && s.bits & bits != 0)
     }
 
-    /// `create_task`: a new task, pushed at the current tick.
-    pub(crate) fn spawn<F>(&self, name: TaskName, fut: F) -> crate::Task<F::Output>
+    /// `create_task`: a new task, pushed at the current tick. Returns what the
+    /// task's handle holds.
+    pub(crate) fn spawn<F>(&self, name: TaskName, fut: F) -> Rc<JoinCell<F::Output>>
     where
         F: Future + 'static,
         F::Output: 'static,
@@ -230,7 +231,7 @@ impl Scheduler {
         let mut queue = self.queue.borrow_mut();
         queue.reserve_slot(slot);
         queue.push(slot, self.now_tick());
-        crate::Task::new(cell)
+        cell
     }
 
     /// Schedules task `t` at the current tick: `_task_queue.push(t)` after an
@@ -333,11 +334,10 @@ impl Scheduler {
 
     /// Runs the earliest background callback if it is due at `now`; returns
     /// whether one ran.
-    pub(crate) fn run_one_callback(self: &Rc<Self>, now: Instant) -> bool {
+    pub(crate) fn run_one_callback(&self, now: Instant) -> bool {
         let due = self.callbacks.borrow_mut().take_due(now);
         let Some((at, cell)) = due else { return false };
         if !cell.is_cancelled() {
-            let _enter = Enter::new(self);
             match cell.call(at) {
                 // A panicking callback is stopped, not re-armed (std hosts).
                 None => cell.stop(),
@@ -358,7 +358,7 @@ impl Scheduler {
 
     /// Brings in waker wakes and runs due background callbacks: everything
     /// that happens between two turns.
-    pub(crate) fn between_turns(self: &Rc<Self>) {
+    pub(crate) fn between_turns(&self) {
         if !self.callbacks.borrow().is_empty() {
             let now = self.now();
             while self.run_one_callback(now) {}
@@ -394,7 +394,7 @@ impl Scheduler {
     /// One turn: pops the head if its tick has come, calls `before` (where a
     /// simulator charges the poll cost), then resumes the task — or, if a
     /// cancellation is pending, drops it.
-    pub(crate) fn poll_next(self: &Rc<Self>, before: impl FnOnce(TaskId)) -> Option<(TaskId, TaskState)> {
+    pub(crate) fn poll_next(&self, before: impl FnOnce(TaskId)) -> Option<(TaskId, TaskState)> {
         self.between_turns();
         let slot_key = self.due_head()?;
         self.queue.borrow_mut().pop();
@@ -413,7 +413,6 @@ impl Scheduler {
             (slot.id, name, future, waker, slot.bits & CANCEL != 0)
         };
         before(id);
-        let _enter = Enter::new(self);
         self.current.set(Some(slot_key));
         if let Some(name) = &name {
             self.report(&PollEvent::Start { task: id, name: name.as_str(), at: self.now() });
@@ -461,10 +460,10 @@ impl Scheduler {
         state
     }
 
-    /// Drops every task's future with this scheduler installed, so that their
-    /// destructors (a lock handing itself on) can reach it.
-    pub(crate) fn shutdown(self: &Rc<Self>) {
-        let _enter = Enter::new(self);
+    /// Drops every task's future (the caller installs this scheduler as the
+    /// current one, so that their destructors — a lock handing itself on —
+    /// can reach it).
+    pub(crate) fn shutdown(&self) {
         let futures: Vec<_> = self.tasks.borrow_mut().iter_mut().filter_map(|(_, s)| s.future.take()).collect();
         drop(futures);
         self.tasks.borrow_mut().clear();

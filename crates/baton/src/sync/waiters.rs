@@ -28,7 +28,7 @@ impl WaitList {
     pub(crate) fn push_current(&mut self) -> u64 {
         let ticket = self.next;
         self.next += 1;
-        self.waiters.insert(ticket, Entry::Waiting(Waiter::current()));
+        self.waiters.insert(ticket, Entry::Waiting(crate::context::current_waiter()));
         ticket
     }
 
