@@ -457,3 +457,23 @@ fn expected_traces_are_the_judges() {
     }
     assert!(stale.is_empty(), "stale (rerun tests/oracle/programs/make_expected.sh): {stale:?}");
 }
+
+#[test]
+fn the_library_run_queue_is_a_stable_priority_queue() {
+    // Baton's run queue is a port of the library's pairing heap, and its unit
+    // tests check the port against a model: a priority queue ordered by
+    // (tick, push order). This checks the model against the library itself
+    // (and that its wait lists are first in, first out).
+    let out = std::process::Command::new("python3")
+        .arg(baton_tests::oracle_dir().join("heap_model.py"))
+        .arg("--cp-asyncio")
+        .arg(baton_tests::cp_asyncio_dir())
+        .output()
+        .expect("python3 runs");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && report.starts_with("model holds"),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
