@@ -110,7 +110,7 @@ impl Simulation {
         // A new core: the cell is empty, so `set` cannot fail.
         let _ = core.background.set(exec.background());
         let board = VirtualBoard { core: core.clone() };
-        let main = exec.spawn_named("main", baton_demos::run(board, config.params.clone()));
+        let main = exec.spawn_main_named("main", baton_demos::run(board, config.params.clone()));
         Simulation { core, exec, main, config, names: HashMap::new(), polls: 0, failure: None }
     }
 

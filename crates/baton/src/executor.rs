@@ -26,6 +26,7 @@
 use crate::context::Enter;
 use crate::scheduler::callbacks::CallbackHandle;
 use crate::scheduler::header::{default_name, TaskId, TaskInfo, TaskName, TaskState};
+use crate::scheduler::join::{JoinCell, Joiner};
 use crate::scheduler::{PollEvent, Scheduler};
 use crate::time::{Clock, Duration, Instant};
 use crate::Task;
@@ -164,6 +165,32 @@ impl Executor {
         Task::new(self.inner.spawn(TaskName::Given(name.into()), fut))
     }
 
+    /// Spawns the program's main task, as `asyncio.run(main())` does: like
+    /// [`Executor::spawn_named`], but the host awaits it, so if it fails it
+    /// ends at once — a task that fails with nobody awaiting it takes one more
+    /// turn, in which the library calls its exception handler.
+    pub fn spawn_main<F>(&self, fut: F) -> Task<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        Self::hosted(self.inner.spawn(default_name::<F>(), fut))
+    }
+
+    /// Like [`Executor::spawn_main`], with a name for the inspector.
+    pub fn spawn_main_named<F>(&self, name: impl Into<Cow<'static, str>>, fut: F) -> Task<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        Self::hosted(self.inner.spawn(TaskName::Given(name.into()), fut))
+    }
+
+    fn hosted<T>(cell: Rc<JoinCell<T>>) -> Task<T> {
+        *cell.joiner.borrow_mut() = Joiner::Host;
+        Task::new(cell)
+    }
+
     /// The executor's clock reading.
     pub fn now(&self) -> Instant {
         self.inner.now()
@@ -271,7 +298,7 @@ impl Executor {
         F: Future + 'static,
         F::Output: 'static,
     {
-        let mut task = self.spawn(main);
+        let mut task = self.spawn_main(main);
         loop {
             if let Some(result) = task.try_result() {
                 return match result {

@@ -11,11 +11,22 @@
 //!
 //! (`cargo xtask test` does.) With the default `std` feature the slot is a
 //! thread-local and this file compiles to nothing.
+//!
+//! The slot is one `static` for the whole process, and the no_std build
+//! supports one thread of execution: so the tests take turns ([`one_at_a_time`])
+//! even when the test harness runs them on several threads.
 #![cfg(not(feature = "std"))]
 
 use baton::{create_task, current_task, gather, now, sleep, yield_now, Duration, Executor, ManualClock};
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::{Mutex, MutexGuard};
+
+/// Holds the process's one "current executor" slot for a test.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static SLOT: Mutex<()> = Mutex::new(());
+    SLOT.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn drive(exec: &Executor, clock: &ManualClock) {
     while exec.has_work() {
@@ -30,6 +41,7 @@ fn drive(exec: &Executor, clock: &ManualClock) {
 
 #[test]
 fn tasks_find_their_executor_through_the_slot() {
+    let _slot = one_at_a_time();
     let clock = Rc::new(ManualClock::new());
     let exec = Executor::new(clock.clone());
     let log = Rc::new(RefCell::new(Vec::new()));
@@ -50,6 +62,7 @@ fn tasks_find_their_executor_through_the_slot() {
 
 #[test]
 fn an_executor_run_inside_a_task_restores_the_outer_one() {
+    let _slot = one_at_a_time();
     let outer_clock = Rc::new(ManualClock::new());
     let outer = Executor::new(outer_clock.clone());
     let log = Rc::new(RefCell::new(Vec::new()));

@@ -21,10 +21,12 @@
 //!   the tick the task may run at. A queued task whose key is in the future is
 //!   what the inspector calls *sleeping*.
 //! - RUNNING is the one slot `Scheduler::current` names.
-//! - The one state bit, [`CANCEL`], says a cancellation is pending: at the
-//!   task's next turn its future is dropped instead of polled. It is the only
-//!   place a pending cancellation is recorded; the task's outcome
+//! - The state bit [`CANCEL`] says a cancellation is pending: at the task's
+//!   next turn its future is dropped instead of polled. It is the only place
+//!   a pending cancellation is recorded; the task's outcome
 //!   ([`crate::TaskError::Cancelled`]) is recorded once, when it ends.
+//! - The state bit [`FAILED`] marks a task that panicked with nobody
+//!   awaiting it: queued once more, it ends at that turn.
 //! - `awaiting` names the task this one is waiting for (`Task.data` holding a
 //!   Task in the library), which is where a cancellation is forwarded.
 
@@ -34,6 +36,11 @@ use core::fmt;
 
 /// State bit: a cancellation is pending (see the module docs).
 pub(crate) const CANCEL: u8 = 1 << 0;
+/// State bit: the task failed (panicked) with nobody awaiting it. Its future
+/// is gone, but it takes one more turn before it ends: the library queues
+/// such a task again to throw the exception in and call the loop's exception
+/// handler, and that resumption costs a turn like any other.
+pub(crate) const FAILED: u8 = 1 << 1;
 
 /// A task's identity: unique within its executor, counted from 1 in
 /// creation order.

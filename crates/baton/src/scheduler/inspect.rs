@@ -50,6 +50,9 @@ impl Scheduler {
         if self.current.get() == Some(slot) {
             return TaskState::Running;
         }
+        if self.tasks.borrow().get(slot).is_some_and(|s| s.bits & super::header::FAILED != 0) {
+            return TaskState::Failed;
+        }
         match self.queue.borrow().key_of(slot) {
             Some(key) if key > self.now_tick() => TaskState::Sleeping { until: self.tick_start(key) },
             Some(_) => TaskState::Ready,
@@ -80,6 +83,8 @@ impl Scheduler {
         let tasks = self.tasks.borrow();
         let mut rows: Vec<TaskInfo> = tasks
             .iter()
+            // A failed task waiting for its last turn is already in the log.
+            .filter(|(_, s)| s.bits & super::header::FAILED == 0)
             .map(|(slot, s)| TaskInfo { id: s.id, name: s.name.to_cow(), state: self.state_of(slot), polls: s.polls })
             .collect();
         rows.sort_by_key(|r| r.id);

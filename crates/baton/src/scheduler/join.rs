@@ -47,6 +47,8 @@ pub(crate) enum Joiner {
     Task(Waiter),
     /// `gather`.
     Notify(Rc<dyn JoinNotify>),
+    /// The host: the program's main task, which `asyncio.run` awaits.
+    Host,
 }
 
 pub(crate) enum JoinState<T> {
@@ -85,29 +87,39 @@ impl<T> JoinCell<T> {
 
     /// Records the result and schedules whoever waits for it, at the current
     /// tick (the library's run loop, right after the coroutine ended).
-    pub(crate) fn finish(&self, result: Result<T, TaskError>) {
+    /// Returns whether someone was waiting (`awaited` in the library).
+    pub(crate) fn finish(&self, result: Result<T, TaskError>) -> bool {
         let failed = result.is_err();
         *self.state.borrow_mut() = JoinState::Finished(result);
         let joiner = self.joiner.replace(Joiner::Nobody);
         match joiner {
-            Joiner::Nobody => {}
-            Joiner::Task(w) => w.wake(),
-            Joiner::Notify(n) => n.done(failed),
+            Joiner::Nobody => false,
+            Joiner::Task(w) => {
+                w.wake();
+                true
+            }
+            Joiner::Notify(n) => {
+                n.done(failed);
+                true
+            }
+            Joiner::Host => true,
         }
     }
 }
 
 /// The scheduler's type-erased view of a [`JoinCell`].
 pub(crate) trait TaskControl {
-    /// The task ended without a result.
-    fn abandon(&self, err: TaskError);
+    /// The task ended without a result; returns whether someone was waiting
+    /// for it.
+    fn abandon(&self, err: TaskError) -> bool;
 }
 
 impl<T> TaskControl for JoinCell<T> {
-    fn abandon(&self, err: TaskError) {
-        if self.is_running() {
-            self.cancelled.set(err == TaskError::Cancelled);
-            self.finish(Err(err));
+    fn abandon(&self, err: TaskError) -> bool {
+        if !self.is_running() {
+            return true;
         }
+        self.cancelled.set(err == TaskError::Cancelled);
+        self.finish(Err(err))
     }
 }

@@ -50,7 +50,7 @@ use core::cell::{Cell, RefCell};
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
-use header::{TaskId, TaskName, TaskRef, TaskState, CANCEL};
+use header::{TaskId, TaskName, TaskRef, TaskState, CANCEL, FAILED};
 use inspect::Finished;
 use join::{JoinCell, TaskControl, TaskError};
 use portable_atomic_util::Arc;
@@ -398,10 +398,12 @@ impl Scheduler {
         self.between_turns();
         let slot_key = self.due_head()?;
         self.queue.borrow_mut().pop();
-        let (id, name, mut future, waker, cancel) = {
+        let (id, name, future, waker, cancel) = {
             let mut tasks = self.tasks.borrow_mut();
             let slot = &mut tasks[slot_key];
-            let future = slot.future.take().expect("a queued task has its future");
+            // `None`: the task failed in its last turn, nobody awaited it,
+            // and this is its extra turn (see `FAILED`).
+            let future = slot.future.take();
             slot.polls += 1;
             slot.awaiting = None;
             // Lend the task its waker for the poll instead of cloning it (a
@@ -418,35 +420,66 @@ impl Scheduler {
             self.report(&PollEvent::Start { task: id, name: name.as_str(), at: self.now() });
         }
         let control = || self.tasks.borrow()[slot_key].control.clone();
-        let state = if cancel {
-            drop_quietly(future);
-            control().abandon(TaskError::Cancelled);
-            self.finish(slot_key, TaskState::Cancelled)
-        } else {
-            match poll_catching(&mut future, &waker) {
+        let ended = match future {
+            // The library throws the exception in again, to call the loop's
+            // exception handler: one more resumption, then the task is over.
+            None => Some(TaskState::Failed),
+            Some(future) if cancel => {
+                drop_quietly(future);
+                control().abandon(TaskError::Cancelled);
+                Some(TaskState::Cancelled)
+            }
+            Some(mut future) => match poll_catching(&mut future, &waker) {
                 Ok(Poll::Ready(())) => {
                     drop_quietly(future);
-                    self.finish(slot_key, TaskState::Done)
+                    Some(TaskState::Done)
                 }
                 Ok(Poll::Pending) => {
                     let mut tasks = self.tasks.borrow_mut();
                     let slot = &mut tasks[slot_key];
                     slot.future = Some(future);
                     slot.waker = waker;
-                    drop(tasks);
-                    self.state_of(slot_key)
+                    None
                 }
                 Err(message) => {
-                    control().abandon(TaskError::Panicked(message));
-                    self.finish(slot_key, TaskState::Failed)
+                    drop_quietly(future);
+                    if control().abandon(TaskError::Panicked(message)) {
+                        Some(TaskState::Failed)
+                    } else {
+                        // Nobody awaits it: the library queues it once more
+                        // (`if not awaited … _task_queue.push(t)`).
+                        // It has ended, as far as anyone can see: log it now.
+                        let mut tasks = self.tasks.borrow_mut();
+                        let slot = &mut tasks[slot_key];
+                        slot.bits |= FAILED;
+                        let f = Finished { id, name: slot.name.clone(), state: TaskState::Failed, polls: slot.polls };
+                        drop(tasks);
+                        self.log_finished(f);
+                        let mut queue = self.queue.borrow_mut();
+                        if queue.key_of(slot_key).is_none() {
+                            queue.push(slot_key, self.now_tick());
+                        }
+                        drop(queue);
+                        self.current.set(None);
+                        self.report_end(id, name.as_ref(), TaskState::Failed);
+                        return Some((id, TaskState::Failed));
+                    }
                 }
-            }
+            },
         };
         self.current.set(None);
-        if let Some(name) = &name {
-            self.report(&PollEvent::End { task: id, name: name.as_str(), at: self.now(), state });
-        }
+        let state = match ended {
+            Some(state) => self.finish(slot_key, state),
+            None => self.state_of(slot_key),
+        };
+        self.report_end(id, name.as_ref(), state);
         Some((id, state))
+    }
+
+    fn report_end(&self, task: TaskId, name: Option<&TaskName>, state: TaskState) {
+        if let Some(name) = name {
+            self.report(&PollEvent::End { task, name: name.as_str(), at: self.now(), state });
+        }
     }
 
     /// Frees the slot of a task that ended, and logs it for the inspector.
@@ -456,7 +489,12 @@ impl Scheduler {
         self.queue.borrow_mut().remove(slot_key);
         let slot = self.tasks.borrow_mut().remove(slot_key);
         slot.waker_arc.retire();
-        self.log_finished(Finished { id: slot.id, name: slot.name, state, polls: slot.polls });
+        if slot.bits & FAILED == 0 {
+            self.log_finished(Finished { id: slot.id, name: slot.name, state, polls: slot.polls });
+        } else if let Some(f) = self.finished.borrow_mut().iter_mut().find(|f| f.id == slot.id) {
+            // Logged when it failed; its last turn counts as a resumption.
+            f.polls = slot.polls;
+        }
         state
     }
 

@@ -40,18 +40,28 @@ pub struct Lock {
     inner: Rc<Inner>,
 }
 
+/// The library's `Lock.state`: 0, 1, or the task it was handed to.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+enum State {
+    #[default]
+    Unlocked,
+    Locked,
+    /// Released to a waiter that has not run yet. Not `locked()` (as in the
+    /// library), yet nobody else can take it.
+    HandedOver,
+}
+
 #[derive(Default)]
 struct Inner {
-    locked: Cell<bool>,
+    state: Cell<State>,
     waiters: RefCell<WaitList>,
 }
 
 impl Inner {
     /// Hands the lock to the next waiter, or unlocks it if nobody waits.
     fn release(&self) {
-        if !self.waiters.borrow_mut().release_first() {
-            self.locked.set(false);
-        }
+        let next = if self.waiters.borrow_mut().release_first() { State::HandedOver } else { State::Unlocked };
+        self.state.set(next);
     }
 }
 
@@ -61,9 +71,11 @@ impl Lock {
         Self::default()
     }
 
-    /// Whether some task holds the lock.
+    /// Whether some task holds the lock. Between a release that hands the
+    /// lock to a waiter and that waiter's turn, nobody holds it (and nobody
+    /// else can take it), as in the library.
     pub fn locked(&self) -> bool {
-        self.inner.locked.get()
+        self.inner.state.get() == State::Locked
     }
 
     /// Waits for the lock; it is held until the returned guard is dropped.
@@ -92,13 +104,13 @@ impl Future for Acquire {
         let this = &mut *self;
         let inner = &this.lock.inner;
         let mut waiters = inner.waiters.borrow_mut();
-        if this.ticket.is_none() && !inner.locked.get() && waiters.is_empty() {
-            inner.locked.set(true);
+        if this.ticket.is_none() && inner.state.get() == State::Unlocked {
+            inner.state.set(State::Locked);
             return Poll::Ready(LockGuard { lock: this.lock.clone() });
         }
-        // Released means handed over by the previous holder: the lock stays
-        // locked, now for us.
+        // Released means handed over by the previous holder: ours now.
         if waiters.wait_turn(&mut this.ticket) {
+            inner.state.set(State::Locked);
             Poll::Ready(LockGuard { lock: this.lock.clone() })
         } else {
             Poll::Pending
@@ -112,6 +124,7 @@ impl Drop for Acquire {
             let handed_over = self.lock.inner.waiters.borrow_mut().remove(t);
             // Cancelled after the lock was handed to us: pass it on.
             if handed_over {
+                self.lock.inner.state.set(State::Locked);
                 self.lock.inner.release();
             }
         }

@@ -90,8 +90,4 @@ impl WaitList {
             }
         }
     }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.waiters.values().all(|e| matches!(e, Entry::Released))
-    }
 }

@@ -1,0 +1,144 @@
+# A getter that was released (an item was put for it) but is cancelled
+# before its turn passes the item on to the next getter; a waiting putter
+# that is cancelled leaves the queue as it was.
+import asyncio
+
+# CircuitPython's asyncio has no Queue. This is Baton's Queue (src/sync/
+# queue.rs) written with the library's own parts, the way its Lock and Event
+# are: a waiting task is on a FIFO list (with `data` pointing at the list, so
+# that cancel() takes it off), is pushed on the run queue at the current tick
+# when it is released, and a task released but cancelled before its turn
+# passes the item (or the free slot) on to the next waiter.
+core = asyncio.core
+
+
+class QueueEmpty(Exception):
+    pass
+
+
+class QueueFull(Exception):
+    pass
+
+
+class WaitList:
+    def __init__(self):
+        self.tasks = []
+        self.released = set()
+
+    def remove(self, t):  # Task.cancel() of a waiting task
+        self.tasks.remove(t)
+
+    def wait(self):
+        self.tasks.append(core.cur_task)
+        core.cur_task.data = self
+
+    def release_first(self):
+        if self.tasks:
+            t = self.tasks.pop(0)
+            self.released.add(t)
+            core._task_queue.push(t)
+
+    def was_released(self):
+        t = core.cur_task
+        if t in self.released:
+            self.released.discard(t)
+            return True
+        return False
+
+
+class Queue:
+    def __init__(self, maxsize=0):
+        self.maxsize = maxsize
+        self.items = []
+        self.getters = WaitList()
+        self.putters = WaitList()
+
+    def qsize(self):
+        return len(self.items)
+
+    def empty(self):
+        return not self.items
+
+    def full(self):
+        return 0 < self.maxsize <= len(self.items)
+
+    def put_nowait(self, item):
+        if self.full():
+            raise QueueFull
+        self.items.append(item)
+        self.getters.release_first()
+
+    def get_nowait(self):
+        if not self.items:
+            raise QueueEmpty
+        item = self.items.pop(0)
+        self.putters.release_first()
+        return item
+
+    async def put(self, item):
+        while self.full():
+            self.putters.wait()
+            try:
+                await core._never()
+            except core.CancelledError:
+                if self.putters.was_released() and not self.full():
+                    self.putters.release_first()
+                raise
+            self.putters.was_released()
+        self.put_nowait(item)
+
+    async def get(self):
+        while not self.items:
+            self.getters.wait()
+            try:
+                await core._never()
+            except core.CancelledError:
+                if self.getters.was_released() and self.items:
+                    self.getters.release_first()
+                raise
+            self.getters.was_released()
+        return self.get_nowait()
+
+
+async def getter(i, q):
+    try:
+        v = await q.get()
+    except asyncio.CancelledError:
+        print("getter", i, "cancelled")
+        raise
+    print("getter", i, "got", v)
+
+
+async def putter(q):
+    try:
+        await q.put(2)
+    except asyncio.CancelledError:
+        print("putter cancelled")
+        raise
+
+
+async def main():
+    q = Queue()
+    g0 = asyncio.create_task(getter(0, q))
+    g1 = asyncio.create_task(getter(1, q))
+    await asyncio.sleep(0)
+    q.put_nowait("x")
+    g0.cancel()
+    await asyncio.gather(g0, g1, return_exceptions=True)
+    print("qsize", q.qsize())
+
+    q = Queue(1)
+    q.put_nowait(1)
+    p = asyncio.create_task(putter(q))
+    await asyncio.sleep(0)
+    p.cancel()
+    await asyncio.sleep(0)
+    a = q.get_nowait()
+    try:
+        b = q.get_nowait()
+    except QueueEmpty:
+        b = "QueueEmpty"
+    print(a, b)
+
+
+asyncio.run(main())
