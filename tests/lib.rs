@@ -343,7 +343,11 @@ impl Case {
 /// A scratch folder of its own for each comparison (and each process: two
 /// `cargo test` runs may be under way at once).
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join("baton-tests").join(format!("{name}.{}", std::process::id()));
+    // Unique per call: two cases may share a name (the same demo run for two
+    // lengths) and run at once on the test harness's threads.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join("baton-tests").join(format!("{name}.{}.{n}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create scratch folder");
     dir
 }
