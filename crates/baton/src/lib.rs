@@ -9,11 +9,12 @@
 //! |----------------------------------|-----------------------------------------|
 //! | `asyncio.create_task(coro)`      | [`create_task`]`(fut)` → [`Task`]       |
 //! | `await asyncio.gather(t1, t2)`   | [`gather()`]`((t1, t2)).await`          |
-//! | `await asyncio.sleep(0.25)`      | [`sleep`]`(Duration::from_millis(250)).await` |
+//! | `await asyncio.sleep(0.25)`      | [`sleep_secs`]`(0.25).await` or [`sleep`]`(Duration::from_millis(250)).await` |
+//! | `await asyncio.sleep_ms(250)`    | [`sleep_ms`]`(250).await`               |
 //! | `await asyncio.sleep(0)`         | [`yield_now`]`().await`                 |
 //! | `asyncio.run(main())`            | [`run`]`(main())` (std) or a host loop  |
 //! | `Event`, `Lock`, `Queue`         | [`Event`], [`Lock`], [`Queue`]          |
-//! | `asyncio.wait_for(aw, timeout)`  | [`wait_for`]`(fut, timeout)`            |
+//! | `asyncio.wait_for(aw, timeout)`  | [`wait_for`]`(fut, timeout)`, [`wait_for_ms`] |
 //! | `task.cancel()`                  | [`Task::cancel`]                        |
 //! | `loop.call_at(when, callback)`   | [`call_at`] (background callbacks)      |
 //! | `ThreadSafeFlag` (MicroPython)   | [`ThreadSafeFlag`]                      |
@@ -45,15 +46,26 @@
 //! virtual clock, in a browser, on an RP2040 that sleeps in WFI between
 //! timers, or on a thread ([`run`]).
 //!
-//! ## Determinism
-//! Ready tasks run first-in, first-out; timers fire by deadline, ties by the
-//! order they were set; waiters on events, locks and queues are served in
-//! arrival order. The same program with the same clock always runs the same
-//! way — which the simulator and its golden traces rely on.
+//! ## Scheduling as CircuitPython does
+//! Which task runs next is decided exactly as in Adafruit_CircuitPython_asyncio
+//! 3.1.1, the library the guide's programs run on (the project's tests compare
+//! traces with it to the microsecond):
+//! - time is read in ticks, 1 ms by default ([`Executor::with_tick`] for finer);
+//! - one run queue holds ready and sleeping tasks alike, keyed by the tick at
+//!   which each may run, ties broken as the library's pairing heap breaks
+//!   them (which comes to: by tick, then in the order they were queued);
+//! - `sleep` counts whole ticks from the current tick;
+//! - a task woken by an event, a lock hand-off or a task it awaited is
+//!   queued at the current tick, at the moment of the wake;
+//! - `gather` and `wait_for` take the same turns as the library's.
+//!
+//! The same program with the same clock always runs the same way — which the
+//! simulator and its golden traces rely on.
 //!
 //! ## Panics
 //! With the `std` feature (default) a panic inside a task is caught: the task
-//! ends as [`TaskError::Panicked`] and the scheduler carries on. Without
+//! ends as [`TaskError::Panicked`] and the scheduler carries on (a task that
+//! fails with nobody awaiting it takes one more turn, as in the library). Without
 //! `std`, a panic goes to the firmware's `#[panic_handler]` and does not come
 //! back; the firmware decides (halt, reset, blink an error).
 //!
