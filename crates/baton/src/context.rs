@@ -31,6 +31,10 @@ mod slot {
     pub(super) fn get() -> Option<Rc<Scheduler>> {
         CURRENT.with(|c| c.borrow().clone())
     }
+
+    pub(super) fn with<R>(f: impl FnOnce(Option<&Scheduler>) -> R) -> R {
+        CURRENT.with(|c| f(c.borrow().as_deref()))
+    }
 }
 
 #[cfg(not(feature = "std"))]
@@ -60,6 +64,10 @@ mod slot {
 
     pub(super) fn get() -> Option<Rc<Scheduler>> {
         critical_section::with(|cs| CURRENT.borrow_ref(cs).0.clone())
+    }
+
+    pub(super) fn with<R>(f: impl FnOnce(Option<&Scheduler>) -> R) -> R {
+        f(get().as_deref())
     }
 }
 
@@ -91,6 +99,15 @@ pub(crate) fn try_current() -> Option<Rc<Scheduler>> {
 /// the program, like calling `asyncio.sleep` with no running loop.
 pub(crate) fn current() -> Rc<Scheduler> {
     try_current().expect("baton: no executor is running (call this from inside a task)")
+}
+
+/// Runs `f` with the executor currently polling, without taking a reference
+/// to it (the hot path of `sleep`). `f` must not install another executor.
+///
+/// # Panics
+/// When called outside a task, as [`current`].
+pub(crate) fn with_current<R>(f: impl FnOnce(&Scheduler) -> R) -> R {
+    slot::with(|s| f(s.expect("baton: no executor is running (call this from inside a task)")))
 }
 
 /// The task being polled, as wait lists and joins record it.

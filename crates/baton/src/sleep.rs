@@ -165,21 +165,27 @@ impl Future for Sleep {
     fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
         match self.state {
             State::Start(until) => {
-                let s = context::current();
-                let key = key_for(&s, until);
-                s.park(key);
-                self.state = State::Parked { key, deadline: s.tick_start(key) };
+                self.state = context::with_current(|s| {
+                    let key = key_for(s, until);
+                    s.park(key);
+                    State::Parked { key, deadline: s.tick_start(key) }
+                });
                 Poll::Pending
             }
             State::Parked { key, .. } => {
-                let s = context::current();
-                if s.now_tick() >= key {
+                let due = context::with_current(|s| {
+                    let due = s.now_tick() >= key;
+                    if !due {
+                        // Resumed early (a waker woke the task for another
+                        // future): queue it again for the same tick.
+                        s.park(key);
+                    }
+                    due
+                });
+                if due {
                     self.state = State::Done;
                     Poll::Ready(())
                 } else {
-                    // Resumed early (a waker woke the task for another
-                    // future): queue it again for the same tick.
-                    s.park(key);
                     Poll::Pending
                 }
             }

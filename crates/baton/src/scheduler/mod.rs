@@ -8,7 +8,8 @@
 //!   `ticks_ms`): `tick = now_us / tick_us`.
 //! - **One queue** ([`run_queue`]) holds every task that will run — ready ones
 //!   keyed at the current tick, sleeping ones at the tick they wake — and
-//!   breaks ties as the library's pairing heap does.
+//!   breaks ties as the library's pairing heap does (by tick, then in push
+//!   order: see the module).
 //! - A turn takes the head if its tick has come ([`Scheduler::poll_next`]);
 //!   if not, the host waits until the *start* of that tick
 //!   ([`Scheduler::next_deadline`]).
@@ -37,6 +38,8 @@ pub(crate) mod callbacks;
 pub(crate) mod header;
 mod inspect;
 pub(crate) mod join;
+#[cfg(test)]
+mod pairing_heap;
 pub(crate) mod run_queue;
 
 use crate::ready::{ReadyQueue, TaskWaker, READY_BATCH};
@@ -229,8 +232,9 @@ impl Scheduler {
             self.reserved.set(self.woken.reserve_one(count));
         }
         let mut queue = self.queue.borrow_mut();
+        let now = self.now_tick();
         queue.reserve_slot(slot);
-        queue.push(slot, self.now_tick());
+        queue.push(slot, now, now);
         cell
     }
 
@@ -250,10 +254,10 @@ impl Scheduler {
         match queue.key_of(t.slot) {
             Some(key) if key > now => {
                 queue.remove(t.slot);
-                queue.push(t.slot, now);
+                queue.push(t.slot, now, now);
             }
             Some(_) => {}
-            None => queue.push(t.slot, now),
+            None => queue.push(t.slot, now, now),
         }
     }
 
@@ -264,7 +268,7 @@ impl Scheduler {
         let Some(slot) = self.current.get() else { return };
         let mut queue = self.queue.borrow_mut();
         if queue.key_of(slot).is_none() {
-            queue.push(slot, key);
+            queue.push(slot, key, self.now_tick());
         }
     }
 
@@ -457,7 +461,8 @@ impl Scheduler {
                         self.log_finished(f);
                         let mut queue = self.queue.borrow_mut();
                         if queue.key_of(slot_key).is_none() {
-                            queue.push(slot_key, self.now_tick());
+                            let now = self.now_tick();
+                            queue.push(slot_key, now, now);
                         }
                         drop(queue);
                         self.current.set(None);
@@ -470,7 +475,7 @@ impl Scheduler {
         self.current.set(None);
         let state = match ended {
             Some(state) => self.finish(slot_key, state),
-            None => self.state_of(slot_key),
+            None => self.state_after_turn(slot_key),
         };
         self.report_end(id, name.as_ref(), state);
         Some((id, state))
@@ -479,6 +484,18 @@ impl Scheduler {
     fn report_end(&self, task: TaskId, name: Option<&TaskName>, state: TaskState) {
         if let Some(name) = name {
             self.report(&PollEvent::End { task, name: name.as_str(), at: self.now(), state });
+        }
+    }
+
+    /// What a task that is still alive does after its turn. Without reading
+    /// the clock: a task queued for a later tick is sleeping, one queued at
+    /// the current tick is ready.
+    fn state_after_turn(&self, slot: usize) -> TaskState {
+        let queue = self.queue.borrow();
+        match queue.key_of(slot) {
+            None => TaskState::Waiting,
+            Some(key) if queue.is_later(slot) => TaskState::Sleeping { until: self.tick_start(key) },
+            Some(_) => TaskState::Ready,
         }
     }
 
