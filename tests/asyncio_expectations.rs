@@ -2,14 +2,16 @@
 //! `crates/baton/tests/asyncio/<test>.jsonl` must be exactly what
 //! `tests/oracle/cpboard.py` prints now for `<test>.py` (the CircuitPython
 //! twin of the test `<test>` in `crates/baton/tests/asyncio_port.rs`), at the
-//! options the program's `# cpboard:` header asks for.
+//! options the program's `# cpboard:` header asks for. The `_<module>.py`
+//! files there are no programs but the models of Baton's features that
+//! programs import: the judge runs with that folder on `PYTHONPATH`.
 //!
 //! The crate's tests embed those files (they also run under Miri, which
 //! cannot start the judge); this test is what keeps them honest. After
 //! changing a program, regenerate with
 //! `python3 crates/baton/tests/asyncio/regen.py --cpboard tests/oracle/cpboard.py --cp-asyncio target/cp-asyncio`.
 
-use baton_tests::{cpboard, repo_root};
+use baton_tests::{cpboard_with_path, repo_root};
 use std::path::{Path, PathBuf};
 
 /// What regen.py passes unless a program's header says otherwise.
@@ -40,14 +42,19 @@ fn options(program: &Path) -> (u64, u64) {
 
 #[test]
 fn committed_traces_are_what_the_judge_prints() {
-    let mut programs: Vec<PathBuf> = std::fs::read_dir(programs_dir())
+    let dir = programs_dir();
+    let mut programs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("crates/baton/tests/asyncio exists")
         .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "py") && p.file_name().is_some_and(|n| n != "regen.py"))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            p.extension().is_some_and(|e| e == "py") && name != "regen.py" && !name.starts_with('_')
+        })
         .collect();
     programs.sort();
     assert!(programs.len() >= 50, "only {} programs", programs.len());
 
+    let dir: &Path = &dir;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(4);
     let chunks: Vec<&[PathBuf]> = programs.chunks(programs.len().div_ceil(workers)).collect();
     let mut stale: Vec<String> = std::thread::scope(|s| {
@@ -59,7 +66,7 @@ fn committed_traces_are_what_the_judge_prints() {
                         .iter()
                         .filter_map(|program| {
                             let (for_ms, cost) = options(program);
-                            let now = cpboard(program, for_ms, cost, None);
+                            let now = cpboard_with_path(program, for_ms, cost, None, Some(dir));
                             let committed =
                                 std::fs::read_to_string(program.with_extension("jsonl")).unwrap_or_default();
                             (now != committed).then(|| program.file_stem().unwrap().to_string_lossy().into_owned())

@@ -118,7 +118,31 @@ fn python(args: &mut Command) -> Output {
 /// # Panics
 /// If cpboard.py fails (its standard error is in the message).
 pub fn cpboard(program: &Path, for_ms: u64, poll_cost_us: u64, inputs: Option<&Path>) -> String {
+    cpboard_with_path(program, for_ms, poll_cost_us, inputs, None)
+}
+
+/// [`cpboard`], with `pythonpath` (if given) put first on `PYTHONPATH`: the
+/// folder of the modules `program` imports (cpboard.py runs the program with
+/// its own folder, `tests/oracle`, on the path, not the program's). Python
+/// then writes no bytecode, so that folder gets no `__pycache__`.
+///
+/// # Panics
+/// If cpboard.py fails (its standard error is in the message).
+pub fn cpboard_with_path(
+    program: &Path,
+    for_ms: u64,
+    poll_cost_us: u64,
+    inputs: Option<&Path>,
+    pythonpath: Option<&Path>,
+) -> String {
     let mut cmd = Command::new("python3");
+    if let Some(dir) = pythonpath {
+        let inherited = std::env::var_os("PYTHONPATH");
+        let paths = std::iter::once(dir.to_path_buf())
+            .chain(inherited.iter().flat_map(std::env::split_paths).filter(|p| !p.as_os_str().is_empty()));
+        cmd.env("PYTHONPATH", std::env::join_paths(paths).expect("PYTHONPATH entries hold no separator"));
+        cmd.env("PYTHONDONTWRITEBYTECODE", "1");
+    }
     cmd.arg(oracle_dir().join("cpboard.py")).arg(program).arg("--cp-asyncio").arg(cp_asyncio_dir()).args([
         "--for-ms",
         &for_ms.to_string(),

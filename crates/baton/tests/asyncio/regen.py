@@ -6,6 +6,10 @@ test <name> in ../asyncio_port.rs. This script runs each one through the
 judge, cpboard.py (Adafruit_CircuitPython_asyncio on a virtual clock), and
 writes its trace to <name>.jsonl, which the Rust test compares with its own.
 
+The _<module>.py files here are not programs but the models of Baton's
+features that several programs import (the inspector, Queue, call_at,
+ThreadSafeFlag): cpboard.py runs with this folder on PYTHONPATH.
+
 A program may set cpboard options in a header comment line, e.g.
     # cpboard: --poll-cost-us 1000
 The defaults are --poll-cost-us 10 (the Rust harness's POLL_COST_US) and
@@ -36,9 +40,19 @@ def options(program):
     return opts
 
 
+def env():
+    """The environment cpboard.py runs in: this folder on PYTHONPATH, so that
+    the programs can import the shared _<module>.py (and no __pycache__ left
+    here)."""
+    e = dict(os.environ)
+    e["PYTHONPATH"] = os.pathsep.join(p for p in (HERE, e.get("PYTHONPATH")) if p)
+    e["PYTHONDONTWRITEBYTECODE"] = "1"
+    return e
+
+
 def trace(cpboard, cp_asyncio, program):
     cmd = [sys.executable, cpboard, program, "--cp-asyncio", cp_asyncio] + DEFAULTS + options(program)
-    out = subprocess.run(cmd, capture_output=True, text=True)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env())
     if out.returncode != 0:
         sys.exit(f"regen: {' '.join(cmd)} failed:\n{out.stderr}")
     return out.stdout
@@ -51,7 +65,8 @@ def main():
     ap.add_argument("--check", action="store_true", help="only check that every .jsonl is current")
     ap.add_argument("names", nargs="*", help="programs to run (default: all)")
     a = ap.parse_args()
-    names = a.names or sorted(f[:-3] for f in os.listdir(HERE) if f.endswith(".py") and f != "regen.py")
+    names = a.names or sorted(
+        f[:-3] for f in os.listdir(HERE) if f.endswith(".py") and f != "regen.py" and not f.startswith("_"))
     stale = []
     for name in names:
         program = os.path.join(HERE, name + ".py")
