@@ -9,6 +9,7 @@
 //! cargo xtask firmware …      build an RP2040 UF2 for a board and demo (see firmware.rs)
 //! cargo xtask flash …         the same, copied to a board in BOOTSEL mode
 //! cargo xtask test-firmware   only the firmware step of `test`
+//! cargo xtask run-python …    Python mode, headless (see python.rs)
 //! ```
 //!
 //! Nothing here downloads a binary: tools come from crates.io (`cargo install`), the npm
@@ -23,6 +24,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
 mod firmware;
+mod python;
 
 /// Errors are one-line messages for a person.
 type Result<T = ()> = std::result::Result<T, String>;
@@ -187,6 +189,17 @@ const TEST_STEPS: &[Step] = &[
         },
     },
     Step {
+        name: "Python mode, headless: run-python against the judge (crates/baton-py/js/test)",
+        quick: false,
+        run: |cx| {
+            // Builds the wasm bindings and installs MicroPython's port (npm ci) when missing.
+            python::build(cx)?;
+            let mut node = cx.command("node");
+            node.args(["--test", "crates/baton-py/js/test/"]).current_dir(&cx.root);
+            cx.run(node).map(|()| None)
+        },
+    },
+    Step {
         name: "firmware (thumbv6m-none-eabi): fmt, clippy, release builds and UF2s for every board",
         quick: false,
         run: |cx| firmware::test_step(cx),
@@ -209,6 +222,7 @@ fn main() -> ExitCode {
         ["firmware", rest @ ..] => firmware::firmware_cmd(&cx, rest),
         ["flash", rest @ ..] => firmware::flash_cmd(&cx, rest),
         ["test-firmware"] => firmware::test_step(&cx).map(|_| ()),
+        ["run-python", rest @ ..] => python::run_python_cmd(&cx, rest),
         [] | ["help"] | ["--help"] | ["-h"] => {
             print_usage();
             return ExitCode::SUCCESS;
@@ -242,7 +256,9 @@ fn print_usage() {
          \x20 firmware --all the default UF2 of every board (target/firmware/baton-<board>.uf2)\n\
          \x20 flash [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--drive PATH]\n\
          \x20                build, then copy to a board in BOOTSEL mode (the RPI-RP2 drive)\n\
-         \x20 test-firmware  only the firmware step of `test` (builds, budgets, emulator tests)"
+         \x20 test-firmware  only the firmware step of `test` (builds, budgets, emulator tests)\n\
+         \x20 run-python <code.py> --for-ms N [--poll-cost-us C] [--inputs F]\n\
+         \x20                Python mode, headless: the trace of a CircuitPython program on Baton"
     );
 }
 

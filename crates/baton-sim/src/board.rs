@@ -164,6 +164,63 @@ pub struct VirtualBoard {
     pub(crate) core: Rc<Core>,
 }
 
+/// Host access for drivers other than [`crate::Simulation`] (Python mode's
+/// `baton-py`): the same board and clock, driven by their own host loop.
+impl VirtualBoard {
+    /// A new board at time 0, recording a trace if `trace`.
+    pub fn new(trace: bool) -> VirtualBoard {
+        let core = Rc::new(Core::default());
+        core.tracing.set(trace);
+        VirtualBoard { core }
+    }
+
+    /// The board's virtual clock, for an [`baton::Executor`].
+    pub fn clock(&self) -> impl baton::Clock + 'static {
+        SimClock(self.core.clone())
+    }
+
+    /// Runs `background`'s callbacks (keypad scans) at their own instants as
+    /// time moves. Only the first call has an effect.
+    pub fn attach_background(&self, background: baton::Background) {
+        let _ = self.core.background.set(background);
+    }
+
+    /// Virtual time now, µs.
+    pub fn now_us(&self) -> u64 {
+        self.core.now()
+    }
+
+    /// Moves time forward by `us` (inputs and background callbacks on the way).
+    pub fn advance(&self, us: u64) {
+        self.core.advance(us);
+    }
+
+    /// Moves time forward to `t_us` (never back).
+    pub fn advance_to(&self, t_us: u64) {
+        self.core.advance_to(t_us);
+    }
+
+    /// The time of the next scheduled input change.
+    pub fn next_input_us(&self) -> Option<u64> {
+        self.core.next_input()
+    }
+
+    /// Schedules button events; events in the past happen now.
+    pub fn schedule_inputs(&self, events: &[InputEvent]) {
+        self.core.schedule(events);
+    }
+
+    /// An input pin's level now (`true`: high, released).
+    pub fn input_level(&self, pin: Pin) -> bool {
+        self.core.inputs.borrow().get(&pin).copied().unwrap_or(true)
+    }
+
+    /// Takes the recorded events, leaving the trace empty.
+    pub fn take_trace(&self) -> Vec<TraceEvent> {
+        std::mem::take(&mut *self.core.trace.borrow_mut())
+    }
+}
+
 /// An output pin of the virtual board.
 pub struct Output {
     core: Rc<Core>,

@@ -1,0 +1,38 @@
+# Runs code.py: the board modules and asyncio installed, `print` recorded.
+# Returns "" or the error line `code.py line N: Type: message`.
+import io
+import sys
+
+import _vtime
+import _vboard
+
+sys.modules["time"] = _vtime
+
+
+def _error_line(e):
+    buf = io.StringIO()
+    sys.print_exception(e, buf)
+    lines = buf.getvalue().rstrip("\n").split("\n")
+    line = 0
+    for text in lines:
+        text = text.strip()
+        if text.startswith('File "code.py", line '):
+            rest = text[len('File "code.py", line '):]
+            n = rest.split(",")[0]
+            if n.isdigit():
+                line = int(n)
+    last = lines[-1].strip() if lines else type(e).__name__
+    if last.endswith(":"):
+        last = last[:-1]
+    return "code.py line {}: {}".format(line, last)
+
+
+def run_program(src):
+    g = {"__name__": "__main__", "print": _vboard._print}
+    try:
+        exec(compile(src, "code.py", "exec"), g)
+    except _vboard.StopSimulation:
+        pass
+    except BaseException as e:
+        return _error_line(e)
+    return ""

@@ -1,0 +1,49 @@
+# `keypad` on the virtual board: the keys are scanned every 20 ms from the
+# creation of `Keys` (by Baton, as a background callback); one event per
+# changed key per scan.
+import _baton
+
+# Looked up once: an attribute of a JavaScript object costs a lookup per use.
+_keys_get = _baton.keys_get
+_keys_new = _baton.keys_new
+
+
+class Event:
+    def __init__(self, key_number=0, pressed=True):
+        self.key_number = key_number
+        self.pressed = pressed
+        self.released = not pressed
+
+    def __eq__(self, other):
+        return self.key_number == other.key_number and self.pressed == other.pressed
+
+    def __repr__(self):
+        return "<Event: key_number {} {}>".format(self.key_number, "pressed" if self.pressed else "released")
+
+
+class EventQueue:
+    def __init__(self, h):
+        self._h = h
+
+    def get(self):
+        e = _keys_get(self._h)
+        if e < 0:
+            return None
+        return Event(e >> 1, bool(e & 1))
+
+
+class Keys:
+    def __init__(self, pins, *, value_when_pressed, pull=True, interval=0.02, max_events=64):
+        self.pins = [p.name for p in pins]
+        self.key_count = len(self.pins)
+        self._h = _keys_new(",".join(self.pins), bool(value_when_pressed))
+        self.events = EventQueue(self._h)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.deinit()
+
+    def deinit(self):
+        pass

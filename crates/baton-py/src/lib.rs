@@ -1,0 +1,702 @@
+//! # baton-py: Python mode's simulation, behind a wasm-bindgen API
+//!
+//! A CircuitPython program runs in MicroPython's webassembly port; this crate is
+//! everything else: Baton's scheduler, and `baton-sim`'s virtual board (pins,
+//! keypad scans, countio edges, NeoPixel wire time, the blocking `time`), with
+//! the timing model of `docs/SIMULATOR.md`.
+//!
+//! **Each Python task is a Baton task** ([`PySim::spawn`]). Its future, when
+//! Baton polls it, resumes the coroutine once: it calls the JavaScript
+//! `resume(task)` function, which calls the Python helper that does
+//! `coro.send(None)` (or throws a pending `CancelledError`). While the
+//! coroutine runs, the project's `asyncio` module tells this crate what the
+//! task is about to wait for, and the wait is Baton's own:
+//!
+//! | Python | Baton |
+//! |---|---|
+//! | `await asyncio.sleep(t)` | [`baton::sleep_ms`] |
+//! | `await event.wait()` | [`baton::Event::wait`] |
+//! | `await lock.acquire()` | [`baton::Lock::acquire`] (the guard is kept until `release()`) |
+//! | `await task` | the awaited task's *done* [`baton::Event`] (several tasks may await one) |
+//! | `gather`'s wait, a `push` of the library | the task's *kick* [`baton::Event`] |
+//!
+//! So Baton's run queue decides who runs next, exactly as for the Rust demos.
+//! Python's `Task.cancel()` keeps its library semantics (the coroutine sees
+//! `CancelledError` and may catch it): [`PySim::kick`] takes the task off
+//! what it waits for and pushes it at the current tick, as the library's
+//! `cancel()` does, and the Python side throws the error at its next turn.
+//!
+//! The host loop ([`PySim::run`]) is `baton-sim`'s: each resumption costs
+//! `poll_cost_us`, charged before the task runs; with nothing due, time jumps
+//! to the start of the head's tick or to the next input change. It stops when
+//! virtual time passes the end.
+
+use baton::sync::{Acquire, EventWait};
+use baton::{Event, Executor, Lock, LockGuard, Sleep};
+use baton_board::countio::{Counter, Edge};
+use baton_board::neopixel::NeoPixel;
+use baton_board::{Board, Pin};
+use baton_sim::board::{Console, EdgeInput, Output, Pixels, Time};
+use baton_sim::{inputs, TraceEvent, VirtualBoard};
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin as StdPin;
+use std::rc::{Rc, Weak};
+use std::task::{Context, Poll, Waker};
+use wasm_bindgen::prelude::*;
+
+/// What the Python helper answers when a task has been resumed once.
+pub mod resume {
+    /// The coroutine yielded: it registered what it waits for (or nothing:
+    /// then only a kick brings it back, as `_never()` in the library).
+    pub const YIELDED: i32 = 0;
+    /// The coroutine ended; its awaiters have been woken.
+    pub const DONE: i32 = 1;
+    /// The coroutine ended with an exception nobody awaits: as the library
+    /// does, the task is queued once more, and its exception is reported at
+    /// that turn.
+    pub const REQUEUE: i32 = 2;
+    /// Virtual time passed the end (a board call noticed): stop everything.
+    pub const STOP: i32 = 3;
+}
+
+/// What [`PySim::run`] answers.
+pub mod run {
+    /// The main task finished.
+    pub const MAIN_DONE: i32 = 0;
+    /// Virtual time passed the end.
+    pub const STOPPED: i32 = 1;
+}
+
+/// The keypad scan interval (`keypad.Keys` scans every 20 ms from creation).
+const SCAN_US: u64 = 20_000;
+
+/// What a Python task waits for, between two of its turns.
+enum Wait {
+    /// Kept for its registration; dropped when the task resumes.
+    Sleep(#[allow(dead_code)] Sleep),
+    Event(EventWait),
+    Lock(usize, Acquire),
+}
+
+/// Baton's side of one Python task.
+struct Slot {
+    pending: Option<Wait>,
+    /// Set to push the task at the current tick (a cancellation, gather's
+    /// wake-up): every waiting task also waits on its kick.
+    kick: Event,
+    kick_wait: Option<EventWait>,
+    /// Set when the task ends: wakes the tasks that await it, in order.
+    done: Event,
+}
+
+struct Lk {
+    lock: Lock,
+    /// The guard of the holder (its Python task id), once it has resumed.
+    guard: Option<(u32, LockGuard)>,
+}
+
+struct Keys {
+    pins: Vec<Pin>,
+    value_when_pressed: bool,
+    pressed: Vec<bool>,
+    queue: VecDeque<(usize, bool)>,
+}
+
+struct Inner {
+    board: VirtualBoard,
+    exec: Executor,
+    time: Time,
+    console: Console,
+    poll_cost_us: Cell<u64>,
+    end_us: u64,
+    resume: RefCell<Option<js_sys::Function>>,
+    tasks: RefCell<HashMap<u32, Slot>>,
+    /// The Python task being resumed.
+    current: Cell<Option<u32>>,
+    stopped: Cell<bool>,
+    /// The task `run` runs until it ends, and whether it has.
+    main: Cell<Option<u32>>,
+    main_done: Cell<bool>,
+    events: RefCell<Vec<Event>>,
+    locks: RefCell<Vec<Lk>>,
+    outputs: RefCell<Vec<Output>>,
+    output_of: RefCell<HashMap<Pin, usize>>,
+    inputs: RefCell<HashMap<Pin, baton_sim::board::Input>>,
+    keys: RefCell<Vec<Rc<RefCell<Keys>>>>,
+    counters: RefCell<Vec<Counter<EdgeInput>>>,
+    strips: RefCell<Vec<NeoPixel<Pixels>>>,
+    /// Lines for the trace that the board does not record (a task's
+    /// uncaught exception), with their time.
+    notes: RefCell<Vec<(u64, String)>>,
+}
+
+impl Inner {
+    fn past_end(&self) -> bool {
+        if self.board.now_us() > self.end_us {
+            self.stopped.set(true);
+        }
+        self.stopped.get()
+    }
+
+    /// Polls a Baton future once, from inside the task being polled (Baton's
+    /// primitives register the running task; they do not use the waker).
+    fn poll_once<F: Future + Unpin>(f: &mut F) -> Poll<F::Output> {
+        StdPin::new(f).poll(&mut Context::from_waker(Waker::noop()))
+    }
+
+    fn set_pending(&self, wait: Wait) {
+        if let Some(id) = self.current.get() {
+            if let Some(slot) = self.tasks.borrow_mut().get_mut(&id) {
+                slot.pending = Some(wait);
+            }
+        }
+    }
+
+    fn call_resume(&self, id: u32) -> i32 {
+        let f = self.resume.borrow().clone();
+        let Some(f) = f else { return resume::STOP };
+        self.current.set(Some(id));
+        let r = f.call1(&JsValue::NULL, &JsValue::from(id));
+        self.current.set(None);
+        match r {
+            Ok(v) => v.as_f64().map_or(resume::STOP, |v| v as i32),
+            Err(e) => {
+                // A bug in the Python helper: stop, and say so in the trace.
+                self.note(&format!("internal error: {e:?}"));
+                resume::STOP
+            }
+        }
+    }
+
+    /// Makes `pin` a button of the board (a pin read by `digitalio` or
+    /// `keypad`), once. A pin already taken (by `countio`) stays as it is.
+    fn claim_input(&self, pin: Pin) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.inputs.borrow_mut().entry(pin) {
+            if let Ok(i) = self.board.input(pin, baton_board::Pull::Up) {
+                slot.insert(i);
+            }
+        }
+    }
+
+    fn note(&self, text: &str) {
+        self.notes.borrow_mut().push((self.board.now_us(), text.to_owned()));
+    }
+}
+
+/// The future of one Python task, as Baton polls it.
+struct PyTask {
+    id: u32,
+    inner: Weak<Inner>,
+}
+
+impl Future for PyTask {
+    type Output = ();
+
+    fn poll(self: StdPin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        let Some(inner) = self.inner.upgrade() else { return Poll::Ready(()) };
+        let id = self.id;
+        // Its wait is over (or was cancelled): finish it.
+        let (pending, kick_wait) = match inner.tasks.borrow_mut().get_mut(&id) {
+            Some(slot) => (slot.pending.take(), slot.kick_wait.take()),
+            None => return Poll::Ready(()),
+        };
+        drop(kick_wait);
+        // (A cancellation has taken the wait away already: see `kick`.)
+        if let Some(Wait::Lock(lock, mut acquire)) = pending {
+            // Handed over by the previous holder: the lock is ours now.
+            if let Poll::Ready(guard) = Inner::poll_once(&mut acquire) {
+                inner.locks.borrow_mut()[lock].guard = Some((id, guard));
+            }
+        }
+        if inner.past_end() {
+            return Poll::Pending;
+        }
+        match inner.call_resume(id) {
+            resume::YIELDED => {
+                // Whatever it waits for, a kick brings it back.
+                let kick = inner.tasks.borrow().get(&id).map(|s| s.kick.clone());
+                if let Some(kick) = kick {
+                    kick.clear();
+                    let mut wait = kick.wait();
+                    let _ = Inner::poll_once(&mut wait);
+                    if let Some(slot) = inner.tasks.borrow_mut().get_mut(&id) {
+                        slot.kick_wait = Some(wait);
+                    }
+                }
+                Poll::Pending
+            }
+            resume::REQUEUE => {
+                // `_task_queue.push(t)`: queued at the current tick.
+                let mut sleep = baton::yield_now();
+                let _ = Inner::poll_once(&mut sleep);
+                if let Some(slot) = inner.tasks.borrow_mut().get_mut(&id) {
+                    slot.pending = Some(Wait::Sleep(sleep));
+                }
+                Poll::Pending
+            }
+            resume::DONE => {
+                inner.tasks.borrow_mut().remove(&id);
+                if inner.main.get() == Some(id) {
+                    inner.main_done.set(true);
+                }
+                Poll::Ready(())
+            }
+            _ => {
+                inner.stopped.set(true);
+                Poll::Pending
+            }
+        }
+    }
+}
+
+fn pin_of(name: &str) -> Result<Pin, JsError> {
+    name.parse::<Pin>().map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A Python-mode simulation: the scheduler, the virtual board and the trace.
+#[wasm_bindgen]
+pub struct PySim {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl PySim {
+    /// A simulation at time 0 that stops when virtual time passes `end_us`,
+    /// charging `poll_cost_us` for each task resumption. `inputs` is an input
+    /// script (JSON Lines, `docs/SIMULATOR.md`), possibly empty.
+    #[wasm_bindgen(constructor)]
+    pub fn new(poll_cost_us: f64, end_us: f64, inputs: &str) -> Result<PySim, JsError> {
+        let board = VirtualBoard::new(true);
+        let exec = Executor::new(board.clock());
+        board.attach_background(exec.background());
+        let events = inputs::parse_script(inputs).map_err(|e| JsError::new(&format!("inputs: {e}")))?;
+        board.schedule_inputs(&events);
+        let inner = Inner {
+            time: board.time(),
+            console: board.console(),
+            board,
+            exec,
+            poll_cost_us: Cell::new(poll_cost_us.max(0.0) as u64),
+            end_us: end_us.max(0.0) as u64,
+            resume: RefCell::new(None),
+            tasks: RefCell::new(HashMap::new()),
+            current: Cell::new(None),
+            stopped: Cell::new(false),
+            main: Cell::new(None),
+            main_done: Cell::new(false),
+            events: RefCell::new(Vec::new()),
+            locks: RefCell::new(Vec::new()),
+            outputs: RefCell::new(Vec::new()),
+            output_of: RefCell::new(HashMap::new()),
+            inputs: RefCell::new(HashMap::new()),
+            keys: RefCell::new(Vec::new()),
+            counters: RefCell::new(Vec::new()),
+            strips: RefCell::new(Vec::new()),
+            notes: RefCell::new(Vec::new()),
+        };
+        Ok(PySim { inner: Rc::new(inner) })
+    }
+
+    /// The function Baton calls to resume Python task `id` once; it answers
+    /// one of the [`resume`] codes.
+    pub fn set_resume(&self, f: js_sys::Function) {
+        *self.inner.resume.borrow_mut() = Some(f);
+    }
+
+    /// Virtual time now, µs.
+    pub fn now_us(&self) -> f64 {
+        self.inner.board.now_us() as f64
+    }
+
+    /// Whether virtual time has passed the end.
+    pub fn stopped(&self) -> bool {
+        self.inner.past_end()
+    }
+
+    // ---------------------------------------------------------------- tasks
+
+    /// `create_task`: Python task `id` (named `name` in the task table)
+    /// becomes a Baton task, pushed at the current tick.
+    pub fn spawn(&self, id: u32, name: String) {
+        let slot = Slot { pending: None, kick: Event::new(), kick_wait: None, done: Event::new() };
+        self.inner.tasks.borrow_mut().insert(id, slot);
+        let fut = PyTask { id, inner: Rc::downgrade(&self.inner) };
+        // Dropping the handle detaches the task, as in asyncio.
+        let _ = self.inner.exec.spawn_named(name, fut);
+    }
+
+    /// Python task `id` has ended: wake the tasks that await it, in order.
+    pub fn wake_awaiters(&self, id: u32) {
+        let done = self.inner.tasks.borrow().get(&id).map(|s| s.done.clone());
+        if let Some(done) = done {
+            done.set();
+        }
+    }
+
+    /// The running task waits until task `id` ends. Returns `false` if it has
+    /// ended already (no wait).
+    pub fn wait_task(&self, id: u32) -> bool {
+        let done = self.inner.tasks.borrow().get(&id).map(|s| s.done.clone());
+        let Some(done) = done else { return false };
+        let mut wait = done.wait();
+        if Inner::poll_once(&mut wait).is_ready() {
+            return false;
+        }
+        self.inner.set_pending(Wait::Event(wait));
+        true
+    }
+
+    /// `sleep_ms(ms)` for the running task: it may run again at tick `now + ms`.
+    pub fn sleep_ms(&self, ms: f64) {
+        let mut sleep = baton::sleep_ms(ms.max(0.0).ceil() as u64);
+        let _ = Inner::poll_once(&mut sleep);
+        self.inner.set_pending(Wait::Sleep(sleep));
+    }
+
+    /// The library's `_task_queue.push(task)` for a task that waits (a
+    /// cancellation, gather's wake-up): it leaves what it waits for (an
+    /// event's or a lock's list; a sleep is brought forward) and is pushed at
+    /// the current tick. A task already due stays where it is.
+    pub fn kick(&self, id: u32) {
+        let (pending, kick) = {
+            let mut tasks = self.inner.tasks.borrow_mut();
+            let Some(slot) = tasks.get_mut(&id) else { return };
+            (slot.pending.take(), slot.kick.clone())
+        };
+        let push = match pending {
+            // Already released (an event set, a lock handed over): the task
+            // is queued, and keeps what it was given.
+            Some(Wait::Event(mut w)) => Inner::poll_once(&mut w).is_pending(),
+            Some(Wait::Lock(lock, mut acquire)) => match Inner::poll_once(&mut acquire) {
+                Poll::Ready(guard) => {
+                    self.inner.locks.borrow_mut()[lock].guard = Some((id, guard));
+                    false
+                }
+                Poll::Pending => true,
+            },
+            // A sleeper is brought forward to the current tick.
+            Some(Wait::Sleep(_)) | None => true,
+        };
+        // The wait was dropped above (off the event's or lock's list).
+        if push {
+            kick.set();
+        }
+    }
+
+    /// Runs the scheduler until Python task `main` has ended (its Baton task
+    /// finished) or virtual time passes the end. Answers a [`run`] code.
+    pub fn run(&self, main: u32) -> i32 {
+        let inner = &self.inner;
+        let outer = (inner.main.replace(Some(main)), inner.main_done.replace(false));
+        let code = loop {
+            if inner.main_done.get() {
+                break run::MAIN_DONE;
+            }
+            inner.board.advance(0);
+            if inner.past_end() {
+                break run::STOPPED;
+            }
+            let cost = inner.poll_cost_us.get();
+            let board = &inner.board;
+            if inner.exec.poll_one_with(|_| board.advance(cost)).is_some() {
+                continue;
+            }
+            let next =
+                [inner.exec.next_deadline().map(|t| t.as_micros()), board.next_input_us()].into_iter().flatten().min();
+            // Nothing can ever wake a task: the library waits in 3 ms steps
+            // until the end.
+            let to = next.unwrap_or(inner.end_us + 1).min(inner.end_us + 1);
+            board.advance_to(to.max(board.now_us()));
+        };
+        inner.main.set(outer.0);
+        inner.main_done.set(outer.1);
+        code
+    }
+
+    // ---------------------------------------------------------------- events, locks
+
+    /// A new `baton::Event`; returns its handle.
+    pub fn event_new(&self) -> usize {
+        let mut events = self.inner.events.borrow_mut();
+        events.push(Event::new());
+        events.len() - 1
+    }
+
+    /// `Event.set()`: wakes every waiter, in order.
+    pub fn event_set(&self, ev: usize) {
+        let e = self.inner.events.borrow().get(ev).cloned();
+        if let Some(e) = e {
+            e.set();
+        }
+    }
+
+    /// `Event.clear()`.
+    pub fn event_clear(&self, ev: usize) {
+        if let Some(e) = self.inner.events.borrow().get(ev) {
+            e.clear();
+        }
+    }
+
+    /// `Event.is_set()`.
+    pub fn event_is_set(&self, ev: usize) -> bool {
+        self.inner.events.borrow().get(ev).is_some_and(Event::is_set)
+    }
+
+    /// The running task waits for event `ev`. Returns `false` if it is set
+    /// (no wait).
+    pub fn event_wait(&self, ev: usize) -> bool {
+        let e = self.inner.events.borrow().get(ev).cloned();
+        let Some(e) = e else { return false };
+        let mut wait = e.wait();
+        if Inner::poll_once(&mut wait).is_ready() {
+            return false;
+        }
+        self.inner.set_pending(Wait::Event(wait));
+        true
+    }
+
+    /// A new `baton::Lock`; returns its handle.
+    pub fn lock_new(&self) -> usize {
+        let mut locks = self.inner.locks.borrow_mut();
+        locks.push(Lk { lock: Lock::new(), guard: None });
+        locks.len() - 1
+    }
+
+    /// `Lock.acquire()` for the running task: `true` if it has the lock now;
+    /// `false` if it waits for it (it is on the lock's list).
+    pub fn lock_acquire(&self, lock: usize) -> bool {
+        let Some(id) = self.inner.current.get() else { return false };
+        let l = self.inner.locks.borrow().get(lock).map(|l| l.lock.clone());
+        let Some(l) = l else { return false };
+        let mut acquire = l.acquire();
+        match Inner::poll_once(&mut acquire) {
+            Poll::Ready(guard) => {
+                self.inner.locks.borrow_mut()[lock].guard = Some((id, guard));
+                true
+            }
+            Poll::Pending => {
+                self.inner.set_pending(Wait::Lock(lock, acquire));
+                false
+            }
+        }
+    }
+
+    /// `Lock.release()`: hands the lock to the first waiter, if any. Returns
+    /// `false` if the lock is not held (nobody has resumed with it).
+    pub fn lock_release(&self, lock: usize) -> bool {
+        let guard = self.inner.locks.borrow_mut().get_mut(lock).and_then(|l| l.guard.take());
+        let held = guard.is_some();
+        drop(guard);
+        held
+    }
+
+    /// The Python task that holds lock `lock` (and has resumed with it), or -1.
+    pub fn lock_holder(&self, lock: usize) -> f64 {
+        self.inner.locks.borrow().get(lock).and_then(|l| l.guard.as_ref()).map_or(-1.0, |g| f64::from(g.0))
+    }
+
+    /// `Lock.locked()`.
+    pub fn lock_locked(&self, lock: usize) -> bool {
+        self.inner.locks.borrow().get(lock).is_some_and(|l| l.lock.locked())
+    }
+
+    // ---------------------------------------------------------------- the board
+
+    /// A `DigitalInOut` switched to output on `pin`; returns its handle (the
+    /// same for the same pin).
+    pub fn output(&self, pin: &str) -> Result<usize, JsError> {
+        let pin = pin_of(pin)?;
+        if let Some(&h) = self.inner.output_of.borrow().get(&pin) {
+            return Ok(h);
+        }
+        let out = self.inner.board.output(pin).map_err(|e| JsError::new(&e.to_string()))?;
+        let mut outputs = self.inner.outputs.borrow_mut();
+        outputs.push(out);
+        self.inner.output_of.borrow_mut().insert(pin, outputs.len() - 1);
+        Ok(outputs.len() - 1)
+    }
+
+    /// Drives output `h` high or low (recorded when the level changes).
+    pub fn write(&self, h: usize, value: bool) {
+        use embedded_hal::digital::OutputPin;
+        if let Some(o) = self.inner.outputs.borrow_mut().get_mut(h) {
+            let _ = if value { o.set_high() } else { o.set_low() };
+        }
+    }
+
+    /// Reads input `pin` (a button: `true` released, `false` pressed).
+    pub fn read(&self, pin: &str) -> Result<bool, JsError> {
+        let pin = pin_of(pin)?;
+        self.inner.claim_input(pin);
+        self.inner.board.advance(0);
+        Ok(self.inner.board.input_level(pin))
+    }
+
+    /// `keypad.Keys(pins, value_when_pressed=…)`: scans `pins` (names,
+    /// comma-separated) every 20 ms from now. Returns its handle.
+    pub fn keys_new(&self, pins: &str, value_when_pressed: bool) -> Result<usize, JsError> {
+        let pins = pins.split(',').filter(|p| !p.is_empty()).map(pin_of).collect::<Result<Vec<_>, _>>()?;
+        for &p in &pins {
+            self.inner.claim_input(p);
+        }
+        let n = pins.len();
+        let keys =
+            Rc::new(RefCell::new(Keys { pins, value_when_pressed, pressed: vec![false; n], queue: VecDeque::new() }));
+        let scan = keys.clone();
+        let board = self.inner.board.clone();
+        let interval = baton::Duration::from_micros(SCAN_US);
+        self.inner.exec.call_at(self.inner.exec.now(), move |at| {
+            let mut k = scan.borrow_mut();
+            for i in 0..k.pins.len() {
+                let pressed = board.input_level(k.pins[i]) == k.value_when_pressed;
+                if pressed != k.pressed[i] {
+                    k.pressed[i] = pressed;
+                    k.queue.push_back((i, pressed));
+                }
+            }
+            Some(at + interval)
+        });
+        let mut all = self.inner.keys.borrow_mut();
+        all.push(keys);
+        Ok(all.len() - 1)
+    }
+
+    /// `keys.events.get()`: the next event as `key_number * 2 + pressed`, or -1.
+    pub fn keys_get(&self, h: usize) -> i32 {
+        self.inner.board.advance(0);
+        let keys = self.inner.keys.borrow().get(h).cloned();
+        let Some(keys) = keys else { return -1 };
+        let e = keys.borrow_mut().queue.pop_front();
+        e.map_or(-1, |(k, pressed)| (k as i32) * 2 + i32::from(pressed))
+    }
+
+    /// `countio.Counter(pin, edge=…)` (`edge`: 0 rise, 1 fall, 2 both).
+    /// Returns its handle.
+    pub fn counter_new(&self, pin: &str, edge: u8) -> Result<usize, JsError> {
+        let pin = pin_of(pin)?;
+        let source =
+            self.inner.board.edge_input(pin, baton_board::Pull::Up).map_err(|e| JsError::new(&e.to_string()))?;
+        let edge = match edge {
+            0 => Edge::Rise,
+            2 => Edge::RiseAndFall,
+            _ => Edge::Fall,
+        };
+        let mut counters = self.inner.counters.borrow_mut();
+        counters.push(Counter::new(source, edge));
+        Ok(counters.len() - 1)
+    }
+
+    /// `counter.count`.
+    pub fn counter_count(&self, h: usize) -> f64 {
+        self.inner.board.advance(0);
+        self.inner.counters.borrow().get(h).map_or(0.0, |c| f64::from(c.count()))
+    }
+
+    /// `counter.count = value`.
+    pub fn counter_set(&self, h: usize, value: f64) {
+        self.inner.board.advance(0);
+        if let Some(c) = self.inner.counters.borrow_mut().get_mut(h) {
+            c.set_count(value.max(0.0) as u32);
+        }
+    }
+
+    /// `neopixel.NeoPixel(pin, n, brightness=…)` (auto_write is the Python
+    /// side's business). Returns its handle.
+    pub fn pixels_new(&self, pin: &str, n: usize, brightness: f64) -> Result<usize, JsError> {
+        let pin = pin_of(pin)?;
+        let out = self.inner.board.neopixel(pin, n).map_err(|e| JsError::new(&e.to_string()))?;
+        let mut strips = self.inner.strips.borrow_mut();
+        strips.push(NeoPixel::new(out, n, brightness as f32, false));
+        Ok(strips.len() - 1)
+    }
+
+    /// Sets pixel `i` of strip `h` to `rgb` (0xRRGGBB).
+    pub fn pixels_set(&self, h: usize, i: usize, rgb: u32) {
+        if let Some(s) = self.inner.strips.borrow_mut().get_mut(h) {
+            if i < s.len() {
+                s.set(i, rgb);
+            }
+        }
+    }
+
+    /// Sets the brightness of strip `h`.
+    pub fn pixels_brightness(&self, h: usize, b: f64) {
+        if let Some(s) = self.inner.strips.borrow_mut().get_mut(h) {
+            s.set_brightness(b as f32);
+        }
+    }
+
+    /// `show()`: costs the wire time, then records the frame. Returns whether
+    /// virtual time has passed the end.
+    pub fn pixels_show(&self, h: usize) -> bool {
+        if let Some(s) = self.inner.strips.borrow_mut().get_mut(h) {
+            s.show();
+        }
+        self.inner.past_end()
+    }
+
+    /// `time.sleep(s)`, given in µs (`round(s * 1e6)`): time moves while the
+    /// task keeps control. Returns whether virtual time has passed the end.
+    pub fn sleep_us(&self, us: f64) -> bool {
+        use baton_board::time::Time as _;
+        self.inner.time.sleep(std::time::Duration::from_micros(us.max(0.0) as u64));
+        self.inner.past_end()
+    }
+
+    /// `time.monotonic()`: costs 1 µs; seconds, or -1 past the end.
+    pub fn monotonic(&self) -> f64 {
+        use baton_board::time::Time as _;
+        let t = self.inner.time.monotonic();
+        if self.inner.past_end() {
+            -1.0
+        } else {
+            t
+        }
+    }
+
+    /// `print(...)`: one line on the console and in the trace.
+    pub fn print(&self, line: &str) {
+        use baton_board::console::Console as _;
+        self.inner.console.print_line(line);
+    }
+
+    /// Records a line for the trace that is not a board event (a task's
+    /// uncaught exception, as CircuitPython prints it).
+    pub fn note(&self, text: &str) {
+        self.inner.note(text);
+    }
+
+    /// The trace so far, as JSON Lines (taken: the next call gives what
+    /// follows). Uncaught task exceptions are `"kind": "exception"` lines.
+    pub fn take_trace(&self) -> String {
+        let events = self.inner.board.take_trace();
+        let notes = std::mem::take(&mut *self.inner.notes.borrow_mut());
+        let mut out = String::new();
+        let mut notes = notes.into_iter().peekable();
+        for e in &events {
+            while let Some((t, _)) = notes.peek() {
+                if *t > e.t_us() {
+                    break;
+                }
+                if let Some((t, text)) = notes.next() {
+                    push_note(&mut out, t, &text);
+                }
+            }
+            out.push_str(&e.to_json());
+            out.push('\n');
+        }
+        for (t, text) in notes {
+            push_note(&mut out, t, &text);
+        }
+        out
+    }
+}
+
+fn push_note(out: &mut String, t: u64, text: &str) {
+    let line = TraceEvent::Print { t_us: t, text: text.to_owned() }.to_json();
+    // The same shape as a print, another kind: readers that don't know it skip it.
+    out.push_str(&line.replacen(r#""kind": "print""#, r#""kind": "exception""#, 1));
+    out.push('\n');
+}

@@ -1,0 +1,117 @@
+//! `cargo xtask run-python`: Python mode, headless.
+//!
+//! ```text
+//! cargo xtask run-python <code.py> --for-ms N [--poll-cost-us C] [--inputs F]
+//! cargo xtask run-python --build-only     only build (prints the wasm-bindgen output folder)
+//! ```
+//!
+//! Builds what Python mode runs on — `crates/baton-py` for wasm32 and its
+//! wasm-bindgen bindings (`--target web`, the same modules a page loads), and
+//! MicroPython's webassembly port from npm (`crates/baton-py/js`, `npm ci`) —
+//! then runs `crates/baton-py/js/cli.mjs` in Node, which prints the trace
+//! (docs/SIMULATOR.md). A Python error exits 2 with one line on stderr:
+//! `code.py line N: Type: message`. Build output goes to stderr, so standard
+//! output is only the trace.
+
+use crate::{mtime, Ctx, Result};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The crate, its JavaScript runner and where its bindings go.
+const CRATE: &str = "baton-py";
+const JS_DIR: &str = "crates/baton-py/js";
+const PYTHON_DIR: &str = "crates/baton-py/python";
+const PKG_DIR: &str = "target/baton-py/pkg";
+/// The profile of the page's wasm: small, as it is downloaded.
+const PROFILE: &str = "wasm-release";
+
+/// `cargo xtask run-python …`.
+pub(crate) fn run_python_cmd(cx: &Ctx, args: &[&str]) -> Result {
+    if args.is_empty() || matches!(args, ["-h"] | ["--help"]) {
+        eprintln!("usage: cargo xtask run-python <code.py> --for-ms N [--poll-cost-us C] [--inputs F]");
+        eprintln!("       cargo xtask run-python --build-only");
+        return Err("run-python needs a program".into());
+    }
+    let pkg = build(cx)?;
+    if args == ["--build-only"] {
+        println!("{}", pkg.display());
+        return Ok(());
+    }
+    let cli = cx.root.join(JS_DIR).join("cli.mjs");
+    let mut node = Command::new("node");
+    node.env("PATH", &cx.path).arg(&cli).arg("--pkg").arg(&pkg).args(args);
+    let status = node.status().map_err(|e| format!("cannot run node: {e}"))?;
+    match status.code() {
+        Some(0) => Ok(()),
+        // A Python error (2) or a usage error (1): node has said why on stderr.
+        Some(code) => std::process::exit(code),
+        None => Err(format!("node was stopped: {status}")),
+    }
+}
+
+/// Builds the wasm module and its bindings when their sources changed, and
+/// installs the npm packages when they are missing. Returns the bindings' folder.
+pub(crate) fn build(cx: &Ctx) -> Result<PathBuf> {
+    npm_ci_if_missing(cx)?;
+    let mut cargo =
+        cx.cargo(&["build", "--quiet", "-p", CRATE, "--target", "wasm32-unknown-unknown", "--profile", PROFILE]);
+    to_stderr(&mut cargo);
+    cx.run_quiet(cargo)?;
+    let wasm = cx.root.join("target/wasm32-unknown-unknown").join(PROFILE).join("baton_py.wasm");
+    let pkg = cx.root.join(PKG_DIR);
+    let bound = pkg.join("baton_py_bg.wasm");
+    let stale = match (mtime(&wasm), mtime(&bound)) {
+        (Some(built), Some(bound)) => built > bound,
+        _ => true,
+    };
+    if stale {
+        let want = cx.wasm_bindgen_version()?;
+        match cx.tool_version("wasm-bindgen") {
+            Some(v) if v == want => {}
+            other => {
+                return Err(format!(
+                    "wasm-bindgen {want} is needed (found {}): run `cargo xtask setup`",
+                    other.as_deref().unwrap_or("none")
+                ))
+            }
+        }
+        let mut bindgen = cx.command("wasm-bindgen");
+        bindgen
+            .args(["--target", "web", "--remove-name-section", "--remove-producers-section", "--out-dir"])
+            .arg(&pkg)
+            .arg(&wasm);
+        to_stderr(&mut bindgen);
+        cx.run_quiet(bindgen)?;
+    }
+    check_python_sources(&cx.root.join(PYTHON_DIR))?;
+    Ok(pkg)
+}
+
+/// `npm ci` in crates/baton-py/js when node_modules is missing or older than
+/// the lock file.
+fn npm_ci_if_missing(cx: &Ctx) -> Result {
+    let dir = cx.root.join(JS_DIR);
+    let installed = mtime(&dir.join("node_modules/.package-lock.json"));
+    let fresh = matches!((installed, mtime(&dir.join("package-lock.json"))), (Some(i), Some(l)) if i >= l);
+    if fresh {
+        return Ok(());
+    }
+    eprintln!("installing MicroPython's webassembly port in {JS_DIR} (npm ci) …");
+    let mut npm = cx.command("npm");
+    npm.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);
+    to_stderr(&mut npm);
+    cx.run_quiet(npm)
+}
+
+fn check_python_sources(dir: &Path) -> Result {
+    if dir.join("asyncio.py").is_file() {
+        Ok(())
+    } else {
+        Err(format!("{} has no asyncio.py", dir.display()))
+    }
+}
+
+/// Sends a build step's standard output to stderr: stdout is the trace's.
+fn to_stderr(cmd: &mut Command) {
+    cmd.stdout(Stdio::from(std::io::stderr()));
+}
