@@ -400,8 +400,7 @@ impl Scheduler {
     /// cancellation is pending, drops it.
     pub(crate) fn poll_next(&self, before: impl FnOnce(TaskId)) -> Option<(TaskId, TaskState)> {
         self.between_turns();
-        let slot_key = self.due_head()?;
-        self.queue.borrow_mut().pop();
+        let slot_key = self.queue.borrow_mut().pop_due(self.now_tick())?;
         let (id, name, future, waker, cancel) = {
             let mut tasks = self.tasks.borrow_mut();
             let slot = &mut tasks[slot_key];

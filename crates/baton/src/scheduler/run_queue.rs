@@ -97,10 +97,19 @@ impl RunQueue {
     }
 
     /// `TaskQueue.pop()`: takes the head.
+    #[cfg(test)]
     pub(crate) fn pop(&mut self) -> Option<Slot> {
+        self.pop_due(u64::MAX)
+    }
+
+    /// The run loop's turn: takes the head if its tick is `now` or earlier.
+    pub(crate) fn pop_due(&mut self, now: u64) -> Option<Slot> {
+        // A FIFO entry is always due (it was pushed at a tick now past).
         let take_ready = match (self.ready.front(), self.later.first_key_value()) {
             (Some(r), Some((l, _))) => r.0 < *l,
-            (r, _) => r.is_some(),
+            (Some(_), None) => true,
+            (None, Some((l, _))) if l.key <= now => false,
+            (None, _) => return None,
         };
         let n = if take_ready { self.ready.pop_front()?.1 } else { self.later.pop_first()?.1 };
         self.places[n] = None;
