@@ -1,45 +1,59 @@
 // The firmware on the emulator against the simulator: same demo, same button script; the
-// same pin transitions and console lines, at times within 2 ms. Plus the firmware's
-// handling of bad configuration blocks.
+// same pin transitions, NeoPixel frames and console lines, in the same order and count, at
+// times within 200 µs — on both boards. Plus the boot paths: boot2's CRC for both boards,
+// the watchdog staying quiet on long runs, and the firmware's handling of bad configuration
+// blocks.
 //
-// Needs target/firmware/baton-pico.uf2 (`cargo xtask firmware --all`, or the firmware step
-// of `cargo xtask test`, which runs this afterwards). Each case gets its own UF2: the prebuilt
-// one with its configuration block replaced by `baton-uf2 patch` — what the playground's
-// "Download firmware" does in the browser.
+// Needs target/firmware/baton-pico.uf2 and baton-qtpy.uf2 (`cargo xtask firmware --all`, or
+// `cargo xtask test-firmware`, which runs this afterwards). Each case gets its own UF2: the
+// prebuilt one with its configuration block replaced by `baton-uf2 patch` — what the
+// playground's "Download firmware" does in the browser.
+//
+// Why 200 µs can be enough: both sides read time in 1 ms ticks counted from the demo's time
+// zero (the firmware takes its epoch when its "running" line has left the UART, the moment
+// the harness calls zero), so a sleep ends on the same tick boundary on both; what remains is
+// the firmware's wake-up and turn time against the simulator's poll cost (10 µs a turn by
+// default; POLL_COST_US=N runs the simulator with another, to see how the firmware's turns
+// compare).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { emulate, parseInputs } from './emulate.mjs';
+import { BOARDS, WS2812, checkBoot2, emulate, gpioOf, parseInputs, uf2Flash } from './emulate.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
-const PREBUILT = join(ROOT, 'target', 'firmware', 'baton-pico.uf2');
-const TOLERANCE_US = 2000;
+const TOLERANCE_US = 200;
 const work = mkdtempSync(join(tmpdir(), 'baton-emu-'));
+after(() => rmSync(work, { recursive: true, force: true }));
 const cargo = process.env.CARGO || 'cargo';
 
-function prebuilt() {
-  if (!existsSync(PREBUILT)) {
-    throw new Error(`${PREBUILT} is missing: run \`cargo xtask firmware --all\` first`);
+function prebuilt(board) {
+  const file = join(ROOT, 'target', 'firmware', `baton-${board}.uf2`);
+  if (!existsSync(file)) {
+    throw new Error(`${file} is missing: run \`cargo xtask firmware --all\` first`);
   }
-  return PREBUILT;
+  return file;
 }
 
-/** The prebuilt UF2 with a configuration block for `demo` and `params`. */
-function firmwareFor(demo, params) {
-  const out = join(work, `${demo}-${params.join('-').replace(/[^a-z0-9.-]/gi, '_')}.uf2`);
-  const args = ['run', '--quiet', '--package', 'baton-uf2', '--', 'patch', '--in', prebuilt(), '--out', out];
+/** The board's prebuilt UF2 with a configuration block for `demo` and `params`. */
+function firmwareFor(board, demo, params) {
+  const out = join(work, `${board}-${demo}-${params.join('-').replace(/[^a-z0-9.-]/gi, '_')}.uf2`);
+  const args = ['run', '--quiet', '--package', 'baton-uf2', '--', 'patch', '--in', prebuilt(board), '--out', out];
   args.push('--demo', demo, ...params.flatMap((p) => ['--param', p]));
   execFileSync(cargo, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   return readFileSync(out);
 }
 
-/** The simulator's trace (pins and prints) for the same run. */
+const simulations = new Map();
+/** The simulator's trace (pins, frames and prints) for the same run (the simulator has no boards). */
 function simulate(demo, params, forMs, inputsText) {
+  const key = JSON.stringify([demo, params, forMs, inputsText]);
+  if (simulations.has(key)) return simulations.get(key);
   const args = ['run', '--quiet', '--package', 'baton-sim', '--', demo, '--for-ms', String(forMs)];
+  if (process.env.POLL_COST_US) args.push('--poll-cost-us', process.env.POLL_COST_US);
   args.push(...params.flatMap((p) => ['--param', p]));
   if (inputsText) {
     const file = join(work, `${demo}-inputs.jsonl`);
@@ -47,10 +61,12 @@ function simulate(demo, params, forMs, inputsText) {
     args.push('--inputs', file);
   }
   const out = execFileSync(cargo, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  return out
+  const events = out
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l));
+  simulations.set(key, events);
+  return events;
 }
 
 /** A frame's colours as they go out: CircuitPython's brightness scaling (baton-board). */
@@ -59,19 +75,26 @@ function scaled(colors, brightness) {
   return colors.map(([r, g, b]) => (scale >= 256 ? [r, g, b] : [r, g, b].map((v) => (v * scale) >> 8)));
 }
 
-/** Per pin, per strip and for the console, the sequence of changes with their times. */
-function streams(events, fromSimulator) {
+/**
+ * Per GPIO, per strip and for the console, the sequence of changes with their times. The
+ * simulator names pins; the board's pin map gives their GPIOs (on the QT Py, `D1` and `A1`
+ * are the same GPIO).
+ */
+function streams(events, fromSimulator, board) {
   const m = new Map();
   const add = (key, t, what) => {
     if (!m.has(key)) m.set(key, []);
     m.get(key).push({ t, what });
   };
   for (const e of events) {
-    if (e.kind === 'pin') add(`pin ${e.pin}`, e.t_us, e.value);
-    else if (e.kind === 'print') add('console', e.t_us, e.text);
+    if (e.kind === 'pin') {
+      const gp = fromSimulator ? gpioOf(board, e.pin) : e.gpio;
+      assert.notEqual(gp, undefined, `the ${board} has no pin ${e.pin}`);
+      add(`GPIO ${gp}`, e.t_us, e.value);
+    } else if (e.kind === 'print') add('console', e.t_us, e.text);
     else if (e.kind === 'pixels' && fromSimulator) {
-      // The simulator stamps a frame when it is done on the wire; the firmware's capture
-      // when its first pixel goes out.
+      // The simulator stamps a frame when it is done on the wire (its model: 30 µs a pixel
+      // and 80 µs); the firmware's capture when its first bit goes out.
       const colors = e.colors.map((h) => [0, 2, 4].map((i) => parseInt(h.slice(i, i + 2), 16)));
       add('pixels', e.t_us - (30 * colors.length + 80), JSON.stringify(scaled(colors, e.brightness)));
     } else if (e.kind === 'pixels') add('pixels', e.t_us, JSON.stringify(e.colors));
@@ -81,12 +104,13 @@ function streams(events, fromSimulator) {
 
 /**
  * Checks that the emulated firmware did what the simulator did: for every pin, strip and
- * the console, the same sequence of changes, each within 2 ms. Near the end of the run a
- * change may fall on either side of it, so the last 2 ms are not compared.
+ * the console, the same sequence of changes, each within TOLERANCE_US. Near the end of the
+ * run a change may fall on either side of it, so the last TOLERANCE_US are not compared.
  */
-function assertSameBehaviour(sim, emu, forMs) {
-  const a = streams(sim, true);
-  const b = streams(emu, false);
+function assertSameBehaviour(sim, emu, forMs, board) {
+  assert.deepEqual(emu.filter((e) => e.kind === 'reset'), [], 'the watchdog reset the board');
+  const a = streams(sim, true, board);
+  const b = streams(emu, false, board);
   const end = forMs * 1000 - TOLERANCE_US;
   let compared = 0;
   let worst = 0;
@@ -121,8 +145,12 @@ const CASES = [
     demo: 'button-interval',
     params: [],
     forMs: 3000,
-    // (Presses away from the blink's own instants: a press at the very microsecond the LED
-    // toggles may be seen before or after the toggle, on hardware as in any model.)
+    // The closest case to the 200 µs limit (176–184 µs measured; button-interval-await
+    // 165–172 µs): the keypad scans every 20 ms from the moment it is created, which is
+    // after the demo's first turn — ~100 µs of CPU on the firmware (allocating the tasks,
+    // pins and the keypad's queue) against the simulator's 10 µs poll cost — and the print
+    // after a press takes more turns (~2,200 cycles each against 10 µs) and a float to
+    // format in soft floating point.
     inputs: [press('D3', 520), release('D3', 620), press('D3', 1230), release('D3', 1330), press('D4', 2050), release('D4', 2150)],
   },
   {
@@ -148,41 +176,67 @@ const CASES = [
   { demo: 'blink-polling', params: ['interval1=0.03', 'count1=3', 'interval2=0.02', 'count2=4'], forMs: 250 },
 ];
 
-for (const c of CASES) {
-  test(`${c.demo} ${c.params.join(' ')}: firmware on rp2040js matches the simulator`, () => {
-    const inputsText = c.inputs ? c.inputs.join('\n') + '\n' : null;
-    const sim = simulate(c.demo, c.params, c.forMs, inputsText);
-    const { events, boot } = emulate({
-      uf2: firmwareFor(c.demo, c.params),
-      forMs: c.forMs,
-      inputs: inputsText ? parseInputs(inputsText) : [],
+for (const board of Object.keys(BOARDS)) {
+  for (const c of CASES) {
+    test(`${board}: ${c.demo} ${c.params.join(' ')}: firmware on rp2040js matches the simulator`, () => {
+      const inputsText = c.inputs ? c.inputs.join('\n') + '\n' : null;
+      const sim = simulate(c.demo, c.params, c.forMs, inputsText);
+      const { events, boot } = emulate({
+        uf2: firmwareFor(board, c.demo, c.params),
+        board,
+        forMs: c.forMs,
+        inputs: inputsText ? parseInputs(inputsText) : [],
+      });
+      assert.ok(boot.at(-1).includes(`running ${c.demo}`), `boot line: ${boot.at(-1)}`);
+      const { compared, worst } = assertSameBehaviour(sim, events, c.forMs, board);
+      console.log(`# ${board} ${c.demo}: ${compared} changes, worst difference ${worst} µs`);
     });
-    assert.ok(boot.at(-1).includes(`running ${c.demo}`), `boot line: ${boot.at(-1)}`);
-    const { compared, worst } = assertSameBehaviour(sim, events, c.forMs);
-    console.log(`# ${c.demo}: ${compared} changes, worst difference ${worst} µs`);
-  });
+  }
 }
 
+/** Checks the decoded WS2812 waveform: bit timing, whole pixels, and a latch before every frame. */
+function assertGoodFrames(frames) {
+  const range = (k) => [Math.min(...frames.map((f) => f[k][0])), Math.max(...frames.map((f) => f[k][1]))];
+  const t0h = range('t0h_ns');
+  const t1h = range('t1h_ns');
+  const bit = range('bit_ns');
+  if (t0h[0] !== Infinity) assert.ok(t0h[0] >= WS2812.t0h[0] && t0h[1] <= WS2812.t0h[1], `T0H ${t0h} ns`);
+  assert.ok(t1h[0] >= WS2812.t1h[0] && t1h[1] <= WS2812.t1h[1], `T1H ${t1h} ns`);
+  assert.ok(Math.abs(bit[0] - WS2812.bitNs) <= WS2812.bitTolNs && Math.abs(bit[1] - WS2812.bitNs) <= WS2812.bitTolNs, `bit ${bit} ns`);
+  assert.deepEqual(frames.filter((f) => f.partial_bits), [], 'frames that end mid-pixel');
+  const latches = frames.slice(1).map((f) => f.latch_us);
+  const shortest = Math.min(...latches);
+  assert.ok(shortest >= WS2812.latchUs, `a frame started ${shortest} µs after the previous one ended (latch ≥ ${WS2812.latchUs} µs)`);
+  return { t0h, t1h, bit, shortest };
+}
 
-test('rainbow: the NeoPixel frames over PIO are the simulator\'s, frame for frame', () => {
-  // The rainbow never sleeps (sleep(0) between frames), so it runs as fast as the CPU
-  // allows: the simulator charges the wire time and a poll cost, the board also spends
-  // time computing the colours (soft floating point on the Cortex-M0+). Frames are
-  // compared by content; their period is reported.
-  const forMs = 120;
-  const sim = simulate('rainbow', [], forMs, null);
-  const { events } = emulate({ uf2: firmwareFor('rainbow', []), forMs });
-  const a = streams(sim, true).get('pixels');
-  const b = streams(events, false).get('pixels');
-  const n = b.length - 1; // the last frame may be cut by the end of the run
-  assert.ok(n > 50, `only ${n} frames`);
-  assert.deepEqual(
-    b.slice(0, n).map((e) => e.what),
-    a.slice(0, n).map((e) => e.what),
-  );
-  const period = (s) => (s[n - 1].t - s[0].t) / (n - 1);
-  console.log(`# rainbow: ${n} frames of 24 pixels; period ${period(a).toFixed(0)} µs simulated, ${period(b).toFixed(0)} µs on the firmware`);
-});
+for (const board of Object.keys(BOARDS)) {
+  test(`${board}: rainbow: the NeoPixel frames decoded from the data pin are the simulator's, frame for frame, each latched`, () => {
+    // The rainbow never sleeps (sleep(0) between frames), so it runs as fast as the CPU and
+    // the latch allow: the simulator charges the wire time (30 µs a pixel + 80 µs) and a poll
+    // cost; the board also spends time computing the colours (soft floating point on the
+    // Cortex-M0+) and keeps the line low ≥ 280 µs between frames. Frames are compared by
+    // content; their period is reported.
+    const forMs = 120;
+    const sim = simulate('rainbow', [], forMs, null);
+    const { events } = emulate({ uf2: firmwareFor(board, 'rainbow', []), board, forMs });
+    const a = streams(sim, true, board).get('pixels');
+    const frames = events.filter((e) => e.kind === 'pixels');
+    const b = streams(events, false, board).get('pixels');
+    const n = b.length - 1; // the last frame may be cut by the end of the run
+    assert.ok(n > 50, `only ${n} frames`);
+    assert.deepEqual(
+      b.slice(0, n).map((e) => e.what),
+      a.slice(0, n).map((e) => e.what),
+    );
+    const { t0h, t1h, shortest } = assertGoodFrames(frames.slice(0, n));
+    const period = (s) => (s[n - 1].t - s[0].t) / (n - 1);
+    console.log(
+      `# ${board} rainbow: ${n} frames of 24 pixels; period ${period(a).toFixed(0)} µs simulated, ${period(b).toFixed(0)} µs on the firmware; ` +
+        `T0H ${t0h[0]}–${t0h[1]} ns, T1H ${t1h[0]}–${t1h[1]} ns, shortest latch ${shortest.toFixed(1)} µs`,
+    );
+  });
+}
 
 test('the largest configurations fit the 16 KB heap', () => {
   // 256 pixels (the most the rainbow takes) and the demo with the most tasks: an allocation
@@ -191,7 +245,7 @@ test('the largest configurations fit the 16 KB heap', () => {
     ['rainbow', ['num_pixels=256'], 60, (ev) => ev.some((e) => e.kind === 'pixels' && e.colors.length === 256)],
     ['button-interval-two', [], 300, (ev) => ev.some((e) => e.kind === 'pin' && e.pin === 'D2')],
   ]) {
-    const { events, boot } = emulate({ uf2: firmwareFor(demo, params), forMs });
+    const { events, boot } = emulate({ uf2: firmwareFor('pico', demo, params), forMs });
     const prints = events.filter((e) => e.kind === 'print').map((e) => e.text);
     assert.deepEqual(prints, [], `${demo}: ${boot.join(' | ')}`);
     assert.ok(check(events), `${demo} did not run`);
@@ -225,7 +279,7 @@ function block(text, { version = 1, corrupt = false } = {}) {
 
 /** The prebuilt UF2 (erased configuration sector) with `bytes` written at 0x101FF000. */
 function withBlock(bytes) {
-  const uf2 = Buffer.from(readFileSync(prebuilt()));
+  const uf2 = Buffer.from(readFileSync(prebuilt('pico')));
   for (let at = 0; at < uf2.length; at += 512) {
     if (uf2.readUInt32LE(at + 12) === 0x101ff000) {
       const page = Buffer.alloc(256, 0xff);
@@ -238,7 +292,7 @@ function withBlock(bytes) {
 }
 
 const FALLBACKS = [
-  { name: 'no block (erased sector)', uf2: () => readFileSync(prebuilt()), says: 'no configuration block' },
+  { name: 'no block (erased sector)', uf2: () => readFileSync(prebuilt('pico')), says: 'no configuration block' },
   { name: 'corrupt block', uf2: () => withBlock(block('blink-two\n', { corrupt: true })), says: 'is corrupt (CRC' },
   { name: 'newer version', uf2: () => withBlock(block('blink-two\n', { version: 7 })), says: 'version 7 is not supported' },
   { name: 'unknown demo', uf2: () => withBlock(block('blink-three\n')), says: 'unknown demo "blink-three"' },
@@ -257,20 +311,60 @@ for (const f of FALLBACKS) {
   });
 }
 
-test('QT Py RP2040: the default UF2 runs the rainbow on the on-board NeoPixel', () => {
-  const uf2 = join(ROOT, 'target', 'firmware', 'baton-qtpy.uf2');
-  assert.ok(existsSync(uf2), `${uf2} is missing: run \`cargo xtask firmware --all\` first`);
-  const { events, boot } = emulate({ uf2: readFileSync(uf2), board: 'qtpy', forMs: 20 });
+test('QT Py RP2040: the default UF2 powers the on-board NeoPixel, lets it settle, and runs the rainbow on it', () => {
+  const { events, boot } = emulate({ uf2: readFileSync(prebuilt('qtpy')), board: 'qtpy', forMs: 20 });
   assert.ok(boot.some((l) => l.includes('no configuration block')), boot.join(' | '));
   assert.ok(
     boot.at(-1).includes('Adafruit QT Py RP2040, running rainbow pixel_pin=NEOPIXEL num_pixels=1 brightness=0.1'),
     boot.at(-1),
   );
-  // The NeoPixel's power switched on, then one-pixel frames at 0.1 brightness (scale 25).
-  // (The pin is driven low for a few cycles as it becomes an output, then high.)
-  assert.equal(events.filter((e) => e.kind === 'pin' && e.pin === 'NEOPIXEL_POWER').at(-1)?.value, true);
+  // The NeoPixel's power (GP11) goes on at boot, before the console lines: it is already on
+  // at time zero, and no frame goes out before it has settled (10 ms, src/board.rs).
+  assert.deepEqual(events.filter((e) => e.kind === 'pin' && e.pin === 'NEOPIXEL_POWER'), []);
   const frames = events.filter((e) => e.kind === 'pixels');
   assert.ok(frames.length > 10, `${frames.length} frames`);
+  assert.ok(frames.every((f) => f.gpio === gpioOf('qtpy', 'NEOPIXEL')), 'frames on the NEOPIXEL pin');
   assert.deepEqual(frames[0].colors, [[24, 0, 0]]); // colorwheel(0) = 0xff0000, × 25 >> 8
-  assert.ok(frames.every((f) => f.colors.length === 1));
+  // (The last frame may be cut by the end of the run.)
+  assert.ok(frames.slice(0, -1).every((f) => f.colors.length === 1));
+  assertGoodFrames(frames.slice(0, -1));
+});
+
+test('QT Py RP2040: the power pin goes high at least 10 ms before the first frame', () => {
+  // Time zero comes after the boot lines, so this looks at the whole boot: the harness counts
+  // from reset here, through the emulator's own pin listener.
+  const uf2 = readFileSync(prebuilt('qtpy'));
+  const { events, stats } = emulate({ uf2, board: 'qtpy', forMs: 2, withBoot: true });
+  const power = events.find((e) => e.kind === 'pin' && e.pin === 'NEOPIXEL_POWER' && e.value);
+  const first = events.find((e) => e.kind === 'pixels');
+  assert.ok(power && first, JSON.stringify(events.slice(0, 5)));
+  const settle = first.t_us - power.t_us;
+  assert.ok(settle >= 10_000, `first frame ${settle} µs after the power went on`);
+  console.log(`# qtpy: NeoPixel power on ${(power.t_us / 1000).toFixed(2)} ms after reset, first frame ${(settle / 1000).toFixed(2)} ms later (demo start: ${(stats.bootUs / 1000).toFixed(2)} ms)`);
+});
+
+test('boot2: both boards carry their flash chip\'s second-stage bootloader, with the CRC the boot ROM checks', () => {
+  const seen = new Map();
+  for (const board of Object.keys(BOARDS)) {
+    const { ok, stored, computed, bytes } = checkBoot2(uf2Flash(readFileSync(prebuilt(board))));
+    assert.ok(ok, `${board}: boot2 CRC stored ${stored.toString(16)}, computed ${computed.toString(16)}`);
+    assert.ok(!bytes.every((b) => b === 0xff), `${board}: no boot2 at 0x10000000`);
+    seen.set(board, bytes.toString('hex'));
+  }
+  // The Pico's W25Q080 loader and the QT Py's GD25Q64CS loader differ.
+  assert.notEqual(seen.get('pico'), seen.get('qtpy'));
+  // And a UF2 whose boot2 is damaged is refused, as the boot ROM would refuse it.
+  const bad = Buffer.from(readFileSync(prebuilt('pico')));
+  bad[32 + 17] ^= 0x01;
+  assert.throws(() => emulate({ uf2: bad, forMs: 1 }), /boot2 CRC mismatch/);
+});
+
+test('USB serial: a terminal that opens the port gets the boot lines, then the demo\'s prints', () => {
+  // USB comes up long after the boot lines were printed; the firmware says them again when a
+  // terminal opens the port (DTR), so a user who plugs in and opens a terminal sees them.
+  const { usb, boot } = emulate({ uf2: firmwareFor('pico', 'blink-one', ['count=1']), forMs: 700, usb: true });
+  const lines = usb.split('\r\n').filter((l) => l);
+  assert.ok(lines.includes('baton: Raspberry Pi Pico, running blink-one count=1'), JSON.stringify(usb));
+  assert.deepEqual(lines.filter((l) => !l.startsWith('baton: ')), ['done'], JSON.stringify(usb));
+  assert.equal(boot.at(-1), 'baton: Raspberry Pi Pico, running blink-one count=1');
 });

@@ -1,17 +1,38 @@
 // Runs Baton's RP2040 firmware (a UF2 file) on the rp2040js emulator, headless and on
 // emulated time: drives button pins from an input script (the simulator's JSON Lines
-// format), and records output pin levels and console lines (UART0) with emulated
+// format), and records output pin levels, NeoPixel frames and console lines with emulated
 // timestamps, in the simulator's trace format.
 //
-// There is no boot ROM: the harness copies the UF2's blocks into flash, points VTOR at the
-// vector table (0x10000100, after the second-stage bootloader, which is skipped) and resets
-// the core, which loads SP and PC from it. The firmware makes no boot-ROM calls (rp2040-hal's
-// `disable-intrinsics`: no ROM float routines), so nothing else is needed.
+// Where rp2040js 1.4.1 is looser than the chip, the harness makes it behave as the chip does,
+// so that the hazards a real board would hit show here too:
+//
+// - Boot: there is no boot ROM. The harness checks the second-stage bootloader (the UF2's
+//   first 256 bytes) as the boot ROM does — its CRC-32 — and refuses a UF2 that would not
+//   boot; then copies the UF2's blocks into flash, points VTOR at the vector table
+//   (0x10000100, after boot2, which is skipped) and resets the core. The firmware makes no
+//   boot-ROM calls (rp2040-hal's `disable-intrinsics`: no ROM float routines).
+// - PIO runs at its clock divider, one instruction per (1 + delay) PIO cycles (rp2040js runs
+//   it on real-time timers, ignoring delays and dividers). The NeoPixel data line is decoded
+//   from the pin: bit timing, the 24-bit words as frames, and the low time before each frame
+//   (the latch).
+// - The UART sends at its baud rate: a 32-byte TX FIFO, one frame (start, 8 data, stop bits)
+//   at a time, BUSY/TXFF/TXFE flags, and the PL011's TX interrupt, raised when the FIFO
+//   drains through its trigger level (rp2040js sends every byte at once and keeps the TX
+//   interrupt raised). A console line is stamped when its first byte starts on the wire.
+// - Timer alarms fire when the counter *reaches* the alarm value, as the comparator does:
+//   an alarm written for a time the counter has already reached (in the past, or equal to the
+//   counter) only matches after the 32-bit counter wraps, 71 minutes later. (rp2040js fires
+//   an alarm for "now" at once, and one for the past after the wrap.)
+// - The watchdog resets the chip when it expires (rp2040js only logs it): RAM, the watchdog's
+//   scratch registers and its REASON register survive, as on the chip; the firmware boots
+//   again from the start. The reset is recorded as a `reset` event.
 //
 //   node emulate.mjs FIRMWARE.uf2 --for-ms N [--inputs FILE.jsonl] [--board pico]
+//
+// BATON_EMU_LOG=1 prints rp2040js's own log (unimplemented registers, USB transfers) to stderr.
 
 import { readFileSync } from 'node:fs';
-import { GPIOPinState, RP2040 } from 'rp2040js';
+import { DataDirection, GPIOPinState, RP2040, SetupRecipient, SetupType, USBCDC, createSetupPacket } from 'rp2040js';
 
 /** The guide's pin names to GPIO numbers, and the console UART, as in firmware/src/boards/*.rs. */
 export const BOARDS = {
@@ -33,6 +54,11 @@ export const BOARDS = {
       A1: 28,
       A2: 27,
       A3: 26,
+      // (D0–D3 are the same GPIOs as A0–A3.)
+      D0: 29,
+      D1: 28,
+      D2: 27,
+      D3: 26,
       D4: 24,
       D5: 25,
       D6: 20,
@@ -40,16 +66,53 @@ export const BOARDS = {
       D8: 6,
       D9: 4,
       D10: 3,
+      NEOPIXEL: 12,
       NEOPIXEL_POWER: 11,
     },
   },
 };
 
+/** A board's GPIO number for a pin name (`undefined` if it has no such pin). */
+export function gpioOf(board, name) {
+  return BOARDS[board].pins[name];
+}
+
 const FLASH_START = 0x10000000;
 const VECTOR_TABLE = 0x10000100;
+const WATCHDOG_BASE = 0x40058;
+const TIMER_BASE = 0x40054;
+
+/** CRC-32/MPEG-2 (polynomial 0x04C11DB7, not reflected, initial 0xFFFFFFFF, no final xor). */
+export function crc32mpeg2(bytes) {
+  let crc = 0xffffffff;
+  for (const b of bytes) {
+    crc ^= b << 24;
+    for (let i = 0; i < 8; i++) crc = crc & 0x80000000 ? (crc << 1) ^ 0x04c11db7 : crc << 1;
+  }
+  return crc >>> 0;
+}
+
+/**
+ * The second-stage bootloader as the boot ROM sees it: the first 256 bytes of flash, whose
+ * last 4 bytes must be the CRC-32/MPEG-2 of the first 252 (little-endian). Returns
+ * `{ ok, stored, computed, bytes }`.
+ */
+export function checkBoot2(flash) {
+  const bytes = flash.subarray(0, 256);
+  const stored = (bytes[252] | (bytes[253] << 8) | (bytes[254] << 16) | (bytes[255] << 24)) >>> 0;
+  const computed = crc32mpeg2(bytes.subarray(0, 252));
+  return { ok: stored === computed, stored, computed, bytes: Buffer.from(bytes) };
+}
+
+/** The first 256 bytes of flash as a UF2 file writes them (0xff where it writes nothing). */
+export function uf2Flash(bytes) {
+  const flash = new Uint8Array(256).fill(0xff);
+  loadUf2({ flash }, bytes, 256);
+  return flash;
+}
 
 /** Copies a UF2 file's 256-byte payloads into the emulator's flash. */
-export function loadUf2(rp2040, bytes) {
+export function loadUf2(rp2040, bytes, limit = Infinity) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let at = 0; at + 512 <= bytes.length; at += 512) {
     if (view.getUint32(at, true) !== 0x0a324655 || view.getUint32(at + 508, true) !== 0x0ab16f30) {
@@ -57,6 +120,7 @@ export function loadUf2(rp2040, bytes) {
     }
     const target = view.getUint32(at + 12, true);
     const size = view.getUint32(at + 16, true);
+    if (target - FLASH_START + size > limit) continue;
     rp2040.flash.set(bytes.subarray(at + 32, at + 32 + size), target - FLASH_START);
   }
 }
@@ -72,48 +136,277 @@ export function parseInputs(text) {
     .sort((a, b) => a.tUs - b.tUs);
 }
 
+// ---- Timer: alarms fire when the counter reaches them.
+
+function strictAlarms(mcu) {
+  const timer = mcu.peripherals[TIMER_BASE];
+  const write = timer.writeUint32.bind(timer);
+  timer.writeUint32 = (offset, value) => {
+    if (offset >= 0x10 && offset <= 0x1c) {
+      const alarm = timer.alarms[(offset - 0x10) / 4];
+      const nowUs = Math.floor(mcu.clock.nanos / 1000);
+      // µs until the counter's low word next equals `value`; 0: it already does, and the
+      // comparator has missed its match — the next is after the wrap.
+      const ahead = (value - nowUs) >>> 0 || 2 ** 32;
+      alarm.armed = true;
+      alarm.targetMicros = value >>> 0;
+      alarm.clockAlarm.schedule((nowUs + ahead) * 1000 - mcu.clock.nanos);
+      return;
+    }
+    write(offset, value);
+  };
+  return () => timer.alarms.forEach((a) => a.clockAlarm.cancel());
+}
+
+// ---- UART: paced at the baud rate, with the PL011's TX FIFO and TX interrupt.
+
+const UARTDR = 0x0;
+const UARTFR = 0x18;
+const UARTIFLS = 0x34;
+const UARTIMSC = 0x38;
+const UARTICR = 0x44;
+const TXINTR = 1 << 5;
+const FR_BUSY = 1 << 3;
+const FR_TXFF = 1 << 5;
+const FR_TXFE = 1 << 7;
+/** TXIFLSEL: the FIFO level at or below which the TX interrupt is raised. */
+const TX_TRIGGER = [4, 8, 16, 24, 28];
+
+/**
+ * Paces `uart`: each byte written goes through a 32-byte FIFO and then takes a frame's time
+ * on the wire. `onWire(byte, startNs, endNs)` is called as each byte starts on the wire.
+ */
+function pacedUart(mcu, uart, onWire) {
+  const fifo = [];
+  let shifting = false;
+  let txris = false;
+  let ifls = 0b010_010; // reset value: both FIFOs at 1/2
+  const alarm = mcu.clock.createAlarm(() => {
+    shifting = false;
+    next();
+  });
+  const frameNs = () => {
+    const lcr = uart.lineCtrlRegister;
+    const bits = 1 + uart.wordLength + (lcr & (1 << 3) ? 2 : 1) + (lcr & (1 << 1) ? 1 : 0);
+    return (bits * 16 * uart.baudDivider * 1e9) / mcu.clkPeri;
+  };
+  const trigger = () => TX_TRIGGER[ifls & 7] ?? 16;
+  const depth = () => (uart.fifosEnabled ? 32 : 1);
+  function next() {
+    if (shifting || !fifo.length) return;
+    const level = fifo.length;
+    const byte = fifo.shift();
+    shifting = true;
+    const ns = frameNs();
+    onWire(byte, mcu.clock.nanos, mcu.clock.nanos + ns);
+    alarm.schedule(ns);
+    if (level > trigger() && fifo.length <= trigger()) {
+      txris = true;
+      uart.checkInterrupts();
+    }
+  }
+  uart.checkInterrupts = function () {
+    this.interruptStatus = (this.interruptStatus & ~TXINTR) | (txris ? TXINTR : 0);
+    this.rp2040.setInterrupt(this.irq, !!(this.interruptStatus & this.interruptMask));
+  };
+  Object.defineProperty(uart, 'flags', {
+    get() {
+      const rx = (this.rxFIFO.full ? 1 << 6 : 0) | (this.rxFIFO.empty ? 1 << 4 : 0);
+      const tx = (fifo.length === 0 ? FR_TXFE : 0) | (fifo.length >= depth() ? FR_TXFF : 0);
+      return rx | tx | (shifting || fifo.length ? FR_BUSY : 0);
+    },
+  });
+  const read = uart.readUint32.bind(uart);
+  uart.readUint32 = (offset) => (offset === UARTIFLS ? ifls : read(offset));
+  const write = uart.writeUint32.bind(uart);
+  uart.writeUint32 = (offset, value) => {
+    switch (offset) {
+      case UARTDR:
+        if (!(uart.enabled && uart.txEnabled) || fifo.length >= depth()) return; // lost, as on the chip
+        fifo.push(value & 0xff);
+        if (fifo.length > trigger()) txris = false;
+        next();
+        uart.checkInterrupts();
+        return;
+      case UARTIFLS:
+        ifls = value & 0x3f;
+        return;
+      case UARTICR:
+        if (uart.rawWriteValue & TXINTR) txris = false;
+        write(offset, value);
+        return;
+      case UARTIMSC:
+      default:
+        write(offset, value);
+    }
+  };
+  return () => alarm.cancel();
+}
+
+// ---- PIO: run at its clock divider; decode WS2812 frames from the pins it drives.
+
+const WAIT_TX_FIFO = 3;
+const WAIT_OUT = 5;
+const FUNCTION_PIO0 = 6;
+
+/** WS2812 at 800 kHz (WS2812B-V5 datasheet): T0H 220–380 ns, T1H 580–1000 ns, bit 1.25 µs. */
+export const WS2812 = { t0h: [220, 380], t1h: [580, 1000], bitNs: 1250, bitTolNs: 150, latchUs: 280 };
+/** A low time longer than this ends a frame (a bit's low time is at most ~1 µs). */
+const FRAME_GAP_NS = 9000;
+
+/** Decodes one data line's edges into frames; `onFrame(frame)` when a frame starts. */
+function ws2812Decoder(onFrame) {
+  let level = false;
+  let lastRise = null;
+  let lastFall = null;
+  let frame = null;
+  let word = 0;
+  let nbits = 0;
+  const close = () => {
+    if (frame && nbits) frame.partial_bits = nbits;
+  };
+  return {
+    edge(high, ns) {
+      if (high === level) return;
+      level = high;
+      if (high) {
+        if (!frame || ns - lastFall > FRAME_GAP_NS) {
+          close();
+          frame = {
+            kind: 'pixels',
+            startNs: ns,
+            colors: [],
+            // Low time before this frame (since the previous frame's last bit).
+            latch_us: lastFall === null ? null : (ns - lastFall) / 1000,
+            t0h_ns: [Infinity, -Infinity],
+            t1h_ns: [Infinity, -Infinity],
+            bit_ns: [Infinity, -Infinity],
+          };
+          word = 0;
+          nbits = 0;
+          onFrame(frame);
+        } else {
+          const period = ns - lastRise;
+          frame.bit_ns = [Math.min(frame.bit_ns[0], period), Math.max(frame.bit_ns[1], period)];
+        }
+        lastRise = ns;
+      } else {
+        lastFall = ns;
+        if (lastRise === null || !frame) return;
+        const high = ns - lastRise;
+        const one = high > (WS2812.t0h[1] + WS2812.t1h[0]) / 2;
+        const range = one ? 't1h_ns' : 't0h_ns';
+        frame[range] = [Math.min(frame[range][0], high), Math.max(frame[range][1], high)];
+        word = (word << 1) | (one ? 1 : 0);
+        if (++nbits === 24) {
+          // GRB on the wire.
+          frame.colors.push([(word >> 8) & 0xff, (word >> 16) & 0xff, word & 0xff]);
+          word = 0;
+          nbits = 0;
+        }
+      }
+    },
+    close,
+  };
+}
+
+function pioRunner(mcu, onFrame) {
+  const sysNs = 1e9 / mcu.clkSys;
+  const decoders = new Map();
+  const runners = mcu.pio.map((pio) => {
+    for (const m of pio.machines) m.nextNs = 0;
+    pio.run = () => {}; // no real-time timers: stepped below
+    let lastPins = 0;
+    const sample = (ns) => {
+      const pins = pio.pinValues & pio.pinDirections;
+      const changed = pins ^ lastPins;
+      if (!changed) return;
+      lastPins = pins;
+      for (let gp = 0; gp < 30; gp++) {
+        if (!(changed & (1 << gp)) || mcu.gpio[gp].functionSelect !== FUNCTION_PIO0 + pio.index) continue;
+        if (!decoders.has(gp)) decoders.set(gp, ws2812Decoder((f) => onFrame(gp, f)));
+        decoders.get(gp).edge(!!(pins & (1 << gp)), ns);
+      }
+    };
+    return (untilNs) => {
+      if (pio.stopped) return;
+      for (const m of pio.machines) {
+        if (!m.enabled) {
+          m.nextNs = untilNs;
+          continue;
+        }
+        const cycleNs = ((m.clockDivInt || 65536) + m.clockDivFrac / 256) * sysNs;
+        while (m.nextNs <= untilNs) {
+          const stalled = m.waiting && (m.waitType === WAIT_OUT || m.waitType === WAIT_TX_FIFO) && m.txFIFO.empty;
+          if (stalled) {
+            // Nothing changes until the CPU writes the FIFO: jump to the last cycle edge.
+            m.nextNs += Math.floor((untilNs - m.nextNs) / cycleNs) * cycleNs;
+          }
+          const before = m.cycles;
+          const at = m.nextNs;
+          m.step();
+          sample(at);
+          m.nextNs += Math.max(m.cycles - before, 1) * cycleNs;
+        }
+      }
+      pio.checkChangedPins();
+    };
+  });
+  return {
+    run: (untilNs) => runners.forEach((r) => r(untilNs)),
+    close: () => decoders.forEach((d) => d.close()),
+  };
+}
+
 /**
  * Runs the firmware for `forMs` of demo time. Time zero is the end of the firmware's
- * "baton: … running …" line, printed just before the scheduler starts (the same moment as
- * the simulator's time zero); inputs are applied relative to it.
+ * "baton: … running …" line on the wire (the firmware waits for it, then starts its clock
+ * and the scheduler: the same moment as the simulator's time zero); inputs are applied
+ * relative to it.
  *
- * Returns `{ events, boot, stats }`: events like the simulator's trace (`kind` "pin" or
- * "print", `t_us` from time zero), the boot lines, and cycle statistics.
+ * Returns `{ events, boot, stats }`: events like the simulator's trace (`kind` "pin",
+ * "print", "pixels", "input" or "reset"; `t_us` from time zero; pins also carry `gpio`),
+ * the console lines that start with "baton: " (boot lines, from every boot), and statistics.
+ * With `withBoot`, events are recorded from reset and their times count from reset. With
+ * `usb`, a USB host opens the firmware's serial port; `usb` in the result is what it read.
  */
-export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = null, maxBootMs = 2000 }) {
+export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = null, maxBootMs = 2000, withBoot = false, usb = false }) {
   if (!BOARDS[board]) throw new Error(`no pin map for board ${board}`);
-  const { pins, uart } = BOARDS[board];
-  const byGpio = new Map(Object.entries(pins).map(([name, gp]) => [gp, name]));
-  const mcu = new RP2040();
-  mcu.logger = { debug() {}, info() {}, warn() {}, error() {} };
-  loadUf2(mcu, uf2);
-  // rp2040js 1.4.1 loads the handler's address from the vector table with its Thumb bit
-  // set and keeps it in PC: instructions still run from the even address, but PC-relative
-  // ones (jump tables: `add pc, rN`; `adr`) compute from the odd value and go astray. The
-  // hardware clears bit 0 on exception entry; so does this.
-  const entry = mcu.core.exceptionEntry.bind(mcu.core);
-  mcu.core.exceptionEntry = (n) => {
-    entry(n);
-    mcu.core.PC &= ~1;
-  };
-  mcu.core.VTOR = VECTOR_TABLE;
-  mcu.core.reset();
-  const clock = mcu.clock;
+  const { pins, uart: uartIndex } = BOARDS[board];
+  const byGpio = new Map();
+  for (const [name, gp] of Object.entries(pins)) if (!byGpio.has(gp)) byGpio.set(gp, name);
 
-  // Buttons are released (high, active-low) until the script presses them.
-  for (const gp of byGpio.keys()) mcu.gpio[gp].setInputValue(true);
+  const boot2 = checkBoot2(uf2Flash(uf2));
+  if (!boot2.ok) {
+    throw new Error(
+      `boot2 CRC mismatch (stored ${boot2.stored.toString(16)}, computed ${boot2.computed.toString(16)}): the boot ROM would not start this UF2`,
+    );
+  }
 
-  let t0 = null; // emulated µs at demo start
-  const nowUs = () => clock.nanos / 1000;
-  const rel = () => Math.round(nowUs() - t0);
-  const relNs = () => Math.round(clock.nanos - t0 * 1000);
+  let t0 = null; // emulated ns at demo start
   const events = [];
   const boot = [];
+  const inputLevels = new Map(); // gpio -> level driven by the script
+  for (const gp of byGpio.keys()) inputLevels.set(gp, true); // released (high, active-low)
 
+  let mcu = null;
+  let clock = null;
+  let teardown = [];
+  let pio = null;
+  let resetPending = false;
   let line = [];
-  mcu.uart[uart].onByte = (b) => {
+  let lineStartNs = 0;
+  let usbText = '';
+
+  // Event times count from time zero; with `withBoot`, from reset (and boot events are kept).
+  const origin = () => (withBoot ? 0 : t0);
+  const recording = () => withBoot || t0 !== null;
+  const rel = (ns) => Math.round((ns - origin()) / 1000);
+
+  const onWire = (b, startNs, endNs) => {
     if (b === 13) return;
     if (b !== 10) {
+      if (!line.length) lineStartNs = startNs;
       line.push(b);
       return;
     }
@@ -121,73 +414,140 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
     line = [];
     if (t0 === null) {
       boot.push(text);
-      if (/^baton: .*, running /.test(text)) t0 = nowUs();
+      if (/^baton: .*, running /.test(text)) t0 = endNs;
     } else if (text.startsWith('baton: ')) {
       boot.push(text);
     } else {
-      events.push({ t_us: rel(), kind: 'print', text });
+      events.push({ t_us: rel(lineStartNs), kind: 'print', text });
     }
   };
-  for (const [gp, name] of byGpio) {
-    mcu.gpio[gp].addListener((state) => {
-      if (t0 === null) return;
-      if (state === GPIOPinState.Low || state === GPIOPinState.High) {
-        const value = state === GPIOPinState.High;
-        const last = events.findLast((e) => e.kind === 'pin' && e.pin === name);
-        if (!last || last.value !== value) events.push({ t_us: rel(), t_ns: relNs(), kind: 'pin', pin: name, value });
-      }
+
+  function start(previous) {
+    const m = previous ? new RP2040(previous.clock) : new RP2040();
+    m.logger = process.env.BATON_EMU_LOG
+      ? { debug: (...a) => console.error(...a), info: (...a) => console.error(...a), warn: (...a) => console.error(...a), error: (...a) => console.error(...a) }
+      : { debug() {}, info() {}, warn() {}, error() {} };
+    loadUf2(m, uf2);
+    if (previous) {
+      // A watchdog reset keeps RAM and the watchdog's scratch and reason registers.
+      m.sram.set(previous.sram);
+      const [was, now] = [previous.peripherals[WATCHDOG_BASE], m.peripherals[WATCHDOG_BASE]];
+      now.scratchData.set(was.scratchData);
+      now.reason = was.reason;
+    }
+    // rp2040js 1.4.1 loads the handler's address from the vector table with its Thumb bit
+    // set and keeps it in PC: instructions still run from the even address, but PC-relative
+    // ones (jump tables: `add pc, rN`; `adr`) compute from the odd value and go astray. The
+    // hardware clears bit 0 on exception entry; so does this.
+    const entry = m.core.exceptionEntry.bind(m.core);
+    m.core.exceptionEntry = (n) => {
+      entry(n);
+      m.core.PC &= ~1;
+    };
+    m.core.VTOR = VECTOR_TABLE;
+    m.core.reset();
+    const down = [strictAlarms(m), pacedUart(m, m.uart[uartIndex], onWire)];
+    const wd = m.peripherals[WATCHDOG_BASE];
+    const stopWatchdog = () => {
+      wd.alarm.enable = false;
+      wd.timer.enable = false;
+    };
+    wd.onWatchdogTrigger = () => {
+      // Stop it at once (rp2040js would re-arm it for "now" and fire again forever); the
+      // main loop resets the chip after this instruction.
+      stopWatchdog();
+      resetPending = true;
+    };
+    down.push(stopWatchdog);
+    for (const [gp, level] of inputLevels) m.gpio[gp].setInputValue(level);
+    for (const [gp, name] of byGpio) {
+      m.gpio[gp].addListener((state) => {
+        if (!recording() || m !== mcu) return;
+        if (m.gpio[gp].functionSelect === FUNCTION_PIO0 || m.gpio[gp].functionSelect === FUNCTION_PIO0 + 1) return;
+        if (state === GPIOPinState.Low || state === GPIOPinState.High) {
+          const value = state === GPIOPinState.High;
+          const last = events.findLast((e) => e.kind === 'pin' && e.gpio === gp);
+          if (!last || last.value !== value) {
+            events.push({ t_us: rel(m.clock.nanos), t_ns: Math.round(m.clock.nanos - origin()), kind: 'pin', pin: name, gpio: gp, value });
+          }
+        }
+      });
+    }
+    if (usb) {
+      // A USB host with a terminal: it enumerates the device, opens the CDC port (DTR) and
+      // reads what the firmware writes.
+      const cdc = new USBCDC(m.usbCtrl);
+      // rp2040js's host sends SET_CONTROL_LINE_STATE to the device; the CDC class (and
+      // usbd-serial) takes it at the communication interface, as a host's driver sends it.
+      const open = m.clock.createAlarm(() =>
+        m.usbCtrl.sendSetupPacket(
+          createSetupPacket({
+            dataDirection: DataDirection.HostToDevice,
+            type: SetupType.Class,
+            recipient: SetupRecipient.Interface,
+            bRequest: 0x22,
+            wValue: 0b11, // DTR | RTS
+            wIndex: 0,
+            wLength: 0,
+          }),
+        ),
+      );
+      cdc.onDeviceConnected = () => open.schedule(1e6);
+      down.push(() => open.cancel());
+      cdc.onSerialData = (bytes) => {
+        if (m === mcu) usbText += Buffer.from(bytes).toString('utf8');
+      };
+    }
+    const runner = pioRunner(m, (gp, frame) => {
+      if (!recording()) return;
+      frame.t_us = rel(frame.startNs);
+      frame.gpio = gp;
+      events.push(frame);
     });
+    down.push(runner.close);
+    return { m, down, runner };
   }
 
-  // PIO: rp2040js runs it on real-time timers (setTimeout), which never fire inside this
-  // synchronous loop. Step it here instead, one PIO step per CPU instruction while it runs:
-  // faster than the wire, which is fine — the firmware paces each NeoPixel frame by the
-  // hardware timer (30 µs a pixel + 80 µs latch) whatever the PIO does.
-  for (const pio of mcu.pio) pio.run = () => {};
-  // NeoPixel frames: the words written to PIO0's TX FIFO 0 (GRB in the top 24 bits).
-  // A frame ends when the line has been quiet for more than the latch time.
-  let frame = null;
-  const pio0 = mcu.pio[0];
-  const write = pio0.writeUint32.bind(pio0);
-  pio0.writeUint32 = (offset, value) => {
-    if (offset === 0x10 && t0 !== null) {
-      const t = nowUs();
-      if (!frame || t - frame.last > 50) {
-        frame = { t_us: rel(), kind: 'pixels', colors: [], last: t };
-        events.push(frame);
-      }
-      frame.colors.push([(value >>> 16) & 0xff, (value >>> 24) & 0xff, (value >>> 8) & 0xff]);
-      frame.last = t;
-    }
-    write(offset, value);
-  };
+  ({ m: mcu, down: teardown, runner: pio } = start(null));
+  clock = mcu.clock;
 
   const pending = [...inputs];
   const endBootNs = maxBootMs * 1e6;
   let instructions = 0;
-  const core = mcu.core;
+  let resets = 0;
   for (;;) {
+    if (resetPending) {
+      resetPending = false;
+      resets++;
+      events.push({ t_us: recording() ? rel(clock.nanos) : null, kind: 'reset', why: 'watchdog' });
+      for (const f of teardown) f();
+      line = [];
+      ({ m: mcu, down: teardown, runner: pio } = start(mcu));
+    }
+    const core = mcu.core;
     if (t0 === null && clock.nanos > endBootNs) {
       throw new Error(`the firmware did not start a demo within ${maxBootMs} ms; console: ${boot.join(' | ')}`);
     }
     if (t0 !== null) {
-      while (pending.length && t0 + pending[0].tUs <= nowUs()) {
+      while (pending.length && t0 + pending[0].tUs * 1000 <= clock.nanos) {
         const e = pending.shift();
         const gp = pins[e.pin];
         if (gp === undefined) throw new Error(`the input script names pin ${e.pin}, which ${board} lacks`);
+        inputLevels.set(gp, !e.pressed);
         mcu.gpio[gp].setInputValue(!e.pressed);
-        events.push({ t_us: rel(), t_ns: relNs(), kind: 'input', pin: e.pin, value: !e.pressed });
+        events.push({ t_us: rel(clock.nanos), t_ns: Math.round(clock.nanos - origin()), kind: 'input', pin: e.pin, gpio: gp, value: !e.pressed });
       }
-      if (nowUs() - t0 >= forMs * 1000) break;
+      if (clock.nanos - t0 >= forMs * 1e6) break;
     }
+    pio.run(clock.nanos);
     if (core.waiting) {
-      // Asleep in WFI: jump to the next alarm, input or the end.
+      // Asleep in WFI: jump to the next alarm (timer, UART, watchdog), input or the end.
       // (rp2040js answers 0 when no alarm is set: then nothing but an input can wake it.)
       let dt = clock.nextAlarm ? clock.nanosToNextAlarm : endBootNs - clock.nanos;
       if (t0 !== null) {
         if (!clock.nextAlarm) dt = Infinity;
-        const limits = [(t0 + forMs * 1000) * 1000 - clock.nanos];
-        if (pending.length) limits.push((t0 + pending[0].tUs) * 1000 - clock.nanos);
+        const limits = [t0 + forMs * 1e6 - clock.nanos];
+        if (pending.length) limits.push(t0 + pending[0].tUs * 1000 - clock.nanos);
         dt = Math.min(dt, ...limits);
       }
       clock.tick(Math.max(dt, 1));
@@ -197,14 +557,13 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
       core.executeInstruction();
       const cycles = core.cycles - before;
       instructions++;
-      if (!pio0.stopped) pio0.step();
-      if (onCycles) onCycles(pc, cycles, nowUs());
+      if (onCycles) onCycles(pc, cycles, clock.nanos / 1000);
       clock.tick((cycles * 1e9) / mcu.clkSys);
     }
   }
-  for (const pio of mcu.pio) pio.stop();
-  for (const e of events) delete e.last;
-  return { events, boot, stats: { instructions, clkSys: mcu.clkSys, bootUs: Math.round(t0) } };
+  for (const f of teardown) f();
+  for (const e of events) delete e.startNs;
+  return { events, boot, usb: usbText, stats: { instructions, resets, clkSys: mcu.clkSys, bootUs: Math.round(t0 / 1000), boot2 } };
 }
 
 function main(argv) {

@@ -1,16 +1,26 @@
 //! Measurements for the emulator (feature `bench`; see firmware/emulator/bench.test.mjs):
-//! instead of a demo, three experiments whose timing shows on pins.
+//! instead of a demo, experiments whose timing shows on pins and console lines.
 //!
 //! 1. Task switches: two tasks each `yield_now()` [`SWITCHES`] times while `D0` is high:
 //!    the pulse width over `2 × SWITCHES` is the cost of one turn (poll, yield, re-queue).
-//! 2. Timer wake-up: `D2` goes high, the task sleeps 1 ms, `D2` goes low: the pulse width
-//!    minus 1 ms is the time from the alarm to the task running again (WFI exit, alarm
-//!    interrupt, `wake_due`, poll), repeated [`WAKES`] times.
-//! 3. Edge to task: a task awaits `countio`'s `Counter::wait()` on `D3` (falling edges) and
+//! 2. Timer wake-up: `D2` goes high, the task sleeps 1 ms, `D2` goes low. The sleep ends on a
+//!    1 ms tick boundary (ticks count from time zero), so the time from the boundary to the
+//!    fall is the time from the alarm to the task running again (WFI exit, alarm interrupt,
+//!    `wake_due`, poll), repeated [`WAKES`] times.
+//! 3. An alarm armed for a deadline the counter has already reached (before "now", at
+//!    "now", or one µs after it, as the host loop may do when a deadline comes due while
+//!    it arms): each must still raise the interrupt. Printed as `bench: alarm armed at
+//!    or before now: K of N raised the interrupt`.
+//! 4. Edge to task: a task awaits `countio`'s `Counter::wait()` on `D3` (falling edges) and
 //!    toggles `D1` each time: the delay from the edge to `D1` is the GPIO interrupt, the
 //!    `ThreadSafeFlag`, the WFI exit and the poll.
+//!
+//! And two ways to stop the host loop, for the watchdog test: a falling edge on `D5`
+//! makes a task spin forever (a hang), one on `D6` panics. Either way the watchdog
+//! restarts the board, and the next boot says why.
 
 use crate::board::FirmwareBoard;
+use crate::timer;
 use baton::{create_task, gather, sleep, yield_now, Duration};
 use baton_board::countio::{Counter, Edge};
 use baton_board::{Board, Pin, Pull};
@@ -20,6 +30,8 @@ use embedded_hal::digital::OutputPin;
 pub const SWITCHES: u32 = 1000;
 /// Sleeps in experiment 2.
 pub const WAKES: u32 = 10;
+/// Deadlines tried in experiment 3, relative to the counter when arming, µs.
+const ALARM_OFFSETS: [i64; 6] = [-1000, -1, 0, 0, 1, 1];
 
 async fn yielder() {
     for _ in 0..SWITCHES {
@@ -27,13 +39,49 @@ async fn yielder() {
     }
 }
 
-/// Runs the three experiments, then waits for edges forever.
+/// Waits for a falling edge on `pin`, then stops giving control back.
+async fn stop_on(board: FirmwareBoard, pin: Pin, panic: bool) {
+    let Ok(input) = board.edge_input(pin, Pull::Up) else { panic!("bench stop pin") };
+    let counter = Counter::new(input, Edge::Fall);
+    counter.wait().await;
+    if panic {
+        panic!("bench: a deliberate panic");
+    }
+    crate::say!("bench: hanging");
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
+/// Experiment 3: how many of the deadlines in [`ALARM_OFFSETS`] raised the interrupt.
+fn alarms_armed_for_now(board: &FirmwareBoard) -> u32 {
+    let t = board.timer();
+    let mut raised = 0;
+    for offset in ALARM_OFFSETS {
+        let before = timer::alarm_irqs();
+        cortex_m::interrupt::free(|_| {
+            timer::disarm();
+            let now = timer::now_us(&t);
+            timer::arm(now.saturating_add_signed(offset));
+        });
+        // The interrupt runs as soon as the mask is lifted, or when the comparator fires.
+        timer::spin_until(&t, timer::now_us(&t) + 20);
+        if timer::alarm_irqs() != before {
+            raised += 1;
+        }
+    }
+    raised
+}
+
+/// Runs the experiments, then waits for edges forever.
 pub async fn run(board: FirmwareBoard) {
     let (Ok(mut marker), Ok(mut ack), Ok(mut wake)) =
         (board.output(Pin::D(0)), board.output(Pin::D(1)), board.output(Pin::D(2)))
     else {
         panic!("bench pins")
     };
+    let _hang = create_task(stop_on(board.clone(), Pin::D(5), false));
+    let _panic = create_task(stop_on(board.clone(), Pin::D(6), true));
     sleep(Duration::from_millis(1)).await;
 
     let _ = marker.set_high();
@@ -46,6 +94,9 @@ pub async fn run(board: FirmwareBoard) {
         sleep(Duration::from_millis(1)).await;
         let _ = wake.set_low();
     }
+
+    let raised = alarms_armed_for_now(&board);
+    crate::say!("bench: alarm armed at or before now: {raised} of {} raised the interrupt", ALARM_OFFSETS.len());
 
     let Ok(pin) = board.edge_input(Pin::D(3), Pull::Up) else { panic!("bench edge pin") };
     let counter = Counter::new(pin, Edge::Fall);

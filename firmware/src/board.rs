@@ -11,7 +11,7 @@ use crate::boards;
 use crate::console::FirmwareConsole;
 use crate::edges::EdgePin;
 use crate::pixels::PacedWs2812;
-use crate::timer::FirmwareTime;
+use crate::timer::{now_us, FirmwareTime};
 use alloc::rc::Rc;
 use baton_board::neopixel::SmartLeds;
 use baton_board::{Board, BoardError, Pin, Pull};
@@ -40,8 +40,18 @@ pub type Pio0Sm0 = (PIO<PIO0>, UninitStateMachine<(PIO0, SM0)>);
 /// GPIOs in bank 0.
 pub const GPIO_COUNT: usize = 30;
 
+/// How long the on-board NeoPixel's power is on before its first frame, µs.
+/// (The QT Py feeds the pixel from GP11 through the board's decoupling
+/// capacitor; no datasheet gives a power-up time for WS2812-class parts, and
+/// their power-on reset must be over before data comes. 10 ms is generous,
+/// and costs nothing: the power goes on at boot, before ~15 ms of console
+/// lines.)
+pub const NEOPIXEL_POWER_SETTLE_US: u64 = 10_000;
+
 struct Shared {
     pins: [Option<FreePin>; GPIO_COUNT],
+    /// When the NeoPixel's power (if switched) has settled, µs since boot.
+    neopixel_ready_us: u64,
     /// PIO0 and its first state machine, until a NeoPixel strip takes them.
     pio: Option<Pio0Sm0>,
     /// Kept alive (PIO0 with its program installed) once a strip exists.
@@ -68,8 +78,35 @@ impl FirmwareBoard {
         timer: Timer,
         sys_hz: u32,
     ) -> Self {
-        let shared = Shared { pins, pio: Some((pio, sm0)), pio_in_use: None, held: alloc::vec::Vec::new() };
+        let shared = Shared {
+            pins,
+            neopixel_ready_us: 0,
+            pio: Some((pio, sm0)),
+            pio_in_use: None,
+            held: alloc::vec::Vec::new(),
+        };
         FirmwareBoard { shared: Rc::new(RefCell::new(shared)), timer, sys_hz }
+    }
+
+    /// The hardware timer.
+    #[cfg(feature = "bench")]
+    pub fn timer(&self) -> Timer {
+        self.timer
+    }
+
+    /// Switches on the on-board NeoPixel's power, if the board has a power
+    /// pin for it (the QT Py's GP11), and notes when it will have settled.
+    /// `main` calls this at boot, before the console lines, so that the
+    /// settling time has passed by the time the demo shows its first frame.
+    pub fn power_neopixel(&self) {
+        let Some(gpio) = boards::NEOPIXEL_POWER else { return };
+        let Some(power) = self.take_gpio(gpio) else { return };
+        if let Ok(mut power) = power.into_pull_type::<PullNone>().try_into_function::<FunctionSioOutput>() {
+            let _ = power.set_high();
+            let mut shared = self.shared.borrow_mut();
+            shared.neopixel_ready_us = now_us(&self.timer) + NEOPIXEL_POWER_SETTLE_US;
+            shared.held.push(power);
+        }
     }
 
     /// Takes the free GPIO behind `pin`.
@@ -132,18 +169,15 @@ impl Board for FirmwareBoard {
             }
         };
         if pin == Pin::NeoPixel {
-            if let Some(power) = boards::NEOPIXEL_POWER.and_then(|g| self.take_gpio(g)) {
-                if let Ok(mut power) = power.into_pull_type::<PullNone>().try_into_function::<FunctionSioOutput>() {
-                    let _ = power.set_high();
-                    self.shared.borrow_mut().held.push(power);
-                }
-            }
+            // (Normally done at boot already; then the power pin is held.)
+            self.power_neopixel();
         }
         let data = free
             .into_pull_type::<PullNone>()
             .try_into_function::<FunctionPio0>()
             .map_err(|_| BoardError::Unsupported(pin, "NeoPixels"))?;
-        let strip = PacedWs2812::new(data, &mut pio, sm0, self.sys_hz, self.timer);
+        let ready = if pin == Pin::NeoPixel { self.shared.borrow().neopixel_ready_us } else { 0 };
+        let strip = PacedWs2812::new(data, &mut pio, sm0, self.sys_hz, self.timer, ready);
         self.shared.borrow_mut().pio_in_use = Some(pio);
         Ok(SmartLeds(strip))
     }

@@ -7,7 +7,8 @@
 //!
 //! Baton is its own executor, and this file is its host loop: run every
 //! task that is ready; when none is, arm the timer's alarm for the next
-//! deadline and sleep in WFI until it (or a GPIO or USB interrupt) fires.
+//! deadline and sleep in WFI until it (or a GPIO, UART or USB interrupt)
+//! fires. Each turn feeds the watchdog ([`watchdog`]).
 //!
 //! Which demo runs is read from the configuration block at the end of flash
 //! (see [`config`]); the board is chosen at build time by cargo feature
@@ -24,9 +25,11 @@ mod board;
 mod boards;
 mod config;
 mod console;
+mod divider;
 mod edges;
 mod pixels;
 mod timer;
+mod watchdog;
 
 use alloc::boxed::Box;
 use alloc::format;
@@ -90,6 +93,8 @@ fn describe(params: &Params) -> String {
 #[hal::entry]
 fn main() -> ! {
     init_heap();
+    // Read (and clear) the watchdog's marks before anything else.
+    let last_reset = watchdog::last_reset();
     let mut pac = pac::Peripherals::take().expect("peripherals are taken once");
     let mut watchdog = hal::Watchdog::new(pac.WATCHDOG);
     let clocks = match hal::clocks::init_clocks_and_plls(
@@ -106,7 +111,7 @@ fn main() -> ! {
     };
     let sio = hal::Sio::new(pac.SIO);
     let pins = hal::gpio::Pins::new(pac.IO_BANK0, pac.PADS_BANK0, sio.gpio_bank0, &mut pac.RESETS);
-    let mut timer = hal::Timer::new(pac.TIMER, &mut pac.RESETS, &clocks);
+    let timer = hal::Timer::new(pac.TIMER, &mut pac.RESETS, &clocks);
     let mut table = pin_table(pins);
 
     // Which demo; then the consoles (the UART only if the demo leaves its pin free).
@@ -131,31 +136,51 @@ fn main() -> ! {
     let usb_bus: &'static UsbBusAllocator<hal::usb::UsbBus> = Box::leak(Box::new(UsbBusAllocator::new(
         hal::usb::UsbBus::new(pac.USBCTRL_REGS, pac.USBCTRL_DPRAM, clocks.usb_clock, true, &mut pac.RESETS),
     )));
-    let serial = usbd_serial::SerialPort::new(usb_bus);
+    let serial = usbd_serial::SerialPort::new_with_store(usb_bus, [0u8; console::USB_READ], [0u8; console::USB_WRITE]);
     let strings = StringDescriptors::default().manufacturer("Baton").product(boards::NAME).serial_number("baton");
+    // (64-byte control packets, as the RP2040 supports: enumeration takes fewer transfers.)
     let device = UsbDeviceBuilder::new(usb_bus, UsbVidPid(0x16c0, 0x27dd))
         .strings(&[strings])
         .unwrap_or_else(|_| panic!("USB strings"))
+        .max_packet_size_0(64)
+        .unwrap_or_else(|_| panic!("USB packet size"))
         .device_class(usbd_serial::USB_CLASS_CDC)
         .build();
-    console::set_usb(console::Usb { device, serial });
+    console::set_usb(console::Usb { device, serial, open: false });
 
-    if let Some(problem) = problem {
-        say!("{problem}");
-    }
-    if !tx_free {
-        say!("baton: the demo uses the console UART's pin (GPIO {}): console on USB only", boards::CONSOLE_TX);
-    }
-    // The last line before the scheduler starts (the emulator harness takes
-    // the end of this line as the demo's time zero).
-    say!("baton: {}, running {}", boards::NAME, describe(&params));
-
-    // The board, the interrupts, the scheduler.
+    // The board. An on-board NeoPixel's power goes on now, so that it has
+    // settled by the first frame (see `board::NEOPIXEL_POWER_SETTLE_US`).
     let (pio0, sm0, _, _, _) = pac.PIO0.split(&mut pac.RESETS);
     let board = FirmwareBoard::new(table, pio0, sm0, timer, clocks.system_clock.freq().to_Hz());
+    if boards::gpio(baton_board::Pin::NeoPixel).is_some_and(|gp| config::uses_gpio(&params, gp)) {
+        board.power_neopixel();
+    }
+
+    if let Some(line) = last_reset {
+        console::announce(&line);
+    }
+    if let Some(problem) = problem {
+        console::announce(&problem);
+    }
+    if !tx_free {
+        console::announce(&format!(
+            "baton: the demo uses the console UART's pin (GPIO {}): console on USB only",
+            boards::CONSOLE_TX
+        ));
+    }
+    // The interrupts, the scheduler, the watchdog: all set up before time zero,
+    // so that the first turn comes right after it, as in the simulator.
     edges::init();
-    timer::init_alarm(&mut timer);
+    timer::init_alarm();
     let exec = Executor::new(timer::TimerClock(timer));
+    watchdog::start(&mut watchdog);
+
+    // The main task, spawned before time zero too (its allocations take ~20 µs).
+    // A task joins the queue at the current tick, so the clock is started
+    // provisionally: the task is queued at tick 0, and it is still tick 0 when
+    // the epoch is taken again below.
+    let line = format!("baton: {}, running {}", boards::NAME, describe(&params));
+    timer::start_epoch(&timer);
     #[cfg(not(feature = "bench"))]
     let mut main_task = exec.spawn(async move { baton_demos::run(board, params).await });
     #[cfg(feature = "bench")]
@@ -165,7 +190,17 @@ fn main() -> ! {
     });
     let mut reported = false;
 
+    // The last line before the scheduler starts. Once it has left the wire, the
+    // demo's time zero (the epoch) is taken: Baton's 1 ms ticks count from
+    // there, as the simulator's count from its time zero, and the emulator
+    // harness takes the end of this line as the same moment.
+    console::announce(&line);
+    console::flush_uart();
+    watchdog::feed();
+    timer::start_epoch(&timer);
+
     loop {
+        watchdog::feed();
         if exec.poll_one().is_some() {
             if !reported && main_task.is_done() {
                 reported = true;
@@ -178,26 +213,59 @@ fn main() -> ! {
         // Nothing is ready. With interrupts masked: check once more, arm the
         // alarm, and wait for an interrupt. A pending interrupt ends WFI even
         // while masked, so a wake between the check and WFI is not lost; the
-        // handler runs as soon as the mask is lifted.
+        // handler runs as soon as the mask is lifted. The alarm is set no
+        // later than the watchdog's feeding time, and `timer::arm` forces the
+        // interrupt for a deadline the counter has already reached.
         cortex_m::interrupt::free(|_| {
             if exec.has_ready() {
                 return;
             }
-            let deadline = exec.next_deadline();
-            if deadline.is_some_and(|t| t <= exec.now()) {
+            let now = timer::now_us(&timer);
+            let feed_by = now + watchdog::FEED_US;
+            let wake = exec.next_deadline().map_or(feed_by, |t| timer::to_boot_us(t).min(feed_by));
+            if wake <= now {
                 return;
             }
-            timer::arm(&timer, deadline);
+            timer::arm(wake);
             cortex_m::asm::wfi();
         });
+    }
+}
+
+/// A panic message cut to fit the watchdog's note, on one line.
+struct Note {
+    bytes: [u8; watchdog::NOTE_LEN],
+    len: usize,
+}
+
+impl core::fmt::Write for Note {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        for c in s.chars() {
+            let c = if c == '\n' { ' ' } else { c };
+            let mut utf8 = [0u8; 4];
+            let encoded = c.encode_utf8(&mut utf8).as_bytes();
+            if self.len + encoded.len() > self.bytes.len() {
+                return Ok(());
+            }
+            self.bytes[self.len..self.len + encoded.len()].copy_from_slice(encoded);
+            self.len += encoded.len();
+        }
+        Ok(())
     }
 }
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
     cortex_m::interrupt::disable();
+    let mut note = Note { bytes: [0; watchdog::NOTE_LEN], len: 0 };
+    let _ = core::fmt::Write::write_fmt(&mut note, format_args!("{info}"));
+    // Kept for the next boot: the watchdog (if it was started) is no longer
+    // fed, and restarts the board after its timeout.
+    watchdog::note_panic(core::str::from_utf8(&note.bytes[..note.len]).unwrap_or("panic"));
     say!("panic: {info}");
-    // Keep USB alive so the message reaches an open terminal; never return.
+    // With interrupts off, the UART's ring is drained here, not by its interrupt.
+    console::flush_uart();
+    // Keep USB alive so the message reaches an open terminal until then.
     loop {
         console::poll_usb();
     }

@@ -54,6 +54,8 @@ pub const NEOPIXEL_POWER: Option<u8> = None;
 pub type ConsoleUart = rp2040_hal::pac::UART0;
 /// The console UART's TX pin (GP16).
 pub type ConsoleTx = rp2040_hal::gpio::bank0::Gpio16;
+/// The console UART's interrupt (its TX FIFO draining).
+pub const CONSOLE_IRQ: rp2040_hal::pac::Interrupt = rp2040_hal::pac::Interrupt::UART0_IRQ;
 /// The console UART's TX GPIO number (to keep it out of a demo's way).
 pub const CONSOLE_TX: u8 = 16;
 
@@ -63,6 +65,12 @@ pub const DEFAULT_DEMO: &str = "blink-one";
 pub const DEFAULT_PARAMS: &[(&str, &str)] = &[("led", "LED"), ("count", "1000")];
 
 /// The second-stage bootloader for the Pico's W25Q16 flash.
+///
+/// Named and placed as the rp2040 board crates (rp-pico, adafruit-qt-py-rp2040)
+/// do: `BOOT2_FIRMWARE`, unmangled, so that memory.x's `EXTERN(BOOT2_FIRMWARE)`
+/// keeps it even if nothing refers to it, and `KEEP(*(.boot2))` puts it in
+/// the first 256 bytes of flash, where the boot ROM checks its CRC.
 #[link_section = ".boot2"]
+#[no_mangle]
 #[used]
-pub static BOOT2: [u8; 256] = rp2040_boot2::BOOT_LOADER_W25Q080;
+pub static BOOT2_FIRMWARE: [u8; 256] = rp2040_boot2::BOOT_LOADER_W25Q080;
