@@ -145,17 +145,18 @@ impl Sleep {
     }
 }
 
-fn key_for(s: &Scheduler, until: Until) -> u64 {
+/// The tick a sleep ends at, counted from `now` (the current tick).
+fn key_for(s: &Scheduler, until: Until, now: u64) -> u64 {
     let tick = s.tick_us();
     match until {
-        Until::After(d) if d.is_zero() => s.now_tick(),
+        Until::After(d) if d.is_zero() => now,
         Until::After(d) => {
             // Whole µs in u64 (saturating), then whole ticks: no u128 division.
             let us = d.as_secs().saturating_mul(1_000_000).saturating_add(u64::from(d.subsec_micros()));
-            s.now_tick().saturating_add(us / tick)
+            now.saturating_add(us / tick)
         }
         // Never a tick in the past: that would jump the queue.
-        Until::At(t) => t.as_micros().div_ceil(tick).max(s.now_tick()),
+        Until::At(t) => t.as_micros().div_ceil(tick).max(now),
     }
 }
 
@@ -166,21 +167,27 @@ impl Future for Sleep {
         match self.state {
             State::Start(until) => {
                 self.state = context::with_current(|s| {
-                    let key = key_for(s, until);
-                    s.park(key);
+                    let now = s.now_tick();
+                    let key = key_for(s, until, now);
+                    s.park(key, now);
                     State::Parked { key, deadline: s.tick_start(key) }
                 });
                 Poll::Pending
             }
             State::Parked { key, .. } => {
                 let due = context::with_current(|s| {
-                    let due = s.now_tick() >= key;
-                    if !due {
-                        // Resumed early (a waker woke the task for another
-                        // future): queue it again for the same tick.
-                        s.park(key);
+                    // Queued for our tick or later: due, without reading the
+                    // clock. Otherwise a waker woke the task for another
+                    // future: look at the clock, and if it is early, queue it
+                    // again for the same tick.
+                    if s.turn_key() >= key {
+                        return true;
                     }
-                    due
+                    let now = s.now_tick();
+                    if now < key {
+                        s.park(key, now);
+                    }
+                    now >= key
                 });
                 if due {
                     self.state = State::Done;

@@ -86,6 +86,12 @@ struct Slot {
 pub(crate) struct Scheduler {
     clock: Box<dyn Clock>,
     tick_us: u64,
+    /// A recent (µs, tick) pair on a tick boundary: most clock reads are
+    /// converted to ticks with a 32-bit division from there (a 64-bit one is
+    /// a software routine on a Cortex-M0+).
+    tick_base: Cell<(u64, u64)>,
+    /// The tick the running task was queued for when its turn came.
+    turn_key: Cell<u64>,
     tasks: RefCell<Slab<Slot>>,
     queue: RefCell<RunQueue>,
     /// Wakes that came through a `Waker` (interrupts, other threads).
@@ -156,6 +162,8 @@ impl Scheduler {
             callbacks: RefCell::new(Callbacks::default()),
             next_id: Cell::new(1),
             current: Cell::new(None),
+            tick_base: Cell::new((0, 0)),
+            turn_key: Cell::new(0),
             finished: RefCell::new(VecDeque::new()),
             hook: RefCell::new(None),
             me: me.clone(),
@@ -168,7 +176,32 @@ impl Scheduler {
 
     /// The tick now: `ticks_ms()`.
     pub(crate) fn now_tick(&self) -> u64 {
-        self.clock.now().as_micros() / self.tick_us
+        self.tick_of(self.clock.now().as_micros())
+    }
+
+    /// `us / tick_us`, by a 32-bit division from a recent tick boundary when
+    /// it can.
+    fn tick_of(&self, us: u64) -> u64 {
+        let (base_us, base_tick) = self.tick_base.get();
+        if let (Some(d), Ok(tick)) = (us.checked_sub(base_us), u32::try_from(self.tick_us)) {
+            if let Ok(d) = u32::try_from(d) {
+                let t = base_tick + u64::from(d / tick);
+                // Keep the base close, so that the next reads stay in range.
+                if d > u32::MAX / 2 {
+                    self.tick_base.set((t * self.tick_us, t));
+                }
+                return t;
+            }
+        }
+        let t = us / self.tick_us;
+        self.tick_base.set((t * self.tick_us, t));
+        t
+    }
+
+    /// The tick the running task was queued for: its turn came at that tick
+    /// or later.
+    pub(crate) fn turn_key(&self) -> u64 {
+        self.turn_key.get()
     }
 
     /// The tick length in µs.
@@ -264,11 +297,12 @@ impl Scheduler {
     /// The running task gives up its turn until tick `key` (a sleep:
     /// `SingletonGenerator.__next__` pushing `cur_task`). If something woke it
     /// during this poll it is already queued, and stays so.
-    pub(crate) fn park(&self, key: u64) {
+    /// `now` is the current tick, as the caller just read it.
+    pub(crate) fn park(&self, key: u64, now: u64) {
         let Some(slot) = self.current.get() else { return };
         let mut queue = self.queue.borrow_mut();
         if queue.key_of(slot).is_none() {
-            queue.push(slot, key, self.now_tick());
+            queue.push(slot, key, now);
         }
     }
 
@@ -400,7 +434,8 @@ impl Scheduler {
     /// cancellation is pending, drops it.
     pub(crate) fn poll_next(&self, before: impl FnOnce(TaskId)) -> Option<(TaskId, TaskState)> {
         self.between_turns();
-        let slot_key = self.queue.borrow_mut().pop_due(self.now_tick())?;
+        let (slot_key, key) = self.queue.borrow_mut().pop_due(self.now_tick())?;
+        self.turn_key.set(key);
         let (id, name, future, waker, cancel) = {
             let mut tasks = self.tasks.borrow_mut();
             let slot = &mut tasks[slot_key];

@@ -99,11 +99,12 @@ impl RunQueue {
     /// `TaskQueue.pop()`: takes the head.
     #[cfg(test)]
     pub(crate) fn pop(&mut self) -> Option<Slot> {
-        self.pop_due(u64::MAX)
+        self.pop_due(u64::MAX).map(|(n, _)| n)
     }
 
-    /// The run loop's turn: takes the head if its tick is `now` or earlier.
-    pub(crate) fn pop_due(&mut self, now: u64) -> Option<Slot> {
+    /// The run loop's turn: takes the head if its tick is `now` or earlier;
+    /// returns it and the tick it was queued for.
+    pub(crate) fn pop_due(&mut self, now: u64) -> Option<(Slot, u64)> {
         // A FIFO entry is always due (it was pushed at a tick now past).
         let take_ready = match (self.ready.front(), self.later.first_key_value()) {
             (Some(r), Some((l, _))) => r.0 < *l,
@@ -111,9 +112,9 @@ impl RunQueue {
             (None, Some((l, _))) if l.key <= now => false,
             (None, _) => return None,
         };
-        let n = if take_ready { self.ready.pop_front()?.1 } else { self.later.pop_first()?.1 };
+        let (place, n) = if take_ready { self.ready.pop_front()? } else { self.later.pop_first()? };
         self.places[n] = None;
-        Some(n)
+        Some((n, place.key))
     }
 
     /// `TaskQueue.remove(v)`: takes a queued slot out, wherever it is.
