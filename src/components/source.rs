@@ -38,7 +38,7 @@ pub fn source(props: &SourceProps) -> Html {
     html! {
         <>
             <p class="file"><code>{ file }</code></p>
-            <pre class="source" tabindex="0" aria-label={format!("Rust source of {}", info.title)} ref={pre}><code>
+            <pre class="source" tabindex="0" role="region" aria-label={format!("Rust source of {}", info.title)} ref={pre}><code>
                 { for highlight(info.source).into_iter().map(|(class, text)| {
                     let at = offset;
                     offset += text.len();

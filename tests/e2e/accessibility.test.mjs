@@ -1,0 +1,109 @@
+// Accessibility of the playground, checked by axe-core: no WCAG 2 A/AA violation on any demo,
+// in the light and the dark theme. Part of `npm test` (after `cargo xtask build-web`).
+import { test, before, after, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { serveDist, launch, newPage, open } from './harness.mjs';
+
+const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa'];
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The demo ids, as the page's demo picker lists them. */
+async function demoIds() {
+  const p = await newPage(browser);
+  try {
+    await open(p, server.url);
+    return await p.$$eval('select[name="demo"] option', (els) => els.map((e) => e.value));
+  } finally {
+    await p.context().close();
+  }
+}
+
+/** Runs axe-core on the whole page; resolves to its violations. */
+async function axe(page) {
+  await page.addScriptTag({ content: AXE });
+  return page.evaluate(
+    (values) =>
+      window.axe
+        .run(document, { runOnly: { type: 'tag', values }, resultTypes: ['violations'] })
+        .then((r) => r.violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((n) => n.target.join(' ')) }))),
+    TAGS,
+  );
+}
+
+/** One line per violation: id, impact, node count and the first few target selectors. */
+function describeViolations(violations) {
+  return violations
+    .map((v) => {
+      const more = v.nodes.length > 3 ? `, … (${v.nodes.length - 3} more)` : '';
+      return `  ${v.id} [${v.impact}] on ${v.nodes.length} element(s) — ${v.help}: ${v.nodes.slice(0, 3).join(', ')}${more}`;
+    })
+    .join('\n');
+}
+
+describe('accessibility (axe-core, WCAG 2 A/AA)', () => {
+  for (const colorScheme of ['light', 'dark']) {
+    test(`every demo has no violations (${colorScheme} theme)`, async () => {
+      const demos = await demoIds();
+      assert.ok(demos.length >= 10, `only ${demos.length} demos in the picker`);
+      const failures = [];
+      for (const demo of demos) {
+        const p = await newPage(browser, { colorScheme });
+        try {
+          await open(p, server.url, `?v=1&demo=${demo}`);
+          // Let the console, task table and timeline fill in a little.
+          await p.waitForTimeout(300);
+          const violations = await axe(p);
+          if (violations.length) failures.push(`${demo}:\n${describeViolations(violations)}`);
+          assert.deepEqual(p.errors, [], `${demo}: errors in the browser console`);
+        } finally {
+          await p.context().close();
+        }
+      }
+      assert.equal(failures.length, 0, `axe-core found violations:\n${failures.join('\n')}`);
+    });
+
+    test(`recording, paused, a share link, a bad parameter and a link error have none (${colorScheme} theme)`, async () => {
+      const failures = [];
+      const check = async (p, what) => {
+        const violations = await axe(p);
+        if (violations.length) failures.push(`${what}:\n${describeViolations(violations)}`);
+      };
+      const p = await newPage(browser, { colorScheme });
+      try {
+        await open(p, server.url, '?v=1&demo=button-interval');
+        await p.getByRole('button', { name: /^Record/ }).click();
+        await p.click('[data-part="button"][data-pin="D3"]');
+        await p.getByRole('button', { name: /Copy link/ }).click();
+        await p.waitForSelector('[data-share-url]');
+        await p.keyboard.press('p');
+        await check(p, 'recorded, paused, with its link');
+        await p.fill('#param-interval', '-1');
+        await p.press('#param-interval', 'Enter');
+        await p.waitForSelector('.field.invalid .error');
+        await check(p, 'a bad parameter');
+        await open(p, server.url, '?v=1&demo=nope');
+        await p.waitForSelector('[data-link-error]');
+        await check(p, 'a link error');
+        assert.deepEqual(p.errors, [], 'errors in the browser console');
+      } finally {
+        await p.context().close();
+      }
+      assert.equal(failures.length, 0, `axe-core found violations:\n${failures.join('\n')}`);
+    });
+  }
+});
