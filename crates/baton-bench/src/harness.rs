@@ -201,10 +201,13 @@ pub fn summary(rows: &[Row]) {
             );
         }
         if let (Some(b), Some(t)) = (get(scenario, "baton"), get(scenario, "tokio")) {
+            // Issue 8's targets: yield at least 2× faster than tokio's
+            // current-thread runtime; spawn + join faster than it.
+            let (need, words) = if scenario == "yield" { (2.0, "≥ 2× faster") } else { (1.0, "faster     ") };
             let ratio = t / b;
             eprintln!(
-                "  {scenario:<6} baton ≥ 2× faster than tokio:  tokio/baton   = {ratio:.2}  {}",
-                if ratio >= 2.0 { "MET" } else { "MISSED" }
+                "  {scenario:<6} baton {words} than tokio:  tokio/baton   = {ratio:.2}  {}",
+                if ratio > need || (need > 1.0 && ratio >= need) { "MET" } else { "MISSED" }
             );
         }
     }

@@ -35,6 +35,10 @@ mod slot {
     pub(super) fn with<R>(f: impl FnOnce(Option<&Scheduler>) -> R) -> R {
         CURRENT.with(|c| f(c.borrow().as_deref()))
     }
+
+    pub(super) fn is(s: &Rc<Scheduler>) -> bool {
+        CURRENT.with(|c| c.borrow().as_ref().is_some_and(|cur| Rc::ptr_eq(cur, s)))
+    }
 }
 
 #[cfg(not(feature = "std"))]
@@ -69,21 +73,32 @@ mod slot {
     pub(super) fn with<R>(f: impl FnOnce(Option<&Scheduler>) -> R) -> R {
         f(get().as_deref())
     }
+
+    pub(super) fn is(s: &Rc<Scheduler>) -> bool {
+        critical_section::with(|cs| CURRENT.borrow_ref(cs).0.as_ref().is_some_and(|cur| Rc::ptr_eq(cur, s)))
+    }
 }
 
 /// Installs `inner` as the current executor until the guard is dropped, then
-/// restores whatever was current before (executors may nest).
-pub(crate) struct Enter(Option<Rc<Scheduler>>);
+/// restores whatever was current before (executors may nest). If `inner` is
+/// current already (a host loop that entered once, then polls), it only
+/// checks: no slot write, no reference count.
+pub(crate) struct Enter(Option<Option<Rc<Scheduler>>>);
 
 impl Enter {
     pub(crate) fn new(inner: &Rc<Scheduler>) -> Enter {
-        Enter(slot::replace(Some(inner.clone())))
+        if slot::is(inner) {
+            return Enter(None);
+        }
+        Enter(Some(slot::replace(Some(inner.clone()))))
     }
 }
 
 impl Drop for Enter {
     fn drop(&mut self) {
-        slot::replace(self.0.take());
+        if let Some(previous) = self.0.take() {
+            slot::replace(previous);
+        }
     }
 }
 

@@ -299,6 +299,8 @@ impl Executor {
         F::Output: 'static,
     {
         let mut task = self.spawn_main(main);
+        // Installed once for the whole loop: each turn then finds it current.
+        let _enter = Enter::new(&self.inner);
         loop {
             if let Some(result) = task.try_result() {
                 return match result {

@@ -107,6 +107,21 @@ impl TaskWaker {
         self.queued.store(true, Ordering::Release);
     }
 
+    /// A finished task's waker, made the waker of task `id` in slot `key` —
+    /// if nothing else holds it any more (a stale `Waker` clone would then
+    /// wake the wrong task). `Err` gives it back otherwise.
+    pub(crate) fn reuse(mut this: Arc<Self>, key: usize, id: u64) -> Result<Arc<Self>, Arc<Self>> {
+        match Arc::get_mut(&mut this) {
+            Some(w) => {
+                w.key = key;
+                w.id = id;
+                *w.queued.get_mut() = false;
+                Ok(this)
+            }
+            None => Err(this),
+        }
+    }
+
     pub(crate) fn into_waker(this: Arc<Self>) -> Waker {
         Waker::from(this)
     }

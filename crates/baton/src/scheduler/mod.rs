@@ -97,6 +97,10 @@ pub(crate) struct Scheduler {
     /// Wakes that came through a `Waker` (interrupts, other threads).
     woken: Arc<ReadyQueue>,
     woken_batch: RefCell<VecDeque<(usize, u64)>>,
+    /// Wakers of finished tasks that nothing else holds, for new tasks: a
+    /// spawn then allocates one thing fewer (as many are kept as tasks were
+    /// ever alive at once, like the slab's slots).
+    waker_pool: RefCell<Vec<Arc<TaskWaker>>>,
     /// The capacity reserved in `woken`: spawning enters a critical section
     /// only to grow it.
     reserved: Cell<usize>,
@@ -158,6 +162,7 @@ impl Scheduler {
             queue: RefCell::new(RunQueue::default()),
             woken: Arc::new(ReadyQueue::default()),
             woken_batch: RefCell::new(VecDeque::with_capacity(READY_BATCH)),
+            waker_pool: RefCell::new(Vec::new()),
             reserved: Cell::new(0),
             callbacks: RefCell::new(Callbacks::default()),
             next_id: Cell::new(1),
@@ -240,7 +245,8 @@ impl Scheduler {
         let entry = tasks.vacant_entry();
         let slot = entry.key();
         let task = TaskRef { slot, id };
-        let waker_arc = TaskWaker::new(slot, id.0, self.woken.clone());
+        let recycled = self.waker_pool.borrow_mut().pop().and_then(|w| TaskWaker::reuse(w, slot, id.0).ok());
+        let waker_arc = recycled.unwrap_or_else(|| TaskWaker::new(slot, id.0, self.woken.clone()));
         let waker = TaskWaker::into_waker(waker_arc.clone());
         let cell = Rc::new(JoinCell::new(task, self.me.clone()));
         let join = cell.clone();
@@ -452,6 +458,9 @@ impl Scheduler {
             let name = self.hook.borrow().is_some().then(|| slot.name.clone());
             (slot.id, name, future, waker, slot.bits & CANCEL != 0)
         };
+        // Given back to the slot if the task goes on, dropped before the slot
+        // is freed if it ends (so that the waker can be reused).
+        let mut waker = Some(waker);
         before(id);
         self.current.set(Some(slot_key));
         if let Some(name) = &name {
@@ -467,7 +476,7 @@ impl Scheduler {
                 control().abandon(TaskError::Cancelled);
                 Some(TaskState::Cancelled)
             }
-            Some(mut future) => match poll_catching(&mut future, &waker) {
+            Some(mut future) => match poll_catching(&mut future, waker.as_ref().expect("lent for this turn")) {
                 Ok(Poll::Ready(())) => {
                     drop_quietly(future);
                     Some(TaskState::Done)
@@ -476,7 +485,7 @@ impl Scheduler {
                     let mut tasks = self.tasks.borrow_mut();
                     let slot = &mut tasks[slot_key];
                     slot.future = Some(future);
-                    slot.waker = waker;
+                    slot.waker = waker.take().expect("lent for this turn");
                     None
                 }
                 Err(message) => {
@@ -507,6 +516,7 @@ impl Scheduler {
             },
         };
         self.current.set(None);
+        drop(waker);
         let state = match ended {
             Some(state) => self.finish(slot_key, state),
             None => self.state_after_turn(slot_key),
@@ -540,6 +550,10 @@ impl Scheduler {
         self.queue.borrow_mut().remove(slot_key);
         let slot = self.tasks.borrow_mut().remove(slot_key);
         slot.waker_arc.retire();
+        drop(slot.waker);
+        if let Ok(w) = TaskWaker::reuse(slot.waker_arc, usize::MAX, u64::MAX) {
+            self.waker_pool.borrow_mut().push(w);
+        }
         if slot.bits & FAILED == 0 {
             self.log_finished(Finished { id: slot.id, name: slot.name, state, polls: slot.polls });
         } else if let Some(f) = self.finished.borrow_mut().iter_mut().find(|f| f.id == slot.id) {
