@@ -535,11 +535,10 @@ impl Scheduler {
     /// the clock: a task queued for a later tick is sleeping, one queued at
     /// the current tick is ready.
     fn state_after_turn(&self, slot: usize) -> TaskState {
-        let queue = self.queue.borrow();
-        match queue.key_of(slot) {
+        match self.queue.borrow().place_of(slot) {
             None => TaskState::Waiting,
-            Some(key) if queue.is_later(slot) => TaskState::Sleeping { until: self.tick_start(key) },
-            Some(_) => TaskState::Ready,
+            Some((key, true)) => TaskState::Sleeping { until: self.tick_start(key) },
+            Some((_, false)) => TaskState::Ready,
         }
     }
 

@@ -67,10 +67,10 @@ impl RunQueue {
         self.places.get(n).copied().flatten().map(|(p, _)| p.key)
     }
 
-    /// Whether slot `n` waits in the queue for a tick later than the one it
-    /// was pushed at (a sleep, not a turn given up).
-    pub(crate) fn is_later(&self, n: Slot) -> bool {
-        self.places.get(n).copied().flatten().is_some_and(|(_, later)| later)
+    /// Whether slot `n` is queued: its tick, and whether it waits for a tick
+    /// later than the one it was pushed at (a sleep, not a turn given up).
+    pub(crate) fn place_of(&self, n: Slot) -> Option<(u64, bool)> {
+        self.places.get(n).copied().flatten().map(|(p, later)| (p.key, later))
     }
 
     /// How many tasks are queued.
