@@ -35,6 +35,8 @@ const TRUNK_VERSION: &str = "0.22.1";
 const RUST_TARGETS: &[&str] = &["wasm32-unknown-unknown", "thumbv6m-none-eabi"];
 /// The browser end-to-end tests (an npm project), when they exist.
 const E2E_DIR: &str = "tests/e2e";
+/// The playground's build tools from npm (binaryen's wasm-opt, which Trunk runs).
+const WEB_TOOLS_DIR: &str = "tools/web";
 /// The RP2040 firmware (its own cargo project, outside the workspace), when it exists.
 const FIRMWARE_DIR: &str = "firmware";
 /// The firmware's target.
@@ -333,6 +335,7 @@ fn setup(cx: &Ctx, needs: Needs) -> Result {
     setup_cp_asyncio(cx)?;
     setup_trunk(cx)?;
     setup_wasm_bindgen(cx)?;
+    npm_install(cx, WEB_TOOLS_DIR)?;
     if needs.e2e {
         setup_npm(cx)?;
         setup_chromium(cx)?;
@@ -597,7 +600,14 @@ impl Ctx {
     /// Trunk, told the wasm-bindgen version of Cargo.lock so that it uses the installed one.
     fn trunk(&self, args: &[&str]) -> Result<Command> {
         let mut cmd = self.command("trunk");
+        // wasm-opt comes from npm's binaryen (tools/web, installed by set-up): Trunk
+        // finds it on PATH and checks its version against Trunk.toml's.
+        let tools = self.root.join(WEB_TOOLS_DIR).join("node_modules/.bin");
+        let mut path = std::ffi::OsString::from(tools);
+        path.push(":");
+        path.push(&self.path);
         cmd.args(args)
+            .env("PATH", path)
             .env("TRUNK_TOOLS_WASM_BINDGEN", self.wasm_bindgen_version()?)
             .env("TRUNK_SKIP_VERSION_CHECK", "true");
         Ok(cmd)
