@@ -22,7 +22,8 @@ use portable_atomic_util::Arc;
 /// section (see [`ReadyQueue::take_batch`]).
 pub(crate) const READY_BATCH: usize = 32;
 
-/// The FIFO of task keys (slab indices) that are ready to run.
+/// The FIFO of task keys (slab indices) woken through their `Waker`, on their
+/// way to the run queue.
 pub(crate) struct ReadyQueue {
     keys: Mutex<RefCell<VecDeque<(usize, u64)>>>,
     /// Set by every push, cleared when the queue is emptied: the executor
