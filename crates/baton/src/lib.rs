@@ -73,7 +73,8 @@
 //! The crate is `no_std` + `alloc`. Wakers and [`ThreadSafeFlag`] use
 //! `critical-section`, so they are safe to use from interrupt handlers on a
 //! single-core MCU; targets without atomic compare-and-swap (thumbv6m) need
-//! `portable-atomic`'s `critical-section` feature enabled by the firmware.
+//! `portable-atomic`'s `critical-section` feature enabled by the firmware (or,
+//! on a single core, its `unsafe-assume-single-core`, as Baton's firmware does).
 
 #![no_std]
 #![cfg_attr(feature = "std", forbid(unsafe_code))]
