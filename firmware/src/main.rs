@@ -189,6 +189,8 @@ fn main() -> ! {
         Ok::<(), baton_board::BoardError>(())
     });
     let mut reported = false;
+    // The executor stays installed for the whole loop: a turn then only checks it.
+    let _entered = exec.enter();
 
     // The last line before the scheduler starts. Once it has left the wire, the
     // demo's time zero (the epoch) is taken: Baton's 1 ms ticks count from

@@ -71,7 +71,8 @@ mod slot {
     }
 
     pub(super) fn with<R>(f: impl FnOnce(Option<&Scheduler>) -> R) -> R {
-        f(get().as_deref())
+        // Inside the critical section: no reference count to take and drop.
+        critical_section::with(|cs| f(CURRENT.borrow_ref(cs).0.as_deref()))
     }
 
     pub(super) fn is(s: &Rc<Scheduler>) -> bool {

@@ -98,7 +98,7 @@ pub mod time;
 mod wait_for;
 
 pub use callback::{call_at, call_later};
-pub use executor::{Background, Executor, PollOutcome};
+pub use executor::{Background, Entered, Executor, PollOutcome};
 pub use gather::{gather, IntoTask};
 #[cfg(feature = "std")]
 pub use run::run;
