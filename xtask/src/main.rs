@@ -508,28 +508,32 @@ fn setup_npm(cx: &Ctx) -> Result {
 
 /// `npm ci` in `dir` (relative to the root) unless node_modules is newer than the lock file.
 fn npm_install(cx: &Ctx, rel: &str) -> Result {
-    let dir = cx.root.join(rel);
-    let lock = dir.join("package-lock.json");
-    if !lock.is_file() {
+    if !cx.root.join(rel).join("package-lock.json").is_file() {
         println!("- npm packages: no {rel}/package-lock.json, nothing to install");
         return Ok(());
     }
+    npm_ci_if_stale(cx, rel, || println!("installing npm packages in {rel} (npm ci) …"))?;
+    println!("✓ npm packages ({rel})");
+    Ok(())
+}
+
+/// Runs `npm ci` in `rel` when its node_modules is missing or older than its lock file,
+/// calling `announce` first; npm's output goes to stderr (a caller's stdout may be data).
+/// Returns whether it ran.
+pub(crate) fn npm_ci_if_stale(cx: &Ctx, rel: &str, announce: impl FnOnce()) -> Result<bool> {
+    let dir = cx.root.join(rel);
     let node_modules = dir.join("node_modules");
     // npm writes node_modules/.package-lock.json on every install.
     let installed = mtime(&node_modules.join(".package-lock.json")).or_else(|| mtime(&node_modules));
-    let fresh = match (installed, mtime(&lock)) {
-        (Some(installed), Some(lock)) => installed >= lock,
-        _ => false,
-    };
-    if !fresh {
-        println!("installing npm packages in {rel} (npm ci) …");
-        flush();
-        let mut npm = cx.command("npm");
-        npm.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);
-        cx.run(npm)?;
+    if matches!((installed, mtime(&dir.join("package-lock.json"))), (Some(i), Some(l)) if i >= l) {
+        return Ok(false);
     }
-    println!("✓ npm packages ({rel})");
-    Ok(())
+    announce();
+    flush();
+    let mut npm = cx.command("npm");
+    npm.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir).stdout(Stdio::from(std::io::stderr()));
+    cx.run_quiet(npm)?;
+    Ok(true)
 }
 
 fn setup_chromium(cx: &Ctx) -> Result {

@@ -52,7 +52,9 @@ pub(crate) fn run_python_cmd(cx: &Ctx, args: &[&str]) -> Result {
 /// Builds the wasm module and its bindings when their sources changed, and
 /// installs the npm packages when they are missing. Returns the bindings' folder.
 pub(crate) fn build(cx: &Ctx) -> Result<PathBuf> {
-    npm_ci_if_missing(cx)?;
+    crate::npm_ci_if_stale(cx, JS_DIR, || {
+        eprintln!("installing MicroPython's webassembly port in {JS_DIR} (npm ci) …")
+    })?;
     let mut cargo =
         cx.cargo(&["build", "--quiet", "-p", CRATE, "--target", "wasm32-unknown-unknown", "--profile", PROFILE]);
     to_stderr(&mut cargo);
@@ -85,22 +87,6 @@ pub(crate) fn build(cx: &Ctx) -> Result<PathBuf> {
     }
     check_python_sources(&cx.root.join(PYTHON_DIR))?;
     Ok(pkg)
-}
-
-/// `npm ci` in crates/baton-py/js when node_modules is missing or older than
-/// the lock file.
-fn npm_ci_if_missing(cx: &Ctx) -> Result {
-    let dir = cx.root.join(JS_DIR);
-    let installed = mtime(&dir.join("node_modules/.package-lock.json"));
-    let fresh = matches!((installed, mtime(&dir.join("package-lock.json"))), (Some(i), Some(l)) if i >= l);
-    if fresh {
-        return Ok(());
-    }
-    eprintln!("installing MicroPython's webassembly port in {JS_DIR} (npm ci) …");
-    let mut npm = cx.command("npm");
-    npm.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir);
-    to_stderr(&mut npm);
-    cx.run_quiet(npm)
 }
 
 fn check_python_sources(dir: &Path) -> Result {

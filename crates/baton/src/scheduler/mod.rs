@@ -272,7 +272,6 @@ impl Scheduler {
         }
         let mut queue = self.queue.borrow_mut();
         let now = self.now_tick();
-        queue.reserve_slot(slot);
         queue.push(slot, now, now);
         cell
     }

@@ -45,7 +45,7 @@ pub(crate) struct RunQueue {
 impl RunQueue {
     /// Makes room for slot `n`, so that pushing it later never allocates a
     /// place for it.
-    pub(crate) fn reserve_slot(&mut self, n: Slot) {
+    fn reserve_slot(&mut self, n: Slot) {
         if n >= self.places.len() {
             self.places.resize(n + 1, None);
         }
