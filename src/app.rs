@@ -4,12 +4,16 @@
 use crate::components::board::Board;
 use crate::components::console::{Console, Lines};
 use crate::components::controls::{base_url, Controls};
+use crate::components::editor::Editor;
+use crate::components::worker::Worker;
 use crate::components::inspector::Inspector;
 use crate::components::params::ParamsForm;
 use crate::components::picker::Picker;
 use crate::components::source::Source;
 use crate::components::timeline::{self, Timeline, DEFAULT_WINDOW_US};
-use crate::state::{Action, Effect, State};
+use crate::examples;
+use crate::remote::Status;
+use crate::state::{Action, Effect, Language, State};
 use crate::view;
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
@@ -52,6 +56,8 @@ pub struct App {
     window_us: u64,
     console: Lines,
     painted: bool,
+    /// Python mode's worker for the current run.
+    worker: Option<Worker>,
     _listeners: Vec<EventListener>,
 }
 
@@ -90,8 +96,10 @@ impl Component for App {
             canvas: NodeRef::default(),
             window_us: DEFAULT_WINDOW_US,
             painted: false,
+            worker: None,
             _listeners: listeners,
         };
+        app.sync_worker();
         app.request_frame(ctx);
         app
     }
@@ -106,14 +114,20 @@ impl Component for App {
                 if !self.painted {
                     self.painted = true;
                     mark("board-painted");
-                } else if !self.state.running {
-                    // Paused: nothing moves until an action.
+                } else if !self.state.running && self.state.remote().is_none() {
+                    // Paused: nothing moves until an action (Python mode's worker may still be
+                    // finishing a step).
                     return false;
                 }
             }
             Msg::Action(action) => match self.state.dispatch(action) {
                 Effect::None => {}
                 Effect::Copy(url) => copy_to_clipboard(&url),
+                Effect::Save { name, text } => {
+                    if let Err(e) = save_text(&name, &text) {
+                        self.state.dispatch(Action::Notify(format!("Could not save {name}: {e}")));
+                    }
+                }
                 Effect::Download { board, params } => {
                     let notify = ctx.link().callback(|text| Msg::Action(Action::Notify(text)));
                     wasm_bindgen_futures::spawn_local(async move {
@@ -131,6 +145,7 @@ impl Component for App {
             }
             Msg::Window(us) => self.window_us = us,
         }
+        self.sync_worker();
         if self.console.run_id != self.state.run_id || self.console.total != self.state.driver.console_total() {
             self.console = lines(&self.state);
         }
@@ -142,9 +157,25 @@ impl Component for App {
         let s = &self.state;
         let d = &s.driver;
         let info = s.demo().info();
+        let python = s.language == Language::Python;
+        let title = match (python, s.yours) {
+            (true, true) => "Your program".to_string(),
+            (true, false) => format!("{} — code.py", info.title),
+            _ => info.title.to_string(),
+        };
+        let description = if python {
+            "The guide's CircuitPython program, run by MicroPython in your browser and scheduled by Baton: \
+             edit it and press Run. The board shows what the program creates."
+        } else {
+            info.description
+        };
+        let python_error = s.python_error().map(|e| examples::error_line(e));
         let (rows, idle) = view::tasks(&d.tasks(), d.display_us());
         let stats = d.stats();
-        let status = if !s.running {
+        let loading = s.remote().is_some_and(|r| *r.status() == Status::Loading);
+        let status = if loading {
+            "loading MicroPython…".to_string()
+        } else if !s.running {
             "paused".to_string()
         } else if stats.behind {
             match stats.achieved_speed {
@@ -166,7 +197,7 @@ impl Component for App {
                                the guide's programs on a virtual board, in your browser." }
                         </p>
                     </div>
-                    <Picker demo={s.demo()} dispatch={self.dispatch.clone()} />
+                    <Picker demo={s.demo()} language={s.language} yours={s.yours} dispatch={self.dispatch.clone()} />
                 </header>
                 if let Some(error) = &s.link_error {
                     <div class="banner error" role="alert" data-link-error="">
@@ -185,8 +216,8 @@ impl Component for App {
                 }
                 <main class="layout">
                     <section class="panel board-panel" aria-labelledby="demo-title">
-                        <h2 id="demo-title">{ info.title }<span class="section">{ info.section.title() }</span></h2>
-                        <p class="description">{ info.description }</p>
+                        <h2 id="demo-title">{ title }<span class="section">{ info.section.title() }</span></h2>
+                        <p class="description">{ description }</p>
                         <div class="clock" aria-live="off">
                             // Paused (stepping), the clock shows µs: a poll costs 10.
                             <span class="time" title="Virtual time">
@@ -207,10 +238,31 @@ impl Component for App {
                             bounce_draft={s.bounce_draft.clone()} recording={s.recording} recorded={s.recorded.len()}
                             share_url={s.share_url.clone()} dispatch={self.dispatch.clone()} />
                     </section>
-                    <section class="panel source-panel" aria-labelledby="source-title">
-                        <h2 id="source-title">{ "Source" }</h2>
-                        <Source demo={s.demo()} />
-                    </section>
+                    if python {
+                        <section class="panel source-panel" aria-labelledby="source-title">
+                            <h2 id="source-title">{ "code.py" }</h2>
+                            <div class="code-bar">
+                                <button type="button" class="primary" data-part="run"
+                                    onclick={self.dispatch.reform(|_: MouseEvent| Action::RunCode)}
+                                    title="Run the program from 0 s">{ "▶ Run" }</button>
+                                <button type="button" data-part="download-code"
+                                    onclick={self.dispatch.reform(|_: MouseEvent| Action::DownloadCode)}
+                                    title="Save the program for a real CircuitPython board">{ "Download code.py" }</button>
+                            </div>
+                            if let Some((line, message)) = &python_error {
+                                <div class="python-error" role="alert" data-part="python-error">
+                                    { match line { Some(n) => format!("line {n}: {message}"), None => message.clone() } }
+                                </div>
+                            }
+                            <Editor code={s.code.clone()} error_line={python_error.as_ref().and_then(|(l, _)| *l)}
+                                dispatch={self.dispatch.clone()} />
+                        </section>
+                    } else {
+                        <section class="panel source-panel" aria-labelledby="source-title">
+                            <h2 id="source-title">{ "Source" }</h2>
+                            <Source demo={s.demo()} />
+                        </section>
+                    }
                     <section class="panel timeline-panel" aria-labelledby="timeline-title">
                         <h2 id="timeline-title">{ "Timeline" }</h2>
                         <Timeline canvas={self.canvas.clone()} window_us={self.window_us} on_window={self.on_window.clone()} />
@@ -223,10 +275,12 @@ impl Component for App {
                         <h2 id="console-title">{ "Console" }</h2>
                         <Console lines={self.console.clone()} />
                     </section>
-                    <section class="panel params-panel" aria-labelledby="params-title">
-                        <h2 id="params-title">{ "Parameters" }</h2>
-                        <ParamsForm fields={view::param_fields(s)} dispatch={self.dispatch.clone()} />
-                    </section>
+                    if !python {
+                        <section class="panel params-panel" aria-labelledby="params-title">
+                            <h2 id="params-title">{ "Parameters" }</h2>
+                            <ParamsForm fields={view::param_fields(s)} dispatch={self.dispatch.clone()} />
+                        </section>
+                    }
                 </main>
                 <footer class="foot">
                     <p>
@@ -249,6 +303,34 @@ impl Component for App {
 }
 
 impl App {
+    /// Python mode, at the edge: starts the run's worker, passes it what it is owed, takes a
+    /// look at it, and stops it when the run is over (or ran away).
+    fn sync_worker(&mut self) {
+        let run_id = self.state.run_id;
+        let Some(remote) = self.state.driver.remote_mut() else {
+            self.worker = None;
+            return;
+        };
+        if self.worker.as_ref().map(|w| w.run_id) != Some(run_id) {
+            // Dropping the old worker stops it.
+            self.worker = None;
+            if *remote.status() == Status::Loading {
+                self.worker = Some(Worker::start(remote, run_id, self.dispatch.clone()));
+            }
+        }
+        let probe = self.worker.as_ref().and_then(|w| w.sync(remote));
+        if let Some(probe) = probe {
+            let now_ms = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+            self.state.dispatch(Action::Probe { run_id, probe, now_ms });
+        }
+        let over = self.state.remote().is_some_and(|r| !matches!(r.status(), Status::Loading | Status::Running));
+        if over {
+            if let Some(w) = self.worker.as_mut() {
+                w.stop();
+            }
+        }
+    }
+
     fn request_frame(&mut self, ctx: &Context<Self>) {
         let link = ctx.link().clone();
         self.frame = Some(request_animation_frame(move |ts| link.send_message(Msg::Frame(ts))));
@@ -348,6 +430,24 @@ async fn download_firmware(board: crate::firmware::Board, params: &baton_demos::
     a.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(name)
+}
+
+/// Hands `text` to the browser to save as `name`.
+fn save_text(name: &str, text: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/x-python");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "cannot make a file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a download link")?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement =
+        document.create_element("a").map_err(|_| "cannot make a link")?.dyn_into().map_err(|_| "cannot make a link")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }
 
 /// Puts `text` on the clipboard if the browser allows; a refusal is quietly ignored (the link

@@ -11,6 +11,7 @@
 //! 1×. Memory stays flat: the trace is drained every frame and the timeline keeps only the
 //! last [`TIMELINE_KEEP_US`] of events.
 
+use crate::remote::Remote;
 use baton::TaskState;
 use baton_board::neopixel::Color;
 use baton_board::Pin;
@@ -138,9 +139,19 @@ pub struct FrameStats {
     pub achieved_speed: Option<f64>,
 }
 
+/// What produces the events: the page's own simulation of a Rust demo, or Python mode's
+/// worker ([`Remote`]).
+#[allow(clippy::large_enum_variant)]
+pub enum Source {
+    /// A Rust demo, simulated in the page.
+    Sim(Simulation),
+    /// A Python program, run by a worker.
+    Python(Remote),
+}
+
 /// Runs a simulation and keeps the page's picture of it (see the [module docs](self)).
 pub struct Driver {
-    sim: Simulation,
+    source: Source,
     display_us: u64,
     /// Sub-µs remainder of the pacing, so that slow speeds still move.
     carry_us: f64,
@@ -167,8 +178,17 @@ impl Driver {
         let mut sim = Simulation::new(config);
         sim.set_task_events(true);
         sim.schedule_inputs(inputs);
+        Self::with_source(Source::Sim(sim))
+    }
+
+    /// Shows Python mode's run (its worker is started by the app).
+    pub fn python(remote: Remote) -> Self {
+        Self::with_source(Source::Python(remote))
+    }
+
+    fn with_source(source: Source) -> Self {
         Driver {
-            sim,
+            source,
             display_us: 0,
             carry_us: 0.0,
             pending: VecDeque::new(),
@@ -185,9 +205,28 @@ impl Driver {
         }
     }
 
-    /// The simulation's configuration.
-    pub fn config(&self) -> &SimConfig {
-        self.sim.config()
+    /// The simulation's configuration (a Rust demo's).
+    pub fn config(&self) -> Option<&SimConfig> {
+        match &self.source {
+            Source::Sim(sim) => Some(sim.config()),
+            Source::Python(_) => None,
+        }
+    }
+
+    /// Python mode's run, if this is one.
+    pub fn remote(&self) -> Option<&Remote> {
+        match &self.source {
+            Source::Python(r) => Some(r),
+            Source::Sim(_) => None,
+        }
+    }
+
+    /// Python mode's run, to pass it the worker's messages.
+    pub fn remote_mut(&mut self) -> Option<&mut Remote> {
+        match &mut self.source {
+            Source::Python(r) => Some(r),
+            Source::Sim(_) => None,
+        }
     }
 
     /// The time the page shows, µs.
@@ -197,17 +236,26 @@ impl Driver {
 
     /// The simulation's own time (ahead of the display inside a long blocking poll), µs.
     pub fn sim_us(&self) -> u64 {
-        self.sim.now_us()
+        match &self.source {
+            Source::Sim(sim) => sim.now_us(),
+            Source::Python(r) => r.now_us(),
+        }
     }
 
     /// Polls run since the start.
     pub fn total_polls(&self) -> u64 {
-        self.sim.polls()
+        match &self.source {
+            Source::Sim(sim) => sim.polls(),
+            Source::Python(r) => r.polls(),
+        }
     }
 
-    /// Why the demo stopped with an error, if it did.
+    /// Why the demo stopped with an error, if it did (Python mode's errors are its own).
     pub fn failure(&self) -> Option<&str> {
-        self.sim.failure()
+        match &self.source {
+            Source::Sim(sim) => sim.failure(),
+            Source::Python(_) => None,
+        }
     }
 
     /// How the last frame went.
@@ -248,7 +296,8 @@ impl Driver {
     /// The task table at the display time, by id. Tasks not yet polled are listed too.
     pub fn tasks(&self) -> Vec<TaskRow> {
         let mut rows = self.tasks.clone();
-        for t in self.sim.tasks() {
+        let Source::Sim(sim) = &self.source else { return rows.into_values().collect() };
+        for t in sim.tasks() {
             rows.entry(t.id.as_u64()).or_insert_with(|| TaskRow {
                 id: t.id.as_u64(),
                 name: t.name.to_string(),
@@ -267,15 +316,24 @@ impl Driver {
     }
 
     /// Presses (`true`) or releases a button now; returns the event to record. A release
-    /// comes no sooner than [`MIN_HOLD_US`] after its press (`pressed_at`).
-    pub fn set_button(&mut self, pin: Pin, pressed: bool, pressed_at: Option<u64>) -> InputEvent {
+    /// comes no sooner than [`MIN_HOLD_US`] after its press (`pressed_at`). Python mode's
+    /// worker schedules its presses itself and says when ([`Remote::take_scheduled`]): then
+    /// there is nothing to return yet.
+    pub fn set_button(&mut self, pin: Pin, pressed: bool, pressed_at: Option<u64>) -> Option<InputEvent> {
+        let sim = match &mut self.source {
+            Source::Sim(sim) => sim,
+            Source::Python(r) => {
+                r.press(pin, pressed);
+                return None;
+            }
+        };
         if pressed {
-            return self.sim.set_button(pin, true);
+            return Some(sim.set_button(pin, true));
         }
-        let t_us = (self.sim.now_us() + 1).max(pressed_at.map_or(0, |t| t + MIN_HOLD_US));
+        let t_us = (sim.now_us() + 1).max(pressed_at.map_or(0, |t| t + MIN_HOLD_US));
         let event = InputEvent { t_us, pin, pressed: false };
-        self.sim.schedule_inputs(&[event]);
-        event
+        sim.schedule_inputs(&[event]);
+        Some(event)
     }
 
     /// Moves the display time forward by `virtual_us`, running the simulation as far as that
@@ -289,20 +347,38 @@ impl Driver {
         let target = self.display_us.saturating_add(whole as u64);
         let mut polls = 0;
         let mut behind = false;
-        while self.sim.now_us() <= target {
+        let sim = match &mut self.source {
+            Source::Sim(sim) => sim,
+            Source::Python(r) => {
+                // The worker runs on its own: grant it time, show what it has sent, and wait
+                // for it when it is behind.
+                r.grant(target);
+                let now = r.now_us();
+                let behind = now < target;
+                if behind {
+                    self.carry_us = 0.0;
+                }
+                self.stats.polls = 0;
+                self.stats.behind = behind;
+                self.show_until(target.min(now).max(self.display_us));
+                self.sample_speed(wall_ms);
+                return;
+            }
+        };
+        while sim.now_us() <= target {
             if polls >= MAX_POLLS_PER_FRAME || (polls > 0 && !keep_going()) {
                 behind = true;
                 break;
             }
             let chunk = POLL_CHUNK.min(MAX_POLLS_PER_FRAME - polls);
-            let ran = self.sim.run_until_bounded(target, chunk);
+            let ran = sim.run_until_bounded(target, chunk);
             polls += ran;
             if ran < chunk {
                 break;
             }
         }
         // Out of budget: the display waits for the simulation (virtual time falls behind).
-        let shown = if behind { target.min(self.sim.now_us()) } else { target };
+        let shown = if behind { target.min(sim.now_us()) } else { target };
         if behind {
             self.carry_us = 0.0;
         }
@@ -314,6 +390,13 @@ impl Driver {
 
     /// Notes the wall-clock time while paused (so the achieved speed restarts cleanly).
     pub fn idle(&mut self, wall_ms: f64) {
+        if let Source::Python(r) = &self.source {
+            // A step granted to the worker shows as far as it got.
+            let now = r.now_us();
+            if now != u64::MAX && now > self.display_us && now <= r.credit_us() {
+                self.show_until(now);
+            }
+        }
         self.history.clear();
         self.stats.achieved_speed = None;
         self.stats.polls = 0;
@@ -343,10 +426,15 @@ impl Driver {
             self.show_until(t.max(self.display_us));
             return true;
         }
+        let sim = match &mut self.source {
+            Source::Sim(sim) => sim,
+            // The worker runs the turn; `idle` shows it when it has.
+            Source::Python(r) => return r.step(),
+        };
         // Skip idle time up to the next poll (at most a minute ahead).
-        let horizon = self.sim.now_us().saturating_add(60_000_000);
+        let horizon = sim.now_us().saturating_add(60_000_000);
         for _ in 0..1000 {
-            match self.sim.step(horizon) {
+            match sim.step(horizon) {
                 Step::Polled { start_us, end_us, .. } => {
                     self.drain();
                     if end_us - start_us > LONG_POLL_US {
@@ -368,7 +456,11 @@ impl Driver {
     /// recorded when its poll ends but carries the poll's start, so it goes before the events
     /// of its poll.
     fn drain(&mut self) {
-        for event in self.sim.take_trace() {
+        let events: Vec<TraceEvent> = match &mut self.source {
+            Source::Sim(sim) => sim.take_trace(),
+            Source::Python(r) => r.take_events().into(),
+        };
+        for event in events {
             if let TraceEvent::Task { t_us, .. } = event {
                 let at = self.pending.iter().rposition(|e| e.t_us() <= t_us).map_or(0, |i| i + 1);
                 self.pending.insert(at, event);
@@ -525,8 +617,8 @@ mod tests {
     fn a_short_click_is_held_long_enough_for_the_keypad() {
         let mut d = Driver::new(SimConfig::new(DemoId::ButtonInterval), &[]);
         run(&mut d, 0.5);
-        let press = d.set_button(Pin::D(3), true, None);
-        let release = d.set_button(Pin::D(3), false, Some(press.t_us));
+        let press = d.set_button(Pin::D(3), true, None).unwrap();
+        let release = d.set_button(Pin::D(3), false, Some(press.t_us)).unwrap();
         assert_eq!(release.t_us, press.t_us + MIN_HOLD_US);
         run(&mut d, 0.5);
         assert_eq!(d.console().back().map(|(_, s)| s.as_str()), Some("interval is now 0.6"));

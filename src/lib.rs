@@ -8,7 +8,8 @@
 //! (`cargo test -p baton-playground`):
 //!
 //! - [`link`]: the share-link codec (`?v=1&demo=button-interval&interval=0.7&rec=…`);
-//! - [`driver`]: runs the simulation against a clock, keeps the board as it looks at the
+//! - [`remote`]: Python mode's run in a Web Worker, as the page sees it;
+//! - [`driver`]: runs the simulation (or shows the worker's) against a clock, keeps the board as it looks at the
 //!   *display time*, a bounded timeline window and the inspector's task table;
 //! - [`state`]: the reducer: every user action, validated, applied to the driver;
 //! - [`view`]: pure view-models (board parts, colours, times, the speed slider);
@@ -19,9 +20,11 @@
 #![forbid(unsafe_code)]
 
 pub mod driver;
+pub mod examples;
 pub mod firmware;
 pub mod highlight;
 pub mod link;
+pub mod remote;
 pub mod state;
 pub mod view;
 

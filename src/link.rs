@@ -14,6 +14,8 @@
 //! | `cost` | virtual µs charged for each task poll, 1–1 000 000; default 10 |
 //! | `bounce` | `<µs>x<count>`: switch bounce on every button; absent: none |
 //! | `rec` | recorded presses, `<ms>:<pin><+\|->` separated by commas (`+` pressed, `-` released); the time has up to 3 decimals, so it is exact to the µs |
+//! | `lang` | `python` for a Python-mode run (absent: the Rust demo) |
+//! | `code` | with `lang=python`: the program, `d1.` then base64url (no padding) of its raw DEFLATE; at most [`MAX_CODE_BYTES`] once inflated |
 //!
 //! Only what differs from the defaults is written. [`decode`] refuses anything it does not
 //! understand with an error that says what is wrong; it never panics.
@@ -39,8 +41,14 @@ use std::fmt;
 
 /// The link format's version.
 pub const VERSION: &str = "1";
-/// The longest query string accepted, in bytes.
+/// The longest query string accepted, in bytes (without code).
 pub const MAX_LEN: usize = 4096;
+/// The longest query string accepted with Python code in it, in bytes.
+pub const MAX_LEN_WITH_CODE: usize = 32 * 1024;
+/// The most code a link carries, in bytes (before compression).
+pub const MAX_CODE_BYTES: usize = 16 * 1024;
+/// How `code` is encoded: the format's version, then raw DEFLATE in base64url.
+pub const CODE_FORMAT: &str = "d1.";
 /// The most recorded events accepted.
 pub const MAX_EVENTS: usize = 2000;
 /// The slowest speed (× real time).
@@ -59,7 +67,7 @@ pub const MAX_BOUNCE_COUNT: u32 = 100;
 pub const MAX_EVENT_US: u64 = 1_000_000_000_000;
 
 /// The keys the link itself uses; no demo parameter may have one of these keys.
-pub const RESERVED_KEYS: &[&str] = &["v", "demo", "speed", "cost", "bounce", "rec"];
+pub const RESERVED_KEYS: &[&str] = &["v", "demo", "speed", "cost", "bounce", "rec", "lang", "code"];
 
 /// Everything a link carries: enough to replay a run exactly.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,6 +84,9 @@ pub struct Shared {
     pub bounce: Option<Bounce>,
     /// Button presses and releases to replay, in the order they were made.
     pub recording: Vec<InputEvent>,
+    /// Python mode's program (`code.py`), if the run is one; `demo` is then the guide's
+    /// example it started from and `params` are unused.
+    pub code: Option<String>,
 }
 
 impl Shared {
@@ -88,6 +99,7 @@ impl Shared {
             poll_cost_us: DEFAULT_POLL_COST_US,
             bounce: None,
             recording: Vec::new(),
+            code: None,
         }
     }
 }
@@ -99,6 +111,8 @@ pub enum LinkError {
     TooLong {
         /// Its length in bytes.
         len: usize,
+        /// The most accepted.
+        max: usize,
     },
     /// An item is not `key=value`, or its %-escapes are broken.
     Malformed {
@@ -131,6 +145,10 @@ pub enum LinkError {
         /// Why (for a parameter, the parameter's own message).
         message: String,
     },
+    /// `code` could not be read (or `lang`/`code` do not go together).
+    BadCode(String),
+    /// The code is longer than [`MAX_CODE_BYTES`].
+    CodeTooLong,
     /// `rec` has more than [`MAX_EVENTS`] items.
     TooManyEvents(usize),
     /// An item of `rec` is not `<ms>:<pin><+|->`.
@@ -147,7 +165,11 @@ pub enum LinkError {
 impl fmt::Display for LinkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LinkError::TooLong { len } => write!(f, "the link is too long ({len} bytes; at most {MAX_LEN})"),
+            LinkError::TooLong { len, max } => write!(f, "the link is too long ({len} bytes; at most {max})"),
+            LinkError::BadCode(why) => write!(f, "the link's code cannot be read: {why}"),
+            LinkError::CodeTooLong => {
+                write!(f, "the link's code is longer than {} KB, the most a link carries", MAX_CODE_BYTES / 1024)
+            }
             LinkError::Malformed { item, reason } => write!(f, "malformed item {item:?}: {reason}"),
             LinkError::DuplicateKey(key) => write!(f, "the key {key:?} appears more than once"),
             LinkError::MissingVersion => write!(f, "the link has no version (it should start with v={VERSION})"),
@@ -173,7 +195,12 @@ impl std::error::Error for LinkError {}
 /// The query string (without `?`) for `shared`: only what differs from the defaults.
 pub fn encode(shared: &Shared) -> String {
     let mut out = format!("v={VERSION}&demo={}", shared.demo.id());
-    for (key, value) in shared.params.changed() {
+    if let Some(code) = &shared.code {
+        out.push_str("&lang=python&code=");
+        out.push_str(&encode_code(code));
+    }
+    let params = if shared.code.is_some() { Vec::new() } else { shared.params.changed() };
+    for (key, value) in params {
         out.push('&');
         out.push_str(key);
         out.push('=');
@@ -200,6 +227,32 @@ pub fn encode(shared: &Shared) -> String {
     out
 }
 
+/// Python code as a link carries it: [`CODE_FORMAT`], then its raw DEFLATE in base64url.
+pub fn encode_code(code: &str) -> String {
+    use base64::Engine as _;
+    let deflated = miniz_oxide::deflate::compress_to_vec(code.as_bytes(), 9);
+    format!("{CODE_FORMAT}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated))
+}
+
+/// Reads [`encode_code`]'s output; refuses more than [`MAX_CODE_BYTES`] of code.
+pub fn decode_code(text: &str) -> Result<String, LinkError> {
+    use base64::Engine as _;
+    let data = text.strip_prefix(CODE_FORMAT).ok_or_else(|| {
+        LinkError::BadCode(format!("it should start with {CODE_FORMAT:?} (the only format this playground reads)"))
+    })?;
+    let deflated = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(data)
+        .map_err(|e| LinkError::BadCode(format!("not base64url: {e}")))?;
+    // The limit stops a small link from inflating into a huge program.
+    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_CODE_BYTES).map_err(|e| {
+        match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::CodeTooLong,
+            _ => LinkError::BadCode("not DEFLATE data".into()),
+        }
+    })?;
+    String::from_utf8(bytes).map_err(|_| LinkError::BadCode("not UTF-8 text".into()))
+}
+
 /// One recorded event as the link writes it: `812.346:D3+`.
 pub fn format_event(e: &InputEvent) -> String {
     let ms = e.t_us / 1000;
@@ -221,8 +274,9 @@ pub fn format_bounce(b: Bounce) -> String {
 /// Reads a query string (a leading `?` is allowed).
 pub fn decode(query: &str) -> Result<Shared, LinkError> {
     let query = query.strip_prefix('?').unwrap_or(query);
-    if query.len() > MAX_LEN {
-        return Err(LinkError::TooLong { len: query.len() });
+    let limit = if query.contains("&code=") { MAX_LEN_WITH_CODE } else { MAX_LEN };
+    if query.len() > limit {
+        return Err(LinkError::TooLong { len: query.len(), max: limit });
     }
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut seen = BTreeSet::new();
@@ -251,7 +305,13 @@ pub fn decode(query: &str) -> Result<Shared, LinkError> {
     for (key, value) in &pairs {
         let bad = |message: String| LinkError::BadValue { key: key.clone(), message };
         match key.as_str() {
-            "v" | "demo" => {}
+            "v" | "demo" | "lang" => {}
+            "code" => {
+                if get("lang") != Some("python") {
+                    return Err(LinkError::BadCode("code comes with lang=python".into()));
+                }
+                shared.code = Some(decode_code(value)?);
+            }
             "speed" => shared.speed = parse_speed(value).map_err(bad)?,
             "cost" => shared.poll_cost_us = parse_poll_cost(value).map_err(bad)?,
             "bounce" => shared.bounce = parse_bounce(value).map_err(bad)?,
@@ -259,7 +319,22 @@ pub fn decode(query: &str) -> Result<Shared, LinkError> {
             _ => param_pairs.push((key.as_str(), value.as_str())),
         }
     }
-    shared.params = set_params(demo, &param_pairs)?;
+    match get("lang") {
+        None | Some("rust") => {}
+        Some("python") if shared.code.is_some() => {}
+        Some("python") => return Err(LinkError::BadCode("lang=python needs code=…".into())),
+        Some(other) => {
+            return Err(LinkError::BadValue { key: "lang".into(), message: format!("{other:?} is not rust or python") })
+        }
+    }
+    if shared.code.is_none() {
+        shared.params = set_params(demo, &param_pairs)?;
+    } else if let Some((key, _)) = param_pairs.first() {
+        return Err(LinkError::UnknownKey {
+            key: (*key).to_owned(),
+            message: "a Python-mode link has no demo parameters (they are in its code)".into(),
+        });
+    }
     Ok(shared)
 }
 
@@ -548,6 +623,7 @@ mod tests {
                             .into_iter()
                             .map(|(t_us, pin, pressed)| InputEvent { t_us, pin, pressed })
                             .collect(),
+                        code: None,
                     }
                 },
             )
@@ -577,6 +653,46 @@ mod tests {
         ]
     }
 
+    #[test]
+    fn a_python_link_carries_its_code() {
+        let program = crate::examples::guide_program(DemoId::ButtonInterval).unwrap();
+        let mut shared = Shared::new(DemoId::ButtonInterval);
+        shared.code = Some(program.to_owned());
+        let query = encode(&shared);
+        assert!(query.starts_with("v=1&demo=button-interval&lang=python&code=d1."), "{query}");
+        // Compressed: the guide's program (1.3 KB) in well under its own size.
+        assert!(query.len() < program.len(), "{} vs {}", query.len(), program.len());
+        assert_eq!(decode(&query).unwrap(), shared);
+    }
+
+    #[test]
+    fn python_links_are_checked() {
+        let err = |q: &str| decode(q).unwrap_err().to_string();
+        assert!(err("v=1&demo=blink-one&lang=python").contains("needs code"));
+        assert!(err("v=1&demo=blink-one&code=d1.AAAA").contains("lang=python"));
+        assert!(err("v=1&demo=blink-one&lang=perl").contains("not rust or python"));
+        assert!(err("v=1&demo=blink-one&lang=python&code=zz").contains("should start with"));
+        assert!(err("v=1&demo=blink-one&lang=python&code=d1.!!!").contains("base64url"));
+        assert!(err("v=1&demo=blink-one&lang=python&code=d1.AAAA").contains("DEFLATE"));
+        let mut shared = Shared::new(DemoId::BlinkOne);
+        shared.code = Some("print(1)\n".into());
+        let ok = encode(&shared);
+        assert!(err(&format!("{ok}&interval=0.3")).contains("no demo parameters"));
+        // More than 16 KB of code, however well it compresses, is refused.
+        let huge = encode_code(&"#".repeat(MAX_CODE_BYTES + 1));
+        assert!(huge.len() < 1000);
+        assert_eq!(decode_code(&huge), Err(LinkError::CodeTooLong));
+        assert!(err(&format!("v=1&demo=blink-one&lang=python&code={huge}")).contains("longer than 16 KB"));
+        assert_eq!(decode_code(&encode_code(&"#".repeat(MAX_CODE_BYTES))).map(|c| c.len()), Ok(MAX_CODE_BYTES));
+        // Not UTF-8.
+        let bad = {
+            use base64::Engine as _;
+            let d = miniz_oxide::deflate::compress_to_vec(&[0xff, 0xfe], 9);
+            format!("{CODE_FORMAT}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d))
+        };
+        assert!(decode_code(&bad).unwrap_err().to_string().contains("UTF-8"));
+    }
+
     proptest! {
         #[test]
         fn decode_never_panics_and_explains(s in any::<String>()) {
@@ -589,6 +705,21 @@ mod tests {
         fn decode_of_near_links_never_panics(tokens in proptest::collection::vec(token(), 0..20)) {
             let s = tokens.concat();
             if let Err(e) = decode(&s) {
+                prop_assert!(!e.to_string().is_empty());
+            }
+        }
+
+        #[test]
+        fn python_code_round_trips(code in "(\\PC|\n){0,400}", rec in proptest::collection::vec((0u64..10_000_000, any::<bool>()), 0..6)) {
+            let mut shared = Shared::new(DemoId::ButtonInterval);
+            shared.code = Some(code);
+            shared.recording = rec.into_iter().map(|(t_us, pressed)| InputEvent { t_us, pin: Pin::D(3), pressed }).collect();
+            prop_assert_eq!(decode(&encode(&shared)), Ok(shared));
+        }
+
+        #[test]
+        fn decode_code_never_panics(s in any::<String>()) {
+            if let Err(e) = decode_code(&s) {
                 prop_assert!(!e.to_string().is_empty());
             }
         }

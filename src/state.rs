@@ -7,10 +7,15 @@
 //!   later describes the whole run);
 //! - changing the poll cost or the bounce restarts too; the speed does not;
 //! - turning recording on restarts the demo and records every press from 0 s; Reset replays
-//!   the recording; a share link carries it.
+//!   the recording; a share link carries it;
+//! - in Python mode the program is the editor's text: Run (or Reset) runs it from 0 s in a
+//!   worker ([`crate::remote`]); editing does not restart anything; a link carries the code
+//!   that runs.
 
 use crate::driver::Driver;
+use crate::examples;
 use crate::link::{self, LinkError, Shared};
+use crate::remote::{Probe, Remote, Status, WorkerMsg};
 use baton_board::Pin;
 use baton_demos::{DemoId, Params};
 use baton_sim::simulation::DEFAULT_POLL_COST_US;
@@ -22,11 +27,55 @@ pub const DEFAULT_DEMO: DemoId = DemoId::BlinkTwo;
 /// The bounce the settings start with when turned on: 3 ms, 3 extra bounces.
 pub const DEFAULT_BOUNCE: Bounce = Bounce { duration_us: 3000, count: 3 };
 
+/// The language of the program on show.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Language {
+    /// The demo's Rust source, simulated in the page.
+    #[default]
+    Rust,
+    /// A CircuitPython `code.py`, edited in the page and run by a worker.
+    Python,
+}
+
+impl Language {
+    /// The language selector's value.
+    pub fn id(self) -> &'static str {
+        match self {
+            Language::Rust => "rust",
+            Language::Python => "python",
+        }
+    }
+}
+
 /// Something the user (or the page) asks for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// Pick a demo by id (the picker's value).
+    /// Pick a demo by id (the picker's value; in Python mode also [`examples::YOURS`]).
     SelectDemo(String),
+    /// Switch language (the selector's value: `rust` or `python`).
+    SetLanguage(String),
+    /// The editor's text changed (Python mode).
+    EditCode(String),
+    /// Run the editor's program from 0 s (Python mode).
+    RunCode,
+    /// Save the program as code.py (Python mode).
+    DownloadCode,
+    /// A message from Python mode's worker, for the run `run_id`.
+    Worker {
+        /// The run it belongs to (a message from an older run is dropped).
+        run_id: u64,
+        /// What it said.
+        msg: WorkerMsg,
+    },
+    /// A look at the worker's shared memory, each frame.
+    Probe {
+        /// The run it belongs to.
+        run_id: u64,
+        /// What was read.
+        probe: Probe,
+        /// The wall clock, ms.
+        now_ms: f64,
+    },
     /// Set a parameter from the text typed.
     SetParam {
         /// The parameter's key.
@@ -96,6 +145,13 @@ pub enum Effect {
     None,
     /// Put this text on the clipboard, if the browser allows.
     Copy(String),
+    /// Save a text file.
+    Save {
+        /// Its name.
+        name: String,
+        /// Its contents.
+        text: String,
+    },
     /// Fetch a board's prebuilt UF2, write the demo into it and save it.
     Download {
         /// The board.
@@ -148,8 +204,17 @@ pub struct State {
     pub held: BTreeMap<Pin, u64>,
     /// The simulation.
     pub driver: Driver,
-    /// Bumped at each restart (a new run: views reset their caches).
+    /// Bumped at each restart (a new run: views reset their caches; Python mode starts a
+    /// new worker).
     pub run_id: u64,
+    /// Rust or Python.
+    pub language: Language,
+    /// Python mode: the editor's text.
+    pub code: String,
+    /// Python mode: the text of the program that runs (what links carry).
+    pub running_code: String,
+    /// Python mode: "your program" rather than the guide's program of the demo.
+    pub yours: bool,
 }
 
 impl Default for State {
@@ -163,9 +228,17 @@ impl State {
     pub fn new(shared: Shared) -> Self {
         let bounce_on = shared.bounce.is_some();
         let bounce = shared.bounce.unwrap_or(DEFAULT_BOUNCE);
-        let config = config(&shared.params, shared.poll_cost_us, shared.bounce);
+        let driver = match &shared.code {
+            Some(code) => Driver::python(Remote::new(code.clone(), shared.poll_cost_us, shared.bounce, &shared.recording)),
+            None => Driver::new(config(&shared.params, shared.poll_cost_us, shared.bounce), &shared.recording),
+        };
+        let code = shared.code.clone().unwrap_or_default();
         State {
-            driver: Driver::new(config, &shared.recording),
+            driver,
+            language: if shared.code.is_some() { Language::Python } else { Language::Rust },
+            yours: shared.code.is_some() && examples::guide_program(shared.demo) != Some(code.as_str()),
+            running_code: code.clone(),
+            code,
             params: shared.params,
             drafts: BTreeMap::new(),
             speed: shared.speed,
@@ -214,13 +287,31 @@ impl State {
             poll_cost_us: self.poll_cost_us,
             bounce: self.active_bounce(),
             recording: self.recorded.clone(),
+            code: (self.language == Language::Python).then(|| self.running_code.clone()),
         }
+    }
+
+    /// Python mode's run, if this is one.
+    pub fn remote(&self) -> Option<&Remote> {
+        self.driver.remote()
     }
 
     /// Applies an action.
     pub fn dispatch(&mut self, action: Action) -> Effect {
         match action {
+            Action::SelectDemo(id) if self.language == Language::Python && id == examples::YOURS => {
+                self.yours = true;
+                self.open_code(examples::STARTER.to_owned());
+            }
             Action::SelectDemo(id) => match id.parse::<DemoId>() {
+                Ok(demo) if self.language == Language::Python => match examples::guide_program(demo) {
+                    Some(program) => {
+                        self.params = Params::defaults(demo);
+                        self.yours = false;
+                        self.open_code(program.to_owned());
+                    }
+                    None => self.notice = Some(format!("{} has no Python program in the guide.", demo.info().title)),
+                },
                 Ok(demo) => {
                     self.params = Params::defaults(demo);
                     self.drafts.clear();
@@ -244,6 +335,70 @@ impl State {
                     }
                     Err(e) => {
                         self.drafts.insert(key, Draft { text, error: e.to_string() });
+                    }
+                }
+            }
+            Action::SetLanguage(id) => {
+                let language = match id.as_str() {
+                    "rust" => Language::Rust,
+                    "python" => Language::Python,
+                    other => {
+                        self.notice = Some(format!("{other:?} is not a language here (rust or python)."));
+                        return Effect::None;
+                    }
+                };
+                if language != self.language {
+                    self.language = language;
+                    self.recorded.clear();
+                    self.recording = false;
+                    self.notice = None;
+                    self.running = true;
+                    match language {
+                        Language::Rust => self.restart(),
+                        Language::Python => {
+                            let demo = self.demo();
+                            self.yours = examples::guide_program(demo).is_none();
+                            let program = examples::guide_program(demo).unwrap_or(examples::STARTER);
+                            self.open_code(program.to_owned());
+                        }
+                    }
+                }
+            }
+            Action::EditCode(text) => self.code = text,
+            Action::RunCode => {
+                if self.language == Language::Python {
+                    self.recorded.clear();
+                    self.recording = false;
+                    self.running = true;
+                    self.running_code = self.code.clone();
+                    self.restart();
+                }
+            }
+            Action::DownloadCode => {
+                if self.language == Language::Python {
+                    self.notice = Some(
+                        "Saved code.py: copy it to the CIRCUITPY drive of a CircuitPython board (with the \
+                         asyncio library in lib/)."
+                            .into(),
+                    );
+                    return Effect::Save { name: "code.py".into(), text: self.code.clone() };
+                }
+            }
+            Action::Worker { run_id, msg } => {
+                if run_id == self.run_id {
+                    if let Some(remote) = self.driver.remote_mut() {
+                        remote.receive(msg);
+                        let scheduled = remote.take_scheduled();
+                        if self.recording {
+                            self.recorded.extend(scheduled);
+                        }
+                    }
+                }
+            }
+            Action::Probe { run_id, probe, now_ms } => {
+                if run_id == self.run_id {
+                    if let Some(remote) = self.driver.remote_mut() {
+                        remote.probe(probe, now_ms);
                     }
                 }
             }
@@ -316,6 +471,14 @@ impl State {
                 }
             }
             Action::CopyLink { base } => {
+                if self.language == Language::Python && self.running_code.len() > link::MAX_CODE_BYTES {
+                    self.notice = Some(format!(
+                        "This program is {} KB: a link carries at most {} KB of code. Download code.py to share it.",
+                        self.running_code.len().div_ceil(1024),
+                        link::MAX_CODE_BYTES / 1024
+                    ));
+                    return Effect::None;
+                }
                 let url = format!("{base}?{}", link::encode(&self.shared()));
                 self.share_url = Some(url.clone());
                 self.notice = Some(if self.recorded.is_empty() {
@@ -373,8 +536,8 @@ impl State {
                 Some(format!("Recording stopped: a link holds at most {} bytes of recording.", link::MAX_LEN));
         }
         let event = self.driver.set_button(pin, true, None);
-        self.held.insert(pin, event.t_us);
-        if self.recording {
+        self.held.insert(pin, event.map_or(0, |e| e.t_us));
+        if let (true, Some(event)) = (self.recording, event) {
             self.recorded.push(event);
         }
     }
@@ -382,7 +545,7 @@ impl State {
     fn release(&mut self, pin: Pin) {
         let Some(pressed_at) = self.held.remove(&pin) else { return };
         let event = self.driver.set_button(pin, false, Some(pressed_at));
-        if self.recording {
+        if let (true, Some(event)) = (self.recording, event) {
             self.recorded.push(event);
         }
     }
@@ -393,9 +556,36 @@ impl State {
         self.recorded.len() + 2 <= link::MAX_EVENTS && link::encode(&self.shared()).len() + 50 <= link::MAX_LEN
     }
 
+    /// Python mode: puts `program` in the editor and runs it from 0 s.
+    fn open_code(&mut self, program: String) {
+        self.drafts.clear();
+        self.recorded.clear();
+        self.recording = false;
+        self.running = true;
+        self.notice = None;
+        self.code = program.clone();
+        self.running_code = program;
+        self.restart();
+    }
+
+    /// Python mode: the error to show (`code.py line N: …`, or a runaway's message).
+    pub fn python_error(&self) -> Option<&str> {
+        match self.remote()?.status() {
+            Status::Failed(e) | Status::Stopped(e) => Some(e),
+            _ => None,
+        }
+    }
+
     fn restart(&mut self) {
-        let config = config(&self.params, self.poll_cost_us, self.active_bounce());
-        self.driver = Driver::new(config, &self.recorded);
+        self.driver = match self.language {
+            Language::Rust => Driver::new(config(&self.params, self.poll_cost_us, self.active_bounce()), &self.recorded),
+            Language::Python => Driver::python(Remote::new(
+                self.running_code.clone(),
+                self.poll_cost_us,
+                self.active_bounce(),
+                &self.recorded,
+            )),
+        };
         self.held.clear();
         self.share_url = None;
         self.run_id += 1;
@@ -446,6 +636,7 @@ pub const DEFAULT_COST: u64 = DEFAULT_POLL_COST_US;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use std::ops::Not as _;
 
     fn frames(state: &mut State, seconds: f64) {
         for i in 0..(seconds * 60.0).round() as usize {
@@ -455,6 +646,137 @@ mod tests {
 
     fn console(state: &State) -> Vec<(u64, String)> {
         state.driver.console().iter().cloned().collect()
+    }
+
+    fn trace_msg(text: &str, inputs: Vec<InputEvent>) -> WorkerMsg {
+        WorkerMsg::Trace { text: text.into(), parts: "led D1\nbutton D3".into(), inputs }
+    }
+
+    #[test]
+    fn python_mode_opens_the_guides_program_and_runs_edits_only_on_run() {
+        let mut s = State::default();
+        s.dispatch(Action::SelectDemo("button-interval".into()));
+        let rust_run = s.run_id;
+        s.dispatch(Action::SetLanguage("python".into()));
+        assert_eq!(s.language, Language::Python);
+        assert!(s.run_id > rust_run);
+        let program = examples::guide_program(DemoId::ButtonInterval).unwrap();
+        assert_eq!(s.code, program);
+        assert_eq!(s.remote().unwrap().source, program);
+        // Editing changes nothing that runs…
+        let run = s.run_id;
+        s.dispatch(Action::EditCode("print('hi')".into()));
+        assert_eq!(s.run_id, run);
+        assert_eq!(s.remote().unwrap().source, program);
+        // …until Run.
+        s.dispatch(Action::RunCode);
+        assert_eq!(s.run_id, run + 1);
+        assert_eq!(s.remote().unwrap().source, "print('hi')");
+        assert!(s.yours.not());
+        // Your program, and back to Rust.
+        s.dispatch(Action::SelectDemo(examples::YOURS.into()));
+        assert!(s.yours);
+        assert_eq!(s.code, examples::STARTER);
+        s.dispatch(Action::SetLanguage("rust".into()));
+        assert!(s.remote().is_none());
+        s.dispatch(Action::SetLanguage("cobol".into()));
+        assert_eq!(s.language, Language::Rust);
+        assert!(s.notice.as_deref().unwrap().contains("cobol"));
+    }
+
+    #[test]
+    fn python_mode_shows_the_workers_events_at_the_display_time() {
+        let mut s = State::default();
+        s.dispatch(Action::SetLanguage("python".into()));
+        let run_id = s.run_id;
+        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
+        s.dispatch(Action::Worker {
+            run_id,
+            msg: trace_msg(
+                "{\"t_us\": 10, \"kind\": \"pin\", \"pin\": \"D1\", \"value\": true}\n\
+                 {\"t_us\": 400000, \"kind\": \"print\", \"text\": \"later\"}\n",
+                vec![],
+            ),
+        });
+        // A message from an older run is dropped.
+        s.dispatch(Action::Worker { run_id: run_id - 1, msg: WorkerMsg::Done });
+        assert_eq!(*s.remote().unwrap().status(), Status::Running);
+        // The worker has run to 0.5 s: the display follows the frames.
+        let probe = Probe { now_us: 500_000.0, want_us: 0.0, heartbeat: 1, waiting: true, current: 0 };
+        s.dispatch(Action::Probe { run_id, probe, now_ms: 0.0 });
+        frames(&mut s, 0.1);
+        assert!(s.driver.output(Pin::D(1)));
+        assert!(console(&s).is_empty());
+        assert!(s.remote().unwrap().credit_us() >= s.driver.display_us());
+        frames(&mut s, 0.4);
+        assert_eq!(console(&s), vec![(400_000, "later".to_string())]);
+        // The board is what the program created.
+        let board = crate::view::board(&s);
+        assert_eq!(board.leds.len(), 1);
+        assert_eq!(board.buttons.len(), 1);
+        assert_eq!(board.buttons[0].pin, Pin::D(3));
+        // Waiting for the worker: the display stops at its time.
+        frames(&mut s, 1.0);
+        assert!(s.driver.display_us() <= 500_000, "{}", s.driver.display_us());
+        assert!(s.driver.stats().behind);
+    }
+
+    #[test]
+    fn python_mode_records_the_presses_the_worker_scheduled_and_links_replay_them() {
+        let mut s = State::default();
+        s.dispatch(Action::SetLanguage("python".into()));
+        s.dispatch(Action::ToggleRecord);
+        let run_id = s.run_id;
+        s.dispatch(Action::Press(Pin::D(3)));
+        s.dispatch(Action::Release(Pin::D(3)));
+        assert!(s.recorded.is_empty(), "the worker says when");
+        let events = vec![
+            InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true },
+            InputEvent { t_us: 862_346, pin: Pin::D(3), pressed: false },
+        ];
+        s.dispatch(Action::Worker { run_id, msg: trace_msg("", events.clone()) });
+        assert_eq!(s.recorded, events);
+        let Effect::Copy(url) = s.dispatch(Action::CopyLink { base: "http://x/".into() }) else { panic!() };
+        let query = url.split_once('?').unwrap().1;
+        let opened = State::from_query(query);
+        assert_eq!(opened.language, Language::Python);
+        assert_eq!(opened.code, s.running_code);
+        assert_eq!(opened.remote().unwrap().replay, events);
+        assert!(opened.remote().unwrap().replay_script().contains("812.346"));
+    }
+
+    #[test]
+    fn a_link_refuses_more_than_16_kb_of_code_and_changes_nothing() {
+        let mut s = State::default();
+        s.dispatch(Action::SetLanguage("python".into()));
+        s.dispatch(Action::EditCode(format!("{}\nprint(1)\n", "#".repeat(link::MAX_CODE_BYTES))));
+        s.dispatch(Action::RunCode);
+        let run = s.run_id;
+        assert_eq!(s.dispatch(Action::CopyLink { base: "http://x/".into() }), Effect::None);
+        assert!(s.notice.as_deref().unwrap().contains("at most 16 KB"), "{:?}", s.notice);
+        assert_eq!(s.share_url, None);
+        assert_eq!(s.run_id, run);
+        // The code can still be saved.
+        assert!(matches!(s.dispatch(Action::DownloadCode), Effect::Save { ref name, .. } if name == "code.py"));
+    }
+
+    #[test]
+    fn a_runaway_is_reported_with_its_task() {
+        let mut s = State::default();
+        s.dispatch(Action::SetLanguage("python".into()));
+        let run_id = s.run_id;
+        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
+        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Spawn { id: 2, name: "spin".into() } });
+        let probe = Probe { now_us: 10.0, want_us: 0.0, heartbeat: 7, waiting: false, current: 3 };
+        s.dispatch(Action::Probe { run_id, probe, now_ms: 1000.0 });
+        assert_eq!(s.python_error(), None);
+        s.dispatch(Action::Probe { run_id, probe, now_ms: 3100.0 });
+        assert!(s.python_error().unwrap().starts_with("task `spin` has run 2 s without awaiting"));
+        // An error line from the worker names its line.
+        s.dispatch(Action::RunCode);
+        let run_id = s.run_id;
+        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Error("code.py line 4: SyntaxError: invalid syntax".into()) });
+        assert_eq!(examples::error_line(s.python_error().unwrap()), (Some(4), "SyntaxError: invalid syntax".into()));
     }
 
     #[test]
@@ -491,11 +813,11 @@ mod tests {
         assert!(s.driver.display_us() > 0);
         s.dispatch(Action::SetPollCost("100".into()));
         assert_eq!(s.driver.display_us(), 0);
-        assert_eq!(s.driver.config().poll_cost_us, 100);
+        assert_eq!(s.driver.config().unwrap().poll_cost_us, 100);
         frames(&mut s, 0.2);
         s.dispatch(Action::SetBounce { on: true, duration_ms: "2.5".into(), count: "4".into() });
         assert_eq!(s.driver.display_us(), 0);
-        assert_eq!(s.driver.config().bounce, Some(Bounce { duration_us: 2500, count: 4 }));
+        assert_eq!(s.driver.config().unwrap().bounce, Some(Bounce { duration_us: 2500, count: 4 }));
         s.dispatch(Action::SetBounce { on: true, duration_ms: "x".into(), count: "4".into() });
         assert!(s.bounce_draft.is_some());
         assert_eq!(s.active_bounce(), Some(Bounce { duration_us: 2500, count: 4 }));

@@ -2,6 +2,7 @@
 //! components only lay them out, and Yew skips a component whose view-model did not change).
 
 use crate::driver::TaskRow;
+use crate::remote::{Part, Remote};
 use crate::state::State;
 use baton::TaskState;
 use baton_board::neopixel::{apply_brightness, Color};
@@ -110,11 +111,33 @@ pub fn parts(params: &Params) -> Vec<(PartKind, Pin, &'static str)> {
     out
 }
 
+/// The board's parts for a Python program: what it has created so far, LEDs and rings in
+/// the order it created them, buttons in pin order.
+pub fn python_parts(remote: &Remote) -> Vec<(PartKind, Pin, usize)> {
+    let mut out: Vec<(PartKind, Pin, usize)> = remote
+        .parts()
+        .iter()
+        .map(|p| match *p {
+            Part::Led(pin) => (PartKind::Led, pin, 0),
+            Part::Button(pin) => (PartKind::Button, pin, 0),
+            Part::Pixels(pin, n) => (PartKind::Pixels, pin, n),
+        })
+        .collect();
+    out.sort_by_key(|(kind, pin, _)| {
+        (*kind == PartKind::Button, if *kind == PartKind::Button { Some(*pin) } else { None })
+    });
+    out
+}
+
 /// The board as of the display time.
 pub fn board(state: &State) -> BoardView {
     let mut view = BoardView::default();
     let d = &state.driver;
-    for (kind, pin, label) in parts(&state.params) {
+    let parts: Vec<(PartKind, Pin, &str, Option<usize>)> = match state.remote() {
+        Some(remote) => python_parts(remote).into_iter().map(|(k, pin, n)| (k, pin, "", Some(n))).collect(),
+        None => parts(&state.params).into_iter().map(|(k, pin, label)| (k, pin, label, None)).collect(),
+    };
+    for (kind, pin, label, length) in parts {
         match kind {
             PartKind::Led => view.leds.push(LedView { pin, label: short_label(label), on: d.output(pin) }),
             PartKind::Button => {
@@ -128,10 +151,10 @@ pub fn board(state: &State) -> BoardView {
                 });
             }
             PartKind::Pixels => {
-                let n = match state.params.iter().find(|(s, _)| s.key == "num_pixels") {
+                let n = length.unwrap_or_else(|| match state.params.iter().find(|(s, _)| s.key == "num_pixels") {
                     Some((_, Value::Int(n))) => n as usize,
                     _ => 1,
-                };
+                });
                 let (colors, brightness) = match d.strip(pin) {
                     Some(s) => (s.colors.clone(), s.brightness),
                     None => (Vec::new(), 1.0),

@@ -10,3 +10,5 @@ pub mod params;
 pub mod picker;
 pub mod source;
 pub mod timeline;
+pub mod editor;
+pub mod worker;

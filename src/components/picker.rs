@@ -1,7 +1,9 @@
-//! The demo picker: a `<select name="demo">` grouped by the guide's sections, and the demo's
-//! description.
+//! The program picker: the language (`<select name="language">`: the demo's Rust, or the
+//! guide's CircuitPython `code.py` run by Python mode) and the demo (`<select name="demo">`,
+//! grouped by the guide's sections; in Python mode the guide's programs and "your program").
 
-use crate::state::Action;
+use crate::examples;
+use crate::state::{Action, Language};
 use baton_demos::DemoId;
 use yew::prelude::*;
 
@@ -10,6 +12,10 @@ use yew::prelude::*;
 pub struct PickerProps {
     /// The demo shown.
     pub demo: DemoId,
+    /// The language shown.
+    pub language: Language,
+    /// Python mode: "your program" rather than the demo's.
+    pub yours: bool,
     /// Where the choice goes.
     pub dispatch: Callback<Action>,
 }
@@ -21,28 +27,48 @@ pub fn picker(props: &PickerProps) -> Html {
         let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
         Action::SelectDemo(select.value())
     });
-    // Sections in the guide's order, each with its demos.
+    let on_language = props.dispatch.reform(|e: Event| {
+        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+        Action::SetLanguage(select.value())
+    });
+    let python = props.language == Language::Python;
+    // Sections in the guide's order, each with its demos (in Python mode, those the guide
+    // has a program for).
     let mut groups: Vec<(&'static str, Vec<DemoId>)> = Vec::new();
     for &demo in DemoId::ALL {
+        if python && examples::guide_program(demo).is_none() {
+            continue;
+        }
         let title = demo.info().section.title();
         match groups.iter_mut().find(|(t, _)| *t == title) {
             Some((_, demos)) => demos.push(demo),
             None => groups.push((title, vec![demo])),
         }
     }
+    let selected = |d: DemoId| d == props.demo && !(python && props.yours);
     html! {
         <div class="picker">
-            <label for="demo-picker">{ "Demo" }</label>
+            <label for="language-picker">{ "Language" }</label>
+            <select id="language-picker" name="language" onchange={on_language}>
+                <option value="rust" selected={!python}>{ "Rust (Baton)" }</option>
+                <option value="python" selected={python}>{ "Python (code.py)" }</option>
+            </select>
+            <label for="demo-picker">{ if python { "Program" } else { "Demo" } }</label>
             <select id="demo-picker" name="demo" onchange={onchange}>
                 { for groups.into_iter().map(|(title, demos)| html! {
                     <optgroup label={title}>
                         { for demos.into_iter().map(|d| {
                             let info = d.info();
                             let text = if info.in_guide { info.title.to_string() } else { format!("{} (variant)", info.title) };
-                            html! { <option value={info.id} selected={d == props.demo}>{ text }</option> }
+                            html! { <option value={info.id} selected={selected(d)}>{ text }</option> }
                         }) }
                     </optgroup>
                 }) }
+                if python {
+                    <optgroup label="Yours">
+                        <option value={examples::YOURS} selected={props.yours}>{ "Your program" }</option>
+                    </optgroup>
+                }
             </select>
         </div>
     }

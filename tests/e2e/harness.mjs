@@ -45,6 +45,9 @@ export async function serveDist() {
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] || 'application/octet-stream',
         'cache-control': 'no-store',
+        // As `trunk serve` (Trunk.toml): Python mode shares memory with its worker.
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
       });
       res.end(body);
     } catch {

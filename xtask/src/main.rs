@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
+mod editor;
 mod firmware;
 mod python;
 
@@ -37,6 +38,15 @@ const RUST_TARGETS: &[&str] = &["wasm32-unknown-unknown", "thumbv6m-none-eabi"];
 const E2E_DIR: &str = "tests/e2e";
 /// The playground's build tools from npm (binaryen's wasm-opt, which Trunk runs).
 const WEB_TOOLS_DIR: &str = "tools/web";
+/// The wasm features wasm-opt may assume (index.html passes the same to Trunk's wasm-opt).
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
 /// The RP2040 firmware (its own cargo project, outside the workspace), when it exists.
 const FIRMWARE_DIR: &str = "firmware";
 /// The firmware's target.
@@ -175,6 +185,7 @@ const TEST_STEPS: &[Step] = &[
         quick: false,
         run: |cx| {
             firmware::stage_for_web(cx)?;
+    python::stage_for_web(cx)?;
             cx.run(cx.trunk(&["build", "--offline"])?).map(|()| None)
         },
     },
@@ -268,6 +279,7 @@ fn print_usage() {
 fn build_web(cx: &Ctx) -> Result {
     setup(cx, Needs { e2e: false })?;
     firmware::stage_for_web(cx)?;
+    python::stage_for_web(cx)?;
     cx.run(cx.trunk(&["build", "--release", "--offline"])?)?;
     let dist = cx.root.join("dist");
     let wasm = fs::read_dir(&dist)
@@ -292,6 +304,7 @@ fn build_web(cx: &Ctx) -> Result {
 fn serve(cx: &Ctx) -> Result {
     setup(cx, Needs { e2e: false })?;
     firmware::stage_for_web(cx)?;
+    python::stage_for_web(cx)?;
     println!("serving the playground on http://{SERVE_ADDRESS}:{SERVE_PORT} (Ctrl-C stops)");
     let args = ["serve", "--offline", "--address", SERVE_ADDRESS, "--port", SERVE_PORT];
     cx.run(cx.trunk(&args)?)

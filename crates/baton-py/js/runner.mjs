@@ -17,8 +17,8 @@
 // `code.py line N: Type: message`.
 //
 // One interpreter per run: a Python call that never returns (a task that
-// never awaits) blocks the thread; stopping it needs a worker (issue 10,
-// item 7).
+// never awaits) blocks the thread. In the page the run is in a Web Worker
+// (worker.mjs), which the page stops from outside.
 
 // The PySim methods Python calls, as the `_baton` module.
 const BRIDGE = [
@@ -31,29 +31,49 @@ const BRIDGE = [
   "sleep_us", "monotonic", "now_us", "print", "note",
 ];
 
-export async function runPython({ loadMicroPython, micropythonUrl, PySim, pyFiles, source, forMs, pollCostUs = 10, inputs = "" }) {
+/**
+ * Sets up one run: the simulation, an interpreter with the `_baton` bridge
+ * and the Python files. `hooks.onSpawn(id, name)` hears of each new task and
+ * `hooks.onResume(id)` of each turn (the worker's runaway watch). Returns
+ * `{ sim, run(source) }`; `run` answers "" or the error line.
+ */
+export async function createSession({ loadMicroPython, micropythonUrl, PySim, pyFiles, forMs, pollCostUs = 10, inputs = "", hooks = {} }) {
   const sim = new PySim(pollCostUs, forMs * 1000, inputs);
-  const out = [];
   const mp = await loadMicroPython({
     url: micropythonUrl,
     heapsize: 16 * 1024 * 1024,
-    stdout: (line) => out.push(line),
-    stderr: (line) => out.push(line),
+    stdout: (line) => hooks.onStdout?.(line),
+    stderr: (line) => hooks.onStdout?.(line),
   });
   const bridge = {};
   for (const name of BRIDGE) bridge[name] = sim[name].bind(sim);
+  if (hooks.onSpawn) {
+    bridge.spawn = (id, name) => {
+      hooks.onSpawn(id, name);
+      sim.spawn(id, name);
+    };
+  }
   mp.registerJsModule("_baton", bridge);
   for (const [name, text] of Object.entries(pyFiles)) mp.FS.writeFile("/" + name, text);
   const runner = mp.pyimport("_runner");
   const step = mp.pyimport("asyncio")._step;
-  sim.set_resume((id) => step(id));
-  let error = null;
-  try {
-    error = runner.run_program(source) || null;
-  } catch (e) {
-    error = `code.py line 0: internal error: ${e && e.message ? e.message : e}`;
-  }
+  const onResume = hooks.onResume;
+  sim.set_resume(onResume ? (id) => { onResume(id); return step(id); } : (id) => step(id));
+  const run = (source) => {
+    try {
+      return runner.run_program(source) || "";
+    } catch (e) {
+      return `code.py line 0: internal error: ${e && e.message ? e.message : e}`;
+    }
+  };
+  return { sim, run };
+}
+
+/** Runs `source` headless until `forMs`: `{ trace, error }`. */
+export async function runPython({ loadMicroPython, micropythonUrl, PySim, pyFiles, source, forMs, pollCostUs = 10, inputs = "" }) {
+  const { sim, run } = await createSession({ loadMicroPython, micropythonUrl, PySim, pyFiles, forMs, pollCostUs, inputs });
+  const error = run(source) || null;
   const trace = sim.take_trace();
   sim.free();
-  return { trace, error, output: out };
+  return { trace, error };
 }

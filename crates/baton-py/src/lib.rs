@@ -30,6 +30,15 @@
 //! `poll_cost_us`, charged before the task runs; with nothing due, time jumps
 //! to the start of the head's tick or to the next input change. It stops when
 //! virtual time passes the end.
+//!
+//! **In the page** ([`PySim::set_pace`]) the same loop runs in a Web Worker, and
+//! virtual time may only move as far as the page allows: every move of the clock
+//! (a turn's cost, an idle jump, `time.sleep`, a NeoPixel frame) first asks the
+//! page's *pace* function when it would pass the last horizon granted. That
+//! function waits for the display to catch up, schedules the presses clicked in
+//! the meantime ([`PySim::input`], always in the future of the current time, so a
+//! recording replays exactly) and sends the trace so far to the page. Headless,
+//! there is no pace function and time moves freely.
 
 use baton::sync::{Acquire, EventWait};
 use baton::{Event, Executor, Lock, LockGuard, Sleep};
@@ -104,6 +113,24 @@ struct Keys {
     queue: VecDeque<(usize, bool)>,
 }
 
+/// A part of the board the program has created, for the page to draw.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Led(Pin),
+    Button(Pin),
+    Pixels(Pin, usize),
+}
+
+impl Part {
+    fn line(self) -> String {
+        match self {
+            Part::Led(pin) => format!("led {pin}"),
+            Part::Button(pin) => format!("button {pin}"),
+            Part::Pixels(pin, n) => format!("pixels {pin} {n}"),
+        }
+    }
+}
+
 struct Inner {
     board: VirtualBoard,
     exec: Executor,
@@ -130,6 +157,15 @@ struct Inner {
     /// Lines for the trace that the board does not record (a task's
     /// uncaught exception), with their time.
     notes: RefCell<Vec<(u64, String)>>,
+    /// The page's pace function (`None` headless), and the horizon it granted last.
+    pace: RefCell<Option<js_sys::Function>>,
+    paced_until: Cell<u64>,
+    /// Whether each turn is recorded as a `task` event (the page's task table and timeline).
+    task_events: Cell<bool>,
+    /// Task names by Baton task id, for the `task` events.
+    names: RefCell<HashMap<u64, Rc<str>>>,
+    /// Parts created since the page last asked ([`PySim::take_parts`]).
+    parts: RefCell<Vec<Part>>,
 }
 
 impl Inner {
@@ -176,12 +212,69 @@ impl Inner {
         if let std::collections::hash_map::Entry::Vacant(slot) = self.inputs.borrow_mut().entry(pin) {
             if let Ok(i) = self.board.input(pin, baton_board::Pull::Up) {
                 slot.insert(i);
+                self.add_part(Part::Button(pin));
             }
         }
     }
 
     fn note(&self, text: &str) {
         self.notes.borrow_mut().push((self.board.now_us(), text.to_owned()));
+    }
+
+    fn add_part(&self, part: Part) {
+        let mut parts = self.parts.borrow_mut();
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+
+    /// How far virtual time may move towards `target_us` now: all the way
+    /// headless; in the page, no further than the horizon its pace function
+    /// grants (asked only when `target_us` passes the last one, so a turn
+    /// costs one comparison).
+    fn allow(&self, target_us: u64) -> u64 {
+        if target_us <= self.paced_until.get() {
+            return target_us;
+        }
+        let f = self.pace.borrow().clone();
+        let Some(f) = f else { return target_us };
+        let now = self.board.now_us();
+        let granted = f
+            .call2(&JsValue::NULL, &JsValue::from(now as f64), &JsValue::from(target_us as f64))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .map_or(now, |v| v.max(0.0) as u64);
+        self.paced_until.set(granted);
+        target_us.min(granted)
+    }
+
+    /// Waits until the page allows the clock to reach `t_us`, without moving
+    /// it (a board call is about to move it that far in one go).
+    fn advance_paced_to_allow(&self, t_us: u64) {
+        while !self.stopped.get() {
+            let now = self.board.now_us();
+            let granted = self.allow(t_us);
+            if granted >= t_us {
+                break;
+            }
+            if granted <= now {
+                self.stopped.set(true);
+            }
+        }
+    }
+
+    /// Moves virtual time to `target_us`, in the steps the page allows (each
+    /// step may bring new presses, which happen on the way, in time order).
+    fn advance_paced(&self, target_us: u64) {
+        while self.board.now_us() < target_us && !self.stopped.get() {
+            let to = self.allow(target_us);
+            if to <= self.board.now_us() {
+                // The page granted nothing: it is stopping this run.
+                self.stopped.set(true);
+                break;
+            }
+            self.board.advance_to(to);
+        }
     }
 }
 
@@ -295,6 +388,11 @@ impl PySim {
             counters: RefCell::new(Vec::new()),
             strips: RefCell::new(Vec::new()),
             notes: RefCell::new(Vec::new()),
+            pace: RefCell::new(None),
+            paced_until: Cell::new(0),
+            task_events: Cell::new(false),
+            names: RefCell::new(HashMap::new()),
+            parts: RefCell::new(Vec::new()),
         };
         Ok(PySim { inner: Rc::new(inner) })
     }
@@ -303,6 +401,53 @@ impl PySim {
     /// one of the [`resume`] codes.
     pub fn set_resume(&self, f: js_sys::Function) {
         *self.inner.resume.borrow_mut() = Some(f);
+    }
+
+    /// Runs in a page: `pace(now_us, want_us)` is called whenever virtual
+    /// time is about to pass the horizon granted last, and answers the new
+    /// horizon (µs; at or below `now_us` stops the run). See the
+    /// [crate docs](crate).
+    pub fn set_pace(&self, f: js_sys::Function) {
+        *self.inner.pace.borrow_mut() = Some(f);
+    }
+
+    /// Records every turn as a `task` event (the page's task table and timeline).
+    pub fn set_task_events(&self, on: bool) {
+        self.inner.task_events.set(on);
+    }
+
+    /// Buttons bounce `count` extra times over `duration_us` from now on
+    /// (`count` 0: clean presses).
+    pub fn set_bounce(&self, duration_us: f64, count: u32) {
+        let bounce = (count > 0 && duration_us > 0.0)
+            .then(|| baton_sim::Bounce { duration_us: duration_us as u64, count });
+        self.inner.board.set_bounce(bounce);
+    }
+
+    /// A button press (`pressed`) or release from the page, scheduled 1 µs
+    /// from now and no sooner than `not_before_us` (a click is held long
+    /// enough for the keypad to see it). Returns its time, for the recording:
+    /// replaying it as an input script gives the same run.
+    pub fn input(&self, pin: &str, pressed: bool, not_before_us: f64) -> Result<f64, JsError> {
+        let pin = pin_of(pin)?;
+        let t_us = (self.inner.board.now_us() + 1).max(not_before_us.max(0.0) as u64);
+        self.inner.board.schedule_inputs(&[baton_sim::InputEvent { t_us, pin, pressed }]);
+        Ok(t_us as f64)
+    }
+
+    /// Schedules an input script's presses (JSON Lines, `docs/SIMULATOR.md`): a recording
+    /// to replay. Set the bounce first: it applies as they are scheduled.
+    pub fn schedule(&self, script: &str) -> Result<(), JsError> {
+        let events = inputs::parse_script(script).map_err(|e| JsError::new(&format!("inputs: {e}")))?;
+        self.inner.board.schedule_inputs(&events);
+        Ok(())
+    }
+
+    /// The parts created since the last call, one per line: `led D1`,
+    /// `button D3`, `pixels A0 24`.
+    pub fn take_parts(&self) -> String {
+        let parts = std::mem::take(&mut *self.inner.parts.borrow_mut());
+        parts.into_iter().map(Part::line).collect::<Vec<_>>().join("\n")
     }
 
     /// Virtual time now, µs.
@@ -323,8 +468,10 @@ impl PySim {
         let slot = Slot { pending: None, kick: Event::new(), kick_wait: None, done: Event::new() };
         self.inner.tasks.borrow_mut().insert(id, slot);
         let fut = PyTask { id, inner: Rc::downgrade(&self.inner) };
+        let names = Rc::from(name.as_str());
         // Dropping the handle detaches the task, as in asyncio.
-        let _ = self.inner.exec.spawn_named(name, fut);
+        let task = self.inner.exec.spawn_named(name, fut);
+        self.inner.names.borrow_mut().insert(task.id().as_u64(), names);
     }
 
     /// Python task `id` has ended: wake the tasks that await it, in order.
@@ -400,15 +547,34 @@ impl PySim {
             }
             let cost = inner.poll_cost_us.get();
             let board = &inner.board;
-            if inner.exec.poll_one_with(|_| board.advance(cost)).is_some() {
+            let start = board.now_us();
+            // The turn's cost may only be charged once the page allows it.
+            inner.advance_paced_to_allow(start + cost);
+            if inner.stopped.get() {
+                continue;
+            }
+            if let Some(outcome) = inner.exec.poll_one_with(|_| board.advance(cost)) {
+                if inner.task_events.get() {
+                    let id = outcome.task.as_u64();
+                    let name = inner.names.borrow().get(&id).cloned().unwrap_or_else(|| Rc::from("task"));
+                    let end_us = board.now_us();
+                    board.record(|| TraceEvent::Task { t_us: start, end_us, id, name, state: outcome.state });
+                }
                 continue;
             }
             let next =
                 [inner.exec.next_deadline().map(|t| t.as_micros()), board.next_input_us()].into_iter().flatten().min();
             // Nothing can ever wake a task: the library waits in 3 ms steps
             // until the end.
-            let to = next.unwrap_or(inner.end_us + 1).min(inner.end_us + 1);
-            board.advance_to(to.max(board.now_us()));
+            let to = next.unwrap_or(inner.end_us.saturating_add(1)).min(inner.end_us.saturating_add(1));
+            let now = board.now_us();
+            // In the page, the jump may stop short (a press came in): look again from there.
+            let granted = inner.allow(to.max(now));
+            if granted <= now && to > now {
+                inner.stopped.set(true);
+                continue;
+            }
+            board.advance_to(granted.max(now));
         };
         inner.main.set(outer.0);
         inner.main_done.set(outer.1);
@@ -512,6 +678,7 @@ impl PySim {
             return Ok(h);
         }
         let out = self.inner.board.output(pin).map_err(|e| JsError::new(&e.to_string()))?;
+        self.inner.add_part(Part::Led(pin));
         let mut outputs = self.inner.outputs.borrow_mut();
         outputs.push(out);
         self.inner.output_of.borrow_mut().insert(pin, outputs.len() - 1);
@@ -578,6 +745,7 @@ impl PySim {
         let pin = pin_of(pin)?;
         let source =
             self.inner.board.edge_input(pin, baton_board::Pull::Up).map_err(|e| JsError::new(&e.to_string()))?;
+        self.inner.add_part(Part::Button(pin));
         let edge = match edge {
             0 => Edge::Rise,
             2 => Edge::RiseAndFall,
@@ -607,6 +775,7 @@ impl PySim {
     pub fn pixels_new(&self, pin: &str, n: usize, brightness: f64) -> Result<usize, JsError> {
         let pin = pin_of(pin)?;
         let out = self.inner.board.neopixel(pin, n).map_err(|e| JsError::new(&e.to_string()))?;
+        self.inner.add_part(Part::Pixels(pin, n));
         let mut strips = self.inner.strips.borrow_mut();
         strips.push(NeoPixel::new(out, n, brightness as f32, false));
         Ok(strips.len() - 1)
@@ -631,6 +800,11 @@ impl PySim {
     /// `show()`: costs the wire time, then records the frame. Returns whether
     /// virtual time has passed the end.
     pub fn pixels_show(&self, h: usize) -> bool {
+        let n = self.inner.strips.borrow().get(h).map_or(0, NeoPixel::len);
+        let wire = baton_sim::board::show_cost_us(n);
+        let now = self.inner.board.now_us();
+        // The frame's wire time moves the clock: the page must allow it first.
+        self.inner.advance_paced_to_allow(now + wire);
         if let Some(s) = self.inner.strips.borrow_mut().get_mut(h) {
             s.show();
         }
@@ -640,14 +814,18 @@ impl PySim {
     /// `time.sleep(s)`, given in µs (`round(s * 1e6)`): time moves while the
     /// task keeps control. Returns whether virtual time has passed the end.
     pub fn sleep_us(&self, us: f64) -> bool {
-        use baton_board::time::Time as _;
-        self.inner.time.sleep(std::time::Duration::from_micros(us.max(0.0) as u64));
+        // Moves the clock as the board's blocking `time.sleep` does, in the
+        // steps the page allows.
+        let to = self.inner.board.now_us().saturating_add(us.max(0.0) as u64);
+        self.inner.advance_paced(to);
         self.inner.past_end()
     }
 
     /// `time.monotonic()`: costs 1 µs; seconds, or -1 past the end.
     pub fn monotonic(&self) -> f64 {
         use baton_board::time::Time as _;
+        let now = self.inner.board.now_us();
+        self.inner.advance_paced_to_allow(now + 1);
         let t = self.inner.time.monotonic();
         if self.inner.past_end() {
             -1.0

@@ -215,6 +215,16 @@ impl VirtualBoard {
         self.core.inputs.borrow().get(&pin).copied().unwrap_or(true)
     }
 
+    /// Makes the buttons bounce (see [`Bounce`]) from now on, or not.
+    pub fn set_bounce(&self, bounce: Option<crate::Bounce>) {
+        self.core.bounce.set(bounce);
+    }
+
+    /// Records an event the board does not see itself (a host's `task` event), if tracing.
+    pub fn record(&self, event: impl FnOnce() -> TraceEvent) {
+        self.core.record(event);
+    }
+
     /// Takes the recorded events, leaving the trace empty.
     pub fn take_trace(&self) -> Vec<TraceEvent> {
         std::mem::take(&mut *self.core.trace.borrow_mut())

@@ -1,0 +1,146 @@
+// Python mode in the page: a Web Worker that holds the interpreter and the
+// simulation, so that a task that never awaits cannot freeze the page (the
+// page stops this worker from outside; see src/python/ in the playground).
+//
+// The program runs synchronously here, exactly as headless (runner.mjs), with
+// one difference: virtual time may only move as far as the page allows. Each
+// time the simulation is about to pass the horizon granted last, it calls
+// `pace`, which sends the trace so far, takes the presses clicked since, and
+// waits (Atomics.wait) until the page grants more time. So the page and the
+// worker share a small SharedArrayBuffer (the page must be cross-origin
+// isolated; `cargo xtask serve` sends the headers):
+//
+//   bytes   0..24   Float64 [credit_us (page), now_us, want_us (worker)]
+//   bytes  64..92   Int32   [seq, stop, heartbeat, current, waiting,
+//                            inputs_written, inputs_read]
+//   bytes 128..1152 64 input slots of 16 bytes: pin name (ASCII, NUL-padded,
+//                   8 bytes), then 1 pressed / 0 released
+//
+// The page bumps `seq` and notifies it after any change. `heartbeat` moves at
+// every turn and every pace; `want_us` is how far the worker asked to go
+// (the page's Step grants exactly that); `current` is the Python task being resumed (its
+// id + 1; 0 is code.py's top level); `waiting` is 1 while the worker waits for
+// the page. A heartbeat that stands still for 2 s while not waiting is a task
+// that runs without awaiting.
+//
+// Messages to the page: {type: "ready"} once loaded; {type: "spawn", id, name};
+// {type: "trace", text, parts, inputs} (JSON Lines, new board parts, presses
+// as scheduled: {t_us, pin, pressed}); and at the end {type: "done"} or
+// {type: "error", text} (`code.py line N: Type: message`).
+import init, { PySim } from "./baton_py.js";
+import { loadMicroPython } from "./micropython.mjs";
+import { createSession } from "./runner.mjs";
+import pyFiles from "./pyfiles.js";
+
+export const SEQ = 0, STOP = 1, HEARTBEAT = 2, CURRENT = 3, WAITING = 4, INPUTS_WRITTEN = 5, INPUTS_READ = 6;
+export const SLOTS = 64, SLOT_BYTES = 16;
+/** The shortest press, virtual µs (the playground's MIN_HOLD_US): keypad scans every 20 ms. */
+const MIN_HOLD_US = 50_000;
+
+let started = false;
+
+self.onmessage = (e) => {
+  if (e.data?.type === "start" && !started) {
+    started = true;
+    start(e.data).catch((err) => post({ type: "error", text: `code.py line 0: internal error: ${err?.message ?? err}` }));
+  }
+};
+
+function post(msg) {
+  self.postMessage(msg);
+}
+
+async function start({ source, pollCostUs, bounce, inputs, shared }) {
+  const f64 = new Float64Array(shared, 0, 3);
+  const i32 = new Int32Array(shared, 64, 8);
+  const ring = new Uint8Array(shared, 128, SLOTS * SLOT_BYTES);
+  await init({ module_or_path: new URL("./baton_py_bg.wasm", import.meta.url) });
+  const { sim, run } = await createSession({
+    loadMicroPython,
+    micropythonUrl: new URL("./micropython.wasm", import.meta.url).href,
+    PySim,
+    pyFiles,
+    forMs: 1e12, // no end: the page stops the run
+    pollCostUs,
+    hooks: {
+      onSpawn: (id, name) => post({ type: "spawn", id, name }),
+      onResume: (id) => {
+        i32[HEARTBEAT]++;
+        i32[CURRENT] = id + 1;
+      },
+    },
+  });
+  sim.set_task_events(true);
+  // The bounce first: it applies to the replayed presses as they are scheduled.
+  if (bounce) sim.set_bounce(bounce.durationUs, bounce.count);
+  sim.schedule(inputs);
+
+  const pressedAt = new Map();
+  let granted = 0;
+  let scheduled = [];
+  const flush = () => {
+    const text = sim.take_trace();
+    const parts = sim.take_parts();
+    if (text || parts || scheduled.length) {
+      post({ type: "trace", text, parts, inputs: scheduled });
+      scheduled = [];
+    }
+  };
+  const takeInputs = () => {
+    let read = i32[INPUTS_READ];
+    const written = Atomics.load(i32, INPUTS_WRITTEN);
+    let any = false;
+    for (; read < written; read++) {
+      const at = (read % SLOTS) * SLOT_BYTES;
+      let pin = "";
+      for (let k = 0; k < 8 && ring[at + k]; k++) pin += String.fromCharCode(ring[at + k]);
+      const pressed = ring[at + 8] === 1;
+      try {
+        // A release comes no sooner than MIN_HOLD_US after its press.
+        const notBefore = pressed ? 0 : (pressedAt.get(pin) ?? -MIN_HOLD_US) + MIN_HOLD_US;
+        const t_us = sim.input(pin, pressed, notBefore);
+        if (pressed) pressedAt.set(pin, t_us);
+        scheduled.push({ t_us, pin, pressed });
+        any = true;
+      } catch {
+        // Not a pin of the board: nothing happens.
+      }
+    }
+    Atomics.store(i32, INPUTS_READ, read);
+    return any;
+  };
+  sim.set_pace((now, want) => {
+    f64[1] = now;
+    f64[2] = want;
+    i32[HEARTBEAT]++;
+    for (;;) {
+      const seq = Atomics.load(i32, SEQ);
+      if (Atomics.load(i32, STOP)) return 0;
+      if (takeInputs()) {
+        // Look again from 1 µs on, where the first press lands.
+        flush();
+        granted = now + 1;
+        return granted;
+      }
+      const credit = f64[0];
+      // All the way, or at least further than last time (a long sleep moves
+      // in steps); the same horizon again would only ask again.
+      if (credit >= want || credit > granted) {
+        flush();
+        granted = credit;
+        return credit;
+      }
+      flush();
+      Atomics.store(i32, WAITING, 1);
+      Atomics.wait(i32, SEQ, seq, 250);
+      Atomics.store(i32, WAITING, 0);
+      i32[HEARTBEAT]++;
+    }
+  });
+  post({ type: "ready" });
+  const error = run(source);
+  f64[1] = sim.now_us();
+  flush();
+  Atomics.store(i32, WAITING, 1);
+  post(error ? { type: "error", text: error } : { type: "done" });
+}

@@ -1,0 +1,154 @@
+//! Python mode's worker, at the edge: starts a run's Web Worker (`src/js/python.js`), turns
+//! its messages into [`Action::Worker`]s and passes it what the [`Remote`] owes it (credit,
+//! presses). The reducer never touches the worker.
+
+use crate::remote::{Probe, Remote, Status, WorkerMsg};
+use crate::state::Action;
+use baton_board::Pin;
+use baton_sim::InputEvent;
+use wasm_bindgen::prelude::*;
+use yew::Callback;
+
+#[wasm_bindgen(module = "/src/js/python.js")]
+extern "C" {
+    type PythonRun;
+
+    #[wasm_bindgen(constructor, catch)]
+    fn new(
+        source: &str,
+        poll_cost_us: f64,
+        bounce_us: f64,
+        bounce_count: u32,
+        inputs: &str,
+        on_message: &js_sys::Function,
+    ) -> Result<PythonRun, JsValue>;
+    #[wasm_bindgen(method)]
+    fn grant(this: &PythonRun, credit_us: f64);
+    #[wasm_bindgen(method)]
+    fn press(this: &PythonRun, pin: &str, pressed: bool) -> bool;
+    #[wasm_bindgen(method, js_name = nowUs)]
+    fn now_us(this: &PythonRun) -> f64;
+    #[wasm_bindgen(method, js_name = wantUs)]
+    fn want_us(this: &PythonRun) -> f64;
+    #[wasm_bindgen(method)]
+    fn heartbeat(this: &PythonRun) -> i32;
+    #[wasm_bindgen(method)]
+    fn waiting(this: &PythonRun) -> bool;
+    #[wasm_bindgen(method)]
+    fn current(this: &PythonRun) -> i32;
+    #[wasm_bindgen(method)]
+    fn stop(this: &PythonRun);
+
+    /// Loads the editor and mounts it in `parent`; resolves to its handle.
+    #[wasm_bindgen(catch, js_name = mountEditor)]
+    pub async fn mount_editor(
+        parent: &web_sys::Element,
+        doc: &str,
+        on_change: &js_sys::Function,
+    ) -> Result<JsValue, JsValue>;
+}
+
+/// A run's worker.
+pub struct Worker {
+    run: Option<PythonRun>,
+    /// The run it belongs to ([`crate::state::State::run_id`]).
+    pub run_id: u64,
+    _on_message: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Worker {
+    /// Starts the worker for `remote`'s program. A page that cannot run it (not cross-origin
+    /// isolated) gets an error message instead, through `dispatch`.
+    pub fn start(remote: &Remote, run_id: u64, dispatch: Callback<Action>) -> Worker {
+        let on_msg = dispatch.clone();
+        let on_message = Closure::<dyn FnMut(JsValue)>::new(move |data: JsValue| {
+            if let Some(msg) = decode(&data) {
+                on_msg.emit(Action::Worker { run_id, msg });
+            }
+        });
+        let (bounce_us, bounce_count) = remote.bounce.map_or((0.0, 0), |b| (b.duration_us as f64, b.count));
+        let run = PythonRun::new(
+            &remote.source,
+            remote.poll_cost_us as f64,
+            bounce_us,
+            bounce_count,
+            &remote.replay_script(),
+            on_message.as_ref().unchecked_ref(),
+        );
+        let run = match run {
+            Ok(run) => Some(run),
+            Err(e) => {
+                let why = js_sys::Reflect::get(&e, &"message".into())
+                    .ok()
+                    .and_then(|m| m.as_string())
+                    .unwrap_or_else(|| "the worker could not start".into());
+                dispatch.emit(Action::Worker { run_id, msg: WorkerMsg::Error(format!("code.py line 0: {why}")) });
+                None
+            }
+        };
+        Worker { run, run_id, _on_message: on_message }
+    }
+
+    /// Passes the worker what `remote` owes it, and reads its shared memory.
+    pub fn sync(&self, remote: &mut Remote) -> Option<Probe> {
+        let run = self.run.as_ref()?;
+        if !matches!(remote.status(), Status::Loading | Status::Running) {
+            return None;
+        }
+        run.grant(remote.credit_us() as f64);
+        for (pin, pressed) in remote.take_outbox() {
+            // A full queue (64 unread presses) drops the press, as a busy board would.
+            let _ = run.press(&pin.to_string(), pressed);
+        }
+        Some(Probe {
+            now_us: run.now_us(),
+            want_us: run.want_us(),
+            heartbeat: run.heartbeat(),
+            waiting: run.waiting(),
+            current: run.current(),
+        })
+    }
+
+    /// Stops the worker (whatever it is doing: a task that never awaits included).
+    pub fn stop(&mut self) {
+        if let Some(run) = self.run.take() {
+            run.stop();
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Reads a worker message (see `crates/baton-py/js/worker.mjs`).
+fn decode(data: &JsValue) -> Option<WorkerMsg> {
+    let get = |key: &str| js_sys::Reflect::get(data, &JsValue::from_str(key)).ok();
+    let text = |key: &str| get(key).and_then(|v| v.as_string()).unwrap_or_default();
+    Some(match get("type")?.as_string()?.as_str() {
+        "ready" => WorkerMsg::Ready,
+        "spawn" => WorkerMsg::Spawn { id: get("id")?.as_f64()? as u32, name: text("name") },
+        "trace" => {
+            let inputs = get("inputs")
+                .map(|v| js_sys::Array::from(&v))
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|e| {
+                            let field = |k: &str| js_sys::Reflect::get(&e, &JsValue::from_str(k)).ok();
+                            let pin: Pin = field("pin")?.as_string()?.parse().ok()?;
+                            let t_us = field("t_us")?.as_f64()? as u64;
+                            let pressed = field("pressed")?.as_bool()?;
+                            Some(InputEvent { t_us, pin, pressed })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            WorkerMsg::Trace { text: text("text"), parts: text("parts"), inputs }
+        }
+        "done" => WorkerMsg::Done,
+        "error" => WorkerMsg::Error(text("text")),
+        _ => return None,
+    })
+}

@@ -1,0 +1,77 @@
+// Python mode's edge, in JavaScript (workers, shared memory and dynamic imports are
+// easiest here): start a run's worker and talk to it through shared memory, and load
+// the editor. Everything comes from python/ beside the page, staged by `cargo xtask`,
+// and is fetched only when Python mode opens. The layout of the shared memory is
+// documented in crates/baton-py/js/worker.mjs.
+
+const SEQ = 0, STOP = 1, HEARTBEAT = 2, CURRENT = 3, WAITING = 4, INPUTS_WRITTEN = 5, INPUTS_READ = 6;
+const SLOTS = 64, SLOT_BYTES = 16;
+
+const here = (file) => new URL(`python/${file}`, document.baseURI).href;
+
+export class PythonRun {
+  // Throws (with a message for the page) when the page is not cross-origin isolated.
+  constructor(source, pollCostUs, bounceUs, bounceCount, inputs, onMessage) {
+    if (!globalThis.crossOriginIsolated) {
+      throw new Error(
+        "Python mode needs a cross-origin isolated page (the server must send " +
+          "Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp; " +
+          "`cargo xtask serve` does)",
+      );
+    }
+    this.shared = new SharedArrayBuffer(128 + SLOTS * SLOT_BYTES);
+    this.f64 = new Float64Array(this.shared, 0, 3);
+    this.i32 = new Int32Array(this.shared, 64, 8);
+    this.ring = new Uint8Array(this.shared, 128, SLOTS * SLOT_BYTES);
+    this.worker = new Worker(here("worker.mjs"), { type: "module", name: "code.py" });
+    this.worker.onmessage = (e) => onMessage(e.data);
+    this.worker.onerror = (e) =>
+      onMessage({ type: "error", text: `code.py line 0: Python mode could not start: ${e.message || "worker error"}` });
+    const bounce = bounceCount > 0 ? { durationUs: bounceUs, count: bounceCount } : null;
+    this.worker.postMessage({ type: "start", source, pollCostUs, bounce, inputs, shared: this.shared });
+  }
+
+  bump() {
+    Atomics.add(this.i32, SEQ, 1);
+    Atomics.notify(this.i32, SEQ);
+  }
+
+  // Lets virtual time run up to creditUs.
+  grant(creditUs) {
+    if (creditUs > this.f64[0]) {
+      this.f64[0] = creditUs;
+      this.bump();
+    }
+  }
+
+  // Queues a press; false when the queue is full (64 unread presses).
+  press(pin, pressed) {
+    const written = this.i32[INPUTS_WRITTEN];
+    if (written - Atomics.load(this.i32, INPUTS_READ) >= SLOTS) return false;
+    const at = (written % SLOTS) * SLOT_BYTES;
+    this.ring.fill(0, at, at + SLOT_BYTES);
+    for (let k = 0; k < Math.min(8, pin.length); k++) this.ring[at + k] = pin.charCodeAt(k) & 0x7f;
+    this.ring[at + 8] = pressed ? 1 : 0;
+    Atomics.store(this.i32, INPUTS_WRITTEN, written + 1);
+    this.bump();
+    return true;
+  }
+
+  nowUs() { return this.f64[1]; }
+  wantUs() { return this.f64[2]; }
+  heartbeat() { return Atomics.load(this.i32, HEARTBEAT); }
+  waiting() { return Atomics.load(this.i32, WAITING) === 1; }
+  current() { return Atomics.load(this.i32, CURRENT); }
+
+  stop() {
+    Atomics.store(this.i32, STOP, 1);
+    this.bump();
+    this.worker.terminate();
+  }
+}
+
+// Loads the editor (CodeMirror 6, bundled) and mounts it in `parent`.
+export async function mountEditor(parent, doc, onChange) {
+  const { createEditor } = await import(here("editor.js"));
+  return createEditor(parent, { doc, onChange, label: "code.py" });
+}

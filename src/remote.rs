@@ -1,0 +1,403 @@
+//! Python mode's run, as the page sees it.
+//!
+//! A Python program runs in a Web Worker (`crates/baton-py/js/worker.mjs`): MicroPython
+//! interprets it and Baton schedules its tasks on the virtual board, exactly as headless. The
+//! worker may only move virtual time as far as the page allows (its *credit*), so the page
+//! keeps the lead: each frame the [`Driver`](crate::driver::Driver) grants credit up to the
+//! display time plus [`LOOKAHEAD_US`], and shows the events the worker has sent up to the
+//! display time, as it does for a Rust demo's own simulation.
+//!
+//! [`Remote`] is plain data, tested natively: what the worker has said ([`WorkerMsg`]), what
+//! the page has to tell it (credit, presses), and the runaway watch. The app moves the
+//! messages between it and the worker (`components::worker`), at the edge.
+
+use baton_board::Pin;
+use baton_sim::{Bounce, InputEvent, TraceEvent};
+use std::collections::{BTreeMap, VecDeque};
+
+/// How far ahead of the display time the worker may run, virtual µs: enough that it rarely
+/// waits for the next frame, little enough that a press lands within a frame or two.
+pub const LOOKAHEAD_US: u64 = 50_000;
+/// Wall time a task may run without awaiting before the page stops the program, ms.
+pub const RUNAWAY_MS: f64 = 2000.0;
+
+/// What the worker says (its messages, decoded by the app).
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorkerMsg {
+    /// The interpreter is loaded; the program starts.
+    Ready,
+    /// A task was created: its Python id and name.
+    Spawn {
+        /// Python's id of the task.
+        id: u32,
+        /// Its name (the coroutine's).
+        name: String,
+    },
+    /// What happened since the last message.
+    Trace {
+        /// Trace lines (JSON Lines, docs/SIMULATOR.md, with `task` events).
+        text: String,
+        /// New board parts, one per line: `led D1`, `button D3`, `pixels A0 24`.
+        parts: String,
+        /// Presses and releases as the worker scheduled them (for the recording).
+        inputs: Vec<InputEvent>,
+    },
+    /// The program ended.
+    Done,
+    /// The program stopped with an error: `code.py line N: Type: message`.
+    Error(String),
+}
+
+/// A part of the board that the program created.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// An output pin: an LED.
+    Led(Pin),
+    /// An input pin (`digitalio`, `keypad`, `countio`): a button.
+    Button(Pin),
+    /// A NeoPixel strip and its length.
+    Pixels(Pin, usize),
+}
+
+impl Part {
+    /// Reads one line of the worker's `parts`.
+    pub fn parse(line: &str) -> Option<Part> {
+        let mut words = line.split_whitespace();
+        let kind = words.next()?;
+        let pin: Pin = words.next()?.parse().ok()?;
+        match kind {
+            "led" => Some(Part::Led(pin)),
+            "button" => Some(Part::Button(pin)),
+            "pixels" => Some(Part::Pixels(pin, words.next()?.parse().ok()?)),
+            _ => None,
+        }
+    }
+}
+
+/// Where the program is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Status {
+    /// The interpreter is loading.
+    Loading,
+    /// The program runs.
+    Running,
+    /// It ended.
+    Done,
+    /// It stopped with an error (`code.py line N: Type: message`).
+    Failed(String),
+    /// The page stopped it: a task ran too long without awaiting (the message says which).
+    Stopped(String),
+}
+
+/// A look at the worker's shared memory, taken each frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Probe {
+    /// The worker's virtual time, µs.
+    pub now_us: f64,
+    /// How far the worker asked to go when it last waited, µs (Step grants that).
+    pub want_us: f64,
+    /// Moves at every turn and every look at the credit.
+    pub heartbeat: i32,
+    /// Whether the worker is waiting for credit (so not running away).
+    pub waiting: bool,
+    /// The Python task being resumed, + 1 (0: code.py's top level).
+    pub current: i32,
+}
+
+/// What the page knows of the worker's run, and owes it (see the [module docs](self)).
+#[derive(Clone, Debug)]
+pub struct Remote {
+    /// The program.
+    pub source: String,
+    /// Virtual µs charged for each turn.
+    pub poll_cost_us: u64,
+    /// Switch bounce.
+    pub bounce: Option<Bounce>,
+    /// Presses to replay from the start (an input script's events).
+    pub replay: Vec<InputEvent>,
+    status: Status,
+    events: VecDeque<TraceEvent>,
+    now_us: u64,
+    want_us: u64,
+    credit_us: u64,
+    outbox: Vec<(Pin, bool)>,
+    names: BTreeMap<u32, String>,
+    parts: Vec<Part>,
+    scheduled: Vec<InputEvent>,
+    heartbeat: Option<(i32, f64)>,
+    polls: u64,
+    bad_lines: usize,
+}
+
+impl Remote {
+    /// A run of `source` about to start.
+    pub fn new(source: String, poll_cost_us: u64, bounce: Option<Bounce>, replay: &[InputEvent]) -> Self {
+        Remote {
+            source,
+            poll_cost_us,
+            bounce,
+            replay: replay.to_vec(),
+            status: Status::Loading,
+            events: VecDeque::new(),
+            now_us: 0,
+            want_us: 0,
+            credit_us: 0,
+            outbox: Vec::new(),
+            names: BTreeMap::new(),
+            parts: Vec::new(),
+            scheduled: Vec::new(),
+            heartbeat: None,
+            polls: 0,
+            bad_lines: 0,
+        }
+    }
+
+    /// The presses to replay, as an input script (docs/SIMULATOR.md) for the worker.
+    pub fn replay_script(&self) -> String {
+        self.replay
+            .iter()
+            .map(|e| {
+                let action = if e.pressed { "press" } else { "release" };
+                format!("{{\"t_ms\": {}, \"pin\": \"{}\", \"action\": \"{action}\"}}\n", e.t_us as f64 / 1000.0, e.pin)
+            })
+            .collect()
+    }
+
+    /// Where the program is.
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    /// The board's parts, in the order the program created them.
+    pub fn parts(&self) -> &[Part] {
+        &self.parts
+    }
+
+    /// The credit granted so far, virtual µs.
+    pub fn credit_us(&self) -> u64 {
+        self.credit_us
+    }
+
+    /// How far the worker has run: its virtual time, or without end once the program is over
+    /// (the display then runs on with nothing more to show).
+    pub fn now_us(&self) -> u64 {
+        match self.status {
+            Status::Loading | Status::Running => self.now_us,
+            _ => u64::MAX,
+        }
+    }
+
+    /// Turns taken so far (the `task` events received).
+    pub fn polls(&self) -> u64 {
+        self.polls
+    }
+
+    /// Trace lines that could not be read (a bug, counted rather than shown).
+    pub fn bad_lines(&self) -> usize {
+        self.bad_lines
+    }
+
+    /// Lets the worker run until `target_us` plus [`LOOKAHEAD_US`].
+    pub fn grant(&mut self, target_us: u64) {
+        self.credit_us = self.credit_us.max(target_us.saturating_add(LOOKAHEAD_US));
+    }
+
+    /// Step: lets the worker run as far as it asked when it last waited (one turn, or an idle
+    /// stretch up to the next one). Returns whether there was anything to allow.
+    pub fn step(&mut self) -> bool {
+        if self.want_us > self.credit_us && matches!(self.status, Status::Running) {
+            self.credit_us = self.want_us;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A press or release for the worker to schedule (it says when, in a `Trace` message).
+    pub fn press(&mut self, pin: Pin, pressed: bool) {
+        self.outbox.push((pin, pressed));
+    }
+
+    /// The presses to send to the worker now.
+    pub fn take_outbox(&mut self) -> Vec<(Pin, bool)> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// The presses the worker has scheduled since the last call (for the recording).
+    pub fn take_scheduled(&mut self) -> Vec<InputEvent> {
+        std::mem::take(&mut self.scheduled)
+    }
+
+    /// The events received since the last call, in trace order.
+    pub fn take_events(&mut self) -> VecDeque<TraceEvent> {
+        std::mem::take(&mut self.events)
+    }
+
+    /// The tasks created so far: (Python id, name).
+    pub fn names(&self) -> &BTreeMap<u32, String> {
+        &self.names
+    }
+
+    /// Takes in a message from the worker.
+    pub fn receive(&mut self, msg: WorkerMsg) {
+        match msg {
+            WorkerMsg::Ready => {
+                if self.status == Status::Loading {
+                    self.status = Status::Running;
+                }
+            }
+            WorkerMsg::Spawn { id, name } => {
+                self.names.insert(id, name);
+            }
+            WorkerMsg::Trace { text, parts, inputs } => {
+                for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                    match TraceEvent::from_json(line) {
+                        Ok(e) => {
+                            if matches!(e, TraceEvent::Task { .. }) {
+                                self.polls += 1;
+                            }
+                            self.events.push_back(e);
+                        }
+                        Err(_) => self.bad_lines += 1,
+                    }
+                }
+                for part in parts.lines().filter_map(Part::parse) {
+                    if !self.parts.contains(&part) {
+                        self.parts.push(part);
+                    }
+                }
+                self.scheduled.extend(inputs);
+            }
+            WorkerMsg::Done => {
+                if matches!(self.status, Status::Loading | Status::Running) {
+                    self.status = Status::Done;
+                }
+            }
+            WorkerMsg::Error(text) => {
+                if matches!(self.status, Status::Loading | Status::Running) {
+                    self.status = Status::Failed(text);
+                }
+            }
+        }
+    }
+
+    /// Takes a look at the worker's shared memory at wall time `wall_ms`. Returns the
+    /// message when a task has run [`RUNAWAY_MS`] without awaiting: the page must then stop
+    /// the worker (the status says so from now on).
+    pub fn probe(&mut self, probe: Probe, wall_ms: f64) -> Option<String> {
+        if self.status != Status::Running {
+            return None;
+        }
+        if probe.now_us.is_finite() && probe.now_us >= 0.0 {
+            self.now_us = self.now_us.max(probe.now_us as u64);
+        }
+        if probe.want_us.is_finite() && probe.want_us >= 0.0 {
+            self.want_us = probe.want_us as u64;
+        }
+        match self.heartbeat {
+            Some((beat, _)) if beat != probe.heartbeat || probe.waiting => {
+                self.heartbeat = Some((probe.heartbeat, wall_ms));
+            }
+            None => self.heartbeat = Some((probe.heartbeat, wall_ms)),
+            Some((_, since)) if wall_ms - since >= RUNAWAY_MS => {
+                let who = match probe.current {
+                    0 => "code.py's top level".to_owned(),
+                    n => match self.names.get(&((n - 1) as u32)) {
+                        Some(name) => format!("task `{name}`"),
+                        None => "a task".to_owned(),
+                    },
+                };
+                let secs = (wall_ms - since) / 1000.0;
+                let message = format!(
+                    "{who} has run {secs:.0} s without awaiting — on a board every other task would be \
+                     stuck. The program was stopped."
+                );
+                self.status = Status::Stopped(message.clone());
+                return Some(message);
+            }
+            Some(_) => {}
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trace(text: &str) -> WorkerMsg {
+        WorkerMsg::Trace { text: text.into(), parts: String::new(), inputs: Vec::new() }
+    }
+
+    #[test]
+    fn messages_fill_the_queue_and_the_board() {
+        let mut r = Remote::new("x".into(), 10, None, &[]);
+        assert_eq!(r.now_us(), 0);
+        r.receive(WorkerMsg::Ready);
+        assert_eq!(*r.status(), Status::Running);
+        r.receive(WorkerMsg::Trace {
+            text: "{\"t_us\": 10, \"kind\": \"pin\", \"pin\": \"D1\", \"value\": true}\n\
+                   {\"t_us\": 0, \"kind\": \"task\", \"end_us\": 10, \"id\": 1, \"name\": \"main\", \"state\": \"sleeping\", \"until_us\": 250000}\n\
+                   garbage\n"
+                .into(),
+            parts: "led D1\nbutton D3\npixels A0 24\nnonsense\nled D1".into(),
+            inputs: vec![InputEvent { t_us: 11, pin: Pin::D(3), pressed: true }],
+        });
+        assert_eq!(r.take_events().len(), 2);
+        assert_eq!(r.bad_lines(), 1);
+        assert_eq!(r.polls(), 1);
+        assert_eq!(r.parts(), &[Part::Led(Pin::D(1)), Part::Button(Pin::D(3)), Part::Pixels(Pin::A(0), 24)]);
+        assert_eq!(r.take_scheduled().len(), 1);
+        assert!(r.take_scheduled().is_empty());
+        r.receive(WorkerMsg::Error("code.py line 3: NameError: name 'x' isn't defined".into()));
+        assert!(matches!(r.status(), Status::Failed(e) if e.contains("line 3")));
+        // Over: the display runs on.
+        assert_eq!(r.now_us(), u64::MAX);
+    }
+
+    #[test]
+    fn the_replay_is_an_input_script() {
+        let events = [InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true }, InputEvent { t_us: 900_001, pin: Pin::D(3), pressed: false }];
+        let r = Remote::new("x".into(), 10, None, &events);
+        assert_eq!(baton_sim::inputs::parse_script(&r.replay_script()).unwrap(), events);
+    }
+
+    #[test]
+    fn credit_only_grows() {
+        let mut r = Remote::new("x".into(), 10, None, &[]);
+        r.grant(1000);
+        assert_eq!(r.credit_us(), 1000 + LOOKAHEAD_US);
+        r.grant(10);
+        assert_eq!(r.credit_us(), 1000 + LOOKAHEAD_US);
+    }
+
+    #[test]
+    fn a_task_that_never_awaits_is_named_and_stopped() {
+        let mut r = Remote::new("x".into(), 10, None, &[]);
+        r.receive(WorkerMsg::Ready);
+        r.receive(WorkerMsg::Spawn { id: 4, name: "spin".into() });
+        let probe = |heartbeat, waiting| Probe { now_us: 5.0, want_us: 0.0, heartbeat, waiting, current: 5 };
+        assert_eq!(r.probe(probe(1, false), 0.0), None);
+        // Waiting for credit (paused) is not running away, however long.
+        assert_eq!(r.probe(probe(1, true), 5000.0), None);
+        assert_eq!(r.probe(probe(2, false), 5100.0), None);
+        assert_eq!(r.probe(probe(2, false), 6000.0), None);
+        let stop = r.probe(probe(2, false), 7100.0).unwrap();
+        assert!(stop.starts_with("task `spin` has run 2 s without awaiting"), "{stop}");
+        assert!(matches!(r.status(), Status::Stopped(_)));
+        // Said once.
+        assert_eq!(r.probe(probe(2, false), 9000.0), None);
+    }
+
+    #[test]
+    fn step_grants_what_the_worker_asked_for() {
+        let mut r = Remote::new("x".into(), 10, None, &[]);
+        r.receive(WorkerMsg::Ready);
+        assert!(!r.step());
+        r.probe(Probe { now_us: 100.0, want_us: 250_010.0, heartbeat: 0, waiting: true, current: 0 }, 0.0);
+        assert!(r.step());
+        assert_eq!(r.credit_us(), 250_010);
+        assert!(!r.step());
+        let _ = trace("");
+    }
+}
