@@ -5,12 +5,12 @@ use crate::components::board::Board;
 use crate::components::console::{Console, Lines};
 use crate::components::controls::{base_url, Controls};
 use crate::components::editor::Editor;
-use crate::components::worker::Worker;
 use crate::components::inspector::Inspector;
 use crate::components::params::ParamsForm;
 use crate::components::picker::Picker;
 use crate::components::source::Source;
 use crate::components::timeline::{self, Timeline, DEFAULT_WINDOW_US};
+use crate::components::worker::Worker;
 use crate::examples;
 use crate::remote::Status;
 use crate::state::{Action, Effect, Language, State};
@@ -169,7 +169,7 @@ impl Component for App {
         } else {
             info.description
         };
-        let python_error = s.python_error().map(|e| examples::error_line(e));
+        let python_error = s.python_error().map(examples::error_line);
         let (rows, idle) = view::tasks(&d.tasks(), d.display_us());
         let stats = d.stats();
         let loading = s.remote().is_some_and(|r| *r.status() == Status::Loading);
@@ -236,7 +236,7 @@ impl Component for App {
                         <Controls running={s.running} speed={s.speed} poll_cost_us={s.poll_cost_us}
                             poll_cost_draft={s.poll_cost_draft.clone()} bounce_on={s.bounce_on} bounce={s.bounce}
                             bounce_draft={s.bounce_draft.clone()} recording={s.recording} recorded={s.recorded.len()}
-                            share_url={s.share_url.clone()} dispatch={self.dispatch.clone()} />
+                            share_url={s.share_url.clone()} firmware={!python} dispatch={self.dispatch.clone()} />
                     </section>
                     if python {
                         <section class="panel source-panel" aria-labelledby="source-title">

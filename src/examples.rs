@@ -75,7 +75,10 @@ mod tests {
 
     #[test]
     fn error_lines_are_read() {
-        assert_eq!(error_line("code.py line 7: NameError: name 'x' isn't defined"), (Some(7), "NameError: name 'x' isn't defined".into()));
+        assert_eq!(
+            error_line("code.py line 7: NameError: name 'x' isn't defined"),
+            (Some(7), "NameError: name 'x' isn't defined".into())
+        );
         assert_eq!(error_line("code.py line 0: internal error: boom"), (None, "internal error: boom".into()));
         assert_eq!(error_line("odd"), (None, "odd".into()));
     }

@@ -244,12 +244,11 @@ pub fn decode_code(text: &str) -> Result<String, LinkError> {
         .decode(data)
         .map_err(|e| LinkError::BadCode(format!("not base64url: {e}")))?;
     // The limit stops a small link from inflating into a huge program.
-    let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_CODE_BYTES).map_err(|e| {
-        match e.status {
+    let bytes =
+        miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_CODE_BYTES).map_err(|e| match e.status {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::CodeTooLong,
             _ => LinkError::BadCode("not DEFLATE data".into()),
-        }
-    })?;
+        })?;
     String::from_utf8(bytes).map_err(|_| LinkError::BadCode("not UTF-8 text".into()))
 }
 

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 /// How far ahead of the display time the worker may run, virtual µs: enough that it rarely
 /// waits for the next frame, little enough that a press lands within a frame or two.
-pub const LOOKAHEAD_US: u64 = 50_000;
+pub const LOOKAHEAD_US: u64 = 25_000;
 /// Wall time a task may run without awaiting before the page stops the program, ms.
 pub const RUNAWAY_MS: f64 = 2000.0;
 
@@ -357,7 +357,10 @@ mod tests {
 
     #[test]
     fn the_replay_is_an_input_script() {
-        let events = [InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true }, InputEvent { t_us: 900_001, pin: Pin::D(3), pressed: false }];
+        let events = [
+            InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true },
+            InputEvent { t_us: 900_001, pin: Pin::D(3), pressed: false },
+        ];
         let r = Remote::new("x".into(), 10, None, &events);
         assert_eq!(baton_sim::inputs::parse_script(&r.replay_script()).unwrap(), events);
     }

@@ -229,7 +229,9 @@ impl State {
         let bounce_on = shared.bounce.is_some();
         let bounce = shared.bounce.unwrap_or(DEFAULT_BOUNCE);
         let driver = match &shared.code {
-            Some(code) => Driver::python(Remote::new(code.clone(), shared.poll_cost_us, shared.bounce, &shared.recording)),
+            Some(code) => {
+                Driver::python(Remote::new(code.clone(), shared.poll_cost_us, shared.bounce, &shared.recording))
+            }
             None => Driver::new(config(&shared.params, shared.poll_cost_us, shared.bounce), &shared.recording),
         };
         let code = shared.code.clone().unwrap_or_default();
@@ -578,7 +580,9 @@ impl State {
 
     fn restart(&mut self) {
         self.driver = match self.language {
-            Language::Rust => Driver::new(config(&self.params, self.poll_cost_us, self.active_bounce()), &self.recorded),
+            Language::Rust => {
+                Driver::new(config(&self.params, self.poll_cost_us, self.active_bounce()), &self.recorded)
+            }
             Language::Python => Driver::python(Remote::new(
                 self.running_code.clone(),
                 self.poll_cost_us,
@@ -775,7 +779,10 @@ mod tests {
         // An error line from the worker names its line.
         s.dispatch(Action::RunCode);
         let run_id = s.run_id;
-        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Error("code.py line 4: SyntaxError: invalid syntax".into()) });
+        s.dispatch(Action::Worker {
+            run_id,
+            msg: WorkerMsg::Error("code.py line 4: SyntaxError: invalid syntax".into()),
+        });
         assert_eq!(examples::error_line(s.python_error().unwrap()), (Some(4), "SyntaxError: invalid syntax".into()));
     }
 

@@ -28,6 +28,9 @@ pub struct ControlsProps {
     pub recorded: usize,
     /// The share link, once made.
     pub share_url: Option<String>,
+    /// Whether to offer the demo's firmware (Rust mode: Python mode offers code.py instead).
+    #[prop_or(true)]
+    pub firmware: bool,
     /// Where actions go.
     pub dispatch: Callback<Action>,
 }
@@ -130,6 +133,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <span class="hint">{ format!("{} recorded button event{}", props.recorded, if props.recorded == 1 { "" } else { "s" }) }</span>
                 }
             </div>
+            if props.firmware {
             <div class="row firmware" role="group" aria-label="Download firmware for a real board">
                 <span class="label">{ "Firmware" }</span>
                 { for crate::firmware::BOARDS.iter().enumerate().map(|(i, b)| html! {
@@ -139,6 +143,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     </button>
                 }) }
             </div>
+            }
             if let Some(url) = &props.share_url {
                 <p class="share-url">{ "Link: " }<a data-share-url="" href={url.clone()}>{ url.clone() }</a></p>
             }

@@ -39,7 +39,7 @@ fn apply(handle: &JsValue, code: &str, error_line: Option<u32>) {
     if call(handle, "getText", &[]).as_string().as_deref() != Some(code) {
         call(handle, "setText", &[JsValue::from_str(code)]);
     }
-    let line = error_line.map_or(JsValue::NULL, |n| JsValue::from(n));
+    let line = error_line.map_or(JsValue::NULL, JsValue::from);
     call(handle, "markError", &[line]);
 }
 

@@ -5,10 +5,10 @@
 pub mod board;
 pub mod console;
 pub mod controls;
+pub mod editor;
 pub mod inspector;
 pub mod params;
 pub mod picker;
 pub mod source;
 pub mod timeline;
-pub mod editor;
 pub mod worker;

@@ -73,5 +73,8 @@ export class PythonRun {
 // Loads the editor (CodeMirror 6, bundled) and mounts it in `parent`.
 export async function mountEditor(parent, doc, onChange) {
   const { createEditor } = await import(here("editor.js"));
-  return createEditor(parent, { doc, onChange, label: "code.py" });
+  const editor = createEditor(parent, { doc, onChange, label: "code.py" });
+  // For the browser tests (and the curious): the host element's `batonEditor.getText()`.
+  parent.batonEditor = editor;
+  return editor;
 }

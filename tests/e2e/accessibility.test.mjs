@@ -77,6 +77,36 @@ describe('accessibility (axe-core, WCAG 2 A/AA)', () => {
       assert.equal(failures.length, 0, `axe-core found violations:\n${failures.join('\n')}`);
     });
 
+    test(`every program in Python mode has no violations, nor has an error (${colorScheme} theme)`, async () => {
+      const failures = [];
+      const p = await newPage(browser, { colorScheme });
+      try {
+        await open(p, server.url);
+        await p.selectOption('select[name="language"]', 'python');
+        const programs = await p.$$eval('select[name="demo"] option', (els) => els.map((e) => e.value));
+        assert.equal(programs.length, 10, `Python mode lists ${programs.length} programs`);
+        for (const program of programs) {
+          await p.selectOption('select[name="demo"]', program);
+          await p.waitForSelector('[data-part="editor"] .cm-content', { timeout: 15_000 });
+          await p.waitForFunction(() => !document.querySelector('.clock').textContent.includes('loading'), null, { timeout: 15_000 });
+          await p.waitForTimeout(300);
+          const violations = await axe(p);
+          if (violations.length) failures.push(`python ${program}:\n${describeViolations(violations)}`);
+        }
+        await p.click('[data-part="editor"] .cm-content');
+        await p.keyboard.press('Control+A');
+        await p.keyboard.insertText('print(undefined_name)\n');
+        await p.click('[data-part="run"]');
+        await p.waitForSelector('[data-part="python-error"]', { timeout: 15_000 });
+        const violations = await axe(p);
+        if (violations.length) failures.push(`python error:\n${describeViolations(violations)}`);
+        assert.deepEqual(p.errors, [], 'errors in the browser console');
+      } finally {
+        await p.context().close();
+      }
+      assert.equal(failures.length, 0, `axe-core found violations:\n${failures.join('\n')}`);
+    });
+
     test(`recording, paused, a share link, a bad parameter and a link error have none (${colorScheme} theme)`, async () => {
       const failures = [];
       const check = async (p, what) => {

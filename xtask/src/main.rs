@@ -185,7 +185,7 @@ const TEST_STEPS: &[Step] = &[
         quick: false,
         run: |cx| {
             firmware::stage_for_web(cx)?;
-    python::stage_for_web(cx)?;
+            python::stage_for_web(cx)?;
             cx.run(cx.trunk(&["build", "--offline"])?).map(|()| None)
         },
     },
@@ -202,13 +202,14 @@ const TEST_STEPS: &[Step] = &[
         },
     },
     Step {
-        name: "Python mode, headless: run-python against the judge (crates/baton-py/js/test)",
+        name: "Python mode: run-python against the judge (crates/baton-py/js/test) and the editor in Chromium",
         quick: false,
         run: |cx| {
-            // Builds the wasm bindings and installs MicroPython's port (npm ci) when missing.
+            // Builds the wasm bindings, the editor, and installs the npm packages when missing.
             python::build(cx)?;
+            editor::build(cx)?;
             let mut node = cx.command("node");
-            node.args(["--test", "crates/baton-py/js/test/"]).current_dir(&cx.root);
+            node.args(["--test", "crates/baton-py/js/test/", "crates/baton-py/editor/test/"]).current_dir(&cx.root);
             cx.run(node).map(|()| None)
         },
     },

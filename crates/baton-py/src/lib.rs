@@ -419,8 +419,8 @@ impl PySim {
     /// Buttons bounce `count` extra times over `duration_us` from now on
     /// (`count` 0: clean presses).
     pub fn set_bounce(&self, duration_us: f64, count: u32) {
-        let bounce = (count > 0 && duration_us > 0.0)
-            .then(|| baton_sim::Bounce { duration_us: duration_us as u64, count });
+        let bounce =
+            (count > 0 && duration_us > 0.0).then_some(baton_sim::Bounce { duration_us: duration_us as u64, count });
         self.inner.board.set_bounce(bounce);
     }
 

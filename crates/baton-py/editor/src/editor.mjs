@@ -205,6 +205,12 @@ export function createEditor(parent, { doc = "", onChange, label = "code.py" } =
     }),
   });
 
+  // A long program scrolls its scroller, which the keyboard must reach (axe's
+  // scrollable-region-focusable: the contenteditable inside does not count).
+  view.scrollDOM.tabIndex = 0;
+  view.scrollDOM.setAttribute("role", "region");
+  view.scrollDOM.setAttribute("aria-label", `${label}, scrollable`);
+
   const onScheme = () => view.dispatch({ effects: colours.reconfigure(currentColours()) });
   media?.addEventListener("change", onScheme);
 

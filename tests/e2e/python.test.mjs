@@ -1,0 +1,207 @@
+// Python mode in the browser: write a code.py in the editor, run it in the worker, press the
+// board's buttons, see errors on their line, survive a task that never awaits, and share a
+// link that replays exactly. Part of `npm test` (after `cargo xtask build-web`).
+import { test, before, after, afterEach, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launch, newPage, open, consoleLines } from './harness.mjs';
+
+let server;
+let browser;
+const pages = [];
+
+before(async () => {
+  server = await serveDist();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+afterEach(async () => {
+  const errors = pages.flatMap((p) => p.errors);
+  for (const p of pages.splice(0)) await p.context().close();
+  assert.deepEqual(errors, [], 'errors in the browser console');
+});
+
+async function page(query = '') {
+  const p = await newPage(browser);
+  pages.push(p);
+  await open(p, server.url, query);
+  return p;
+}
+
+/** Switches to Python mode and waits for the editor. */
+async function python(p, program) {
+  await p.selectOption('select[name="language"]', 'python');
+  if (program) await p.selectOption('select[name="demo"]', program);
+  await p.waitForSelector('[data-part="editor"] .cm-content', { timeout: 15_000 });
+}
+
+/** Replaces the editor's text by typing (as a paste, so the editor does not re-indent it). */
+async function setCode(p, text) {
+  await p.click('[data-part="editor"] .cm-content');
+  await p.keyboard.press('Control+A');
+  await p.keyboard.press('Delete');
+  await p.keyboard.insertText(text);
+}
+
+const editorText = (p) => p.$eval('[data-part="editor"]', (el) => el.batonEditor.getText());
+
+describe('Python mode', () => {
+  test('type a program, run it, click a button and see its print', async () => {
+    const p = await page();
+    await python(p, 'your-program');
+    await setCode(
+      p,
+      [
+        'import asyncio',
+        'import board',
+        'import keypad',
+        '',
+        'async def watch():',
+        '    with keypad.Keys((board.D3,), value_when_pressed=False, pull=True) as keys:',
+        '        while True:',
+        '            event = keys.events.get()',
+        '            if event and event.pressed:',
+        '                print("pressed", event.key_number)',
+        '            await asyncio.sleep(0.01)',
+        '',
+        'async def main():',
+        '    await asyncio.gather(watch())',
+        '',
+        '',
+      ].join('\n'),
+    );
+    // The last line typed key by key, as a person would.
+    await p.keyboard.type('asyncio.run(main())');
+    await p.click('[data-part="run"]');
+    const button = p.locator('button[data-part="button"][data-pin="D3"]');
+    await button.waitFor({ timeout: 15_000 });
+    await p.waitForTimeout(300);
+    await button.click();
+    await p.waitForFunction(
+      () => [...document.querySelectorAll('[data-console] > *')].some((el) => el.textContent.includes('pressed 0')),
+      null,
+      { timeout: 10_000 },
+    );
+    // The task table names the coroutines.
+    const tasks = await p.textContent('.inspector-panel');
+    assert.match(tasks, /watch/);
+    assert.match(tasks, /main/);
+  });
+
+  test('an error names its line, in the pane and in the editor', async () => {
+    const p = await page();
+    await python(p, 'your-program');
+    await setCode(p, 'import asyncio\nx = 1\nprint(y)\n');
+    await p.click('[data-part="run"]');
+    const error = p.locator('[data-part="python-error"]');
+    await error.waitFor({ timeout: 15_000 });
+    assert.match(await error.textContent(), /^line 3: NameError: name 'y' isn't defined/);
+    assert.equal(await p.locator('[data-part="editor"] .cm-error-line').count(), 1);
+    // A syntax error too; fixing the program clears the mark.
+    await setCode(p, 'import asyncio\n\ndef broken(:\n    pass\n');
+    await p.click('[data-part="run"]');
+    await p.waitForFunction(() => /^line 3: SyntaxError/.test(document.querySelector('[data-part="python-error"]')?.textContent ?? ''), null, {
+      timeout: 15_000,
+    });
+    await setCode(p, 'print("fixed")\n');
+    await p.click('[data-part="run"]');
+    await p.waitForFunction(() => !document.querySelector('[data-part="python-error"]'), null, { timeout: 15_000 });
+    assert.equal(await p.locator('[data-part="editor"] .cm-error-line').count(), 0);
+    await p.waitForFunction(() => document.querySelector('[data-console]')?.textContent.includes('fixed'), null, { timeout: 10_000 });
+  });
+
+  test('a task that never awaits is stopped and the page stays responsive', async () => {
+    const p = await page();
+    await python(p, 'your-program');
+    await setCode(
+      p,
+      [
+        'import asyncio',
+        'import board',
+        'import digitalio',
+        '',
+        'async def spin():',
+        '    n = 0',
+        '    while True:',
+        '        n += 1',
+        '',
+        'async def main():',
+        '    await asyncio.gather(spin())',
+        '',
+        'asyncio.run(main())',
+        '',
+      ].join('\n'),
+    );
+    await p.click('[data-part="run"]');
+    const started = Date.now();
+    // While it spins, the page answers at once: the clock and the controls still work.
+    await p.waitForTimeout(500);
+    for (let i = 0; i < 5; i++) {
+      const t0 = Date.now();
+      await p.keyboard.press('p');
+      await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+      assert.ok(Date.now() - t0 < 500, `a key took ${Date.now() - t0} ms`);
+      await p.waitForTimeout(100);
+    }
+    const error = p.locator('[data-part="python-error"]');
+    await error.waitFor({ timeout: 10_000 });
+    const elapsed = Date.now() - started;
+    assert.match(await error.textContent(), /task `spin` has run 2 s without awaiting — on a board every other task would be stuck/);
+    assert.ok(elapsed < 6000, `stopped after ${elapsed} ms`);
+    // And the next program runs.
+    await setCode(p, 'import asyncio\nasync def main():\n    print("alive")\nasyncio.run(main())\n');
+    await p.click('[data-part="run"]');
+    await p.waitForFunction(() => document.querySelector('[data-console]')?.textContent.includes('alive'), null, { timeout: 15_000 });
+  });
+
+  test('a share link brings back the code and replays the run exactly', async () => {
+    const p = await page('?v=1&demo=button-interval');
+    await python(p);
+    // A small change, so the link must carry the code itself.
+    const original = await editorText(p);
+    const edited = original.replace('print("interval is now", interval.value)', 'print("now", interval.value)');
+    assert.notEqual(edited, original);
+    await setCode(p, edited);
+    await p.click('[data-part="run"]');
+    await p.locator('button[data-part="button"][data-pin="D3"]').waitFor({ timeout: 15_000 });
+    await p.getByRole('button', { name: /^Record/ }).click();
+    await p.locator('button[data-part="button"][data-pin="D3"]').waitFor({ timeout: 15_000 });
+    await p.waitForTimeout(400);
+    await p.click('button[data-part="button"][data-pin="D3"]');
+    await p.waitForTimeout(400);
+    await p.click('button[data-part="button"][data-pin="D4"]');
+    await p.waitForTimeout(300);
+    await p.click('button[data-part="button"][data-pin="D3"]');
+    await p.waitForFunction(() => document.querySelectorAll('[data-console] > *').length >= 3, null, { timeout: 20_000 });
+    await p.getByRole('button', { name: /Stop recording/ }).click();
+    await p.getByRole('button', { name: /Copy link/ }).click();
+    const url = await p.textContent('[data-share-url]');
+    assert.match(url, /lang=python&code=d1\./);
+    assert.match(url, /rec=/);
+    const lines = await consoleLines(p);
+    assert.equal(lines.length, 3);
+
+    const q = await page(url.slice(url.indexOf('?')));
+    await q.waitForSelector('[data-part="editor"] .cm-content', { timeout: 15_000 });
+    assert.equal(await editorText(q), edited);
+    assert.equal(await q.inputValue('select[name="language"]'), 'python');
+    const last = lines[lines.length - 1].t;
+    await q.waitForFunction((n) => document.querySelectorAll('[data-console] > *').length >= n, lines.length, { timeout: 20_000 });
+    assert.deepEqual(await consoleLines(q), lines);
+    assert.ok(last > 0);
+  });
+
+  test('Download code.py saves the editor text', async () => {
+    const p = await page();
+    await python(p, 'blink-one');
+    const [download] = await Promise.all([p.waitForEvent('download'), p.click('[data-part="download-code"]')]);
+    assert.equal(download.suggestedFilename(), 'code.py');
+    const chunks = [];
+    for await (const c of await download.createReadStream()) chunks.push(c);
+    assert.equal(Buffer.concat(chunks).toString('utf8'), await editorText(p));
+  });
+});
