@@ -11,9 +11,11 @@
 //! the page has to tell it (credit, presses), and the runaway watch. The app moves the
 //! messages between it and the worker (`components::worker`), at the edge.
 
+use baton::TaskState;
 use baton_board::Pin;
 use baton_sim::{Bounce, InputEvent, TraceEvent};
 use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
 
 /// How far ahead of the display time the worker may run, virtual µs: enough that it rarely
 /// waits for the next frame, little enough that a press lands within a frame or two.
@@ -26,10 +28,12 @@ pub const RUNAWAY_MS: f64 = 2000.0;
 pub enum WorkerMsg {
     /// The interpreter is loaded; the program starts.
     Ready,
-    /// A task was created: its Python id and name.
+    /// A task was created: its Python id, its Baton id and its name.
     Spawn {
         /// Python's id of the task.
         id: u32,
+        /// Baton's id of the task (the turns').
+        task: u64,
         /// Its name (the coroutine's).
         name: String,
     },
@@ -41,11 +45,31 @@ pub enum WorkerMsg {
         parts: String,
         /// Presses and releases as the worker scheduled them (for the recording).
         inputs: Vec<InputEvent>,
+        /// The turns taken, [`TURN_FIELDS`] numbers each (baton-py's `PySim::take_turns`):
+        /// start µs, end µs, Baton task id, state code, sleeping until µs (or -1).
+        turns: Vec<f64>,
     },
     /// The program ended.
     Done,
     /// The program stopped with an error: `code.py line N: Type: message`.
     Error(String),
+}
+
+/// How many numbers a turn takes in [`WorkerMsg::Trace`]'s `turns`.
+pub const TURN_FIELDS: usize = 5;
+
+/// A task state from its code in `turns` (baton-py's `state_code`).
+fn state_of(code: f64, until: f64) -> Option<TaskState> {
+    Some(match code as u8 {
+        0 => TaskState::Ready,
+        1 => TaskState::Running,
+        2 => TaskState::Sleeping { until: baton::Instant::from_micros(until.max(0.0) as u64) },
+        3 => TaskState::Waiting,
+        4 => TaskState::Done,
+        5 => TaskState::Cancelled,
+        6 => TaskState::Failed,
+        _ => return None,
+    })
 }
 
 /// A part of the board that the program created.
@@ -122,6 +146,7 @@ pub struct Remote {
     credit_us: u64,
     outbox: Vec<(Pin, bool)>,
     names: BTreeMap<u32, String>,
+    task_names: BTreeMap<u64, Rc<str>>,
     parts: Vec<Part>,
     scheduled: Vec<InputEvent>,
     heartbeat: Option<(i32, f64)>,
@@ -144,6 +169,7 @@ impl Remote {
             credit_us: 0,
             outbox: Vec::new(),
             names: BTreeMap::new(),
+            task_names: BTreeMap::new(),
             parts: Vec::new(),
             scheduled: Vec::new(),
             heartbeat: None,
@@ -246,21 +272,35 @@ impl Remote {
                     self.status = Status::Running;
                 }
             }
-            WorkerMsg::Spawn { id, name } => {
+            WorkerMsg::Spawn { id, task, name } => {
+                self.task_names.insert(task, Rc::from(name.as_str()));
                 self.names.insert(id, name);
             }
-            WorkerMsg::Trace { text, parts, inputs } => {
+            WorkerMsg::Trace { text, parts, inputs, turns } => {
+                let mut events = VecDeque::new();
                 for line in text.lines().filter(|l| !l.trim().is_empty()) {
                     match TraceEvent::from_json(line) {
-                        Ok(e) => {
-                            if matches!(e, TraceEvent::Task { .. }) {
-                                self.polls += 1;
-                            }
-                            self.events.push_back(e);
-                        }
+                        Ok(e) => events.push_back(e),
                         Err(_) => self.bad_lines += 1,
                     }
                 }
+                // Each turn goes where the page's own simulation records it: after the events
+                // of its turn (at or before its end).
+                for turn in turns.chunks_exact(TURN_FIELDS) {
+                    let [start, end, id, code, until] = [turn[0], turn[1], turn[2], turn[3], turn[4]];
+                    let Some(state) = state_of(code, until) else {
+                        self.bad_lines += 1;
+                        continue;
+                    };
+                    let (t_us, end_us, id) = (start.max(0.0) as u64, end.max(0.0) as u64, id.max(0.0) as u64);
+                    while events.front().is_some_and(|e| e.t_us() <= end_us) {
+                        self.events.extend(events.pop_front());
+                    }
+                    let name = self.task_names.get(&id).cloned().unwrap_or_else(|| Rc::from("task"));
+                    self.events.push_back(TraceEvent::Task { t_us, end_us, id, name, state });
+                    self.polls += 1;
+                }
+                self.events.extend(events);
                 for part in parts.lines().filter_map(Part::parse) {
                     if !self.parts.contains(&part) {
                         self.parts.push(part);
@@ -326,7 +366,7 @@ mod tests {
     use super::*;
 
     fn trace(text: &str) -> WorkerMsg {
-        WorkerMsg::Trace { text: text.into(), parts: String::new(), inputs: Vec::new() }
+        WorkerMsg::Trace { text: text.into(), parts: String::new(), inputs: Vec::new(), turns: Vec::new() }
     }
 
     #[test]
@@ -335,17 +375,32 @@ mod tests {
         assert_eq!(r.now_us(), 0);
         r.receive(WorkerMsg::Ready);
         assert_eq!(*r.status(), Status::Running);
+        r.receive(WorkerMsg::Spawn { id: 0, task: 1, name: "main".into() });
         r.receive(WorkerMsg::Trace {
             text: "{\"t_us\": 10, \"kind\": \"pin\", \"pin\": \"D1\", \"value\": true}\n\
-                   {\"t_us\": 0, \"kind\": \"task\", \"end_us\": 10, \"id\": 1, \"name\": \"main\", \"state\": \"sleeping\", \"until_us\": 250000}\n\
+                   {\"t_us\": 30, \"kind\": \"print\", \"text\": \"hi\"}\n\
                    garbage\n"
                 .into(),
+            // main's turn from 0 to 10 µs (it then sleeps until 0.25 s), blink's from 10 to 40.
+            turns: vec![0.0, 10.0, 1.0, 2.0, 250_000.0, 10.0, 40.0, 2.0, 3.0, -1.0, 40.0, 50.0, 2.0, 99.0, -1.0],
             parts: "led D1\nbutton D3\npixels A0 24\nnonsense\nled D1".into(),
             inputs: vec![InputEvent { t_us: 11, pin: Pin::D(3), pressed: true }],
         });
-        assert_eq!(r.take_events().len(), 2);
-        assert_eq!(r.bad_lines(), 1);
-        assert_eq!(r.polls(), 1);
+        let events: Vec<TraceEvent> = r.take_events().into();
+        assert_eq!(r.bad_lines(), 2, "the garbage line and the unknown state 99");
+        assert_eq!(r.polls(), 2);
+        // Each turn after the events of its own turn, as the page's simulation records them.
+        let kinds: Vec<(u64, &str)> = events
+            .iter()
+            .map(|e| match e {
+                TraceEvent::Task { t_us, name, .. } => (*t_us, &**name),
+                e => (e.t_us(), "event"),
+            })
+            .collect();
+        assert_eq!(kinds, [(10, "event"), (0, "main"), (30, "event"), (10, "task")]);
+        assert!(
+            matches!(events[1], TraceEvent::Task { state: TaskState::Sleeping { until }, .. } if until.as_micros() == 250_000)
+        );
         assert_eq!(r.parts(), &[Part::Led(Pin::D(1)), Part::Button(Pin::D(3)), Part::Pixels(Pin::A(0), 24)]);
         assert_eq!(r.take_scheduled().len(), 1);
         assert!(r.take_scheduled().is_empty());
@@ -378,7 +433,7 @@ mod tests {
     fn a_task_that_never_awaits_is_named_and_stopped() {
         let mut r = Remote::new("x".into(), 10, None, &[]);
         r.receive(WorkerMsg::Ready);
-        r.receive(WorkerMsg::Spawn { id: 4, name: "spin".into() });
+        r.receive(WorkerMsg::Spawn { id: 4, task: 5, name: "spin".into() });
         let probe = |heartbeat, waiting| Probe { now_us: 5.0, want_us: 0.0, heartbeat, waiting, current: 5 };
         assert_eq!(r.probe(probe(1, false), 0.0), None);
         // Waiting for credit (paused) is not running away, however long.

@@ -653,7 +653,7 @@ mod tests {
     }
 
     fn trace_msg(text: &str, inputs: Vec<InputEvent>) -> WorkerMsg {
-        WorkerMsg::Trace { text: text.into(), parts: "led D1\nbutton D3".into(), inputs }
+        WorkerMsg::Trace { text: text.into(), parts: "led D1\nbutton D3".into(), inputs, turns: Vec::new() }
     }
 
     #[test]
@@ -770,7 +770,7 @@ mod tests {
         s.dispatch(Action::SetLanguage("python".into()));
         let run_id = s.run_id;
         s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
-        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Spawn { id: 2, name: "spin".into() } });
+        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Spawn { id: 2, task: 3, name: "spin".into() } });
         let probe = Probe { now_us: 10.0, want_us: 0.0, heartbeat: 7, waiting: false, current: 3 };
         s.dispatch(Action::Probe { run_id, probe, now_ms: 1000.0 });
         assert_eq!(s.python_error(), None);

@@ -129,7 +129,11 @@ fn decode(data: &JsValue) -> Option<WorkerMsg> {
     let text = |key: &str| get(key).and_then(|v| v.as_string()).unwrap_or_default();
     Some(match get("type")?.as_string()?.as_str() {
         "ready" => WorkerMsg::Ready,
-        "spawn" => WorkerMsg::Spawn { id: get("id")?.as_f64()? as u32, name: text("name") },
+        "spawn" => WorkerMsg::Spawn {
+            id: get("id")?.as_f64()? as u32,
+            task: get("task")?.as_f64()? as u64,
+            name: text("name"),
+        },
         "trace" => {
             let inputs = get("inputs")
                 .map(|v| js_sys::Array::from(&v))
@@ -145,7 +149,11 @@ fn decode(data: &JsValue) -> Option<WorkerMsg> {
                         .collect()
                 })
                 .unwrap_or_default();
-            WorkerMsg::Trace { text: text("text"), parts: text("parts"), inputs }
+            let turns = get("turns")
+                .filter(|t| t.is_instance_of::<js_sys::Float64Array>())
+                .map(|t| js_sys::Float64Array::from(t).to_vec())
+                .unwrap_or_default();
+            WorkerMsg::Trace { text: text("text"), parts: text("parts"), inputs, turns }
         }
         "done" => WorkerMsg::Done,
         "error" => WorkerMsg::Error(text("text")),

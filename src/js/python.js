@@ -24,7 +24,11 @@ export class PythonRun {
     this.i32 = new Int32Array(this.shared, 64, 8);
     this.ring = new Uint8Array(this.shared, 128, SLOTS * SLOT_BYTES);
     this.worker = new Worker(here("worker.mjs"), { type: "module", name: "code.py" });
-    this.worker.onmessage = (e) => onMessage(e.data);
+    this.worker.onmessage = (e) => {
+      // The browser tests compare the whole trace with the judge's: they set this list.
+      globalThis.batonTraceLog?.push(e.data);
+      onMessage(e.data);
+    };
     this.worker.onerror = (e) =>
       onMessage({ type: "error", text: `code.py line 0: Python mode could not start: ${e.message || "worker error"}` });
     const bounce = bounceCount > 0 ? { durationUs: bounceUs, count: bounceCount } : null;

@@ -2,9 +2,11 @@
 //
 //   cargo xtask build-web && (cd tests/e2e && node perf.mjs)
 //
-// Prints: the gzipped size of the wasm + JS in dist/, the time from navigation to the first
-// board paint, and the frame times and main-thread busy share on the rainbow demo (and the
-// busiest polling demo) at 1x and 100x, measured in headless Chromium.
+// Prints: the gzipped size of the wasm + JS in dist/ (and of Python mode's files, loaded on
+// demand), the time from navigation to the first board paint, the frame times and main-thread
+// busy share on the rainbow demo (and the busiest polling demo) at 1x and 100x, and for Python
+// mode: the time from Run to the program's first event with the interpreter cached, and the
+// speed each guide program reaches at poll cost 10, measured in headless Chromium.
 import { readdir, readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -37,83 +39,97 @@ async function sizes() {
   console.log('Size (dist/):');
   rows.forEach((r) => console.log(r));
   console.log(`  total wasm + JS: ${kib(raw)} raw, ${kib(gz)} gzip -9`);
-}
-
-async function firstPaint(browser, url) {
-  const marks = [];
-  const fcps = [];
-  for (let i = 0; i < LOADS; i++) {
-    const page = await newPage(browser);
-    await open(page, url);
-    const [mark, fcp] = await page.evaluate(() => [
-      performance.getEntriesByName('board-painted')[0].startTime,
-      performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
-    ]);
-    marks.push(mark);
-    fcps.push(fcp);
-    if (page.errors.length) console.log('  errors:', page.errors);
-    await page.context().close();
+  let pyRaw = 0;
+  let pyGz = 0;
+  const pyRows = [];
+  for (const name of await readdir(join(DIST, 'python'))) {
+    const body = await readFile(join(DIST, 'python', name));
+    const z = gzipSync(body, { level: 9 }).length;
+    pyRaw += body.length;
+    pyGz += z;
+    pyRows.push(`  python/${name}: ${kib(body.length)} raw, ${kib(z)} gzip -9`);
   }
-  marks.sort((a, b) => a - b);
-  fcps.sort((a, b) => a - b);
-  console.log(`Navigation to first board paint (${LOADS} loads, fresh context each):`);
-  console.log(`  board-painted mark: median ${quantile(marks, 0.5).toFixed(0)} ms (min ${marks[0].toFixed(0)}, max ${marks.at(-1).toFixed(0)})`);
-  console.log(`  first-contentful-paint: median ${quantile(fcps, 0.5).toFixed(0)} ms`);
+  console.log('Python mode, loaded when it opens (dist/python/):');
+  pyRows.forEach((r) => console.log(r));
+  console.log(`  total: ${kib(pyRaw)} raw, ${kib(pyGz)} gzip -9`);
 }
 
-async function frames(browser, url, query) {
+/** Python mode: Run → first event, with the interpreter cached (the second Run of a page). */
+async function pythonFirstRun(browser, url) {
   const page = await newPage(browser);
-  await open(page, url, query);
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  await page.waitForTimeout(1000); // warm up
-  const metric = async () => {
-    const { metrics } = await cdp.send('Performance.getMetrics');
-    return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
-  };
-  const before = await metric();
-  const result = await page.evaluate(
-    (ms) =>
-      new Promise((done) => {
-        const deltas = [];
-        const long = [];
-        const obs = new PerformanceObserver((list) => long.push(...list.getEntries().map((e) => e.duration)));
-        try {
-          obs.observe({ type: 'longtask', buffered: false });
-        } catch {}
-        const start = performance.now();
-        let last = start;
-        const tick = (t) => {
-          deltas.push(t - last);
-          last = t;
-          if (t - start < ms) requestAnimationFrame(tick);
-          else {
-            obs.disconnect();
-            done({ deltas: deltas.slice(1), long, wall: performance.now() - start });
-          }
-        };
-        requestAnimationFrame(tick);
-      }),
-    SAMPLE_MS,
-  );
-  const after = await metric();
-  const clock = await page.innerText('.clock');
-  const busy = (after.TaskDuration - before.TaskDuration) / ((after.Timestamp - before.Timestamp) || result.wall / 1000);
-  const script = (after.ScriptDuration - before.ScriptDuration) / ((after.Timestamp - before.Timestamp) || 1);
-  const d = result.deltas.slice().sort((a, b) => a - b);
-  const mean = d.reduce((a, b) => a + b, 0) / d.length;
-  const slow = d.filter((x) => x > 25).length;
-  console.log(`${query}`);
-  console.log(
-    `  frames: ${d.length} in ${(result.wall / 1000).toFixed(1)} s → ${(1000 / mean).toFixed(1)} fps; ` +
-      `frame time median ${quantile(d, 0.5).toFixed(1)} ms, p95 ${quantile(d, 0.95).toFixed(1)} ms, ` +
-      `max ${d.at(-1).toFixed(1)} ms; ${slow} frames over 25 ms`,
-  );
-  console.log(
-    `  main thread busy ${(busy * 100).toFixed(0)}% (script ${(script * 100).toFixed(0)}%); ` +
-      `long tasks (>50 ms): ${result.long.length}`,
-  );
-  console.log(`  page says: ${clock.replace(/\s+/g, ' ').trim()}`);
+  await page.addInitScript(() => {
+    window.batonTraceLog = [];
+  });
+  await open(page, url, '?v=1&demo=blink-one');
+  await page.selectOption('select[name="language"]', 'python');
+  await page.waitForSelector('[data-part="editor"] .cm-content');
+  await page.waitForSelector('[data-part="led"]');
+  const times = [];
+  for (let i = 0; i < LOADS; i++) {
+    const ms = await page.evaluate(
+      () =>
+        new Promise((done) => {
+          const seen = window.batonTraceLog.length;
+          const start = performance.now();
+          document.querySelector('[data-part="run"]').click();
+          const check = () => {
+            // The first trace message of the new run: its first LED change.
+            const fresh = window.batonTraceLog.slice(seen).some((m) => m.type === 'trace' && m.text.includes('"pin"'));
+            if (fresh) done(performance.now() - start);
+            else setTimeout(check, 2);
+          };
+          check();
+        }),
+    );
+    times.push(ms);
+    await page.waitForTimeout(300);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`Python mode, Run to the program's first LED change (${LOADS} runs, interpreter cached):`);
+  console.log(`  median ${quantile(times, 0.5).toFixed(0)} ms (min ${times[0].toFixed(0)}, max ${times.at(-1).toFixed(0)})`);
+  await page.context().close();
+}
+
+/** Python mode: the speed a guide program reaches at poll cost 10 (asked for 100x): virtual
+ * time the worker has reported per second of wall time, over SAMPLE_MS after 1 s (or until the
+ * program ends: the blink programs do). */
+async function pythonSpeed(browser, url, demo) {
+  const page = await newPage(browser);
+  await page.addInitScript(() => {
+    const log = [];
+    const push = log.push.bind(log);
+    log.push = (m) => push({ ...m, wall: performance.now() });
+    window.batonTraceLog = log;
+  });
+  await open(page, url, `?v=1&demo=${demo}&speed=100`);
+  await page.selectOption('select[name="language"]', 'python');
+  await page.waitForFunction(() => window.batonTraceLog.some((m) => m.type === 'ready'));
+  await page.waitForTimeout(1000 + SAMPLE_MS);
+  const r = await page.evaluate((sampleMs) => {
+    const ready = window.batonTraceLog.find((m) => m.type === 'ready').wall;
+    const points = [];
+    for (const m of window.batonTraceLog) {
+      if (m.type === 'done') points.push([m.wall, null]);
+      if (m.type !== 'trace') continue;
+      let v = 0;
+      for (let i = 1; i < m.turns.length; i += 5) v = Math.max(v, m.turns[i]);
+      const lines = m.text.trim().split('\n').filter(Boolean);
+      if (lines.length) v = Math.max(v, JSON.parse(lines.at(-1)).t_us);
+      points.push([m.wall, v]);
+    }
+    const from = ready + 1000;
+    const inWindow = points.filter(([w, v]) => w >= from && w <= from + sampleMs && v !== null);
+    const done = points.find(([, v]) => v === null);
+    if (inWindow.length < 2) {
+      // Over within the first second: from the start to the last event.
+      const last = points.filter(([, v]) => v !== null).at(-1);
+      return { speed: last ? last[1] / 1000 / (last[0] - ready) : NaN, note: done ? 'ended' : 'no data' };
+    }
+    const [w0, v0] = inWindow[0];
+    const [w1, v1] = inWindow.at(-1);
+    return { speed: (v1 - v0) / 1000 / (w1 - w0), note: done ? 'ended during the sample' : '' };
+  }, SAMPLE_MS);
+  console.log(`  ${demo}: ${r.speed.toFixed(2)}x real time${r.note ? ` (${r.note})` : ''}`);
   if (page.errors.length) console.log('  errors:', page.errors);
   await page.context().close();
 }
@@ -132,6 +148,11 @@ try {
     '?v=1&demo=button-interval&speed=100',
   ]) {
     await frames(browser, server.url, q);
+  }
+  await pythonFirstRun(browser, server.url);
+  console.log(`Python mode, the speed reached at poll cost 10 when 100x is asked (${SAMPLE_MS / 1000} s each):`);
+  for (const demo of ['blink-one', 'blink-two', 'blink-blocking', 'blink-polling', 'button-interval', 'button-interval-two', 'rainbow', 'countio-interrupt', 'keypad-transitions']) {
+    await pythonSpeed(browser, server.url, demo);
   }
 } finally {
   await browser.close();

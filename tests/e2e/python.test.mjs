@@ -3,7 +3,15 @@
 // link that replays exactly. Part of `npm test` (after `cargo xtask build-web`).
 import { test, before, after, afterEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launch, newPage, open, consoleLines } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { serveDist, launch, newPage, open, consoleLines, ROOT } from './harness.mjs';
+
+const CP_ASYNCIO = process.env.BATON_CP_ASYNCIO || join(ROOT, 'target/cp-asyncio');
+const SCRATCH = mkdtempSync(join(tmpdir(), 'baton-e2e-python-'));
 
 let server;
 let browser;
@@ -204,4 +212,49 @@ describe('Python mode', () => {
     for await (const c of await download.createReadStream()) chunks.push(c);
     assert.equal(Buffer.concat(chunks).toString('utf8'), await editorText(p));
   });
+
+  // The page's run against the judge, event for event: the guide's programs (with the sample
+  // presses for the button ones) opened from a link, their whole trace taken from the
+  // worker's messages, compared by exact.py with cpboard.py's (CircuitPython's asyncio 3.1.1).
+  const END_MS = 3000;
+  const SAMPLE = {
+    'button-interval': 'button-interval.sample.jsonl',
+    'button-interval-two': 'button-interval.sample.jsonl',
+    'countio-interrupt': 'countio-interrupt.sample.jsonl',
+    'keypad-transitions': 'countio-interrupt.sample.jsonl',
+  };
+  const examples = join(ROOT, 'tests/oracle/examples');
+  for (const file of readdirSync(examples).filter((f) => f.endsWith('.py')).sort()) {
+    const id = basename(file, '.py');
+    test(`the page runs ${id} exactly as the judge`, async () => {
+      const program = join(examples, file);
+      const inputs = SAMPLE[id] && join(ROOT, 'tests/oracle/inputs', SAMPLE[id]);
+      const judgeArgs = [join(ROOT, 'tests/oracle/cpboard.py'), program, '--cp-asyncio', CP_ASYNCIO, '--for-ms', String(END_MS), '--poll-cost-us', '10'];
+      if (inputs) judgeArgs.push('--inputs', inputs);
+      const judge = spawnSync('python3', judgeArgs, { encoding: 'utf8', maxBuffer: 1 << 28 });
+      assert.equal(judge.status, 0, judge.stderr);
+      const code = 'd1.' + deflateRawSync(readFileSync(program)).toString('base64url');
+      let query = `?v=1&demo=${id}&lang=python&code=${code}&speed=100`;
+      if (inputs) {
+        const rec = readFileSync(inputs, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+          .map((e) => `${e.t_ms}:${e.pin}${e.action === 'press' ? '+' : '-'}`);
+        query += `&rec=${rec.join(',')}`;
+      }
+      const p = await newPage(browser);
+      pages.push(p);
+      await p.addInitScript(() => { window.batonTraceLog = []; });
+      await open(p, server.url, query);
+      await p.waitForFunction((end) => parseFloat(document.querySelector('.clock .time').textContent) * 1000 > end,
+        END_MS, { timeout: 60_000, polling: 100 });
+      await p.waitForTimeout(300);
+      const trace = await p.evaluate(() => window.batonTraceLog.filter((m) => m.type === 'trace').map((m) => m.text).join(''));
+      const ref = join(SCRATCH, `${id}.judge.jsonl`);
+      const cand = join(SCRATCH, `${id}.page.jsonl`);
+      writeFileSync(ref, judge.stdout);
+      writeFileSync(cand, trace);
+      const verdict = spawnSync('python3', [join(ROOT, 'tests/oracle/exact.py'), ref, cand, '--end-us', String(END_MS * 1000)], { encoding: 'utf8' });
+      assert.equal(verdict.status, 0, `${id}: ${verdict.stdout.trim()} (traces: ${ref}, ${cand})`);
+      assert.match(verdict.stdout, /^exact: [1-9]/);
+    });
+  }
 });

@@ -33,7 +33,7 @@ const BRIDGE = [
 
 /**
  * Sets up one run: the simulation, an interpreter with the `_baton` bridge
- * and the Python files. `hooks.onSpawn(id, name)` hears of each new task and
+ * and the Python files. `hooks.onSpawn(id, name, task)` hears of each new task (Python's id, Baton's) and
  * `hooks.onResume(id)` of each turn (the worker's runaway watch). Returns
  * `{ sim, run(source) }`; `run` answers "" or the error line.
  */
@@ -49,8 +49,7 @@ export async function createSession({ loadMicroPython, micropythonUrl, PySim, py
   for (const name of BRIDGE) bridge[name] = sim[name].bind(sim);
   if (hooks.onSpawn) {
     bridge.spawn = (id, name) => {
-      hooks.onSpawn(id, name);
-      sim.spawn(id, name);
+      hooks.onSpawn(id, name, sim.spawn(id, name));
     };
   }
   mp.registerJsModule("_baton", bridge);

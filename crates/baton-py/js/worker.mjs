@@ -23,9 +23,10 @@
 // the page. A heartbeat that stands still for 2 s while not waiting is a task
 // that runs without awaiting.
 //
-// Messages to the page: {type: "ready"} once loaded; {type: "spawn", id, name};
-// {type: "trace", text, parts, inputs} (JSON Lines, new board parts, presses
-// as scheduled: {t_us, pin, pressed}); and at the end {type: "done"} or
+// Messages to the page: {type: "ready"} once loaded; {type: "spawn", id, task,
+// name} (Python's id, Baton's); {type: "trace", text, parts, inputs, turns}
+// (JSON Lines, new board parts, presses as scheduled: {t_us, pin, pressed},
+// and the turns as a Float64Array, PySim::take_turns); and at the end {type: "done"} or
 // {type: "error", text} (`code.py line N: Type: message`).
 import init, { PySim } from "./baton_py.js";
 import { loadMicroPython } from "./micropython.mjs";
@@ -34,6 +35,10 @@ import pyFiles from "./pyfiles.js";
 
 export const SEQ = 0, STOP = 1, HEARTBEAT = 2, CURRENT = 3, WAITING = 4, INPUTS_WRITTEN = 5, INPUTS_READ = 6;
 export const SLOTS = 64, SLOT_BYTES = 16;
+/** The most virtual time granted at once, µs (see `pace`). */
+const STEP_US = 20_000;
+/** The trace goes to the page at most this often while running, ms of wall time. */
+const FLUSH_MS = 15;
 /** The shortest press, virtual µs (the playground's MIN_HOLD_US): keypad scans every 20 ms. */
 const MIN_HOLD_US = 50_000;
 
@@ -63,7 +68,7 @@ async function start({ source, pollCostUs, bounce, inputs, shared }) {
     forMs: 1e12, // no end: the page stops the run
     pollCostUs,
     hooks: {
-      onSpawn: (id, name) => post({ type: "spawn", id, name }),
+      onSpawn: (id, name, task) => post({ type: "spawn", id, task, name }),
       onResume: (id) => {
         i32[HEARTBEAT]++;
         i32[CURRENT] = id + 1;
@@ -78,11 +83,14 @@ async function start({ source, pollCostUs, bounce, inputs, shared }) {
   const pressedAt = new Map();
   let granted = 0;
   let scheduled = [];
+  let flushed = 0;
   const flush = () => {
+    flushed = performance.now();
     const text = sim.take_trace();
     const parts = sim.take_parts();
-    if (text || parts || scheduled.length) {
-      post({ type: "trace", text, parts, inputs: scheduled });
+    const turns = sim.take_turns();
+    if (text || parts || scheduled.length || turns.length) {
+      self.postMessage({ type: "trace", text, parts, inputs: scheduled, turns }, [turns.buffer]);
       scheduled = [];
     }
   };
@@ -122,11 +130,13 @@ async function start({ source, pollCostUs, bounce, inputs, shared }) {
         granted = now + 1;
         return granted;
       }
-      const credit = f64[0];
+      // Never more than STEP_US at once, so that the page sees the time and
+      // the events at least every frame or so, even at 100x.
+      const credit = Math.min(f64[0], now + STEP_US);
       // All the way, or at least further than last time (a long sleep moves
       // in steps); the same horizon again would only ask again.
       if (credit >= want || credit > granted) {
-        flush();
+        if (performance.now() - flushed >= FLUSH_MS) flush();
         granted = credit;
         return credit;
       }
