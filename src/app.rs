@@ -377,9 +377,12 @@ fn lines(state: &State) -> Lines {
     }
 }
 
-/// Whether a key event happens in a text field or a select (where keys are typing).
+/// Whether a key event happens in a text field, a select or the editor (where keys are typing).
 fn in_field(e: &web_sys::KeyboardEvent) -> bool {
     let Some(el) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    if el.dyn_ref::<web_sys::HtmlElement>().is_some_and(|h| h.is_content_editable()) {
+        return true;
+    }
     let tag = el.tag_name().to_ascii_lowercase();
     if tag == "select" || tag == "textarea" {
         return true;

@@ -1,6 +1,6 @@
-//! The demo's Rust source, highlighted (as escaped text: never HTML). The pane opens scrolled
-//! to the program itself (its first function and the comment above it), past the imports and
-//! the demo's description block.
+//! The demo's Rust source, highlighted (as escaped text: never HTML). The pane shows the program
+//! itself first (from its first documented item that is not the catalog entry), and folds the
+//! module docs, imports and the demo's catalog entry (`INFO`, `PARAMS`) away below it.
 
 use crate::highlight::{highlight, Class};
 use baton_demos::DemoId;
@@ -13,43 +13,39 @@ pub struct SourceProps {
     pub demo: DemoId,
 }
 
-/// The source pane.
+/// The source pane: the program first; the demo's catalog entry (module docs, imports,
+/// `INFO` and `PARAMS`, which the playground and the CLI read) folded away below it.
 #[component(Source)]
 pub fn source(props: &SourceProps) -> Html {
     let info = props.demo.info();
     let file = format!("crates/baton-demos/src/{}.rs", info.id.replace('-', "_"));
-    let pre = use_node_ref();
-    {
-        let pre = pre.clone();
-        use_effect_with(props.demo, move |_| {
-            if let Some(pre) = pre.cast::<web_sys::HtmlElement>() {
-                let top = pre
-                    .query_selector("[data-anchor]")
-                    .ok()
-                    .flatten()
-                    .and_then(|a| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(a).ok())
-                    .map_or(0, |a| a.offset_top() - 12);
-                pre.set_scroll_top(top.max(0));
-            }
-        });
-    }
-    let anchor = program_start(info.source);
-    let mut offset = 0;
+    let split = program_start(info.source).unwrap_or(0);
+    let (head, program) = info.source.split_at(split);
     html! {
         <>
             <p class="file"><code>{ file }</code></p>
-            <pre class="source" tabindex="0" role="region" aria-label={format!("Rust source of {}", info.title)} ref={pre}><code>
-                { for highlight(info.source).into_iter().map(|(class, text)| {
-                    let at = offset;
-                    offset += text.len();
-                    let mark = (Some(at) == anchor).then_some("");
-                    match class {
-                        Class::Plain if mark.is_none() => html! { { text } },
-                        c => html! { <span class={c.css()} data-anchor={mark}>{ text }</span> },
-                    }
-                }) }
-            </code></pre>
+            <pre class="source" tabindex="0" role="region" aria-label={format!("Rust source of {}", info.title)}>
+                <code>{ code(program) }</code>
+            </pre>
+            if !head.is_empty() {
+                <details class="catalog">
+                    <summary>{ "Catalog entry: module docs, imports, INFO and PARAMS" }</summary>
+                    <pre class="source" tabindex="0" role="region" aria-label={format!("Catalog entry of {}", info.title)}>
+                        <code>{ code(head) }</code>
+                    </pre>
+                </details>
+            }
         </>
+    }
+}
+
+/// Highlighted code, as escaped text (never HTML).
+fn code(src: &str) -> Html {
+    html! {
+        { for highlight(src).into_iter().map(|(class, text)| match class {
+            Class::Plain => html! { { text } },
+            c => html! { <span class={c.css()}>{ text }</span> },
+        }) }
     }
 }
 

@@ -82,8 +82,10 @@ describe('Python mode', () => {
         '',
       ].join('\n'),
     );
-    // The last line typed key by key, as a person would.
+    // The last line typed key by key, as a person would: the page's shortcuts (P pauses,
+    // R resets, N steps) stay out of the editor.
     await p.keyboard.type('asyncio.run(main())');
+    assert.doesNotMatch(await p.textContent('.clock'), /paused/);
     await p.click('[data-part="run"]');
     const button = p.locator('button[data-part="button"][data-pin="D3"]');
     await button.waitFor({ timeout: 15_000 });
@@ -211,6 +213,65 @@ describe('Python mode', () => {
     const chunks = [];
     for await (const c of await download.createReadStream()) chunks.push(c);
     assert.equal(Buffer.concat(chunks).toString('utf8'), await editorText(p));
+  });
+
+  test('Step runs the program one turn at a time', async () => {
+    const p = await page('?v=1&demo=blink-two');
+    await python(p);
+    await p.waitForSelector('[data-part="led"]');
+    await p.waitForTimeout(500);
+    await p.keyboard.press('p');
+    await p.waitForTimeout(300);
+    const clock = () => p.textContent('.clock .time');
+    const paused = await clock();
+    await p.waitForTimeout(300);
+    assert.equal(await clock(), paused, 'paused: the clock stands still');
+    const seen = [paused];
+    for (let i = 0; i < 3; i++) {
+      await p.keyboard.press('n');
+      await p.waitForFunction((before) => document.querySelector('.clock .time').textContent !== before, seen.at(-1), { timeout: 5000 });
+      seen.push(await clock());
+    }
+    const us = seen.map((t) => Math.round(parseFloat(t) * 1e6));
+    for (let i = 1; i < us.length; i++) assert.ok(us[i] > us[i - 1], `${seen}`);
+  });
+
+  test('switch bounce in Python mode equals the judge given the bounces as presses', async () => {
+    // countio counts every edge, bounce included: 3 extra bounces over 3 ms on each change.
+    const [durationUs, count] = [3000, 3];
+    const program = join(ROOT, 'tests/oracle/examples/countio-interrupt.py');
+    const events = readFileSync(join(ROOT, 'tests/oracle/inputs/countio-interrupt.sample.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // The judge's board has no bounce: give it the level changes a bouncing switch makes
+    // (baton_sim::Bounce::levels), as presses and releases.
+    const bounced = [];
+    for (const e of events) {
+      const t = Math.round(e.t_ms * 1000);
+      const pressed = e.action === 'press';
+      bounced.push([t, pressed]);
+      for (let k = 1; k <= 2 * count; k++) bounced.push([t + Math.floor((durationUs * k) / (2 * count)), k % 2 === 1 ? !pressed : pressed]);
+    }
+    const script = join(SCRATCH, 'bounced.jsonl');
+    writeFileSync(script, bounced.map(([t, pressed]) => JSON.stringify({ t_ms: t / 1000, pin: events[0].pin, action: pressed ? 'press' : 'release' })).join('\n') + '\n');
+    const judge = spawnSync('python3', [join(ROOT, 'tests/oracle/cpboard.py'), program, '--cp-asyncio', CP_ASYNCIO, '--for-ms', '3000', '--poll-cost-us', '10', '--inputs', script], { encoding: 'utf8' });
+    assert.equal(judge.status, 0, judge.stderr);
+    const code = 'd1.' + deflateRawSync(readFileSync(program)).toString('base64url');
+    const rec = events.map((e) => `${e.t_ms}:${e.pin}${e.action === 'press' ? '+' : '-'}`).join(',');
+    const p = await newPage(browser);
+    pages.push(p);
+    await p.addInitScript(() => { window.batonTraceLog = []; });
+    await open(p, server.url, `?v=1&demo=countio-interrupt&lang=python&code=${code}&speed=100&bounce=${durationUs}x${count}&rec=${rec}`);
+    await p.waitForFunction(() => parseFloat(document.querySelector('.clock .time').textContent) > 3, null, { timeout: 60_000, polling: 100 });
+    await p.waitForTimeout(300);
+    const trace = await p.evaluate(() => window.batonTraceLog.filter((m) => m.type === 'trace').map((m) => m.text).join(''));
+    const ref = join(SCRATCH, 'bounce.judge.jsonl');
+    const cand = join(SCRATCH, 'bounce.page.jsonl');
+    writeFileSync(ref, judge.stdout);
+    writeFileSync(cand, trace);
+    const verdict = spawnSync('python3', [join(ROOT, 'tests/oracle/exact.py'), ref, cand, '--end-us', '3000000'], { encoding: 'utf8' });
+    assert.equal(verdict.status, 0, `${verdict.stdout.trim()} (traces: ${ref}, ${cand})`);
+    // The bounces counted: without them the sample prints twice.
+    const prints = trace.split('\n').filter((l) => l.includes('"print"')).length;
+    assert.ok(prints > 2, `${prints} prints`);
   });
 
   // The page's run against the judge, event for event: the guide's programs (with the sample
