@@ -39,8 +39,10 @@ pub enum WorkerMsg {
     },
     /// What happened since the last message.
     Trace {
-        /// Trace lines (JSON Lines, docs/SIMULATOR.md, with `task` events).
-        text: String,
+        /// The trace's events (docs/SIMULATOR.md), read by the worker from its JSON Lines.
+        events: Vec<TraceEvent>,
+        /// Events the page could not read (a bug: counted rather than shown).
+        bad: usize,
         /// New board parts, one per line: `led D1`, `button D3`, `pixels A0 24`.
         parts: String,
         /// Presses and releases as the worker scheduled them (for the recording).
@@ -276,14 +278,9 @@ impl Remote {
                 self.task_names.insert(task, Rc::from(name.as_str()));
                 self.names.insert(id, name);
             }
-            WorkerMsg::Trace { text, parts, inputs, turns } => {
-                let mut events = VecDeque::new();
-                for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                    match TraceEvent::from_json(line) {
-                        Ok(e) => events.push_back(e),
-                        Err(_) => self.bad_lines += 1,
-                    }
-                }
+            WorkerMsg::Trace { events, bad, parts, inputs, turns } => {
+                self.bad_lines += bad;
+                let mut events = VecDeque::from(events);
                 // Each turn goes where the page's own simulation records it: after the events
                 // of its turn (at or before its end).
                 for turn in turns.chunks_exact(TURN_FIELDS) {
@@ -365,10 +362,6 @@ impl Remote {
 mod tests {
     use super::*;
 
-    fn trace(text: &str) -> WorkerMsg {
-        WorkerMsg::Trace { text: text.into(), parts: String::new(), inputs: Vec::new(), turns: Vec::new() }
-    }
-
     #[test]
     fn messages_fill_the_queue_and_the_board() {
         let mut r = Remote::new("x".into(), 10, None, &[]);
@@ -377,10 +370,11 @@ mod tests {
         assert_eq!(*r.status(), Status::Running);
         r.receive(WorkerMsg::Spawn { id: 0, task: 1, name: "main".into() });
         r.receive(WorkerMsg::Trace {
-            text: "{\"t_us\": 10, \"kind\": \"pin\", \"pin\": \"D1\", \"value\": true}\n\
-                   {\"t_us\": 30, \"kind\": \"print\", \"text\": \"hi\"}\n\
-                   garbage\n"
-                .into(),
+            events: vec![
+                TraceEvent::Pin { t_us: 10, pin: Pin::D(1), value: true },
+                TraceEvent::Print { t_us: 30, text: "hi".into() },
+            ],
+            bad: 1,
             // main's turn from 0 to 10 µs (it then sleeps until 0.25 s), blink's from 10 to 40.
             turns: vec![0.0, 10.0, 1.0, 2.0, 250_000.0, 10.0, 40.0, 2.0, 3.0, -1.0, 40.0, 50.0, 2.0, 99.0, -1.0],
             parts: "led D1\nbutton D3\npixels A0 24\nnonsense\nled D1".into(),
@@ -456,6 +450,5 @@ mod tests {
         assert!(r.step());
         assert_eq!(r.credit_us(), 250_010);
         assert!(!r.step());
-        let _ = trace("");
     }
 }

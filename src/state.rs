@@ -640,6 +640,7 @@ pub const DEFAULT_COST: u64 = DEFAULT_POLL_COST_US;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use baton_sim::TraceEvent;
     use std::ops::Not as _;
 
     fn frames(state: &mut State, seconds: f64) {
@@ -652,8 +653,8 @@ mod tests {
         state.driver.console().iter().cloned().collect()
     }
 
-    fn trace_msg(text: &str, inputs: Vec<InputEvent>) -> WorkerMsg {
-        WorkerMsg::Trace { text: text.into(), parts: "led D1\nbutton D3".into(), inputs, turns: Vec::new() }
+    fn trace_msg(events: Vec<TraceEvent>, inputs: Vec<InputEvent>) -> WorkerMsg {
+        WorkerMsg::Trace { events, bad: 0, parts: "led D1\nbutton D3".into(), inputs, turns: Vec::new() }
     }
 
     #[test]
@@ -697,8 +698,10 @@ mod tests {
         s.dispatch(Action::Worker {
             run_id,
             msg: trace_msg(
-                "{\"t_us\": 10, \"kind\": \"pin\", \"pin\": \"D1\", \"value\": true}\n\
-                 {\"t_us\": 400000, \"kind\": \"print\", \"text\": \"later\"}\n",
+                vec![
+                    TraceEvent::Pin { t_us: 10, pin: Pin::D(1), value: true },
+                    TraceEvent::Print { t_us: 400_000, text: "later".into() },
+                ],
                 vec![],
             ),
         });
@@ -738,7 +741,7 @@ mod tests {
             InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true },
             InputEvent { t_us: 862_346, pin: Pin::D(3), pressed: false },
         ];
-        s.dispatch(Action::Worker { run_id, msg: trace_msg("", events.clone()) });
+        s.dispatch(Action::Worker { run_id, msg: trace_msg(vec![], events.clone()) });
         assert_eq!(s.recorded, events);
         let Effect::Copy(url) = s.dispatch(Action::CopyLink { base: "http://x/".into() }) else { panic!() };
         let query = url.split_once('?').unwrap().1;

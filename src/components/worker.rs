@@ -4,8 +4,9 @@
 
 use crate::remote::{Probe, Remote, Status, WorkerMsg};
 use crate::state::Action;
+use baton_board::neopixel::Color;
 use baton_board::Pin;
-use baton_sim::InputEvent;
+use baton_sim::{InputEvent, TraceEvent};
 use wasm_bindgen::prelude::*;
 use yew::Callback;
 
@@ -153,10 +154,41 @@ fn decode(data: &JsValue) -> Option<WorkerMsg> {
                 .filter(|t| t.is_instance_of::<js_sys::Float64Array>())
                 .map(|t| js_sys::Float64Array::from(t).to_vec())
                 .unwrap_or_default();
-            WorkerMsg::Trace { text: text("text"), parts: text("parts"), inputs, turns }
+            let (mut events, mut bad) = (Vec::new(), 0);
+            for e in get("events").map(|v| js_sys::Array::from(&v)).unwrap_or_default().iter() {
+                match event(&e) {
+                    Some(e) => events.push(e),
+                    None => bad += 1,
+                }
+            }
+            WorkerMsg::Trace { events, bad, parts: text("parts"), inputs, turns }
         }
         "done" => WorkerMsg::Done,
         "error" => WorkerMsg::Error(text("text")),
+        _ => return None,
+    })
+}
+
+/// Reads one trace event, as the worker parsed it from its JSON line (docs/SIMULATOR.md); an
+/// `exception` line reads as a print, which is what the console shows.
+fn event(e: &JsValue) -> Option<TraceEvent> {
+    let field = |k: &str| js_sys::Reflect::get(e, &JsValue::from_str(k)).ok();
+    let t_us = field("t_us")?.as_f64()? as u64;
+    let pin = || field("pin")?.as_string()?.parse::<Pin>().ok();
+    Some(match field("kind")?.as_string()?.as_str() {
+        "pin" => TraceEvent::Pin { t_us, pin: pin()?, value: field("value")?.as_bool()? },
+        "input" => TraceEvent::Input { t_us, pin: pin()?, value: field("value")?.as_bool()? },
+        "print" | "exception" => TraceEvent::Print { t_us, text: field("text")?.as_string()? },
+        "pixels" => {
+            let colors = js_sys::Array::from(&field("colors")?)
+                .iter()
+                .map(|c| {
+                    let rgb = u32::from_str_radix(&c.as_string()?, 16).ok()?;
+                    Some(Color { r: (rgb >> 16) as u8, g: (rgb >> 8) as u8, b: rgb as u8 })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            TraceEvent::Pixels { t_us, pin: pin()?, brightness: field("brightness")?.as_f64()? as f32, colors }
+        }
         _ => return None,
     })
 }

@@ -74,7 +74,7 @@ async function pythonFirstRun(browser, url) {
           document.querySelector('[data-part="run"]').click();
           const check = () => {
             // The first trace message of the new run: its first LED change.
-            const fresh = window.batonTraceLog.slice(seen).some((m) => m.type === 'trace' && m.text.includes('"pin"'));
+            const fresh = window.batonTraceLog.slice(seen).some((m) => m.type === 'trace' && m.events.some((e) => e.kind === 'pin'));
             if (fresh) done(performance.now() - start);
             else setTimeout(check, 2);
           };
@@ -113,8 +113,7 @@ async function pythonSpeed(browser, url, demo) {
       if (m.type !== 'trace') continue;
       let v = 0;
       for (let i = 1; i < m.turns.length; i += 5) v = Math.max(v, m.turns[i]);
-      const lines = m.text.trim().split('\n').filter(Boolean);
-      if (lines.length) v = Math.max(v, JSON.parse(lines.at(-1)).t_us);
+      if (m.events.length) v = Math.max(v, m.events.at(-1).t_us);
       points.push([m.wall, v]);
     }
     const from = ready + 1000;

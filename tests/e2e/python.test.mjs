@@ -262,7 +262,7 @@ describe('Python mode', () => {
     await open(p, server.url, `?v=1&demo=countio-interrupt&lang=python&code=${code}&speed=100&bounce=${durationUs}x${count}&rec=${rec}`);
     await p.waitForFunction(() => parseFloat(document.querySelector('.clock .time').textContent) > 3, null, { timeout: 60_000, polling: 100 });
     await p.waitForTimeout(300);
-    const trace = await p.evaluate(() => window.batonTraceLog.filter((m) => m.type === 'trace').map((m) => m.text).join(''));
+    const trace = await p.evaluate(() => window.batonTraceLog.filter((m) => m.type === 'trace').flatMap((m) => m.events).map((e) => JSON.stringify(e) + '\n').join(''));
     const ref = join(SCRATCH, 'bounce.judge.jsonl');
     const cand = join(SCRATCH, 'bounce.page.jsonl');
     writeFileSync(ref, judge.stdout);
@@ -308,7 +308,7 @@ describe('Python mode', () => {
       await p.waitForFunction((end) => parseFloat(document.querySelector('.clock .time').textContent) * 1000 > end,
         END_MS, { timeout: 60_000, polling: 100 });
       await p.waitForTimeout(300);
-      const trace = await p.evaluate(() => window.batonTraceLog.filter((m) => m.type === 'trace').map((m) => m.text).join(''));
+      const trace = await p.evaluate(() => window.batonTraceLog.filter((m) => m.type === 'trace').flatMap((m) => m.events).map((e) => JSON.stringify(e) + '\n').join(''));
       const ref = join(SCRATCH, `${id}.judge.jsonl`);
       const cand = join(SCRATCH, `${id}.page.jsonl`);
       writeFileSync(ref, judge.stdout);

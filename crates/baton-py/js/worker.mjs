@@ -24,8 +24,8 @@
 // that runs without awaiting.
 //
 // Messages to the page: {type: "ready"} once loaded; {type: "spawn", id, task,
-// name} (Python's id, Baton's); {type: "trace", text, parts, inputs, turns}
-// (JSON Lines, new board parts, presses as scheduled: {t_us, pin, pressed},
+// name} (Python's id, Baton's); {type: "trace", events, parts, inputs, turns}
+// (the trace's events as objects, new board parts, presses as scheduled: {t_us, pin, pressed},
 // and the turns as a Float64Array, PySim::take_turns); and at the end {type: "done"} or
 // {type: "error", text} (`code.py line N: Type: message`).
 import init, { PySim } from "./baton_py.js";
@@ -86,11 +86,13 @@ async function start({ source, pollCostUs, bounce, inputs, shared }) {
   let flushed = 0;
   const flush = () => {
     flushed = performance.now();
-    const text = sim.take_trace();
+    const text = sim.take_trace().trim();
     const parts = sim.take_parts();
     const turns = sim.take_turns();
     if (text || parts || scheduled.length || turns.length) {
-      self.postMessage({ type: "trace", text, parts, inputs: scheduled, turns }, [turns.buffer]);
+      // Parsed here, off the page's thread (and its wasm needs no JSON reader).
+      const events = text ? text.split("\n").map((line) => JSON.parse(line)) : [];
+      self.postMessage({ type: "trace", events, parts, inputs: scheduled, turns }, [turns.buffer]);
       scheduled = [];
     }
   };
