@@ -163,12 +163,18 @@ impl Component for App {
             (true, false) => format!("{} — code.py", info.title),
             _ => info.title.to_string(),
         };
-        let description = if python {
-            "The guide's CircuitPython program, run by MicroPython in your browser and scheduled by Baton: \
-             edit it and press Run. The board shows what the program creates."
-        } else {
-            info.description
+        let description = match (python, s.yours) {
+            (true, true) => {
+                "Your CircuitPython program, run by MicroPython in your browser and scheduled by Baton: \
+                 edit it and press Run. The board shows the LEDs, buttons and NeoPixels it creates."
+            }
+            (true, false) => {
+                "The guide's CircuitPython program, run by MicroPython in your browser and scheduled by Baton: \
+                 edit it and press Run. The board shows what the program creates."
+            }
+            _ => info.description,
         };
+        let section = if python && s.yours { "" } else { info.section.title() };
         let python_error = s.python_error().map(examples::error_line);
         let (rows, idle) = view::tasks(&d.tasks(), d.display_us());
         let stats = d.stats();
@@ -185,7 +191,9 @@ impl Component for App {
         } else {
             format!("running at {}", view::speed(s.speed))
         };
-        let ahead = d.sim_us() > d.display_us() + 100_000;
+        // Only the page's own simulation runs ahead inside a blocking poll; Python mode's worker
+        // is held to the display time.
+        let ahead = !python && d.sim_us() > d.display_us() + 100_000;
         let dismiss = self.dispatch.reform(|_: MouseEvent| Action::DismissMessages);
         html! {
             <div class="app">
@@ -216,7 +224,7 @@ impl Component for App {
                 }
                 <main class="layout">
                     <section class="panel board-panel" aria-labelledby="demo-title">
-                        <h2 id="demo-title">{ title }<span class="section">{ info.section.title() }</span></h2>
+                        <h2 id="demo-title">{ title }<span class="section">{ section }</span></h2>
                         <p class="description">{ description }</p>
                         <div class="clock" aria-live="off">
                             // Paused (stepping), the clock shows µs: a poll costs 10.
@@ -423,26 +431,24 @@ async fn download_firmware(board: crate::firmware::Board, params: &baton_demos::
     options.set_type("application/octet-stream");
     let blob =
         web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| "cannot make a file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a download link")?;
     let name = board.file_name(params);
-    let document = window.document().ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(|_| "cannot make a link")?.dyn_into().map_err(|_| "cannot make a link")?;
-    a.set_href(&url);
-    a.set_download(&name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
+    save(&name, &blob)?;
     Ok(name)
 }
 
 /// Hands `text` to the browser to save as `name`.
 fn save_text(name: &str, text: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/x-python");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "cannot make a file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a download link")?;
+    save(name, &blob)
+}
+
+/// Hands `blob` to the browser to save as `name` (a download link, clicked).
+fn save(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(|_| "cannot make a download link")?;
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let a: web_sys::HtmlAnchorElement =
         document.create_element("a").map_err(|_| "cannot make a link")?.dyn_into().map_err(|_| "cannot make a link")?;

@@ -243,7 +243,10 @@ impl Remote {
 
     /// A press or release for the worker to schedule (it says when, in a `Trace` message).
     pub fn press(&mut self, pin: Pin, pressed: bool) {
-        self.outbox.push((pin, pressed));
+        // Once the program is over, nobody reads the board.
+        if matches!(self.status, Status::Loading | Status::Running) {
+            self.outbox.push((pin, pressed));
+        }
     }
 
     /// The presses to send to the worker now.
@@ -400,6 +403,9 @@ mod tests {
         assert!(r.take_scheduled().is_empty());
         r.receive(WorkerMsg::Error("code.py line 3: NameError: name 'x' isn't defined".into()));
         assert!(matches!(r.status(), Status::Failed(e) if e.contains("line 3")));
+        // Presses after the end go nowhere.
+        r.press(Pin::D(3), true);
+        assert!(r.take_outbox().is_empty());
         // Over: the display runs on.
         assert_eq!(r.now_us(), u64::MAX);
     }

@@ -24,8 +24,11 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Serves dist/ on 127.0.0.1 and a free port; resolves to { url, close }. */
-export async function serveDist() {
+/**
+ * Serves dist/ on 127.0.0.1 and a free port; resolves to { url, close }. `isolated: false`
+ * leaves out the cross-origin isolation headers (a static host that cannot send them).
+ */
+export async function serveDist({ isolated = true } = {}) {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error(
       `dist/ has no index.html (${DIST}): build the playground first ` +
@@ -42,13 +45,16 @@ export async function serveDist() {
       }
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, {
+      const headers = {
         'content-type': TYPES[extname(file)] || 'application/octet-stream',
         'cache-control': 'no-store',
+      };
+      if (isolated) {
         // As `trunk serve` (Trunk.toml): Python mode shares memory with its worker.
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-      });
+        headers['cross-origin-opener-policy'] = 'same-origin';
+        headers['cross-origin-embedder-policy'] = 'require-corp';
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -205,6 +205,25 @@ describe('Python mode', () => {
     assert.ok(last > 0);
   });
 
+  test('a page served without cross-origin isolation says what Python mode needs', async () => {
+    const plain = await serveDist({ isolated: false });
+    try {
+      const p = await newPage(browser);
+      pages.push(p);
+      await open(p, plain.url);
+      await python(p, 'blink-one');
+      const error = p.locator('[data-part="python-error"]');
+      await error.waitFor({ timeout: 15_000 });
+      assert.match(await error.textContent(), /cross-origin isolated page .*Cross-Origin-Opener-Policy: same-origin/);
+      // Rust mode still works there.
+      await p.selectOption('select[name="language"]', 'rust');
+      await p.waitForSelector('pre.source');
+      assert.equal(await p.locator('[data-part="python-error"]').count(), 0);
+    } finally {
+      await plain.close();
+    }
+  });
+
   test('Download code.py saves the editor text', async () => {
     const p = await page();
     await python(p, 'blink-one');
