@@ -212,6 +212,22 @@ async function frames(browser, url, query) {
   await page.context().close();
 }
 
+/** Python mode: the speed the page shows for a guide program when 1x is asked. */
+async function pythonShown(browser, url, demo) {
+  const page = await newPage(browser);
+  await open(page, url, `?v=1&demo=${demo}`);
+  await page.selectOption('select[name="language"]', 'python');
+  await page.waitForFunction(() => !document.querySelector('.clock').textContent.includes('loading'));
+  await page.waitForTimeout(1000);
+  const read = () => page.evaluate(() => [performance.now(), parseFloat(document.querySelector('.clock .time').textContent)]);
+  const t0 = await read();
+  await page.waitForTimeout(SAMPLE_MS);
+  const t1 = await read();
+  console.log(`  ${demo}: shown at ${((t1[1] - t0[1]) / ((t1[0] - t0[0]) / 1000)).toFixed(2)}x when 1x is asked`);
+  if (page.errors.length) console.log('  errors:', page.errors);
+  await page.context().close();
+}
+
 const server = await serveDist();
 const browser = await launch();
 try {
@@ -232,6 +248,8 @@ try {
   for (const demo of ['blink-one', 'blink-two', 'blink-blocking', 'blink-polling', 'button-interval', 'button-interval-two', 'rainbow', 'countio-interrupt', 'keypad-transitions']) {
     await pythonSpeed(browser, server.url, demo);
   }
+  console.log('Python mode, shown at 1x:');
+  for (const demo of ['button-interval', 'rainbow']) await pythonShown(browser, server.url, demo);
 } finally {
   await browser.close();
   await server.close();
