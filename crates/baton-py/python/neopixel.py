@@ -9,6 +9,9 @@ _pixels_set = _baton.pixels_set
 _pixels_show = _baton.pixels_show
 from _vboard import stop_if
 
+# The playground draws every pixel; the Rust demos have the same limit.
+MAX_PIXELS = 256
+
 RGB = "RGB"
 GRB = "GRB"
 RGBW = "RGBW"
@@ -23,6 +26,8 @@ def _rgb(color):
 
 class NeoPixel:
     def __init__(self, pin, n, *, bpp=3, brightness=1.0, auto_write=True, pixel_order=None):
+        if not 0 < n <= MAX_PIXELS:
+            raise ValueError("the virtual board has room for 1 to {} pixels, not {}".format(MAX_PIXELS, n))
         self.pin = pin
         self.n = n
         self._brightness = brightness

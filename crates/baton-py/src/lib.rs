@@ -78,6 +78,9 @@ pub mod run {
     pub const STOPPED: i32 = 1;
 }
 
+/// The most pixels a strip may have (the playground draws each; as the Rust demos' limit).
+const MAX_PIXELS: usize = 256;
+
 /// The keypad scan interval (`keypad.Keys` scans every 20 ms from creation).
 const SCAN_US: u64 = 20_000;
 
@@ -800,6 +803,9 @@ impl PySim {
     /// side's business). Returns its handle.
     pub fn pixels_new(&self, pin: &str, n: usize, brightness: f64) -> Result<usize, JsError> {
         let pin = pin_of(pin)?;
+        if !(1..=MAX_PIXELS).contains(&n) {
+            return Err(JsError::new(&format!("the virtual board has room for 1 to {MAX_PIXELS} pixels, not {n}")));
+        }
         let out = self.inner.board.neopixel(pin, n).map_err(|e| JsError::new(&e.to_string()))?;
         self.inner.add_part(Part::Pixels(pin, n));
         let mut strips = self.inner.strips.borrow_mut();

@@ -150,3 +150,6 @@ errorCase("in main", [
 ].join("\n"), 5, "ValueError: bad value 3", { printed: ["main starts"] });
 errorCase("import", "import board\nimport busio\n", 2, "ImportError: no module named 'busio'");
 errorCase("no message", "raise RuntimeError()\n", 1, "RuntimeError");
+// The playground draws every pixel: a strip is 1 to 256 pixels, as in the Rust demos.
+errorCase("too many pixels", "import board\nimport neopixel\n\npixels = neopixel.NeoPixel(board.A0, 100000)\n", 4,
+  "ValueError: the virtual board has room for 1 to 256 pixels, not 100000");
