@@ -179,11 +179,14 @@ impl Component for App {
         let (rows, idle) = view::tasks(&d.tasks(), d.display_us());
         let stats = d.stats();
         let loading = s.remote().is_some_and(|r| *r.status() == Status::Loading);
+        // Over the last second, well short of the speed asked (a frame that caught up on its
+        // own would otherwise say "running" while the page as a whole lags).
+        let slow = stats.achieved_speed.is_some_and(|v| v < 0.9 * s.speed);
         let status = if loading {
             "loading MicroPython…".to_string()
         } else if !s.running {
             "paused".to_string()
-        } else if stats.behind {
+        } else if stats.behind || slow {
             match stats.achieved_speed {
                 Some(v) => format!("behind: the page manages {} of the {} asked", view::speed(v), view::speed(s.speed)),
                 None => "behind: the page can't keep up".to_string(),
@@ -231,7 +234,7 @@ impl Component for App {
                             <span class="time" title="Virtual time">
                                 { if s.running { view::seconds(d.display_us()) } else { view::seconds_exact(d.display_us()) } }
                             </span>
-                            <span class={classes!("status", stats.behind.then_some("behind"), (!s.running).then_some("paused"))}>
+                            <span class={classes!("status", (stats.behind || slow).then_some("behind"), (!s.running).then_some("paused"))}>
                                 { status }
                             </span>
                             if ahead {
