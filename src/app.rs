@@ -256,6 +256,12 @@ impl Component for App {
                                 <button type="button" class="primary" data-part="run"
                                     onclick={self.dispatch.reform(|_: MouseEvent| Action::RunCode)}
                                     title="Run the program from 0 s">{ "▶ Run" }</button>
+                                if s.code != s.original_program() {
+                                    <button type="button" data-part="revert"
+                                        onclick={self.dispatch.reform(|_: MouseEvent| Action::RevertCode)}
+                                        title={if s.yours { "Put back the starter program and run it" } else { "Put back the guide's program and run it" }}>
+                                        { "Revert" }</button>
+                                }
                                 <button type="button" data-part="download-code"
                                     onclick={self.dispatch.reform(|_: MouseEvent| Action::DownloadCode)}
                                     title="Save the program for a real CircuitPython board">{ "Download code.py" }</button>

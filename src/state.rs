@@ -58,6 +58,8 @@ pub enum Action {
     EditCode(String),
     /// Run the editor's program from 0 s (Python mode).
     RunCode,
+    /// Put the program back as the guide (or the starter) has it, and run it (Python mode).
+    RevertCode,
     /// Save the program as code.py (Python mode).
     DownloadCode,
     /// A message from Python mode's worker, for the run `run_id`.
@@ -215,6 +217,9 @@ pub struct State {
     pub running_code: String,
     /// Python mode: "your program" rather than the guide's program of the demo.
     pub yours: bool,
+    /// Python mode: the edits of each program left for another, kept while the page is open
+    /// (by [`State::program_key`]), so that picking it again brings them back.
+    pub edits: BTreeMap<String, String>,
 }
 
 impl Default for State {
@@ -241,6 +246,7 @@ impl State {
             yours: shared.code.is_some() && examples::guide_program(shared.demo) != Some(code.as_str()),
             running_code: code.clone(),
             code,
+            edits: BTreeMap::new(),
             params: shared.params,
             drafts: BTreeMap::new(),
             speed: shared.speed,
@@ -302,15 +308,17 @@ impl State {
     pub fn dispatch(&mut self, action: Action) -> Effect {
         match action {
             Action::SelectDemo(id) if self.language == Language::Python && id == examples::YOURS => {
+                self.keep_edits();
                 self.yours = true;
-                self.open_code(examples::STARTER.to_owned());
+                self.open_program();
             }
             Action::SelectDemo(id) => match id.parse::<DemoId>() {
                 Ok(demo) if self.language == Language::Python => match examples::guide_program(demo) {
-                    Some(program) => {
+                    Some(_) => {
+                        self.keep_edits();
                         self.params = Params::defaults(demo);
                         self.yours = false;
-                        self.open_code(program.to_owned());
+                        self.open_program();
                     }
                     None => self.notice = Some(format!("{} has no Python program in the guide.", demo.info().title)),
                 },
@@ -350,6 +358,7 @@ impl State {
                     }
                 };
                 if language != self.language {
+                    self.keep_edits();
                     self.language = language;
                     self.recorded.clear();
                     self.recording = false;
@@ -358,10 +367,8 @@ impl State {
                     match language {
                         Language::Rust => self.restart(),
                         Language::Python => {
-                            let demo = self.demo();
-                            self.yours = examples::guide_program(demo).is_none();
-                            let program = examples::guide_program(demo).unwrap_or(examples::STARTER);
-                            self.open_code(program.to_owned());
+                            self.yours = examples::guide_program(self.demo()).is_none();
+                            self.open_program();
                         }
                     }
                 }
@@ -374,6 +381,12 @@ impl State {
                     self.running = true;
                     self.running_code = self.code.clone();
                     self.restart();
+                }
+            }
+            Action::RevertCode => {
+                if self.language == Language::Python {
+                    self.edits.remove(&self.program_key());
+                    self.open_code(self.original_program().to_owned());
                 }
             }
             Action::DownloadCode => {
@@ -558,6 +571,47 @@ impl State {
         self.recorded.len() + 2 <= link::MAX_EVENTS && link::encode(&self.shared()).len() + 50 <= link::MAX_LEN
     }
 
+    /// Python mode: which program the editor holds (a demo id, or [`examples::YOURS`]).
+    pub fn program_key(&self) -> String {
+        if self.yours {
+            examples::YOURS.to_owned()
+        } else {
+            self.demo().id().to_owned()
+        }
+    }
+
+    /// Python mode: the program as the guide (or the starter) has it.
+    pub fn original_program(&self) -> &'static str {
+        if self.yours {
+            examples::STARTER
+        } else {
+            examples::guide_program(self.demo()).unwrap_or(examples::STARTER)
+        }
+    }
+
+    /// Python mode: keeps the editor's text if it was edited, before another program opens.
+    fn keep_edits(&mut self) {
+        if self.language != Language::Python {
+            return;
+        }
+        let key = self.program_key();
+        if self.code == self.original_program() {
+            self.edits.remove(&key);
+        } else {
+            self.edits.insert(key, self.code.clone());
+        }
+    }
+
+    /// Python mode: opens the program picked (with its kept edits, if any) and runs it.
+    fn open_program(&mut self) {
+        let edited = self.edits.get(&self.program_key()).cloned();
+        let back = edited.is_some();
+        self.open_code(edited.unwrap_or_else(|| self.original_program().to_owned()));
+        if back {
+            self.notice = Some("Your edits to this program are back (Revert brings the original).".into());
+        }
+    }
+
     /// Python mode: puts `program` in the editor and runs it from 0 s.
     fn open_code(&mut self, program: String) {
         self.drafts.clear();
@@ -687,6 +741,37 @@ mod tests {
         s.dispatch(Action::SetLanguage("cobol".into()));
         assert_eq!(s.language, Language::Rust);
         assert!(s.notice.as_deref().unwrap().contains("cobol"));
+    }
+
+    #[test]
+    fn python_mode_keeps_the_edits_of_a_program_left_for_another() {
+        let mut s = State::default();
+        s.dispatch(Action::SelectDemo("blink-one".into()));
+        s.dispatch(Action::SetLanguage("python".into()));
+        s.dispatch(Action::EditCode("print('mine')\n".into()));
+        s.dispatch(Action::SelectDemo("blink-two".into()));
+        assert_eq!(s.code, examples::guide_program(DemoId::BlinkTwo).unwrap());
+        assert_eq!(s.notice, None);
+        // Back to blink-one: the edits, running.
+        s.dispatch(Action::SelectDemo("blink-one".into()));
+        assert_eq!(s.code, "print('mine')\n");
+        assert_eq!(s.running_code, "print('mine')\n");
+        assert!(s.notice.as_deref().unwrap().contains("Revert"));
+        // Through Rust mode and back, too.
+        s.dispatch(Action::SetLanguage("rust".into()));
+        s.dispatch(Action::SetLanguage("python".into()));
+        assert_eq!(s.code, "print('mine')\n");
+        // Revert: the guide's program, and the edits are gone.
+        s.dispatch(Action::RevertCode);
+        assert_eq!(s.code, examples::guide_program(DemoId::BlinkOne).unwrap());
+        assert!(s.edits.is_empty());
+        // Your program keeps its own.
+        s.dispatch(Action::SelectDemo(examples::YOURS.into()));
+        s.dispatch(Action::EditCode("x = 1\n".into()));
+        s.dispatch(Action::SelectDemo("rainbow".into()));
+        s.dispatch(Action::SelectDemo(examples::YOURS.into()));
+        assert_eq!(s.code, "x = 1\n");
+        assert_eq!(s.edits.len(), 1);
     }
 
     #[test]

@@ -224,6 +224,23 @@ describe('Python mode', () => {
     }
   });
 
+  test('edits are kept when another program is picked, and Revert brings the original back', async () => {
+    const p = await page();
+    await python(p, 'blink-one');
+    const original = await editorText(p);
+    assert.equal(await p.locator('[data-part="revert"]').count(), 0);
+    await setCode(p, 'print("mine")\n');
+    await p.locator('[data-part="revert"]').waitFor();
+    await p.selectOption('select[name="demo"]', 'blink-two');
+    await p.waitForFunction(() => document.querySelector('[data-part="editor"]').batonEditor.getText().includes('led2_task'));
+    await p.selectOption('select[name="demo"]', 'blink-one');
+    await p.waitForFunction(() => document.querySelector('[data-part="editor"]').batonEditor.getText() === 'print("mine")\n');
+    await p.waitForFunction(() => document.querySelector('[data-console]')?.textContent.includes('mine'), null, { timeout: 15_000 });
+    await p.click('[data-part="revert"]');
+    await p.waitForFunction((o) => document.querySelector('[data-part="editor"]').batonEditor.getText() === o, original);
+    assert.equal(await p.locator('[data-part="revert"]').count(), 0);
+  });
+
   test('Download code.py saves the editor text', async () => {
     const p = await page();
     await python(p, 'blink-one');
