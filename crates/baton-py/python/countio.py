@@ -1,5 +1,6 @@
 # `countio` on the virtual board: every qualifying edge counts, bounce included.
 import _baton
+from _vboard import Peripheral
 
 # Looked up once: an attribute of a JavaScript object costs a lookup per use.
 _counter_count = _baton.counter_count
@@ -13,7 +14,7 @@ class Edge:
     RISE_AND_FALL = 2
 
 
-class Counter:
+class Counter(Peripheral):
     def __init__(self, pin, *, edge=Edge.FALL, pull=None):
         self.pin = pin
         self._h = _counter_new(pin.name, edge)
@@ -28,12 +29,3 @@ class Counter:
 
     def reset(self):
         self.count = 0
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        self.deinit()
-
-    def deinit(self):
-        pass

@@ -1,6 +1,7 @@
 # `digitalio` on the virtual board: outputs are recorded when their level
 # changes; inputs are buttons, active-low, pulled up.
 import _baton
+from _vboard import Peripheral
 
 # Looked up once: an attribute of a JavaScript object costs a lookup per use.
 _output = _baton.output
@@ -23,22 +24,13 @@ class DriveMode:
     OPEN_DRAIN = "OPEN_DRAIN"
 
 
-class DigitalInOut:
+class DigitalInOut(Peripheral):
     def __init__(self, pin):
         self.pin = pin
         self._value = None
         self._output = False
         self._h = None
         self.pull = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        self.deinit()
-
-    def deinit(self):
-        pass
 
     def switch_to_output(self, value=False, drive_mode=None):
         self._output = True

@@ -2,6 +2,7 @@
 # creation of `Keys` (by Baton, as a background callback); one event per
 # changed key per scan.
 import _baton
+from _vboard import Peripheral
 
 # Looked up once: an attribute of a JavaScript object costs a lookup per use.
 _keys_get = _baton.keys_get
@@ -32,18 +33,9 @@ class EventQueue:
         return Event(e >> 1, bool(e & 1))
 
 
-class Keys:
+class Keys(Peripheral):
     def __init__(self, pins, *, value_when_pressed, pull=True, interval=0.02, max_events=64):
         self.pins = [p.name for p in pins]
         self.key_count = len(self.pins)
         self._h = _keys_new(",".join(self.pins), bool(value_when_pressed))
         self.events = EventQueue(self._h)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        self.deinit()
-
-    def deinit(self):
-        pass

@@ -7,7 +7,7 @@ _pixels_brightness = _baton.pixels_brightness
 _pixels_new = _baton.pixels_new
 _pixels_set = _baton.pixels_set
 _pixels_show = _baton.pixels_show
-from _vboard import stop_if
+from _vboard import Peripheral, stop_if
 
 # The playground draws every pixel; the Rust demos have the same limit.
 MAX_PIXELS = 256
@@ -24,7 +24,7 @@ def _rgb(color):
     return tuple(color)
 
 
-class NeoPixel:
+class NeoPixel(Peripheral):
     def __init__(self, pin, n, *, bpp=3, brightness=1.0, auto_write=True, pixel_order=None):
         if not 0 < n <= MAX_PIXELS:
             raise ValueError("the virtual board has room for 1 to {} pixels, not {}".format(MAX_PIXELS, n))
@@ -77,11 +77,3 @@ class NeoPixel:
     def show(self):
         stop_if(_pixels_show(self._h))
 
-    def deinit(self):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *a):
-        self.deinit()
