@@ -124,60 +124,6 @@ impl TraceEvent {
         };
         s
     }
-
-    /// Reads one line of a trace back (the playground receives Python mode's trace from its
-    /// worker this way). An `"exception"` line (a task's uncaught exception, in Python mode)
-    /// reads as a print: it is what the console shows.
-    ///
-    /// ```
-    /// use baton_sim::TraceEvent;
-    /// use baton_board::Pin;
-    /// let e = TraceEvent::Pin { t_us: 250020, pin: Pin::D(1), value: true };
-    /// assert_eq!(TraceEvent::from_json(&e.to_json()), Ok(e));
-    /// assert!(TraceEvent::from_json(r#"{"t_us": 1, "kind": "nope"}"#).is_err());
-    /// ```
-    pub fn from_json(line: &str) -> Result<TraceEvent, String> {
-        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("not JSON: {e}"))?;
-        let field = |key: &str| v.get(key).ok_or_else(|| format!("no {key:?} in {line}"));
-        let uint = |key: &str| field(key)?.as_u64().ok_or_else(|| format!("{key:?} is not a whole number in {line}"));
-        let text = |key: &str| field(key)?.as_str().ok_or_else(|| format!("{key:?} is not a string in {line}"));
-        let flag = |key: &str| field(key)?.as_bool().ok_or_else(|| format!("{key:?} is not true/false in {line}"));
-        let pin = || -> Result<Pin, String> { text("pin")?.parse::<Pin>().map_err(|e| e.to_string()) };
-        let t_us = uint("t_us")?;
-        Ok(match text("kind")? {
-            "pin" => TraceEvent::Pin { t_us, pin: pin()?, value: flag("value")? },
-            "input" => TraceEvent::Input { t_us, pin: pin()?, value: flag("value")? },
-            "print" | "exception" => TraceEvent::Print { t_us, text: text("text")?.to_owned() },
-            "pixels" => {
-                let brightness = field("brightness")?.as_f64().ok_or("\"brightness\" is not a number")? as f32;
-                let colors = field("colors")?
-                    .as_array()
-                    .ok_or("\"colors\" is not a list")?
-                    .iter()
-                    .map(|c| {
-                        let hex = c.as_str().filter(|h| h.len() == 6).ok_or("a colour is not rrggbb")?;
-                        let rgb = u32::from_str_radix(hex, 16).map_err(|_| "a colour is not rrggbb")?;
-                        Ok(Color { r: (rgb >> 16) as u8, g: (rgb >> 8) as u8, b: rgb as u8 })
-                    })
-                    .collect::<Result<Vec<_>, &str>>()?;
-                TraceEvent::Pixels { t_us, pin: pin()?, brightness, colors }
-            }
-            "task" => {
-                let state = match text("state")? {
-                    "ready" => TaskState::Ready,
-                    "running" => TaskState::Running,
-                    "sleeping" => TaskState::Sleeping { until: baton::Instant::from_micros(uint("until_us")?) },
-                    "waiting" => TaskState::Waiting,
-                    "done" => TaskState::Done,
-                    "cancelled" => TaskState::Cancelled,
-                    "failed" => TaskState::Failed,
-                    other => return Err(format!("unknown task state {other:?}")),
-                };
-                TraceEvent::Task { t_us, end_us: uint("end_us")?, id: uint("id")?, name: text("name")?.into(), state }
-            }
-            other => return Err(format!("unknown kind {other:?}")),
-        })
-    }
 }
 
 /// A task state as the trace and the playground name it.
