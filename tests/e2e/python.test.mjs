@@ -3,14 +3,13 @@
 // link that replays exactly. Part of `npm test` (after `cargo xtask build-web`).
 import { test, before, after, afterEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { serveDist, launch, newPage, open, consoleLines, ROOT } from './harness.mjs';
+import { serveDist, launch, newPage, open, consoleLines } from './harness.mjs';
+import { EXAMPLES, SAMPLE_INPUTS, assertExact, judge } from '../oracle/judge.mjs';
 
-const CP_ASYNCIO = process.env.BATON_CP_ASYNCIO || join(ROOT, 'target/cp-asyncio');
 const SCRATCH = mkdtempSync(join(tmpdir(), 'baton-e2e-python-'));
 
 let server;
@@ -53,6 +52,40 @@ async function setCode(p, text) {
   await p.keyboard.press('Control+A');
   await p.keyboard.press('Delete');
   await p.keyboard.insertText(text);
+}
+
+/** A program file as a link's `code` value (link.rs: `d1.` + base64url of raw DEFLATE). */
+const codeParam = (file) => 'd1.' + deflateRawSync(readFileSync(file)).toString('base64url');
+
+/** An input script's presses (JSON Lines). */
+const readScript = (file) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+/** Presses as a link's `rec` value: `<ms>:<pin><+|->`, comma-separated. */
+const recParam = (events) => events.map((e) => `${e.t_ms}:${e.pin}${e.action === 'press' ? '+' : '-'}`).join(',');
+
+/**
+ * Opens `query` and lets it run past `endMs` of virtual time; resolves to the page's whole
+ * trace as JSON Lines, taken from the worker's messages.
+ */
+async function pageTrace(query, endMs) {
+  const p = await newPage(browser);
+  pages.push(p);
+  await p.addInitScript(() => {
+    window.batonTraceLog = [];
+  });
+  await open(p, server.url, query);
+  await p.waitForFunction((end) => parseFloat(document.querySelector('.clock .time').textContent) * 1000 > end, endMs, {
+    timeout: 60_000,
+    polling: 100,
+  });
+  await p.waitForTimeout(300);
+  return p.evaluate(() =>
+    window.batonTraceLog
+      .filter((m) => m.type === 'trace')
+      .flatMap((m) => m.events)
+      .map((e) => JSON.stringify(e) + '\n')
+      .join(''),
+  );
 }
 
 const editorText = (p) => p.$eval('[data-part="editor"]', (el) => el.batonEditor.getText());
@@ -275,8 +308,8 @@ describe('Python mode', () => {
   test('switch bounce in Python mode equals the judge given the bounces as presses', async () => {
     // countio counts every edge, bounce included: 3 extra bounces over 3 ms on each change.
     const [durationUs, count] = [3000, 3];
-    const program = join(ROOT, 'tests/oracle/examples/countio-interrupt.py');
-    const events = readFileSync(join(ROOT, 'tests/oracle/inputs/countio-interrupt.sample.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const program = join(EXAMPLES, 'countio-interrupt.py');
+    const events = readScript(SAMPLE_INPUTS['countio-interrupt']);
     // The judge's board has no bounce: give it the level changes a bouncing switch makes
     // (baton_sim::Bounce::levels), as presses and releases.
     const bounced = [];
@@ -288,23 +321,9 @@ describe('Python mode', () => {
     }
     const script = join(SCRATCH, 'bounced.jsonl');
     writeFileSync(script, bounced.map(([t, pressed]) => JSON.stringify({ t_ms: t / 1000, pin: events[0].pin, action: pressed ? 'press' : 'release' })).join('\n') + '\n');
-    const judge = spawnSync('python3', [join(ROOT, 'tests/oracle/cpboard.py'), program, '--cp-asyncio', CP_ASYNCIO, '--for-ms', '3000', '--poll-cost-us', '10', '--inputs', script], { encoding: 'utf8' });
-    assert.equal(judge.status, 0, judge.stderr);
-    const code = 'd1.' + deflateRawSync(readFileSync(program)).toString('base64url');
-    const rec = events.map((e) => `${e.t_ms}:${e.pin}${e.action === 'press' ? '+' : '-'}`).join(',');
-    const p = await newPage(browser);
-    pages.push(p);
-    await p.addInitScript(() => { window.batonTraceLog = []; });
-    await open(p, server.url, `?v=1&demo=countio-interrupt&lang=python&code=${code}&speed=100&bounce=${durationUs}x${count}&rec=${rec}`);
-    await p.waitForFunction(() => parseFloat(document.querySelector('.clock .time').textContent) > 3, null, { timeout: 60_000, polling: 100 });
-    await p.waitForTimeout(300);
-    const trace = await p.evaluate(() => window.batonTraceLog.filter((m) => m.type === 'trace').flatMap((m) => m.events).map((e) => JSON.stringify(e) + '\n').join(''));
-    const ref = join(SCRATCH, 'bounce.judge.jsonl');
-    const cand = join(SCRATCH, 'bounce.page.jsonl');
-    writeFileSync(ref, judge.stdout);
-    writeFileSync(cand, trace);
-    const verdict = spawnSync('python3', [join(ROOT, 'tests/oracle/exact.py'), ref, cand, '--end-us', '3000000'], { encoding: 'utf8' });
-    assert.equal(verdict.status, 0, `${verdict.stdout.trim()} (traces: ${ref}, ${cand})`);
+    const query = `?v=1&demo=countio-interrupt&lang=python&code=${codeParam(program)}&speed=100&bounce=${durationUs}x${count}&rec=${recParam(events)}`;
+    const trace = await pageTrace(query, 3000);
+    assertExact('bounce', judge(program, 3000, 10, script), trace, 3_000_000);
     // The bounces counted: without them the sample prints twice.
     const prints = trace.split('\n').filter((l) => l.includes('"print"')).length;
     assert.ok(prints > 2, `${prints} prints`);
@@ -314,44 +333,15 @@ describe('Python mode', () => {
   // presses for the button ones) opened from a link, their whole trace taken from the
   // worker's messages, compared by exact.py with cpboard.py's (CircuitPython's asyncio 3.1.1).
   const END_MS = 3000;
-  const SAMPLE = {
-    'button-interval': 'button-interval.sample.jsonl',
-    'button-interval-two': 'button-interval.sample.jsonl',
-    'countio-interrupt': 'countio-interrupt.sample.jsonl',
-    'keypad-transitions': 'countio-interrupt.sample.jsonl',
-  };
-  const examples = join(ROOT, 'tests/oracle/examples');
-  for (const file of readdirSync(examples).filter((f) => f.endsWith('.py')).sort()) {
+  for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith('.py')).sort()) {
     const id = basename(file, '.py');
     test(`the page runs ${id} exactly as the judge`, async () => {
-      const program = join(examples, file);
-      const inputs = SAMPLE[id] && join(ROOT, 'tests/oracle/inputs', SAMPLE[id]);
-      const judgeArgs = [join(ROOT, 'tests/oracle/cpboard.py'), program, '--cp-asyncio', CP_ASYNCIO, '--for-ms', String(END_MS), '--poll-cost-us', '10'];
-      if (inputs) judgeArgs.push('--inputs', inputs);
-      const judge = spawnSync('python3', judgeArgs, { encoding: 'utf8', maxBuffer: 1 << 28 });
-      assert.equal(judge.status, 0, judge.stderr);
-      const code = 'd1.' + deflateRawSync(readFileSync(program)).toString('base64url');
-      let query = `?v=1&demo=${id}&lang=python&code=${code}&speed=100`;
-      if (inputs) {
-        const rec = readFileSync(inputs, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
-          .map((e) => `${e.t_ms}:${e.pin}${e.action === 'press' ? '+' : '-'}`);
-        query += `&rec=${rec.join(',')}`;
-      }
-      const p = await newPage(browser);
-      pages.push(p);
-      await p.addInitScript(() => { window.batonTraceLog = []; });
-      await open(p, server.url, query);
-      await p.waitForFunction((end) => parseFloat(document.querySelector('.clock .time').textContent) * 1000 > end,
-        END_MS, { timeout: 60_000, polling: 100 });
-      await p.waitForTimeout(300);
-      const trace = await p.evaluate(() => window.batonTraceLog.filter((m) => m.type === 'trace').flatMap((m) => m.events).map((e) => JSON.stringify(e) + '\n').join(''));
-      const ref = join(SCRATCH, `${id}.judge.jsonl`);
-      const cand = join(SCRATCH, `${id}.page.jsonl`);
-      writeFileSync(ref, judge.stdout);
-      writeFileSync(cand, trace);
-      const verdict = spawnSync('python3', [join(ROOT, 'tests/oracle/exact.py'), ref, cand, '--end-us', String(END_MS * 1000)], { encoding: 'utf8' });
-      assert.equal(verdict.status, 0, `${id}: ${verdict.stdout.trim()} (traces: ${ref}, ${cand})`);
-      assert.match(verdict.stdout, /^exact: [1-9]/);
+      const program = join(EXAMPLES, file);
+      const inputs = SAMPLE_INPUTS[id];
+      let query = `?v=1&demo=${id}&lang=python&code=${codeParam(program)}&speed=100`;
+      if (inputs) query += `&rec=${recParam(readScript(inputs))}`;
+      const trace = await pageTrace(query, END_MS);
+      assert.match(assertExact(`${id}.page`, judge(program, END_MS, 10, inputs), trace, END_MS * 1000), /^exact: [1-9]/);
     });
   }
 });

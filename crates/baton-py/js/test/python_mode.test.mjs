@@ -13,32 +13,23 @@
 // - a Python error exits 2 with one line: `code.py line N: Type: message`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { EXAMPLES, ROOT as root, SAMPLE_INPUTS, assertExact, assertJudgeInstalled, judge, sh } from "../../../../tests/oracle/judge.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, "../../../..");
 const pkg = process.env.BATON_PY_PKG || join(root, "target/baton-py/pkg");
-const cpAsyncio = process.env.BATON_CP_ASYNCIO || join(root, "target/cp-asyncio");
 const cli = join(here, "..", "cli.mjs");
 const scratch = mkdtempSync(join(tmpdir(), "baton-py-test-"));
 const COSTS = [7, 10, 25];
-
-function sh(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 30, ...opts });
-  if (r.error) throw r.error;
-  return r;
-}
 
 if (!existsSync(join(pkg, "baton_py_bg.wasm"))) {
   const r = sh("cargo", ["xtask", "run-python", "--build-only"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   assert.equal(r.status, 0, "cargo xtask run-python --build-only failed");
 }
-assert.ok(existsSync(join(cpAsyncio, "asyncio", "core.py")),
-  `no CircuitPython asyncio in ${cpAsyncio}: run cargo xtask setup`);
+assertJudgeInstalled();
 
 function runPython(program, forMs, cost, inputs) {
   const args = [cli, "--pkg", pkg, program, "--for-ms", String(forMs), "--poll-cost-us", String(cost)];
@@ -46,41 +37,14 @@ function runPython(program, forMs, cost, inputs) {
   return sh("node", args);
 }
 
-function judge(program, forMs, cost, inputs) {
-  const args = [join(root, "tests/oracle/cpboard.py"), program, "--cp-asyncio", cpAsyncio,
-    "--for-ms", String(forMs), "--poll-cost-us", String(cost)];
-  if (inputs) args.push("--inputs", inputs);
-  const r = sh("python3", args);
-  assert.equal(r.status, 0, `cpboard.py ${program}: ${r.stderr}`);
-  return r.stdout;
-}
-
-// exact.py's verdict; on a difference both traces stay in the scratch folder.
-function assertExact(name, reference, candidate, endUs) {
-  const ref = join(scratch, `${name}.judge.jsonl`);
-  const cand = join(scratch, `${name}.baton.jsonl`);
-  writeFileSync(ref, reference);
-  writeFileSync(cand, candidate);
-  const r = sh("python3", [join(root, "tests/oracle/exact.py"), ref, cand, "--end-us", String(endUs)]);
-  assert.equal(r.status, 0, `${name}: ${r.stdout.trim()} (traces: ${ref}, ${cand})`);
-  return r.stdout.trim();
-}
-
 const GUIDE_MS = 3000;
-const SAMPLE = {
-  "button-interval": "button-interval.sample.jsonl",
-  "button-interval-two": "button-interval.sample.jsonl",
-  "countio-interrupt": "countio-interrupt.sample.jsonl",
-  "keypad-transitions": "countio-interrupt.sample.jsonl",
-};
 
-const examples = join(root, "tests/oracle/examples");
-for (const file of readdirSync(examples).filter((f) => f.endsWith(".py")).sort()) {
+for (const file of readdirSync(EXAMPLES).filter((f) => f.endsWith(".py")).sort()) {
   const id = basename(file, ".py");
-  const inputs = SAMPLE[id] && join(root, "tests/oracle/inputs", SAMPLE[id]);
+  const inputs = SAMPLE_INPUTS[id];
   for (const cost of COSTS) {
     test(`guide ${id} at ${cost} us per poll equals the judge`, () => {
-      const program = join(examples, file);
+      const program = join(EXAMPLES, file);
       const ours = runPython(program, GUIDE_MS, cost, inputs);
       assert.equal(ours.status, 0, ours.stderr);
       assertExact(`${id}.cost${cost}`, judge(program, GUIDE_MS, cost, inputs), ours.stdout, GUIDE_MS * 1000);
