@@ -85,8 +85,52 @@ pub(crate) fn build(cx: &Ctx) -> Result<PathBuf> {
         to_stderr(&mut bindgen);
         cx.run_quiet(bindgen)?;
     }
+    stage_micropython(cx, &pkg)?;
     check_python_sources(&cx.root.join(PYTHON_DIR))?;
     Ok(pkg)
+}
+
+/// Where npm puts MicroPython's port (`crates/baton-py/js/package.json` pins it).
+const MICROPYTHON_DIR: &str = "node_modules/@micropython/micropython-webassembly-pyscript";
+
+/// The one assertion taken out of MicroPython's JavaScript glue (see [`stage_micropython`]).
+const TABLE_ASSERTION: &str =
+    r#"assert(wasmTable.get(funcPtr)==func,"JavaScript-side Wasm function table mirror is out of date!"),"#;
+
+/// Puts MicroPython's port beside baton-py's bindings (`micropython.mjs`, `micropython.wasm`),
+/// where headless runs and the page both load it from.
+///
+/// The npm package is built with emscripten's assertions on. One of them sits on the
+/// interpreter's hottest path: every call that C makes through a function pointer while
+/// an exception handler is set up (which is most calls the bytecode loop makes) goes
+/// through `getWasmTableEntry`, whose assertion reads the function table again
+/// (`WebAssembly.Table.get`) to check its JavaScript mirror. Nothing in this build ever
+/// changes the table (the glue has no `wasmTable.set` or `grow`, nor `addFunction`), so
+/// the mirror cannot go stale and the check can never fail; it alone took 22 % of a
+/// polling program's time. The staged glue is the package's, less that one assertion;
+/// if a new version of the package no longer has it word for word, the build says so
+/// rather than ship an unexamined glue.
+fn stage_micropython(cx: &Ctx, pkg: &Path) -> Result {
+    let from = cx.root.join(JS_DIR).join(MICROPYTHON_DIR);
+    let (glue, wasm) = (from.join("micropython.mjs"), from.join("micropython.wasm"));
+    let (glue_out, wasm_out) = (pkg.join("micropython.mjs"), pkg.join("micropython.wasm"));
+    let fresh = |from: &Path, to: &Path| matches!((mtime(from), mtime(to)), (Some(f), Some(t)) if t >= f);
+    if !fresh(&glue, &glue_out) {
+        let text = std::fs::read_to_string(&glue).map_err(|e| format!("reading {}: {e}", glue.display()))?;
+        if text.matches(TABLE_ASSERTION).count() != 1 {
+            return Err(format!(
+                "{} does not hold the table-mirror assertion exactly once: MicroPython's glue changed; \
+                 review xtask/src/python.rs (stage_micropython) against the new version",
+                glue.display()
+            ));
+        }
+        let patched = text.replacen(TABLE_ASSERTION, "", 1);
+        std::fs::write(&glue_out, patched).map_err(|e| format!("writing {}: {e}", glue_out.display()))?;
+    }
+    if !fresh(&wasm, &wasm_out) {
+        copy(&wasm, &wasm_out)?;
+    }
+    Ok(())
 }
 
 fn check_python_sources(dir: &Path) -> Result {
@@ -115,13 +159,12 @@ pub(crate) fn stage_for_web(cx: &Ctx) -> Result {
     let dir = cx.root.join(WEB_DIR);
     std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let js = cx.root.join(JS_DIR);
-    let mp = js.join("node_modules/@micropython/micropython-webassembly-pyscript");
     let copies = [
         (js.join("worker.mjs"), "worker.mjs"),
         (js.join("runner.mjs"), "runner.mjs"),
         (pkg.join("baton_py.js"), "baton_py.js"),
-        (mp.join("micropython.mjs"), "micropython.mjs"),
-        (mp.join("micropython.wasm"), "micropython.wasm"),
+        (pkg.join("micropython.mjs"), "micropython.mjs"),
+        (pkg.join("micropython.wasm"), "micropython.wasm"),
         (editor, "editor.js"),
     ];
     for (from, name) in copies {

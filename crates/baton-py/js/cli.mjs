@@ -1,6 +1,7 @@
 // `cargo xtask run-python` in Node:
 //   node cli.mjs --pkg DIR CODE.py --for-ms N [--poll-cost-us C] [--inputs F]
-// DIR holds baton-py's wasm-bindgen output (--target web). Prints the trace;
+// DIR holds baton-py's wasm-bindgen output (--target web) and MicroPython's port as
+// `cargo xtask` stages it there (the modules the page loads). Prints the trace;
 // a Python error exits 2 with one line on stderr.
 import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -47,8 +48,7 @@ if (inputsPath) {
 
 const bindings = await import(pathToFileURL(join(pkg, "baton_py.js")).href);
 bindings.initSync({ module: readFileSync(join(pkg, "baton_py_bg.wasm")) });
-const mpDir = join(here, "node_modules", "@micropython", "micropython-webassembly-pyscript");
-const { loadMicroPython } = await import(pathToFileURL(join(mpDir, "micropython.mjs")).href);
+const { loadMicroPython } = await import(pathToFileURL(join(pkg, "micropython.mjs")).href);
 const pyDir = join(here, "..", "python");
 const pyFiles = {};
 for (const f of readdirSync(pyDir)) if (f.endsWith(".py")) pyFiles[f] = readFileSync(join(pyDir, f), "utf8");
@@ -56,7 +56,7 @@ for (const f of readdirSync(pyDir)) if (f.endsWith(".py")) pyFiles[f] = readFile
 let result;
 try {
   result = await runPython({
-    loadMicroPython, micropythonUrl: join(mpDir, "micropython.wasm"), PySim: bindings.PySim,
+    loadMicroPython, micropythonUrl: join(pkg, "micropython.wasm"), PySim: bindings.PySim,
     pyFiles, source, forMs, pollCostUs, inputs,
   });
 } catch (e) {

@@ -25,7 +25,7 @@ const cli = join(here, "..", "cli.mjs");
 const scratch = mkdtempSync(join(tmpdir(), "baton-py-test-"));
 const COSTS = [7, 10, 25];
 
-if (!existsSync(join(pkg, "baton_py_bg.wasm"))) {
+if (!["baton_py_bg.wasm", "micropython.mjs"].every((f) => existsSync(join(pkg, f)))) {
   const r = sh("cargo", ["xtask", "run-python", "--build-only"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   assert.equal(r.status, 0, "cargo xtask run-python --build-only failed");
 }
