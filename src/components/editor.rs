@@ -1,4 +1,4 @@
-//! Python mode's editor: CodeMirror 6 (bundled from npm at build time, `crates/baton-py/editor`),
+//! Python mode's editor: prism-code-editor (bundled from npm at build time, `crates/baton-py/editor`),
 //! loaded when Python mode opens. Yew renders an empty host and the editor lives inside it;
 //! the text goes to the reducer on each change ([`Action::EditCode`]), and a new program from
 //! the reducer (an example picked, a link opened) replaces the editor's text.

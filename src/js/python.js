@@ -74,7 +74,7 @@ export class PythonRun {
   }
 }
 
-// Loads the editor (CodeMirror 6, bundled) and mounts it in `parent`.
+// Loads the editor (prism-code-editor, bundled) and mounts it in `parent`.
 export async function mountEditor(parent, doc, onChange) {
   const { createEditor } = await import(here("editor.js"));
   const editor = createEditor(parent, { doc, onChange, label: "code.py" });

@@ -87,13 +87,13 @@ describe('accessibility (axe-core, WCAG 2 A/AA)', () => {
         assert.equal(programs.length, 10, `Python mode lists ${programs.length} programs`);
         for (const program of programs) {
           await p.selectOption('select[name="demo"]', program);
-          await p.waitForSelector('[data-part="editor"] .cm-content', { timeout: 15_000 });
+          await p.waitForSelector('[data-part="editor"] textarea', { timeout: 15_000 });
           await p.waitForFunction(() => !document.querySelector('.clock').textContent.includes('loading'), null, { timeout: 15_000 });
           await p.waitForTimeout(300);
           const violations = await axe(p);
           if (violations.length) failures.push(`python ${program}:\n${describeViolations(violations)}`);
         }
-        await p.click('[data-part="editor"] .cm-content');
+        await p.click('[data-part="editor"] textarea');
         await p.keyboard.press('Control+A');
         await p.keyboard.insertText('print(undefined_name)\n');
         await p.click('[data-part="run"]');

@@ -62,7 +62,7 @@ async function pythonFirstRun(browser, url) {
   });
   await open(page, url, '?v=1&demo=blink-one');
   await page.selectOption('select[name="language"]', 'python');
-  await page.waitForSelector('[data-part="editor"] .cm-content');
+  await page.waitForSelector('[data-part="editor"] textarea');
   await page.waitForSelector('[data-part="led"]');
   const times = [];
   for (let i = 0; i < LOADS; i++) {

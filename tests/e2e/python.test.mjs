@@ -43,12 +43,12 @@ async function page(query = '') {
 async function python(p, program) {
   await p.selectOption('select[name="language"]', 'python');
   if (program) await p.selectOption('select[name="demo"]', program);
-  await p.waitForSelector('[data-part="editor"] .cm-content', { timeout: 15_000 });
+  await p.waitForSelector('[data-part="editor"] textarea', { timeout: 15_000 });
 }
 
 /** Replaces the editor's text by typing (as a paste, so the editor does not re-indent it). */
 async function setCode(p, text) {
-  await p.click('[data-part="editor"] .cm-content');
+  await p.click('[data-part="editor"] textarea');
   await p.keyboard.press('Control+A');
   await p.keyboard.press('Delete');
   await p.keyboard.insertText(text);
@@ -143,7 +143,7 @@ describe('Python mode', () => {
     const error = p.locator('[data-part="python-error"]');
     await error.waitFor({ timeout: 15_000 });
     assert.match(await error.textContent(), /^line 3: NameError: name 'y' isn't defined/);
-    assert.equal(await p.locator('[data-part="editor"] .cm-error-line').count(), 1);
+    assert.equal(await p.locator('[data-part="editor"] .baton-error-line').count(), 1);
     // A syntax error too; fixing the program clears the mark.
     await setCode(p, 'import asyncio\n\ndef broken(:\n    pass\n');
     await p.click('[data-part="run"]');
@@ -153,7 +153,7 @@ describe('Python mode', () => {
     await setCode(p, 'print("fixed")\n');
     await p.click('[data-part="run"]');
     await p.waitForFunction(() => !document.querySelector('[data-part="python-error"]'), null, { timeout: 15_000 });
-    assert.equal(await p.locator('[data-part="editor"] .cm-error-line').count(), 0);
+    assert.equal(await p.locator('[data-part="editor"] .baton-error-line').count(), 0);
     await p.waitForFunction(() => document.querySelector('[data-console]')?.textContent.includes('fixed'), null, { timeout: 10_000 });
   });
 
@@ -229,7 +229,7 @@ describe('Python mode', () => {
     assert.equal(lines.length, 3);
 
     const q = await page(url.slice(url.indexOf('?')));
-    await q.waitForSelector('[data-part="editor"] .cm-content', { timeout: 15_000 });
+    await q.waitForSelector('[data-part="editor"] textarea', { timeout: 15_000 });
     assert.equal(await editorText(q), edited);
     assert.equal(await q.inputValue('select[name="language"]'), 'python');
     const last = lines[lines.length - 1].t;

@@ -24,7 +24,7 @@ try {
     const p = await newPage(browser, { viewport: { width: 1280, height: 1100 }, colorScheme: 'light', deviceScaleFactor: 1 });
     await open(p, server.url, '?v=1&demo=button-interval');
     await p.selectOption('select[name="language"]', 'python');
-    await p.waitForSelector('[data-part="editor"] .cm-content');
+    await p.waitForSelector('[data-part="editor"] textarea');
     await p.waitForSelector('button[data-part="button"][data-pin="D3"]');
     await p.selectOption('#window', '3000000');
     await p.waitForTimeout(1200);

@@ -1,9 +1,10 @@
 //! Python mode's source editor: `crates/baton-py/editor` → `target/baton-py/editor/editor.js`.
 //!
-//! The editor is CodeMirror 6 (Python highlighting, line numbers, undo history, indentation,
-//! an error-line mark). It comes from the npm registry like the project's other JavaScript
-//! (`npm ci` against the committed lock file), and esbuild bundles it offline, at build time,
-//! into one minified ES module (`node build.mjs`): the page fetches no npm module when it runs.
+//! The editor is prism-code-editor (a `<textarea>` under Prism-highlighted lines: Python
+//! highlighting, line numbers, undo history, indentation, an error-line mark). It comes from
+//! the npm registry like the project's other JavaScript (`npm ci` against the committed lock
+//! file), and esbuild bundles it offline, at build time, with its CSS, into one minified ES
+//! module (`node build.mjs`): the page fetches no npm module when it runs.
 //! The page imports that module only when it enters Python mode, so the other modes never
 //! download it.
 //!
@@ -24,7 +25,7 @@ const BUNDLE: &str = "target/baton-py/editor/editor.js";
 /// missing or older than its sources, and returns the bundle's path.
 pub(crate) fn build(cx: &Ctx) -> Result<PathBuf> {
     crate::npm_ci_if_stale(cx, EDITOR_DIR, || {
-        eprintln!("installing CodeMirror and esbuild in {EDITOR_DIR} (npm ci) …")
+        eprintln!("installing prism-code-editor and esbuild in {EDITOR_DIR} (npm ci) …")
     })?;
     let dir = cx.root.join(EDITOR_DIR);
     let bundle = cx.root.join(BUNDLE);

@@ -1,5 +1,5 @@
-// Bundles the editor (src/editor.mjs and CodeMirror from node_modules) into one minified ES
-// module, offline:
+// Bundles the editor (src/editor.mjs and prism-code-editor from node_modules, its CSS included
+// as text) into one minified ES module, offline:
 //   node build.mjs [OUT]      (default ../../../target/baton-py/editor/editor.js)
 // Prints the output's size, raw and gzipped, to stderr (stdout stays free for callers).
 import { build } from "esbuild";
@@ -19,6 +19,8 @@ await build({
   format: "esm",
   target: "es2020",
   minify: true,
+  // prism-code-editor's layout.css, imported as a string that the editor puts in a <style>.
+  loader: { ".css": "text" },
   sourcemap: false,
   logLevel: "warning",
 });

@@ -1,35 +1,35 @@
-// Python mode's source editor: CodeMirror 6, bundled by build.mjs into one ES module that the
-// playground loads only in Python mode (so the page's other modes never pay for it).
+// Python mode's source editor: prism-code-editor (a <textarea> under Prism-highlighted lines),
+// bundled by build.mjs into one ES module, styles included, that the playground loads only in
+// Python mode (so the page's other modes never pay for it).
 //
 //   const editor = createEditor(parent, { doc, onChange, label });
 //   editor.getText(); editor.setText(text); editor.markError(line | null);
 //   editor.focus(); editor.destroy();
 //
-// The extensions are picked one by one (like `minimalSetup`, plus what a code editor needs)
-// rather than `basicSetup`: no autocompletion, search or lint, which keeps the bundle small.
-import { Compartment, EditorState, RangeSet, StateEffect, StateField } from "@codemirror/state";
+// The pieces are picked one by one rather than through prism-code-editor/setups (which add
+// search, a shadow root and themes): the core, Python's grammar and indentation rule, the
+// editing commands and their keys, the undo history and bracket-pair highlighting.
+import { createEditor as createPrismEditor, numLines } from "prism-code-editor";
+import "prism-code-editor/prism/languages/python"; // the grammar (highlighting)
+import "prism-code-editor/languages/python"; // comment token and "indent after `:`"
 import {
-  Decoration,
-  EditorView,
-  GutterMarker,
-  drawSelection,
-  gutter,
-  gutterLineClass,
-  highlightActiveLine,
-  highlightActiveLineGutter,
-  highlightSpecialChars,
-  keymap,
-  lineNumbers,
-} from "@codemirror/view";
-import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
-import { HighlightStyle, bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
-// The language alone: `python()` would add completion sources, which need @codemirror/autocomplete.
-import { pythonLanguage } from "@codemirror/lang-python";
-import { tags as t } from "@lezer/highlight";
+  defaultKeymap,
+  editHistory,
+  editorCommands,
+  ignoreTab,
+  indentSelectedLines,
+  insertTab,
+  isModifierKey,
+} from "prism-code-editor/commands";
+import { matchBrackets } from "prism-code-editor/match-brackets";
+import { highlightBracketPairs } from "prism-code-editor/highlight-brackets";
+// The library's layout (line numbers, the textarea over the lines, the active line), as text.
+import layoutCss from "prism-code-editor/layout.css";
 
 // ---- Colours ----------------------------------------------------------------------------------
-// One palette per colour scheme, as CSS variables on the editor's root; the theme and the
-// highlight style below only refer to the variables. Every text colour has 4.5:1 or more against
+// One palette per colour scheme, as CSS variables on the editor's root; the rules below only
+// refer to the variables, and a media query picks the palette, so the editor follows the
+// system's scheme also when it changes later. Every text colour has 4.5:1 or more against
 // every background it can sit on (plain, active line, error line, matched bracket, gutter).
 const PALETTES = {
   light: {
@@ -69,97 +69,64 @@ const PALETTES = {
     definition: "#ffb86b",
   },
 };
+const vars = (palette) =>
+  Object.entries(palette)
+    .map(([name, value]) => `--baton-${name}:${value};`)
+    .join("");
 
-/** A theme that only sets the palette's variables; `dark` also picks CodeMirror's dark defaults. */
-function paletteTheme(palette, dark) {
-  const vars = Object.fromEntries(Object.entries(palette).map(([name, value]) => [`--baton-${name}`, value]));
-  return EditorView.theme({ "&": vars }, { dark });
+/** The class of the marked line's element (a `.pce-line`). */
+const ERROR_LINE = "baton-error-line";
+
+const CSS = `${layoutCss}
+.baton-editor{${vars(PALETTES.light)}color-scheme:light;
+--pce-bg:var(--baton-bg);--pce-cursor:var(--baton-fg);--pce-selection:var(--baton-selection);
+--pce-line-number:var(--baton-gutter-fg);--pce-bg-highlight:var(--baton-active);
+color:var(--baton-fg);height:100%;box-sizing:border-box;border:3px solid transparent;
+font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;line-height:1.5}
+@media (prefers-color-scheme:dark){.baton-editor{${vars(PALETTES.dark)}color-scheme:dark}}
+.baton-editor.pce-focus{border-color:var(--focus,#2563eb)}
+.baton-editor.show-line-numbers:before{background:var(--baton-gutter);box-shadow:inset -1px 0 var(--baton-border)}
+.baton-editor .pce-line:before{box-shadow:inset -1px 0 var(--baton-border)}
+.baton-editor .active-line:before{background:var(--baton-gutter-active)}
+.baton-editor .pce-line.${ERROR_LINE}:after{content:"";position:absolute;top:0;right:0;bottom:0;left:var(--padding-left);border:0;background:var(--baton-error-bg);z-index:-2}
+.baton-editor .pce-line.${ERROR_LINE}:before{content:"!" counter(line);background:var(--baton-error-bg);color:var(--baton-error);font-weight:bold}
+.baton-editor .active-bracket{background:var(--baton-bracket)}
+.baton-editor .token.keyword{color:var(--baton-keyword)}
+.baton-editor .token.boolean,.baton-editor .token.number{color:var(--baton-number)}
+.baton-editor .token.string{color:var(--baton-string)}
+.baton-editor .token.comment{color:var(--baton-comment);font-style:italic}
+.baton-editor .token.function,.baton-editor .token.class-name{color:var(--baton-definition)}
+`;
+
+/** Adds the editor's style sheet to the document, once. */
+function addStyle() {
+  if (document.getElementById("baton-editor-style")) return;
+  const style = document.createElement("style");
+  style.id = "baton-editor-style";
+  style.textContent = CSS;
+  document.head.append(style);
 }
-const lightColours = paletteTheme(PALETTES.light, false);
-const darkColours = paletteTheme(PALETTES.dark, true);
-
-const v = (name) => `var(--baton-${name})`;
-
-// Selectors that override CodeMirror's base theme repeat its specificity (`&.cm-focused …`).
-const theme = EditorView.theme({
-  "&": { color: v("fg"), backgroundColor: v("bg"), height: "100%" },
-  // The page's focus ring (its --focus variable), on the whole editor, gutters included.
-  "&.cm-focused": { outline: "3px solid var(--focus, #2563eb)", outlineOffset: "2px" },
-  ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, monospace", lineHeight: "1.5" },
-  ".cm-content": { caretColor: v("fg") },
-  ".cm-cursor, .cm-dropCursor": { borderLeftColor: v("fg") },
-  ".cm-selectionBackground, &.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground": {
-    background: v("selection"),
-  },
-  ".cm-activeLine": { backgroundColor: v("active") },
-  "&.cm-focused .cm-matchingBracket": { backgroundColor: v("bracket") },
-  "&.cm-focused .cm-nonmatchingBracket": { backgroundColor: "transparent", color: v("error") },
-  ".cm-gutters": { backgroundColor: v("gutter"), color: v("gutter-fg"), borderRight: `1px solid ${v("border")}` },
-  ".cm-activeLineGutter": { backgroundColor: v("gutter-active") },
-  // More specific than .cm-activeLine, so an error line stays red when the cursor is on it.
-  ".cm-line.cm-error-line, .cm-gutterElement.cm-error-gutter-line": { backgroundColor: v("error-bg") },
-  ".cm-error-gutter .cm-gutterElement": { color: v("error"), fontWeight: "bold", padding: "0 3px" },
-});
-
-const highlightStyle = HighlightStyle.define([
-  { tag: t.keyword, color: v("keyword") },
-  { tag: [t.bool, t.null, t.self, t.atom, t.number], color: v("number") },
-  { tag: [t.string, t.special(t.string), t.escape], color: v("string") },
-  { tag: t.comment, color: v("comment"), fontStyle: "italic" },
-  { tag: [t.function(t.definition(t.variableName)), t.definition(t.className)], color: v("definition") },
-  { tag: t.invalid, color: v("error") },
-]);
 
 // ---- The error line -----------------------------------------------------------------------------
-// The start of the marked line, or null. It follows edits (mapped, then snapped to its line's
-// start), and a line decoration, a gutter marker and a gutter line class are derived from it.
-const setErrorLine = StateEffect.define();
-const errorLine = StateField.define({
-  create: () => null,
-  update(pos, tr) {
-    if (pos != null && tr.docChanged) pos = tr.state.doc.lineAt(tr.changes.mapPos(pos)).from;
-    for (const e of tr.effects) if (e.is(setErrorLine)) pos = e.value;
-    return pos;
-  },
-});
+const lineStart = (text, pos) => text.lastIndexOf("\n", pos - 1) + 1;
 
-class ErrorMarker extends GutterMarker {
-  eq(other) {
-    return other instanceof ErrorMarker;
-  }
-  toDOM() {
-    return document.createTextNode("!");
-  }
+/**
+ * Where `pos` of `before` lands in `after`. The edit is taken as the one replaced span between
+ * their common start and common end; the end may not pass `cursor` (where the caret is after
+ * the edit), which tells "Enter at the end of line 2" from "Enter at the start of line 3".
+ * A position inside the replaced span goes to its start, one at its start stays.
+ */
+function mapPos(pos, before, after, cursor) {
+  const shorter = Math.min(before.length, after.length);
+  const endMax = Math.min(shorter, after.length - cursor);
+  let end = 0;
+  while (end < endMax && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  let start = 0;
+  while (start < shorter - end && before[start] === after[start]) start++;
+  if (pos <= start) return pos;
+  if (pos >= before.length - end) return pos + after.length - before.length;
+  return start;
 }
-const errorMarker = new ErrorMarker();
-// Gives every gutter element of the line (the line number's too) a class of its own, so that
-// `.cm-error-line` stays the one line of text.
-class ErrorGutterLine extends GutterMarker {
-  get elementClass() {
-    return "cm-error-gutter-line";
-  }
-}
-const errorGutterLine = new ErrorGutterLine();
-const errorLineDecoration = Decoration.line({ class: "cm-error-line" });
-
-const errorExtensions = [
-  errorLine,
-  EditorView.decorations.compute([errorLine], (state) => {
-    const pos = state.field(errorLine);
-    return pos == null ? Decoration.none : Decoration.set(errorLineDecoration.range(pos));
-  }),
-  gutterLineClass.compute([errorLine], (state) => {
-    const pos = state.field(errorLine);
-    return pos == null ? RangeSet.empty : RangeSet.of(errorGutterLine.range(pos));
-  }),
-  gutter({
-    class: "cm-error-gutter",
-    lineMarker: (view, line) => (line.from === view.state.field(errorLine) ? errorMarker : null),
-    lineMarkerChange: (update) => update.startState.field(errorLine) !== update.state.field(errorLine),
-    // Reserves the column, so that marking an error does not shift the text.
-    initialSpacer: () => errorMarker,
-  }),
-];
 
 // ---- The editor ---------------------------------------------------------------------------------
 /**
@@ -169,71 +136,96 @@ const errorExtensions = [
  *   `label` is the accessible name of the text area (default "code.py").
  */
 export function createEditor(parent, { doc = "", onChange, label = "code.py" } = {}) {
-  // Follow the system's colour scheme, as the page does, also when it changes later.
-  const media = typeof matchMedia === "function" ? matchMedia("(prefers-color-scheme: dark)") : null;
-  const colours = new Compartment();
-  const currentColours = () => (media?.matches ? darkColours : lightColours);
+  addStyle();
 
-  const view = new EditorView({
+  // Tab indents the line (or the selected lines) by one step of 4 spaces wherever the caret is,
+  // as CodeMirror's indentWithTab did; in a line's leading blanks (an empty line too) it inserts
+  // spaces up to the next step. Shift-Tab dedents.
+  //
+  // Keyboard users must still be able to leave the editor, so there are two escape hatches:
+  // - Escape then Tab (or Shift-Tab) moves the focus out as usual: Escape arms the very next key
+  //   (`escaped`), and a Tab command that returns false leaves the key to the browser;
+  // - Ctrl-M (Ctrl-Shift-M on a Mac) turns Tab capture off and on again (prism-code-editor's own
+  //   switch, `ignoreTab`, in its defaultKeymap), for every editor on the page.
+  let escaped = false;
+  const keymap = {
+    ...defaultKeymap,
+    Tab(editor) {
+      if (escaped || ignoreTab) return false;
+      const [start, end] = editor.getSelection();
+      const before = editor.value.slice(lineStart(editor.value, start), start);
+      return start === end && !/\S/.test(before) ? insertTab(editor, start) : indentSelectedLines(editor);
+    },
+    "8+Tab": (editor) => !escaped && !ignoreTab && indentSelectedLines(editor, true),
+  };
+
+  const editor = createPrismEditor(
     parent,
-    state: EditorState.create({
-      doc,
-      extensions: [
-        lineNumbers(),
-        errorExtensions,
-        highlightActiveLineGutter(),
-        highlightSpecialChars(),
-        history(),
-        drawSelection(),
-        indentOnInput(),
-        bracketMatching(),
-        highlightActiveLine(),
-        pythonLanguage,
-        indentUnit.of("    "), // PEP 8 (CodeMirror's default is two spaces)
-        syntaxHighlighting(highlightStyle),
-        // Tab indents; Escape then Tab still moves focus out (CodeMirror's built-in escape hatch),
-        // as does Ctrl-m (toggleTabFocusMode, in defaultKeymap).
-        keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-        theme,
-        colours.of(currentColours()),
-        EditorView.editorAttributes.of({ class: "baton-editor" }),
-        EditorView.contentAttributes.of({ "aria-label": label }),
-        EditorView.updateListener.of((update) => {
-          if (update.docChanged && onChange) onChange(update.state.doc.toString());
-        }),
-      ],
-    }),
+    { language: "python", value: doc, tabSize: 4, insertSpaces: true, lineNumbers: true, class: "baton-editor" },
+    // No brackets or quotes closed as they are typed (the playground never had that).
+    editorCommands(keymap, []),
+    editHistory(),
+    matchBrackets(false),
+    highlightBracketPairs(),
+  );
+  const { textarea } = editor;
+  textarea.setAttribute("aria-label", label);
+  // The core's Escape blurs the textarea; here Escape only arms the next Tab (above).
+  delete editor.keyCommandMap.Escape;
+  // After the commands' own keydown handler, so that the Tab after Escape sees `escaped`.
+  textarea.addEventListener("keydown", (e) => {
+    escaped = e.key === "Escape" || (escaped && isModifierKey(e));
+  });
+  textarea.addEventListener("blur", () => (escaped = false));
+  // No `<` wrapping a selection in `<>` (for markup; editorCommands adds it for every language).
+  delete editor.inputCommandMap["<"];
+
+  // The marked line, as the offset of its start (or null); it follows edits, and the element of
+  // its line carries ERROR_LINE (its line number shows a "!").
+  let errorStart = null;
+  let marked = null;
+  const showMark = () => {
+    const el = errorStart == null ? null : editor.lines[numLines(editor.value, 0, errorStart)];
+    if (el !== marked) marked?.classList.remove(ERROR_LINE);
+    el?.classList.add(ERROR_LINE);
+    marked = el;
+  };
+
+  let previous = editor.value;
+  editor.on("update", (text) => {
+    if (errorStart != null) errorStart = lineStart(text, mapPos(errorStart, previous, text, editor.getSelection()[1]));
+    const changed = text !== previous;
+    previous = text;
+    showMark();
+    if (changed && onChange) onChange(text);
   });
 
-  // A long program scrolls its scroller, which the keyboard must reach (axe's
-  // scrollable-region-focusable: the contenteditable inside does not count).
-  view.scrollDOM.tabIndex = 0;
-  view.scrollDOM.setAttribute("role", "region");
-  view.scrollDOM.setAttribute("aria-label", `${label}, scrollable`);
-
-  const onScheme = () => view.dispatch({ effects: colours.reconfigure(currentColours()) });
-  media?.addEventListener("change", onScheme);
-
   return {
-    getText: () => view.state.doc.toString(),
+    getText: () => editor.value,
     /** Replaces the whole text (undoable, like an edit) and clears the error mark. */
     setText(text) {
-      const current = view.state.doc.toString();
-      if (text === current) return;
-      view.dispatch({ changes: { from: 0, to: current.length, insert: text }, effects: setErrorLine.of(null) });
+      if (text === editor.value) return;
+      errorStart = null;
+      // An input event as the history extension sees one from the user (but without focusing
+      // the textarea, as the library's insertText would): the selectionchange first ends any
+      // run of typing, so that this replacement is an undo step of its own.
+      textarea.dispatchEvent(new Event("selectionchange"));
+      textarea.dispatchEvent(new InputEvent("beforeinput", { inputType: "insertReplacementText", data: text }));
+      textarea.value = text;
+      textarea.setSelectionRange(0, 0);
+      textarea.dispatchEvent(new InputEvent("input", { inputType: "insertReplacementText", data: text }));
     },
     /** Marks a line (1-based) as the error's; null clears; a line outside the text is ignored. */
     markError(line) {
-      const { doc } = view.state;
-      if (line == null) view.dispatch({ effects: setErrorLine.of(null) });
-      else if (Number.isInteger(line) && line >= 1 && line <= doc.lines) {
-        view.dispatch({ effects: setErrorLine.of(doc.line(line).from) });
-      }
+      if (line == null) errorStart = null;
+      else if (Number.isInteger(line) && line >= 1 && line <= numLines(editor.value)) {
+        let pos = 0;
+        for (let n = 1; n < line; n++) pos = editor.value.indexOf("\n", pos) + 1;
+        errorStart = pos;
+      } else return;
+      showMark();
     },
-    focus: () => view.focus(),
-    destroy() {
-      media?.removeEventListener("change", onScheme);
-      view.destroy();
-    },
+    focus: () => textarea.focus(),
+    destroy: () => editor.remove(),
   };
 }

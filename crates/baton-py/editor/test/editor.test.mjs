@@ -24,6 +24,7 @@ const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const mtime = (path) => statSync(path).mtimeMs;
 const sources = [
   join(editorDir, "build.mjs"),
+  join(editorDir, "package-lock.json"),
   ...readdirSync(join(editorDir, "src")).map((name) => join(editorDir, "src", name)),
 ];
 if (!existsSync(bundle) || sources.some((src) => mtime(src) > mtime(bundle))) {
@@ -33,7 +34,7 @@ if (!existsSync(bundle) || sources.some((src) => mtime(src) > mtime(bundle))) {
 }
 
 // A page like the playground's: light and dark by media query, the editor's parent, and a
-// control after it (where Escape-then-Tab moves the focus).
+// control after it (where Escape-then-Tab, or Tab after Ctrl-M, moves the focus).
 const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Baton editor test</title>
 <style>
@@ -94,15 +95,26 @@ const text = (page) => page.evaluate(() => window.editor.getText());
 const changes = (page) => page.evaluate(() => window.changes);
 const count = (page, selector) => page.locator(selector).count();
 
+const TEXTAREA = "#parent .baton-editor textarea";
+const inEditor = (page) => page.evaluate(() => document.activeElement?.matches("#parent .baton-editor textarea") ?? false);
+const focused = (page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName);
+/** The marked lines' texts (a `.pce-line` ends in the newline it shows). */
+const markedLines = (page) => page.$$eval(".baton-error-line", (els) => els.map((el) => el.textContent.replace(/\n$/, "")));
+
 test("the editor mounts with its class and an accessible name", async (t) => {
   const page = await openEditor(t, "x = 1\n");
-  assert.equal(await count(page, "#parent > .cm-editor.baton-editor"), 1);
-  assert.equal(await page.getAttribute(".cm-content", "aria-label"), "code.py");
+  assert.equal(await count(page, "#parent > .prism-code-editor.baton-editor"), 1);
+  assert.equal(await count(page, TEXTAREA), 1);
+  assert.equal(await page.getAttribute(TEXTAREA, "aria-label"), "code.py");
+  assert.equal(await text(page), "x = 1\n");
+  assert.deepEqual(await changes(page), [], "no onChange for the initial text");
   const other = await openEditor(t, "", { label: "main.py" });
-  assert.equal(await other.getAttribute(".cm-content", "aria-label"), "main.py");
+  assert.equal(await other.getAttribute(TEXTAREA, "aria-label"), "main.py");
+  await other.evaluate(() => window.editor.destroy());
+  assert.equal(await count(other, "#parent > *"), 0, "destroy removes the editor");
 });
 
-test("typing changes the text and fires onChange; Ctrl+Z undoes, Ctrl+Shift+Z redoes", async (t) => {
+test("typing changes the text and fires onChange; Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo", async (t) => {
   const page = await openEditor(t);
   await page.evaluate(() => window.editor.focus());
   await page.keyboard.type("x = 1");
@@ -116,9 +128,14 @@ test("typing changes the text and fires onChange; Ctrl+Z undoes, Ctrl+Shift+Z re
   assert.equal((await changes(page)).at(-1), "");
   for (let i = 0; i < 5 && (await text(page)) !== "x = 1"; i++) await page.keyboard.press("Control+Shift+z");
   assert.equal(await text(page), "x = 1");
+  for (let i = 0; i < 5 && (await text(page)) !== ""; i++) await page.keyboard.press("Control+z");
+  assert.equal(await text(page), "");
+  for (let i = 0; i < 5 && (await text(page)) !== "x = 1"; i++) await page.keyboard.press("Control+y");
+  assert.equal(await text(page), "x = 1");
+  assert.equal((await changes(page)).at(-1), "x = 1");
 });
 
-test("Enter after `def f():` indents by 4 spaces; Tab indents; Escape then Tab leaves", async (t) => {
+test("Enter keeps the indentation and indents after `:`; Tab indents, Shift+Tab dedents; Escape then Tab leaves", async (t) => {
   const page = await openEditor(t);
   await page.evaluate(() => window.editor.focus());
   await page.keyboard.type("def f():");
@@ -126,70 +143,204 @@ test("Enter after `def f():` indents by 4 spaces; Tab indents; Escape then Tab l
   assert.equal(await text(page), "def f():\n    ");
   await page.keyboard.type("return 1");
   assert.equal(await text(page), "def f():\n    return 1");
-  // Tab stays in the editor and indents the line by one more unit.
+  // Tab stays in the editor and indents the line by one more unit, wherever the caret is.
   await page.keyboard.press("Tab");
   assert.equal(await text(page), "def f():\n        return 1");
-  assert.ok(await page.evaluate(() => document.activeElement.classList.contains("cm-content")));
+  assert.ok(await inEditor(page), "Tab kept the focus");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await text(page), "def f():\n    return 1");
+  assert.ok(await inEditor(page), "Shift+Tab kept the focus");
+  await page.keyboard.press("Enter");
+  assert.equal(await text(page), "def f():\n    return 1\n    ");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await text(page), "def f():\n    return 1\n");
+  await page.keyboard.press("Tab");
+  assert.equal(await text(page), "def f():\n    return 1\n    ", "Tab on an empty line");
+  await page.keyboard.press("Backspace");
+  assert.equal(await text(page), "def f():\n    return 1\n", "Backspace in the indentation deletes one unit");
+
   await page.keyboard.press("Escape");
+  assert.ok(await inEditor(page), "Escape alone keeps the focus");
   await page.keyboard.press("Tab");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "after");
-  assert.equal(await text(page), "def f():\n        return 1");
+  assert.equal(await focused(page), "after");
+  assert.equal(await text(page), "def f():\n    return 1\n");
+  // Escape arms only the next key: a later Tab indents again.
+  await page.evaluate(() => window.editor.focus());
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("Tab");
+  assert.ok(await inEditor(page));
+  assert.equal(await text(page), "def f():\n        return 1\n");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Shift+Tab");
+  assert.ok(!(await inEditor(page)), "Escape then Shift+Tab leaves too (backwards)");
+  assert.equal(await text(page), "def f():\n        return 1\n");
+
+  // Ctrl+M turns Tab capture off (Tab moves the focus) and on again.
+  await page.evaluate(() => window.editor.focus());
+  await page.keyboard.press("Control+m");
+  await page.keyboard.press("Tab");
+  assert.equal(await focused(page), "after");
+  await page.evaluate(() => window.editor.focus());
+  await page.keyboard.press("Control+m");
+  await page.keyboard.press("Shift+Tab");
+  assert.ok(await inEditor(page));
+  assert.equal(await text(page), "def f():\n    return 1\n");
 });
 
 test("markError marks one line and clears; out-of-range lines are ignored", async (t) => {
   const page = await openEditor(t, "a = 1\nb = 2\nc = 3\n");
   await page.evaluate(() => window.editor.markError(2));
-  assert.equal(await count(page, ".cm-error-line"), 1);
-  assert.equal(await page.textContent(".cm-error-line"), "b = 2");
-  assert.equal(await page.textContent(".cm-error-gutter .cm-error-gutter-line"), "!");
-  const background = (sel) => page.$eval(sel, (el) => getComputedStyle(el).backgroundColor);
-  assert.notEqual(await background(".cm-error-line"), await background(".cm-line:not(.cm-error-line)"));
+  assert.deepEqual(await markedLines(page), ["b = 2"]);
+  // The line number shows a "!", on the error line only; the line's background is the error's.
+  const before = (sel) => page.$eval(sel, (el) => getComputedStyle(el, "::before").content);
+  assert.match(await before(".baton-error-line"), /^"!" counter\(line\)$/);
+  assert.equal(await before(".pce-line:not(.baton-error-line)"), "counter(line)");
+  const after = (sel) => page.$eval(sel, (el) => getComputedStyle(el, "::after").backgroundColor);
+  assert.equal(await after(".baton-error-line"), "rgb(253, 236, 236)");
+  assert.equal(await page.$eval(".baton-error-line", (el) => getComputedStyle(el, "::before").color), "rgb(179, 22, 29)");
 
-  for (const bad of [999, 0, -1, 1.5, Number.NaN, "2"]) {
+  for (const bad of [999, 0, -1, 1.5, Number.NaN, "2", 5]) {
     await page.evaluate((line) => window.editor.markError(line), bad); // must not throw
   }
-  assert.equal(await page.textContent(".cm-error-line"), "b = 2", "ignored, the mark stays");
+  assert.deepEqual(await markedLines(page), ["b = 2"], "ignored, the mark stays");
 
   await page.evaluate(() => window.editor.markError(null));
-  assert.equal(await count(page, ".cm-error-line"), 0);
-  assert.equal(await count(page, ".cm-error-gutter-line"), 0);
+  assert.equal(await count(page, ".baton-error-line"), 0);
   await page.evaluate(() => window.editor.markError(999));
-  assert.equal(await count(page, ".cm-error-line"), 0);
+  assert.equal(await count(page, ".baton-error-line"), 0);
+  await page.evaluate(() => window.editor.markError(4)); // the empty line after the last newline
+  assert.deepEqual(await markedLines(page), [""]);
 
-  // The mark follows edits above it; setText replaces the text and clears it.
+  // The mark follows edits above it (a new line before it, at the end of the line above, or
+  // lines joined into it), stays on its line for edits inside it or below it.
   await page.evaluate(() => window.editor.markError(3));
   await page.evaluate(() => window.editor.focus());
   await page.keyboard.press("Control+Home");
   await page.keyboard.press("Enter");
-  assert.equal(await page.textContent(".cm-error-line"), "c = 3");
+  assert.deepEqual(await markedLines(page), ["c = 3"]);
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("End");
+  await page.keyboard.press("Enter"); // at the end of "b = 2"
+  assert.equal(await text(page), "\na = 1\nb = 2\n\nc = 3\n");
+  assert.deepEqual(await markedLines(page), ["c = 3"]);
+  await page.keyboard.type("x"); // on the new line, just above the marked one
+  await page.keyboard.press("End");
+  await page.keyboard.type("  # here");
+  assert.deepEqual(await markedLines(page), ["c = 3"], "edits on the line above keep it");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Home");
+  await page.keyboard.press("Backspace"); // joins the marked line onto the one above
+  assert.deepEqual(await markedLines(page), ["x  # herec = 3"]);
+  // Undo splits the line again; the mark stays at the start of its line (as CodeMirror's did).
+  await page.keyboard.press("Control+z");
+  assert.equal(await text(page), "\na = 1\nb = 2\nx  # here\nc = 3\n");
+  assert.deepEqual(await markedLines(page), ["x  # here"]);
+
+  // setText replaces the text (an undoable edit, onChange told), clears the mark and does not
+  // move the focus.
+  await page.focus("#after");
+  const edited = await text(page);
   await page.evaluate(() => window.editor.setText("print(1)\n"));
   assert.equal(await text(page), "print(1)\n");
   assert.equal((await changes(page)).at(-1), "print(1)\n");
-  assert.equal(await count(page, ".cm-error-line"), 0);
+  assert.equal(await count(page, ".baton-error-line"), 0);
+  assert.equal(await focused(page), "after", "setText left the focus where it was");
+  await page.evaluate(() => window.editor.setText("print(2)\n"));
+  await page.evaluate(() => window.editor.focus());
+  await page.keyboard.press("Control+z");
+  assert.equal(await text(page), "print(1)\n", "each setText is an undo step");
+  await page.keyboard.press("Control+z");
+  assert.equal(await text(page), edited);
+  assert.equal((await changes(page)).at(-1), edited);
 });
 
 test("line numbers are shown and Python is highlighted", async (t) => {
   const page = await openEditor(t, "import time\n\ndef f(x):\n    return None\n");
-  const numbers = await page.$$eval(".cm-lineNumbers .cm-gutterElement", (els) =>
-    els.filter((el) => el.offsetHeight > 0).map((el) => el.textContent),
+  // prism-code-editor numbers its lines with a CSS counter in each line's ::before.
+  assert.equal(await count(page, ".baton-editor.show-line-numbers"), 1);
+  const numbers = await page.$$eval(".baton-editor .pce-line", (els) =>
+    els.map((el) => {
+      const style = getComputedStyle(el, "::before");
+      return { content: style.content, increment: style.counterIncrement, width: parseFloat(style.width), colour: style.color };
+    }),
   );
-  for (const n of ["1", "2", "3", "4", "5"]) assert.ok(numbers.includes(n), `line number ${n} in ${numbers}`);
-  // A keyword is a token span whose colour differs from the plain text's.
+  assert.equal(numbers.length, 5);
+  for (const n of numbers) {
+    assert.equal(n.content, "counter(line)");
+    assert.equal(n.increment, "line 1");
+    assert.ok(n.width > 10, `a gutter ${n.width}px wide`);
+    assert.equal(n.colour, "rgb(88, 98, 115)");
+  }
+  // A keyword is a token span whose colour differs from the plain text's; so are the others.
   const colours = await page.evaluate(() => {
-    const spans = [...document.querySelectorAll(".cm-line span")];
-    const keyword = spans.find((s) => s.textContent === "def");
+    const spans = [...document.querySelectorAll(".pce-line span")];
+    const colour = (text) => {
+      const span = spans.find((s) => s.textContent === text);
+      return span && { className: span.className, colour: getComputedStyle(span).color };
+    };
     return {
-      keyword: keyword && getComputedStyle(keyword).color,
-      keywordClass: keyword?.className,
-      plain: getComputedStyle(document.querySelector(".cm-line")).color,
+      def: colour("def"),
+      f: colour("f"),
+      none: colour("None"),
+      plain: getComputedStyle(document.querySelector(".pce-line")).color,
     };
   });
-  assert.ok(colours.keywordClass, "`def` has a token class");
-  assert.notEqual(colours.keyword, colours.plain);
+  assert.match(colours.def?.className ?? "", /\btoken\b.*\bkeyword\b/, "`def` has a token class");
+  assert.equal(colours.plain, "rgb(24, 32, 43)");
+  assert.equal(colours.def.colour, "rgb(139, 31, 169)");
+  assert.equal(colours.f.colour, "rgb(149, 56, 0)");
+  assert.equal(colours.none.colour, "rgb(5, 80, 174)");
 });
 
-test("axe-core finds no WCAG 2 A/AA violations, light then dark", async (t) => {
-  const page = await openEditor(t, "import time\n\ndef blink(pin):\n    # toggle\n    return 'on' if pin else None\n");
+/**
+ * Every text in the editor whose colour has less than 4.5:1 against what it sits on: the code's
+ * text nodes (on a matched bracket's, the error line's, the active line's or the editor's
+ * background) and the line numbers (on the error line's, the active line's or the gutter's).
+ * axe-core cannot tell: prism-code-editor's lines are aria-hidden (the textarea is what is read)
+ * and its line numbers are ::before content.
+ */
+const lowContrast = (page) =>
+  page.evaluate(() => {
+    const rgb = (colour) => {
+      const [r, g, b, a = 1] = colour.match(/[\d.]+/g).map(Number);
+      return a === 0 ? null : [r, g, b];
+    };
+    const luminance = (c) =>
+      c.map((v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const ratio = (a, b) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    const editor = document.querySelector(".baton-editor");
+    const editorBg = rgb(getComputedStyle(editor).backgroundColor);
+    const gutterBg = rgb(getComputedStyle(editor, "::before").backgroundColor);
+    const failures = [];
+    const check = (what, fg, bg) => {
+      const r = ratio(rgb(fg), bg);
+      if (!(r >= 4.5)) failures.push(`${what}: ${fg} on rgb(${bg}) is ${r.toFixed(2)}:1`);
+    };
+    for (const line of editor.querySelectorAll(".pce-line")) {
+      const after = getComputedStyle(line, "::after");
+      const lineBg = (after.content !== "none" && rgb(after.backgroundColor)) || editorBg;
+      const before = getComputedStyle(line, "::before");
+      check(`line number of ${JSON.stringify(line.textContent)}`, before.color, rgb(before.backgroundColor) || gutterBg);
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      for (let node; (node = walker.nextNode()); ) {
+        if (!node.data.trim()) continue;
+        let bg = null;
+        for (let el = node.parentElement; !bg && el !== line; el = el.parentElement) bg = rgb(getComputedStyle(el).backgroundColor);
+        check(JSON.stringify(node.data), getComputedStyle(node.parentElement).color, bg || lineBg);
+      }
+    }
+    return failures;
+  });
+
+test("axe-core finds no WCAG 2 A/AA violations, light then dark; every text has 4.5:1", async (t) => {
+  const page = await openEditor(
+    t,
+    "import time\n\ndef blink(pin):\n    # toggle\n    return 'on' if pin else None\n\n@decorator\nclass Led:\n    n = 0x1f + 2.5\n    s = f\"{n!r:>4} {{x}}\" + b'\\x00' + '''doc'''\n    t = (True, False, [len(s)], {1: -1}) ** 2 // 3\n",
+  );
   await page.evaluate(() => window.editor.markError(4));
   // The cursor after `blink(` shows the active line and a matched bracket pair too.
   await page.evaluate(() => window.editor.focus());
@@ -197,8 +348,13 @@ test("axe-core finds no WCAG 2 A/AA violations, light then dark", async (t) => {
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowDown");
   for (let i = 0; i < 10; i++) await page.keyboard.press("ArrowRight");
-  assert.equal(await count(page, ".cm-matchingBracket"), 2);
-  assert.equal(await count(page, ".cm-activeLine"), 1);
+  // The editor follows the caret on the document's selectionchange, which comes a little later.
+  await page
+    .waitForFunction(() => document.querySelectorAll(".active-bracket").length === 2, null, { timeout: 2000 })
+    .catch(() => {});
+  assert.deepEqual(await page.$$eval(".active-bracket", (els) => els.map((el) => el.textContent)), ["(", ")"]);
+  assert.equal(await count(page, ".active-line"), 1);
+  assert.equal(await page.textContent(".active-line"), "def blink(pin):\n");
   await page.addScriptTag({ content: AXE });
   const axe = () =>
     page.evaluate(() =>
@@ -210,9 +366,11 @@ test("axe-core finds no WCAG 2 A/AA violations, light then dark", async (t) => {
 
   assert.equal(await background(), "rgb(255, 255, 255)");
   assert.deepEqual(await axe(), [], "light theme");
+  assert.deepEqual(await lowContrast(page), [], "light theme");
   // The editor follows a change of the system's scheme while it is open.
   await page.emulateMedia({ colorScheme: "dark" });
   await page.waitForFunction(() => getComputedStyle(document.querySelector(".baton-editor")).backgroundColor !== "rgb(255, 255, 255)");
   assert.equal(await background(), "rgb(20, 26, 35)");
   assert.deepEqual(await axe(), [], "dark theme");
+  assert.deepEqual(await lowContrast(page), [], "dark theme");
 });
