@@ -369,6 +369,9 @@ function pioRunner(mcu, onFrame) {
  * the console lines that start with "baton: " (boot lines, from every boot), and statistics.
  * With `withBoot`, events are recorded from reset and their times count from reset. With
  * `usb`, a USB host opens the firmware's serial port; `usb` in the result is what it read.
+ * `onCycles(pc, cycles, us, tNs, core)` is called after each instruction: its address, its
+ * cycles, the emulated µs since reset when it started, the ns since time zero (`null` before
+ * it) and rp2040js's core (profile.mjs samples with it).
  */
 export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = null, maxBootMs = 2000, withBoot = false, usb = false }) {
   if (!BOARDS[board]) throw new Error(`no pin map for board ${board}`);
@@ -557,7 +560,7 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
       core.executeInstruction();
       const cycles = core.cycles - before;
       instructions++;
-      if (onCycles) onCycles(pc, cycles, clock.nanos / 1000);
+      if (onCycles) onCycles(pc, cycles, clock.nanos / 1000, t0 === null ? null : clock.nanos - t0, core);
       clock.tick((cycles * 1e9) / mcu.clkSys);
     }
   }
