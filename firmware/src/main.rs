@@ -172,6 +172,9 @@ fn main() -> ! {
     // so that the first turn comes right after it, as in the simulator.
     edges::init();
     timer::init_alarm();
+    // SAFETY: only core 0 runs (core 1 is never started), so thread mode is one
+    // context of execution, and interrupt handlers are not in it.
+    unsafe { baton::executor::set_executor_context(thread_mode) };
     let exec = Executor::new(timer::TimerClock(timer));
     watchdog::start(&mut watchdog);
 
@@ -232,6 +235,16 @@ fn main() -> ! {
             cortex_m::asm::wfi();
         });
     }
+}
+
+/// Whether the core is in thread mode (no exception active: IPSR is 0), where
+/// Baton's executor runs.
+fn thread_mode() -> bool {
+    let ipsr: u32;
+    // SAFETY: reads the IPSR special register; no memory, no side effects.
+    unsafe { core::arch::asm!("mrs {}, IPSR", out(reg) ipsr, options(nomem, nostack, preserves_flags)) };
+    // The exception number: bits 5:0 on ARMv6-M.
+    ipsr & 0x3f == 0
 }
 
 /// A panic message cut to fit the watchdog's note, on one line.

@@ -7,10 +7,14 @@
 //! and several executors can live side by side (one per simulation, one per
 //! test thread).
 //!
-//! On std hosts the slot is thread-local. Without std there are no threads:
-//! the slot is a static behind a critical section, and the firmware runs one
-//! executor in thread mode. Interrupt handlers never read it (the
-//! interrupt-safe path is [`crate::ThreadSafeFlag`] and wakers).
+//! On std hosts the slot is thread-local. Without std it is one `static`,
+//! read and written without a critical section, and only in the *executor
+//! context*: the one context of execution that runs executors, which the
+//! firmware names with [`set_executor_context`] (on a single-core Cortex-M:
+//! thread mode). Everywhere else — an interrupt handler — the slot says "no
+//! executor": `sleep` or `create_task` there panic as they do outside a task,
+//! instead of reaching a scheduler that thread mode is in the middle of using.
+//! The interrupt-safe path is [`crate::ThreadSafeFlag`] and wakers.
 
 use crate::scheduler::Scheduler;
 use alloc::rc::Rc;
@@ -24,83 +28,146 @@ mod slot {
         static CURRENT: RefCell<Option<Rc<Scheduler>>> = const { RefCell::new(None) };
     }
 
-    pub(super) fn replace(new: Option<Rc<Scheduler>>) -> Option<Rc<Scheduler>> {
-        CURRENT.with(|c| c.replace(new))
+    /// Puts `new` in the slot; gives back what was there.
+    pub(super) fn replace(new: Option<Rc<Scheduler>>) -> Option<Option<Rc<Scheduler>>> {
+        Some(CURRENT.with(|c| c.replace(new)))
     }
 
     pub(super) fn get() -> Option<Rc<Scheduler>> {
         CURRENT.with(|c| c.borrow().clone())
     }
 
-    pub(super) fn with<R>(f: impl FnOnce(Option<&Scheduler>) -> R) -> R {
-        CURRENT.with(|c| f(c.borrow().as_deref()))
-    }
-
-    pub(super) fn is(s: &Rc<Scheduler>) -> bool {
-        CURRENT.with(|c| c.borrow().as_ref().is_some_and(|cur| Rc::ptr_eq(cur, s)))
-    }
+    pub(super) const NO_EXECUTOR: &str = "baton: no executor is running (call this from inside a task)";
 }
 
 #[cfg(not(feature = "std"))]
 mod slot {
     use super::*;
-    use core::cell::RefCell;
-    use critical_section::Mutex;
+    use core::cell::Cell;
+    use portable_atomic::{AtomicPtr, Ordering};
 
-    /// An `Rc` that may sit in a `static`.
-    struct ThreadModeOnly(Option<Rc<Scheduler>>);
+    /// The slot: a `Cell`, for the executor context only.
+    struct ExecutorContextOnly(Cell<Option<Rc<Scheduler>>>);
 
-    // SAFETY: without `std` Baton supports single-core targets with no
-    // threads (thumbv6m RP2040 core 0, wasm32 without threads). The value is
-    // only reached through `replace`/`get` below, always inside a critical
-    // section and only from thread mode (the executor's poll loop and the
-    // tasks it polls); interrupt handlers use wakers and `ThreadSafeFlag`,
-    // which do not touch this slot. So the `Rc` is never shared between two
-    // contexts that could run at once.
+    // SAFETY: a `Cell` and the `Rc`s in it are for one thread of execution.
+    // This static is reached only through `cell()`, which hands it out only
+    // when the check installed by `set_executor_context` answers `true`; that
+    // function's contract is that the check answers `true` in one context of
+    // execution at a time, never in two that can run at once or interrupt
+    // each other (on the firmware: thread mode on core 0, the only core that
+    // runs). An `Rc` taken out of the slot stays in that context (`Rc` is not
+    // `Send`). So the `Cell` is only ever used as a thread-local would be.
     #[allow(unsafe_code)]
-    unsafe impl Send for ThreadModeOnly {}
+    unsafe impl Sync for ExecutorContextOnly {}
 
-    static CURRENT: Mutex<RefCell<ThreadModeOnly>> = Mutex::new(RefCell::new(ThreadModeOnly(None)));
+    static CURRENT: ExecutorContextOnly = ExecutorContextOnly(Cell::new(None));
 
-    pub(super) fn replace(new: Option<Rc<Scheduler>>) -> Option<Rc<Scheduler>> {
-        critical_section::with(|cs| core::mem::replace(&mut CURRENT.borrow_ref_mut(cs).0, new))
+    /// The installed check, a `fn() -> bool` (null: none, nowhere is the
+    /// executor context).
+    static CHECK: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+
+    pub(super) fn set_check(check: fn() -> bool) {
+        CHECK.store(check as *mut (), Ordering::Relaxed);
+    }
+
+    fn in_executor_context() -> bool {
+        let check = CHECK.load(Ordering::Relaxed);
+        if check.is_null() {
+            return false;
+        }
+        // SAFETY: CHECK holds null or a `fn() -> bool` cast to a pointer (by
+        // `set_check`, the only writer), and it is not null here.
+        #[allow(unsafe_code)]
+        let check = unsafe { core::mem::transmute::<*mut (), fn() -> bool>(check) };
+        check()
+    }
+
+    /// The slot, in the executor context; `None` anywhere else.
+    fn cell() -> Option<&'static Cell<Option<Rc<Scheduler>>>> {
+        in_executor_context().then_some(&CURRENT.0)
+    }
+
+    /// Puts `new` in the slot; gives back what was there. `None`: this is
+    /// not the executor context, and nothing was put there.
+    pub(super) fn replace(new: Option<Rc<Scheduler>>) -> Option<Option<Rc<Scheduler>>> {
+        Some(cell()?.replace(new))
     }
 
     pub(super) fn get() -> Option<Rc<Scheduler>> {
-        critical_section::with(|cs| CURRENT.borrow_ref(cs).0.clone())
+        let c = cell()?;
+        let s = c.take();
+        let out = s.clone();
+        c.set(s);
+        out
     }
 
-    pub(super) fn with<R>(f: impl FnOnce(Option<&Scheduler>) -> R) -> R {
-        // Inside the critical section: no reference count to take and drop.
-        critical_section::with(|cs| f(CURRENT.borrow_ref(cs).0.as_deref()))
-    }
+    pub(super) const NO_EXECUTOR: &str = "baton: no executor is running (call this from inside a task; \
+        without std, in the context named by baton::executor::set_executor_context, not in an interrupt handler)";
+}
 
-    pub(super) fn is(s: &Rc<Scheduler>) -> bool {
-        critical_section::with(|cs| CURRENT.borrow_ref(cs).0.as_ref().is_some_and(|cur| Rc::ptr_eq(cur, s)))
-    }
+/// Names the one context of execution that runs Baton's executors, on a
+/// build without `std`: Baton's "current executor" is then a plain `static`
+/// read and written without a critical section, and `check` is asked each
+/// time whether the code calling is in that context. Where it answers
+/// `false` (an interrupt handler) no executor is running: `sleep`,
+/// `create_task` and `now` panic, `current_task` is `None`, and an executor
+/// polled there does not install itself. Until a check is installed, no
+/// context is the executor context.
+///
+/// On a single-core Cortex-M whose executors run in thread mode, `check` is
+/// "no exception is active" (IPSR is 0; `cortex_m::peripheral::SCB::vect_active()
+/// == VectActive::ThreadMode`). It is called on every turn: keep it short.
+///
+/// # Safety
+/// `check` must answer `true` in one context of execution only — never in
+/// two that can run at the same time or interrupt one another (an interrupt
+/// handler and thread mode, two cores, two threads) — and every check
+/// installed during the program's life must name that same context.
+#[cfg(not(feature = "std"))]
+#[allow(unsafe_code)]
+pub unsafe fn set_executor_context(check: fn() -> bool) {
+    slot::set_check(check);
 }
 
 /// Installs `inner` as the current executor until the guard is dropped, then
 /// restores whatever was current before (executors may nest). If `inner` is
-/// current already (a host loop that entered once, then polls), it only
-/// checks: no slot write, no reference count.
+/// current already (a host loop that entered once, then polls), it does
+/// nothing: the scheduler knows that it is installed, without a look at the
+/// slot. Outside the executor context (no_std: an interrupt handler) nothing
+/// is installed.
 pub(crate) struct Enter(Option<Option<Rc<Scheduler>>>);
 
 impl Enter {
     pub(crate) fn new(inner: &Rc<Scheduler>) -> Enter {
-        if slot::is(inner) {
+        if inner.is_installed() {
             return Enter(None);
         }
-        Enter(Some(slot::replace(Some(inner.clone()))))
+        Enter(swap(Some(inner.clone())))
     }
 }
 
 impl Drop for Enter {
     fn drop(&mut self) {
         if let Some(previous) = self.0.take() {
-            slot::replace(previous);
+            swap(previous);
         }
     }
+}
+
+/// Puts `new` in the slot and gives back what was there (`None`: not the
+/// executor context, nothing changed), keeping each scheduler's `installed`
+/// flag true exactly while it is in the slot — also when guards are dropped
+/// out of order or forgotten.
+fn swap(new: Option<Rc<Scheduler>>) -> Option<Option<Rc<Scheduler>>> {
+    let incoming = new.clone();
+    let previous = slot::replace(new)?;
+    if let Some(p) = &previous {
+        p.set_installed(false);
+    }
+    if let Some(n) = &incoming {
+        n.set_installed(true);
+    }
+    Some(previous)
 }
 
 /// The executor currently polling, if any.
@@ -114,16 +181,15 @@ pub(crate) fn try_current() -> Option<Rc<Scheduler>> {
 /// When called outside a task (no executor is polling). That is a mistake in
 /// the program, like calling `asyncio.sleep` with no running loop.
 pub(crate) fn current() -> Rc<Scheduler> {
-    try_current().expect("baton: no executor is running (call this from inside a task)")
+    try_current().expect(slot::NO_EXECUTOR)
 }
 
-/// Runs `f` with the executor currently polling, without taking a reference
-/// to it (the hot path of `sleep`). `f` must not install another executor.
+/// Runs `f` with the executor currently polling (the hot path of `sleep`).
 ///
 /// # Panics
 /// When called outside a task, as [`current`].
 pub(crate) fn with_current<R>(f: impl FnOnce(&Scheduler) -> R) -> R {
-    slot::with(|s| f(s.expect("baton: no executor is running (call this from inside a task)")))
+    f(&current())
 }
 
 /// The task being polled, as wait lists and joins record it.

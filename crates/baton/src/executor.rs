@@ -23,6 +23,8 @@
 //! library's pairing heap, woken tasks pushed at the current tick, sleeps
 //! counted from the current tick.
 
+#[cfg(not(feature = "std"))]
+pub use crate::context::set_executor_context;
 use crate::context::Enter;
 use crate::scheduler::callbacks::CallbackHandle;
 use crate::scheduler::header::{default_name, TaskId, TaskInfo, TaskName, TaskState};

@@ -119,10 +119,16 @@ enum Until {
 enum State {
     /// Not polled yet.
     Start(Until),
-    /// Queued until tick `key`, which starts at `deadline`.
+    /// Queued until tick `key`, of `tick_us` µs (its start, the deadline,
+    /// is only computed when asked: a 64-bit multiplication is a software
+    /// routine on a Cortex-M0+).
     Parked {
         key: u64,
-        deadline: Instant,
+        tick_us: u64,
+        /// Queued for the current tick (a zero sleep, a deadline past): the
+        /// next poll is at that tick or later, so it ends the sleep without
+        /// asking the scheduler.
+        due: bool,
     },
     Done,
 }
@@ -139,7 +145,7 @@ impl Sleep {
     /// When this sleep ends (the start of its tick), once it has been polled.
     pub fn deadline(&self) -> Option<Instant> {
         match self.state {
-            State::Parked { deadline, .. } => Some(deadline),
+            State::Parked { key, tick_us, .. } => Some(Instant::from_micros(key.saturating_mul(tick_us))),
             _ => None,
         }
     }
@@ -170,9 +176,13 @@ impl Future for Sleep {
                     let now = s.now_tick();
                     let key = key_for(s, until, now);
                     s.park(key, now);
-                    State::Parked { key, deadline: s.tick_start(key) }
+                    State::Parked { key, tick_us: s.tick_us(), due: key <= now }
                 });
                 Poll::Pending
+            }
+            State::Parked { due: true, .. } => {
+                self.state = State::Done;
+                Poll::Ready(())
             }
             State::Parked { key, .. } => {
                 let due = context::with_current(|s| {

@@ -75,7 +75,9 @@ impl Scheduler {
     }
 
     pub(crate) fn set_hook(&self, hook: Option<Hook>) {
+        let on = hook.is_some();
         *self.hook.borrow_mut() = hook;
+        self.hooked.set(on);
     }
 
     /// The live tasks in id order, then the most recently finished ones.

@@ -73,7 +73,8 @@ struct Slot {
     control: Rc<dyn TaskControl>,
     /// The interrupt-safe waker, for futures that are not Baton's own.
     waker_arc: Arc<TaskWaker>,
-    waker: Waker,
+    /// `waker_arc` as a `Waker`; lent to the task while it is polled.
+    waker: Option<Waker>,
     /// State bits (see [`header`]).
     bits: u8,
     /// The task this one awaits: where a cancellation is forwarded.
@@ -110,6 +111,12 @@ pub(crate) struct Scheduler {
     current: Cell<Option<usize>>,
     finished: RefCell<VecDeque<Finished>>,
     hook: RefCell<Option<Hook>>,
+    /// Whether `hook` is set (read every turn, without a borrow).
+    hooked: Cell<bool>,
+    /// Whether this scheduler is the one in [`crate::context`]'s slot
+    /// (`context` keeps it up to date), so that a turn that finds itself
+    /// installed does not look at the slot.
+    installed: Cell<bool>,
     /// For wait lists and joins to reach this scheduler without `context`.
     me: Weak<Scheduler>,
 }
@@ -171,6 +178,8 @@ impl Scheduler {
             turn_key: Cell::new(0),
             finished: RefCell::new(VecDeque::new()),
             hook: RefCell::new(None),
+            hooked: Cell::new(false),
+            installed: Cell::new(false),
             me: me.clone(),
         })
     }
@@ -184,17 +193,21 @@ impl Scheduler {
         self.tick_of(self.clock.now().as_micros())
     }
 
-    /// `us / tick_us`, by a 32-bit division from a recent tick boundary when
-    /// it can.
+    /// `us / tick_us`, from the tick of the last read: the same tick costs a
+    /// comparison, a later one a 32-bit division of the difference (a 64-bit
+    /// one is a software routine on a Cortex-M0+). The base is always a tick
+    /// boundary: `base_us == base_tick * tick_us`.
     fn tick_of(&self, us: u64) -> u64 {
         let (base_us, base_tick) = self.tick_base.get();
-        if let (Some(d), Ok(tick)) = (us.checked_sub(base_us), u32::try_from(self.tick_us)) {
-            if let Ok(d) = u32::try_from(d) {
-                let t = base_tick + u64::from(d / tick);
-                // Keep the base close, so that the next reads stay in range.
-                if d > u32::MAX / 2 {
-                    self.tick_base.set((t * self.tick_us, t));
-                }
+        if let Some(d) = us.checked_sub(base_us) {
+            if d < self.tick_us {
+                return base_tick;
+            }
+            if let (Ok(d), Ok(tick)) = (u32::try_from(d), u32::try_from(self.tick_us)) {
+                let ticks = d / tick;
+                let t = base_tick + u64::from(ticks);
+                // `ticks * tick <= d`: no overflow.
+                self.tick_base.set((base_us + u64::from(ticks * tick), t));
                 return t;
             }
         }
@@ -222,6 +235,16 @@ impl Scheduler {
     pub(crate) fn current_ref(&self) -> Option<TaskRef> {
         let slot = self.current.get()?;
         self.tasks.borrow().get(slot).map(|s| TaskRef { slot, id: s.id })
+    }
+
+    /// Whether this scheduler is the current one (see `installed`).
+    pub(crate) fn is_installed(&self) -> bool {
+        self.installed.get()
+    }
+
+    /// For [`crate::context`] only, as it fills and empties the slot.
+    pub(crate) fn set_installed(&self, installed: bool) {
+        self.installed.set(installed);
     }
 
     pub(crate) fn weak(&self) -> Weak<Scheduler> {
@@ -260,7 +283,7 @@ impl Scheduler {
             future: Some(future),
             control: cell.clone(),
             waker_arc,
-            waker,
+            waker: Some(waker),
             bits: 0,
             awaiting: None,
             polls: 0,
@@ -452,14 +475,14 @@ impl Scheduler {
             // Lend the task its waker for the poll instead of cloning it (a
             // clone and a drop are two atomic read-modify-writes, critical
             // sections on thumbv6m); it is put back if the task goes on.
-            let waker = core::mem::replace(&mut slot.waker, Waker::noop().clone());
+            let waker = slot.waker.take();
             // Only a hook needs the name.
-            let name = self.hook.borrow().is_some().then(|| slot.name.clone());
+            let name = self.hooked.get().then(|| slot.name.clone());
             (slot.id, name, future, waker, slot.bits & CANCEL != 0)
         };
         // Given back to the slot if the task goes on, dropped before the slot
         // is freed if it ends (so that the waker can be reused).
-        let mut waker = Some(waker);
+        let mut waker = waker;
         before(id);
         self.current.set(Some(slot_key));
         if let Some(name) = &name {
@@ -475,7 +498,7 @@ impl Scheduler {
                 control().abandon(TaskError::Cancelled);
                 Some(TaskState::Cancelled)
             }
-            Some(mut future) => match poll_catching(&mut future, waker.as_ref().expect("lent for this turn")) {
+            Some(mut future) => match poll_catching(&mut future, waker.as_ref().unwrap_or(Waker::noop())) {
                 Ok(Poll::Ready(())) => {
                     drop_quietly(future);
                     Some(TaskState::Done)
@@ -484,7 +507,7 @@ impl Scheduler {
                     let mut tasks = self.tasks.borrow_mut();
                     let slot = &mut tasks[slot_key];
                     slot.future = Some(future);
-                    slot.waker = waker.take().expect("lent for this turn");
+                    slot.waker = waker.take();
                     None
                 }
                 Err(message) => {
@@ -603,4 +626,39 @@ fn drop_quietly(future: BoxedTask) {
     }
     #[cfg(not(feature = "std"))]
     drop(future);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scheduler;
+    use crate::time::ManualClock;
+    use alloc::boxed::Box;
+
+    /// The tick of every reading is `us / tick_us`, whatever the readings
+    /// before it: the same tick, the next, far ahead (past 2³² µs), or back.
+    #[test]
+    fn ticks_are_the_quotient_of_every_reading() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut rand = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for tick_us in [1, 7, 1000, 1_000_000, u64::from(u32::MAX) + 3] {
+            let s = Scheduler::new(Box::new(ManualClock::new()), tick_us);
+            let mut us = 0u64;
+            for _ in 0..20_000 {
+                us = match rand(10) {
+                    0 => rand(u64::MAX / 2),
+                    1 => us.saturating_add(rand(1 << 40)),
+                    2 => us.saturating_sub(rand(5000)),
+                    3 => (us / tick_us + 1).saturating_mul(tick_us).saturating_sub(rand(2)),
+                    _ => us.saturating_add(rand(3 * tick_us.min(1 << 20))),
+                };
+                assert_eq!(s.tick_of(us), us / tick_us, "{us} µs in ticks of {tick_us} µs");
+            }
+            assert_eq!(s.tick_of(u64::MAX), u64::MAX / tick_us);
+        }
+    }
 }
