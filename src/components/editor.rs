@@ -97,6 +97,10 @@ pub fn editor(props: &EditorProps) -> Html {
                 <p class="editor-note">{ "Loading the editor…" }</p>
             }
             <div class="editor-host" data-part="editor" ref={host}></div>
+            // Tab indents inside the editor, so a keyboard user needs to know the way out.
+            <p class="editor-note editor-keys" data-part="editor-keys">
+                { "Tab indents. To leave the editor: Esc, then Tab; or Ctrl-M (Ctrl-Shift-M on a Mac) to let Tab move the focus." }
+            </p>
         </>
     }
 }

@@ -135,6 +135,22 @@ describe('Python mode', () => {
     assert.match(tasks, /main/);
   });
 
+  test('the page says how to leave the editor, and Esc then Tab does', async () => {
+    const p = await page();
+    await python(p, 'blink-one');
+    assert.match(await p.textContent('[data-part="editor-keys"]'), /Esc, then Tab/);
+    await p.click('[data-part="editor"] textarea');
+    await p.keyboard.press('Tab');
+    assert.equal(await p.evaluate(() => document.activeElement.tagName), 'TEXTAREA', 'Tab indents inside the editor');
+    await p.keyboard.press('Escape');
+    await p.keyboard.press('Tab');
+    assert.equal(
+      await p.evaluate(() => document.activeElement.closest('[data-part="editor"]')),
+      null,
+      'Esc then Tab moves the focus out of the editor',
+    );
+  });
+
   test('an error names its line, in the pane and in the editor', async () => {
     const p = await page();
     await python(p, 'your-program');
