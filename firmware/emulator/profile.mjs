@@ -86,13 +86,17 @@ const flash = new Uint8Array(2 * 1024 * 1024).fill(0xff);
 const half = (addr) => flash[addr - 0x10000000] | (flash[addr - 0x10000000 + 1] << 8);
 // Function entry points: a BL to anything else is a long branch inside a big function
 // (Thumb-1 has no other far jump), not a call.
-const starts = new Set(
-  execFileSync('llvm-nm', ['--defined-only', args.elf], { maxBuffer: 1 << 28 })
-    .toString()
-    .split('\n')
-    .filter((l) => / [tTW] /.test(l))
-    .map((l) => parseInt(l, 16) & ~1),
-);
+const symbols = execFileSync('llvm-nm', ['--defined-only', args.elf], { maxBuffer: 1 << 28 }).toString().split('\n');
+const starts = new Set(symbols.filter((l) => / [tTW] /.test(l)).map((l) => parseInt(l, 16) & ~1));
+{
+  // The ELF must be the UF2's build: a board's build has no bench, and a stale one moves code.
+  const reset = symbols.find((l) => / T Reset$/.test(l));
+  const vector = new DataView(flash.buffer).getUint32(0x104, true) & ~1;
+  if (!symbols.some((l) => /bench\b/.test(l)) || !reset || (parseInt(reset, 16) & ~1) !== vector) {
+    console.error(`${args.elf} is not the build of ${args.uf2} (the bench build): rebuild both (see the header)`);
+    process.exit(1);
+  }
+}
 /** The return address of a call at `pc` (BL to a function, BLX register), or 0. */
 function callReturn(pc) {
   if (pc < 0x10000000 || pc >= 0x10000000 + flash.length - 4) return 0;
