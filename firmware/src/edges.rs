@@ -1,10 +1,10 @@
 //! `countio` on hardware: GPIO edge interrupts feed each pin's [`EdgeSink`].
 //!
 //! A pin attached here has both of its edge interrupts (`EdgeLow`,
-//! `EdgeHigh`) enabled; `IO_IRQ_BANK0` finds which fired, clears them and
-//! calls the sink — which only counts inside a critical section and raises a
-//! `ThreadSafeFlag` (waking the task that awaits it). Nothing in the handler
-//! allocates.
+//! `EdgeHigh`) enabled; `IO_IRQ_BANK0` reads which fired straight from the
+//! registers, clears them and calls the sink — which counts and raises a
+//! `ThreadSafeFlag` (waking the task that awaits it), all in the handler's
+//! one critical section. Nothing in the handler allocates.
 
 use crate::board::InPin;
 use alloc::vec::Vec;
@@ -76,29 +76,37 @@ impl EdgeSource for EdgePin {
     }
 }
 
+/// Bits of a GPIO's nibble in IO_BANK0's INTR and PROC0_INTS registers (8
+/// GPIOs a register): edge low, edge high.
+const EDGE_LOW: u32 = 1 << 2;
+const EDGE_HIGH: u32 = 1 << 3;
+
 #[interrupt]
 fn IO_IRQ_BANK0() {
+    // SAFETY: IO_BANK0's registers are always mapped. This handler reads
+    // PROC0_INTS (core 0 runs it: only core 0 runs) and clears, in INTR
+    // (write-1-to-clear), only the edge bits it read, of pins attached here.
+    let io = unsafe { &*rp2040_hal::pac::IO_BANK0::ptr() };
+    // One critical section: the pin list, and each sink's count, flag and wake.
     critical_section::with(|cs| {
         for w in WATCHED.borrow_ref_mut(cs).iter_mut() {
-            let fell = w.pin.interrupt_status(Interrupt::EdgeLow);
-            let rose = w.pin.interrupt_status(Interrupt::EdgeHigh);
-            if fell {
-                w.pin.clear_interrupt(Interrupt::EdgeLow);
+            let (reg, shift) = (usize::from(w.gpio / 8), u32::from(w.gpio % 8) * 4);
+            let ints = (io.proc0_ints(reg).read().bits() >> shift) & (EDGE_LOW | EDGE_HIGH);
+            if ints == 0 {
+                continue;
             }
-            if rose {
-                w.pin.clear_interrupt(Interrupt::EdgeHigh);
-            }
-            match (fell, rose) {
-                (true, false) => w.sink.edge(false),
-                (false, true) => w.sink.edge(true),
+            // SAFETY: write-1-to-clear of this pin's pending edges only.
+            io.intr(reg).write(|r| unsafe { r.bits(ints << shift) });
+            match (ints & EDGE_LOW != 0, ints & EDGE_HIGH != 0) {
+                (true, false) => w.sink.edge_in(false, cs),
+                (false, true) => w.sink.edge_in(true, cs),
                 // Both since the last look (a bounce faster than the
                 // handler): the level now says which came last.
-                (true, true) => {
+                _ => {
                     let high = w.pin.is_high().unwrap_or(true);
-                    w.sink.edge(!high);
-                    w.sink.edge(high);
+                    w.sink.edge_in(!high, cs);
+                    w.sink.edge_in(high, cs);
                 }
-                (false, false) => {}
             }
         }
     });

@@ -4,13 +4,13 @@
 //! a mechanical switch includes the bounces; `keypad` does not. On hardware
 //! the count is kept by a GPIO interrupt handler; in the simulator the
 //! virtual board calls the same [`EdgeSink`] at the exact virtual time of
-//! each edge. Either way the handler only increments a counter inside a
-//! critical section and raises a [`baton::ThreadSafeFlag`], so a task can
+//! each edge. Either way the handler only increments a counter and raises a
+//! [`baton::ThreadSafeFlag`], inside one critical section, so a task can
 //! poll [`Counter::count`] as the guide does or `await` [`Counter::wait`].
 
 use baton::ThreadSafeFlag;
 use core::cell::Cell;
-use critical_section::Mutex;
+use critical_section::{CriticalSection, Mutex};
 use portable_atomic_util::Arc;
 
 /// Which edges count: `countio.Edge`.
@@ -43,7 +43,8 @@ struct Core {
 }
 
 /// The handle an edge interrupt calls. Cheap to clone; safe to call from an
-/// interrupt handler (critical section, no allocation).
+/// interrupt handler (one critical section for the count, the flag and the
+/// wake; no allocation).
 #[derive(Clone)]
 pub struct EdgeSink {
     core: Arc<Core>,
@@ -53,12 +54,23 @@ impl EdgeSink {
     /// Reports one edge: `rising` is `true` for low-to-high.
     pub fn edge(&self, rising: bool) {
         if self.core.edge.counts(rising) {
-            critical_section::with(|cs| {
-                let c = self.core.count.borrow(cs);
-                c.set(c.get().wrapping_add(1));
-            });
-            self.core.flag.set();
+            critical_section::with(|cs| self.count_in(cs));
         }
+    }
+
+    /// [`EdgeSink::edge`] inside a critical section the caller holds (an
+    /// interrupt handler that takes one to reach its pins): the count, the
+    /// flag and the wake of the task all happen in it.
+    pub fn edge_in(&self, rising: bool, cs: CriticalSection<'_>) {
+        if self.core.edge.counts(rising) {
+            self.count_in(cs);
+        }
+    }
+
+    fn count_in(&self, cs: CriticalSection<'_>) {
+        let c = self.core.count.borrow(cs);
+        c.set(c.get().wrapping_add(1));
+        self.core.flag.set_in(cs);
     }
 }
 

@@ -6,14 +6,15 @@
 //! is not Baton's own) pushes its key here, and the scheduler moves it to the
 //! run queue at the start of its next turn. Everything in it is behind a
 //! `critical_section::Mutex`, so a wake from an interrupt on a single-core MCU
-//! (or from another thread on a std host) cannot corrupt it. Each task is in
-//! the queue at most once (its `queued` flag), and the queue's capacity is
-//! reserved when the task is spawned, so a wake never allocates.
+//! (or from another thread on a std host) cannot corrupt it. A wake takes one
+//! critical section. Each task is in the queue at most once (its `queued`
+//! flag), and the queue's capacity is reserved when the task is spawned, so
+//! a wake never allocates.
 
 use alloc::collections::VecDeque;
 use core::cell::RefCell;
 use core::task::Waker;
-use critical_section::Mutex;
+use critical_section::{CriticalSection, Mutex};
 use portable_atomic::{AtomicBool, Ordering};
 use portable_atomic_util::task::Wake;
 use portable_atomic_util::Arc;
@@ -38,11 +39,10 @@ impl Default for ReadyQueue {
 }
 
 impl ReadyQueue {
-    pub(crate) fn push(&self, key: usize, id: u64) {
-        critical_section::with(|cs| {
-            self.keys.borrow_ref_mut(cs).push_back((key, id));
-            self.pending.store(true, Ordering::Release);
-        });
+    /// Queues an entry, inside the caller's critical section.
+    fn push_in(&self, cs: CriticalSection<'_>, key: usize, id: u64) {
+        self.keys.borrow_ref_mut(cs).push_back((key, id));
+        self.pending.store(true, Ordering::Release);
     }
 
     /// Whether a wake may be waiting (a plain load: no critical section).
@@ -59,8 +59,12 @@ impl ReadyQueue {
     pub(crate) fn take_batch(&self, into: &mut VecDeque<(usize, u64)>) {
         critical_section::with(|cs| {
             let mut q = self.keys.borrow_ref_mut(cs);
-            let n = q.len().min(READY_BATCH);
-            into.extend(q.drain(..n));
+            // (A loop, not `extend(drain(..n))`: a few loads and stores per
+            // entry instead of the generic machinery.)
+            for _ in 0..READY_BATCH {
+                let Some(entry) = q.pop_front() else { break };
+                into.push_back(entry);
+            }
             if q.is_empty() {
                 self.pending.store(false, Ordering::Release);
             }
@@ -133,9 +137,17 @@ impl Wake for TaskWaker {
         Self::wake_by_ref(&this);
     }
 
+    /// One critical section: the check-and-set of `queued` runs inside the
+    /// queue's, so a load and a store do what a swap would, without masking
+    /// interrupts a second time for the read-modify-write on thumbv6m. (A
+    /// `retire` racing with it on another thread only lets in an entry that
+    /// the executor skips, as with a swap.)
     fn wake_by_ref(this: &Arc<Self>) {
-        if !this.queued.swap(true, Ordering::AcqRel) {
-            this.ready.push(this.key, this.id);
-        }
+        critical_section::with(|cs| {
+            if !this.queued.load(Ordering::Acquire) {
+                this.queued.store(true, Ordering::Release);
+                this.ready.push_in(cs, this.key, this.id);
+            }
+        });
     }
 }

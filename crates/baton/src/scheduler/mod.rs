@@ -310,15 +310,26 @@ impl Scheduler {
             let Some(slot) = tasks.get_mut(t.slot).filter(|s| s.id == t.id) else { return };
             slot.awaiting = None;
         }
-        let now = self.now_tick();
+        self.queue_now(t.slot);
+    }
+
+    /// The queue's side of [`Scheduler::wake`]. The clock is read only if
+    /// the answer depends on it: a task in the FIFO is due already.
+    fn queue_now(&self, slot: usize) {
         let mut queue = self.queue.borrow_mut();
-        match queue.key_of(t.slot) {
-            Some(key) if key > now => {
-                queue.remove(t.slot);
-                queue.push(t.slot, now, now);
+        match queue.place_of(slot) {
+            Some((_, false)) => {}
+            Some((key, true)) => {
+                let now = self.now_tick();
+                if key > now {
+                    queue.remove(slot);
+                    queue.push(slot, now, now);
+                }
             }
-            Some(_) => {}
-            None => queue.push(t.slot, now, now),
+            None => {
+                let now = self.now_tick();
+                queue.push(slot, now, now);
+            }
         }
     }
 
@@ -377,24 +388,22 @@ impl Scheduler {
     /// Moves wakes that came through wakers into the run queue, at the
     /// current tick.
     fn drain_woken(&self) {
+        let mut batch = self.woken_batch.borrow_mut();
         loop {
-            let next = {
-                let mut batch = self.woken_batch.borrow_mut();
-                if batch.is_empty() {
-                    if !self.woken.is_pending() {
-                        return;
-                    }
-                    self.woken.take_batch(&mut batch);
+            let Some((slot, id)) = batch.pop_front() else {
+                if !self.woken.is_pending() {
+                    return;
                 }
-                batch.pop_front()
-            };
-            let Some((slot, id)) = next else { return };
-            if let Some(s) = self.tasks.borrow().get(slot).filter(|s| s.id.0 == id) {
-                s.waker_arc.dequeued();
-            } else {
+                self.woken.take_batch(&mut batch);
                 continue;
+            };
+            {
+                let mut tasks = self.tasks.borrow_mut();
+                let Some(s) = tasks.get_mut(slot).filter(|s| s.id.0 == id) else { continue };
+                s.waker_arc.dequeued();
+                s.awaiting = None;
             }
-            self.wake(TaskRef { slot, id: TaskId(id) });
+            self.queue_now(slot);
         }
     }
 
@@ -462,7 +471,8 @@ impl Scheduler {
     /// cancellation is pending, drops it.
     pub(crate) fn poll_next(&self, before: impl FnOnce(TaskId)) -> Option<(TaskId, TaskState)> {
         self.between_turns();
-        let (slot_key, key) = self.queue.borrow_mut().pop_due(self.now_tick())?;
+        // The clock is read only if no task is queued at a past tick.
+        let (slot_key, key) = self.queue.borrow_mut().pop_due(|| self.now_tick())?;
         self.turn_key.set(key);
         let (id, name, future, waker, cancel) = {
             let mut tasks = self.tasks.borrow_mut();

@@ -30,31 +30,69 @@ struct Place {
     seq: u64,
 }
 
+/// Which part of the queue a slot is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum In {
+    /// Not queued.
+    No,
+    /// The FIFO of tasks pushed at the tick they were pushed at.
+    Ready,
+    /// The map of tasks pushed for a later tick.
+    Later,
+}
+
+/// A slot's place, while `at` is not [`In::No`].
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    place: Place,
+    at: In,
+}
+
 /// The run queue (the library's `_task_queue`).
 #[derive(Debug, Default)]
 pub(crate) struct RunQueue {
-    /// Due tasks pushed at the tick they were pushed: sorted by place.
-    ready: VecDeque<(Place, Slot)>,
+    /// Due tasks pushed at the tick they were pushed: sorted by place
+    /// (`entries[slot].place`).
+    ready: VecDeque<Slot>,
     /// Tasks pushed for a later tick.
     later: BTreeMap<Place, Slot>,
-    /// Each slot's place while it is queued, and whether it is in `later`.
-    places: Vec<Option<(Place, bool)>>,
+    /// `later`'s first place, kept so that a turn does not walk the map.
+    later_head: Option<Place>,
+    /// Each slot's place.
+    entries: Vec<Entry>,
     next_seq: u64,
 }
 
 impl RunQueue {
-    /// Makes room for slot `n`, so that pushing it later never allocates a
-    /// place for it.
+    /// Makes room for slot `n`, so that pushing it later never allocates an
+    /// entry for it.
+    #[inline]
     fn reserve_slot(&mut self, n: Slot) {
-        if n >= self.places.len() {
-            self.places.resize(n + 1, None);
+        if n >= self.entries.len() {
+            self.grow(n);
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, n: Slot) {
+        self.entries.resize(n + 1, Entry { place: Place { key: 0, seq: 0 }, at: In::No });
+    }
+
+    fn entry(&self, n: Slot) -> Option<&Entry> {
+        self.entries.get(n).filter(|e| e.at != In::No)
+    }
+
+    /// The FIFO's head and its place.
+    fn ready_head(&self) -> Option<(Place, Slot)> {
+        let &n = self.ready.front()?;
+        Some((self.entries[n].place, n))
     }
 
     /// The head: the slot that runs next, and its tick.
     pub(crate) fn peek(&self) -> Option<(Slot, u64)> {
-        let ready = self.ready.front().map(|&(p, s)| (p, s));
-        let later = self.later.first_key_value().map(|(&p, &s)| (p, s));
+        let ready = self.ready_head();
+        let later = self.later_head.and_then(|p| self.later.get(&p).map(|&s| (p, s)));
         match (ready, later) {
             (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
             (a, b) => a.or(b),
@@ -64,13 +102,13 @@ impl RunQueue {
 
     /// Whether slot `n` is queued, and at which tick.
     pub(crate) fn key_of(&self, n: Slot) -> Option<u64> {
-        self.places.get(n).copied().flatten().map(|(p, _)| p.key)
+        self.entry(n).map(|e| e.place.key)
     }
 
     /// Whether slot `n` is queued: its tick, and whether it waits for a tick
     /// later than the one it was pushed at (a sleep, not a turn given up).
     pub(crate) fn place_of(&self, n: Slot) -> Option<(u64, bool)> {
-        self.places.get(n).copied().flatten().map(|(p, later)| (p.key, later))
+        self.entry(n).map(|e| (e.place.key, e.at == In::Later))
     }
 
     /// How many tasks are queued.
@@ -80,56 +118,85 @@ impl RunQueue {
     }
 
     /// `TaskQueue.push(v, key)` at tick `now`. The slot must not be queued.
+    /// (Inlined; the map's side is not, so that a push at the current tick
+    /// stays a few instructions.)
+    #[inline]
     pub(crate) fn push(&mut self, n: Slot, key: u64, now: u64) {
         self.reserve_slot(n);
-        debug_assert!(self.places[n].is_none(), "run queue: task pushed twice");
+        debug_assert!(self.entries[n].at == In::No, "run queue: task pushed twice");
         let place = Place { key, seq: self.next_seq };
         self.next_seq += 1;
         // The FIFO stays sorted: its keys never exceed the current tick and
         // never decrease, and push numbers only grow.
-        let ready = key <= now && self.ready.back().is_none_or(|b| b.0.key <= key);
-        self.places[n] = Some((place, !ready));
+        let ready = key <= now && self.ready.back().is_none_or(|&b| self.entries[b].place.key <= key);
         if ready {
-            self.ready.push_back((place, n));
+            self.entries[n] = Entry { place, at: In::Ready };
+            self.ready.push_back(n);
         } else {
-            self.later.insert(place, n);
+            self.push_later(n, place);
+        }
+    }
+
+    #[inline(never)]
+    fn push_later(&mut self, n: Slot, place: Place) {
+        self.entries[n] = Entry { place, at: In::Later };
+        self.later.insert(place, n);
+        if self.later_head.is_none_or(|h| place < h) {
+            self.later_head = Some(place);
         }
     }
 
     /// `TaskQueue.pop()`: takes the head.
     #[cfg(test)]
     pub(crate) fn pop(&mut self) -> Option<Slot> {
-        self.pop_due(u64::MAX).map(|(n, _)| n)
+        self.pop_due(|| u64::MAX).map(|(n, _)| n)
     }
 
-    /// The run loop's turn: takes the head if its tick is `now` or earlier;
-    /// returns it and the tick it was queued for.
-    pub(crate) fn pop_due(&mut self, now: u64) -> Option<(Slot, u64)> {
-        // A FIFO entry is always due (it was pushed at a tick now past).
-        let take_ready = match (self.ready.front(), self.later.first_key_value()) {
-            (Some(r), Some((l, _))) => r.0 < *l,
+    /// The run loop's turn: takes the head if its tick is `now()` or earlier;
+    /// returns it and the tick it was queued for. `now` is only called when
+    /// the FIFO is empty: a FIFO entry is always due (it was pushed at a tick
+    /// now past), and so is a sleeper queued before it.
+    #[inline]
+    pub(crate) fn pop_due(&mut self, now: impl FnOnce() -> u64) -> Option<(Slot, u64)> {
+        let take_ready = match (self.ready_head(), self.later_head) {
+            (Some((r, _)), Some(l)) => r < l,
             (Some(_), None) => true,
-            (None, Some((l, _))) if l.key <= now => false,
+            (None, Some(l)) if l.key <= now() => false,
             (None, _) => return None,
         };
-        let (place, n) = if take_ready { self.ready.pop_front()? } else { self.later.pop_first()? };
-        self.places[n] = None;
-        Some((n, place.key))
+        let n = if take_ready { self.ready.pop_front()? } else { self.pop_later()? };
+        let e = &mut self.entries[n];
+        e.at = In::No;
+        Some((n, e.place.key))
+    }
+
+    #[inline(never)]
+    fn pop_later(&mut self) -> Option<Slot> {
+        let (_, n) = self.later.pop_first()?;
+        self.later_head = self.later.first_key_value().map(|(&p, _)| p);
+        Some(n)
     }
 
     /// `TaskQueue.remove(v)`: takes a queued slot out, wherever it is.
     pub(crate) fn remove(&mut self, n: Slot) {
-        let Some((place, later)) = self.places.get_mut(n).and_then(Option::take) else { return };
-        if later {
-            self.later.remove(&place);
-        } else {
-            self.ready.retain(|&(p, _)| p != place);
+        let Some(e) = self.entries.get_mut(n) else { return };
+        let (at, place) = (e.at, e.place);
+        e.at = In::No;
+        match at {
+            In::No => {}
+            In::Ready => self.ready.retain(|&m| m != n),
+            In::Later => {
+                self.later.remove(&place);
+                if self.later_head == Some(place) {
+                    self.later_head = self.later.first_key_value().map(|(&p, _)| p);
+                }
+            }
         }
     }
 
     /// The queued slots in pop order (for the inspector; not a hot path).
     pub(crate) fn snapshot(&self) -> Vec<(Slot, u64)> {
-        let mut out: Vec<(Place, Slot)> = self.ready.iter().copied().collect();
+        let mut out: Vec<(Place, Slot)> = self.ready.iter().map(|&n| (self.entries[n].place, n)).collect();
         out.extend(self.later.iter().map(|(&p, &s)| (p, s)));
         out.sort_unstable();
         out.into_iter().map(|(p, s)| (s, p.key)).collect()

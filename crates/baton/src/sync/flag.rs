@@ -9,7 +9,7 @@ use core::cell::RefCell;
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
-use critical_section::Mutex;
+use critical_section::{CriticalSection, Mutex};
 
 struct State {
     set: bool,
@@ -18,10 +18,12 @@ struct State {
 
 /// A flag an interrupt handler sets to wake a task.
 ///
-/// `set` takes a critical section and wakes the waiting task, which only
-/// pushes it on the ready queue: no allocation, nothing that can block. One
-/// task waits at a time; `wait` clears the flag as it returns, and several
-/// `set`s before the task runs are seen as one.
+/// `set` takes one critical section, in which it sets the flag and wakes the
+/// waiting task (a Baton task's waker only pushes it on the ready queue: no
+/// allocation, nothing that can block). An interrupt handler that is in a
+/// critical section already calls [`ThreadSafeFlag::set_in`]. One task waits
+/// at a time; `wait` clears the flag as it returns, and several `set`s before
+/// the task runs are seen as one.
 ///
 /// ```
 /// use baton::{create_task, Executor, ManualClock, ThreadSafeFlag};
@@ -51,11 +53,19 @@ impl ThreadSafeFlag {
 
     /// Sets the flag and wakes the waiting task. Safe in interrupt handlers.
     pub fn set(&self) {
-        let waker = critical_section::with(|cs| {
-            let mut s = self.state.borrow_ref_mut(cs);
-            s.set = true;
-            s.waker.take()
-        });
+        critical_section::with(|cs| self.set_in(cs));
+    }
+
+    /// [`ThreadSafeFlag::set`], inside a critical section the caller holds:
+    /// an interrupt handler that takes one anyway (to reach its own state)
+    /// sets the flag and wakes the task without another. The waker runs
+    /// inside it: Baton's own (a push on the ready queue) nests in it, with
+    /// interrupts masked once.
+    pub fn set_in(&self, cs: CriticalSection<'_>) {
+        let mut s = self.state.borrow_ref_mut(cs);
+        s.set = true;
+        let waker = s.waker.take();
+        drop(s);
         if let Some(w) = waker {
             w.wake();
         }
