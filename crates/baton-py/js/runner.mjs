@@ -42,6 +42,9 @@ export async function createSession({ loadMicroPython, micropythonUrl, PySim, py
   const mp = await loadMicroPython({
     url: micropythonUrl,
     heapsize: 16 * 1024 * 1024,
+    // Python frames and star-arguments live on the pystack (in words): the port's default of 2,048
+    // words ran out at `asyncio.gather(*tasks)` with a few hundred tasks.
+    pystack: 64 * 1024,
     stdout: (line) => hooks.onStdout?.(line),
     stderr: (line) => hooks.onStdout?.(line),
   });
