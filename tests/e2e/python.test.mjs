@@ -217,6 +217,18 @@ describe('Python mode', () => {
     await p.waitForFunction(() => document.querySelector('[data-console]')?.textContent.includes('alive'), null, { timeout: 15_000 });
   });
 
+  test('what a runaway loop printed before it was stopped reaches the console', async () => {
+    const p = await page();
+    await python(p, 'your-program');
+    await setCode(p, 'n = 0\nwhile True:\n    print("spin", n)\n    n += 1\n');
+    await p.click('[data-part="run"]');
+    const error = p.locator('[data-part="python-error"]');
+    await error.waitFor({ timeout: 10_000 });
+    assert.match(await error.textContent(), /code\.py's top level has run 2 s without awaiting/);
+    const lines = await p.$$eval('[data-console] > *', (els) => els.map((el) => el.textContent));
+    assert.ok(lines.some((l) => l.includes('spin 0') || /spin \d+/.test(l)), `console: ${lines.slice(-3)}`);
+  });
+
   test('a share link brings back the code and replays the run exactly', async () => {
     const p = await page('?v=1&demo=button-interval');
     await python(p);

@@ -33,8 +33,9 @@ const BRIDGE = [
 
 /**
  * Sets up one run: the simulation, an interpreter with the `_baton` bridge
- * and the Python files. `hooks.onSpawn(id, name, task)` hears of each new task (Python's id, Baton's) and
- * `hooks.onResume(id)` of each turn (the worker's runaway watch). Returns
+ * and the Python files. `hooks.onSpawn(id, name, task)` hears of each new task (Python's id, Baton's),
+ * `hooks.onResume(id)` of each turn (the worker's runaway watch) and `hooks.onPrint()` of each
+ * line printed. Returns
  * `{ sim, run(source) }`; `run` answers "" or the error line.
  */
 export async function createSession({ loadMicroPython, micropythonUrl, PySim, pyFiles, forMs, pollCostUs = 10, inputs = "", hooks = {} }) {
@@ -53,6 +54,12 @@ export async function createSession({ loadMicroPython, micropythonUrl, PySim, py
   if (hooks.onSpawn) {
     bridge.spawn = (id, name) => {
       hooks.onSpawn(id, name, sim.spawn(id, name));
+    };
+  }
+  if (hooks.onPrint) {
+    bridge.print = (line) => {
+      sim.print(line);
+      hooks.onPrint();
     };
   }
   mp.registerJsModule("_baton", bridge);

@@ -73,6 +73,11 @@ async function start({ source, pollCostUs, bounce, inputs, shared }) {
         i32[HEARTBEAT]++;
         i32[CURRENT] = id + 1;
       },
+      // A program that prints without ever letting time pass (a runaway loop) is
+      // stopped by the page; what it printed until then still reaches the console.
+      onPrint: () => {
+        if (performance.now() - flushed >= FLUSH_MS) flush();
+      },
     },
   });
   sim.set_task_events(true);
