@@ -438,7 +438,11 @@ impl Scheduler {
             let now = self.now();
             while self.run_one_callback(now) {}
         }
-        self.drain_woken();
+        // (The batch is empty between drains: a drain takes batches until the
+        // queue has none.)
+        if self.woken.is_pending() {
+            self.drain_woken();
+        }
     }
 
     /// The head of the run queue if its tick has come.

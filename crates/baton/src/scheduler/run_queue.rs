@@ -58,6 +58,8 @@ pub(crate) struct RunQueue {
     later: BTreeMap<Place, Slot>,
     /// `later`'s first place, kept so that a turn does not walk the map.
     later_head: Option<Place>,
+    /// The key of the FIFO's last entry (while it has one).
+    ready_back_key: u64,
     /// Each slot's place.
     entries: Vec<Entry>,
     next_seq: u64,
@@ -128,10 +130,11 @@ impl RunQueue {
         self.next_seq += 1;
         // The FIFO stays sorted: its keys never exceed the current tick and
         // never decrease, and push numbers only grow.
-        let ready = key <= now && self.ready.back().is_none_or(|&b| self.entries[b].place.key <= key);
+        let ready = key <= now && (self.ready.is_empty() || self.ready_back_key <= key);
         if ready {
             self.entries[n] = Entry { place, at: In::Ready };
             self.ready.push_back(n);
+            self.ready_back_key = key;
         } else {
             self.push_later(n, place);
         }
@@ -184,7 +187,12 @@ impl RunQueue {
         e.at = In::No;
         match at {
             In::No => {}
-            In::Ready => self.ready.retain(|&m| m != n),
+            In::Ready => {
+                self.ready.retain(|&m| m != n);
+                if let Some(&b) = self.ready.back() {
+                    self.ready_back_key = self.entries[b].place.key;
+                }
+            }
             In::Later => {
                 self.later.remove(&place);
                 if self.later_head == Some(place) {
