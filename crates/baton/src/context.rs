@@ -52,11 +52,13 @@ mod slot {
     // SAFETY: a `Cell` and the `Rc`s in it are for one thread of execution.
     // This static is reached only through `cell()`, which hands it out only
     // when the check installed by `set_executor_context` answers `true`; that
-    // function's contract is that the check answers `true` in one context of
-    // execution at a time, never in two that can run at once or interrupt
-    // each other (on the firmware: thread mode on core 0, the only core that
-    // runs). An `Rc` taken out of the slot stays in that context (`Rc` is not
-    // `Send`). So the `Cell` is only ever used as a thread-local would be.
+    // function's contract is that the check never answers `true` in two
+    // contexts that can run at once or interrupt each other (on the firmware:
+    // one context, thread mode on core 0, the only core that runs), and that
+    // a hand-over from one to another goes through a lock with the slot
+    // empty. An `Rc` taken out of the slot stays in the context that took it
+    // (`Rc` is not `Send`). So the `Cell`, and the count of every `Rc` in it,
+    // are only ever used as a thread-local's would be.
     #[allow(unsafe_code)]
     unsafe impl Sync for ExecutorContextOnly {}
 
@@ -119,10 +121,14 @@ mod slot {
 /// == VectActive::ThreadMode`). It is called on every turn: keep it short.
 ///
 /// # Safety
-/// `check` must answer `true` in one context of execution only — never in
-/// two that can run at the same time or interrupt one another (an interrupt
-/// handler and thread mode, two cores, two threads) — and every check
-/// installed during the program's life must name that same context.
+/// `check` must never answer `true` in two contexts of execution that can run
+/// at the same time or interrupt one another (an interrupt handler and thread
+/// mode, two cores, two threads), counting all the checks installed during
+/// the program's life together. On a microcontroller that is one context:
+/// thread mode on the one core that runs Baton. (If it names one thread after
+/// another, as the crate's tests do, each hand-over must go through a lock —
+/// a release, then an acquire — with no executor installed across it: every
+/// poll and every [`crate::Executor::enter`] guard of the one has ended.)
 #[cfg(not(feature = "std"))]
 #[allow(unsafe_code)]
 pub unsafe fn set_executor_context(check: fn() -> bool) {

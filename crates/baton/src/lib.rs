@@ -75,6 +75,10 @@
 //! single-core MCU; targets without atomic compare-and-swap (thumbv6m) need
 //! `portable-atomic`'s `critical-section` feature enabled by the firmware (or,
 //! on a single core, its `unsafe-assume-single-core`, as Baton's firmware does).
+//! Without `std` there are no threads to keep the "current executor" in: the
+//! firmware names the one context that runs executors (thread mode, on a
+//! single-core Cortex-M) with `executor::set_executor_context` before it
+//! makes one.
 
 #![no_std]
 #![cfg_attr(feature = "std", forbid(unsafe_code))]

@@ -56,7 +56,10 @@ fn one_at_a_time() -> Context {
     // SAFETY: `executor_context` answers `true` only on the thread that holds
     // SLOT's lock (and not while that thread plays an interrupt handler, when
     // nothing else of it runs): the contexts it names never run at once, and
-    // each hands over to the next through the lock.
+    // each hands over to the next through the lock, with the slot empty — a
+    // test's polls and `enter` guards have all ended when its `Context` is
+    // dropped (it is the first thing a test makes, so the last it drops, or
+    // it is dropped after the polls).
     unsafe { set_executor_context(executor_context) };
     Context(guard)
 }
