@@ -8,6 +8,15 @@ import _vboard
 
 sys.modules["time"] = _vtime
 
+# The same seed on every run: MicroPython seeds `random` from the wall clock, and a run in
+# the playground must replay exactly from its link (a program may still call random.seed).
+try:
+    import random
+
+    random.seed(0)
+except ImportError:
+    pass
+
 
 def _error_line(e):
     buf = io.StringIO()

@@ -84,6 +84,26 @@ test("an exception that ends a task is reported in the trace, and the others go 
   assert.match(reports[0].text, /File "code.py", line 16, in crash\nValueError: boom$/);
 });
 
+test("random numbers are the same on every run (a share link replays exactly)", () => {
+  const program = join(scratch, "random.py");
+  writeFileSync(program, [
+    "import asyncio",
+    "import random",
+    "",
+    "async def main():",
+    "    for _ in range(3):",
+    "        await asyncio.sleep_ms(random.randint(1, 50))",
+    "        print(random.getrandbits(30), random.random())",
+    "",
+    "asyncio.run(main())",
+    "",
+  ].join("\n"));
+  const [a, b] = [runPython(program, 1000, 10), runPython(program, 1000, 10)];
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(a.stdout.split("\n").filter(Boolean).length, 3);
+  assert.equal(a.stdout, b.stdout);
+});
+
 function errorCase(name, source, line, message, { printed = [] } = {}) {
   test(`a Python error exits 2: ${name}`, () => {
     const program = join(scratch, `${name}.py`);
