@@ -34,6 +34,11 @@ pub struct Strip {
     pub brightness: f32,
 }
 
+/// A host's pace function (see [`VirtualBoard::set_pace`]): given the time now and the time
+/// the board wants to reach, µs, it answers how far time may move — at once, or after
+/// waiting — and may schedule inputs meanwhile. An answer at or before now stops the run.
+pub type Pace = Box<dyn FnMut(u64, u64) -> u64>;
+
 /// The board's state, shared by every pin handle and the simulation.
 #[derive(Default)]
 pub(crate) struct Core {
@@ -55,6 +60,11 @@ pub(crate) struct Core {
     pub(crate) background: std::cell::OnceCell<baton::Background>,
     /// Whether events go to the trace (the board's state is kept either way).
     pub(crate) tracing: Cell<bool>,
+    /// The host's pace function (`None`: time moves freely), and the horizon it granted last.
+    pace: RefCell<Option<Pace>>,
+    paced_until: Cell<u64>,
+    /// The pace function granted nothing: the host is stopping the run, time stands still.
+    pub(crate) halted: Cell<bool>,
 }
 
 impl Core {
@@ -74,11 +84,56 @@ impl Core {
         self.advance_to(self.now.get().saturating_add(us));
     }
 
-    /// Moves virtual time forward to `t` (never back). On the way, every
+    /// Moves virtual time forward to `t` (never back): a blocking call (a sleep, a clock
+    /// read, a NeoPixel frame) returns only there. With a pace function, in the steps it
+    /// allows, inputs it schedules meanwhile happening on the way at their own times.
+    pub(crate) fn advance_to(&self, t: u64) {
+        loop {
+            let step = self.allow(t);
+            self.move_to(step);
+            if step >= t || self.halted.get() {
+                break;
+            }
+        }
+    }
+
+    /// One step towards `t`, as far as the pace function allows now: a host loop's idle
+    /// jump, which looks again from where it got (a press that came in may wake a task).
+    pub(crate) fn advance_toward(&self, t: u64) {
+        self.move_to(self.allow(t));
+    }
+
+    /// How far time may move towards `t` now: all the way without a pace function; with
+    /// one, no further than the horizon it granted last, and it is asked for a new one only
+    /// once time has reached that horizon (so a step within it costs a comparison).
+    fn allow(&self, t: u64) -> u64 {
+        let (now, paced) = (self.now.get(), self.paced_until.get());
+        if self.halted.get() {
+            return now;
+        }
+        if t <= paced {
+            return t;
+        }
+        if paced > now {
+            return paced;
+        }
+        // Taken out while it runs: it may call back into the board (schedule a press).
+        let Some(mut pace) = self.pace.borrow_mut().take() else { return t };
+        let granted = pace(now, t);
+        *self.pace.borrow_mut() = Some(pace);
+        if granted <= now {
+            self.halted.set(true);
+            return now;
+        }
+        self.paced_until.set(granted);
+        granted.min(t)
+    }
+
+    /// Moves virtual time forward to `t` (never back), unpaced. On the way, every
     /// input change and every background callback (keypad scan) happens at
     /// its own instant, in time order — an input change before a scan at the
     /// same instant, so "a change is seen by the first scan at or after it".
-    pub(crate) fn advance_to(&self, t: u64) {
+    fn move_to(&self, t: u64) {
         loop {
             let input = self.pending.borrow().front().map(|e| e.0).filter(|&te| te <= t);
             let background = self.background.get();
@@ -203,6 +258,22 @@ impl VirtualBoard {
     /// The time of the next scheduled input change.
     pub fn next_input_us(&self) -> Option<u64> {
         self.core.next_input()
+    }
+
+    /// Paces virtual time (`None`: it moves freely, as headless). Every move of the clock —
+    /// a poll's cost, an idle jump, a blocking `time.sleep()`, a clock read, a NeoPixel frame,
+    /// also in the middle of a blocking poll — first asks `pace` when it would pass the
+    /// horizon granted last. The playground's worker waits there for the page's display to
+    /// catch up, so a blocking demo runs across frames instead of inside one.
+    pub fn set_pace(&self, pace: Option<Pace>) {
+        self.core.paced_until.set(self.core.now());
+        self.core.halted.set(false);
+        *self.core.pace.borrow_mut() = pace;
+    }
+
+    /// Whether the pace function stopped the run (time stands still from then on).
+    pub fn halted(&self) -> bool {
+        self.core.halted.get()
     }
 
     /// Schedules button events; events in the past happen now.

@@ -119,6 +119,17 @@ impl Simulation {
         &self.config
     }
 
+    /// Its board: a handle for a host that paces it ([`VirtualBoard::set_pace`]) or
+    /// schedules presses while a poll is under way.
+    pub fn board(&self) -> VirtualBoard {
+        VirtualBoard { core: self.core.clone() }
+    }
+
+    /// Whether the program is over: `main` has returned (nothing runs any more).
+    pub fn is_over(&self) -> bool {
+        self.main.is_done()
+    }
+
     /// Virtual time now, µs.
     pub fn now_us(&self) -> u64 {
         self.core.now()
@@ -196,12 +207,20 @@ impl Simulation {
         let next =
             [self.exec.next_deadline().map(|t| t.as_micros()), self.core.next_input()].into_iter().flatten().min();
         match next {
+            // Paced (the playground's worker), the jump may stop short: a press that came in
+            // on the way may wake a task, so the next step looks again from there.
             Some(t) if t <= limit_us => {
-                self.core.advance_to(t);
+                self.core.advance_toward(t);
+                if self.core.halted.get() {
+                    return Step::Idle;
+                }
                 Step::Advanced { to_us: self.core.now() }
             }
             _ => {
-                self.core.advance_to(limit_us);
+                self.core.advance_toward(limit_us);
+                if self.core.now() < limit_us && !self.core.halted.get() {
+                    return Step::Advanced { to_us: self.core.now() };
+                }
                 Step::Idle
             }
         }
