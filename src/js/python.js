@@ -32,7 +32,7 @@ export class PythonRun {
     this.worker.onerror = (e) =>
       onMessage({ type: "error", text: `code.py line 0: Python mode could not start: ${e.message || "worker error"}` });
     const bounce = bounceCount > 0 ? { durationUs: bounceUs, count: bounceCount } : null;
-    this.worker.postMessage({ type: "start", source, pollCostUs, bounce, inputs, shared: this.shared });
+    this.worker.postMessage({ type: "start", program: { kind: "python", source }, pollCostUs, bounce, inputs, shared: this.shared });
   }
 
   bump() {

@@ -23,12 +23,16 @@
 // the page. A heartbeat that stands still for 2 s while not waiting is a task
 // that runs without awaiting.
 //
+// The program is `{kind: "python", source}` (a code.py) or `{kind: "demo", demo, params}`:
+// one of the guide's Rust demos that block (one poll is the whole program), which would
+// hold the page's thread for as long as it runs, on baton-py's DemoSim.
+//
 // Messages to the page: {type: "ready"} once loaded; {type: "spawn", id, task,
-// name} (Python's id, Baton's); {type: "trace", events, parts, inputs, turns}
+// name} (Python's id, Baton's; a demo's tasks have one id); {type: "trace", events, parts, inputs, turns}
 // (the trace's events as objects, new board parts, presses as scheduled: {t_us, pin, pressed},
 // and the turns as a Float64Array, PySim::take_turns); and at the end {type: "done"} or
 // {type: "error", text} (`code.py line N: Type: message`).
-import init, { PySim } from "./baton_py.js";
+import init, { DemoSim, PySim } from "./baton_py.js";
 import { loadMicroPython } from "./micropython.mjs";
 import { createSession } from "./runner.mjs";
 import pyFiles from "./pyfiles.js";
@@ -55,11 +59,8 @@ function post(msg) {
   self.postMessage(msg);
 }
 
-async function start({ source, pollCostUs, bounce, inputs, shared }) {
-  const f64 = new Float64Array(shared, 0, 3);
-  const i32 = new Int32Array(shared, 64, 8);
-  const ring = new Uint8Array(shared, 128, SLOTS * SLOT_BYTES);
-  await init({ module_or_path: new URL("./baton_py_bg.wasm", import.meta.url) });
+/** A code.py on MicroPython and PySim: `{ sim, run }`, `run()` answers "" or the error line. */
+async function pythonSession(source, pollCostUs, i32, onPrint) {
   const { sim, run } = await createSession({
     loadMicroPython,
     micropythonUrl: new URL("./micropython.wasm", import.meta.url).href,
@@ -73,14 +74,38 @@ async function start({ source, pollCostUs, bounce, inputs, shared }) {
         i32[HEARTBEAT]++;
         i32[CURRENT] = id + 1;
       },
-      // A program that prints without ever letting time pass (a runaway loop) is
-      // stopped by the page; what it printed until then still reaches the console.
-      onPrint: () => {
-        if (performance.now() - flushed >= FLUSH_MS) flush();
-      },
+      onPrint,
     },
   });
   sim.set_task_events(true);
+  return { sim, run: () => run(source) };
+}
+
+/** A blocking Rust demo on DemoSim (a bad demo or parameter throws, with its reason). */
+function demoSession(demo, params, pollCostUs) {
+  const sim = new DemoSim(demo, params, pollCostUs);
+  return {
+    sim,
+    run: () => {
+      sim.run();
+      return "";
+    },
+  };
+}
+
+async function start({ program, pollCostUs, bounce, inputs, shared }) {
+  const f64 = new Float64Array(shared, 0, 3);
+  const i32 = new Int32Array(shared, 64, 8);
+  const ring = new Uint8Array(shared, 128, SLOTS * SLOT_BYTES);
+  await init({ module_or_path: new URL("./baton_py_bg.wasm", import.meta.url) });
+  const { sim, run } =
+    program.kind === "demo"
+      ? demoSession(program.demo, program.params, pollCostUs)
+      : // A program that prints without ever letting time pass (a runaway loop) is
+        // stopped by the page; what it printed until then still reaches the console.
+        await pythonSession(program.source, pollCostUs, i32, () => {
+          if (performance.now() - flushed >= FLUSH_MS) flush();
+        });
   // The bounce first: it applies to the replayed presses as they are scheduled.
   if (bounce) sim.set_bounce(bounce.durationUs, bounce.count);
   sim.schedule(inputs);
@@ -92,6 +117,14 @@ async function start({ source, pollCostUs, bounce, inputs, shared }) {
   const flush = () => {
     flushed = performance.now();
     const text = sim.take_trace().trim();
+    // A demo's tasks are named as its turns come in (a Python task when it is created).
+    for (const line of sim.take_names?.().split("\n") ?? []) {
+      const space = line.indexOf(" ");
+      if (space > 0) {
+        const task = Number(line.slice(0, space));
+        post({ type: "spawn", id: task, task, name: line.slice(space + 1) });
+      }
+    }
     const parts = sim.take_parts();
     const turns = sim.take_turns();
     if (text || parts || scheduled.length || turns.length) {

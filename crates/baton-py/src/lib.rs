@@ -358,8 +358,32 @@ impl Future for PyTask {
     }
 }
 
+mod demo;
+pub use demo::DemoSim;
+
 fn pin_of(name: &str) -> Result<Pin, JsError> {
     name.parse::<Pin>().map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A press or release from the page, scheduled on `board` 1 µs from now and no sooner than
+/// `not_before_us`; returns its time (see [`PySim::input`]).
+fn host_input(board: &VirtualBoard, pin: &str, pressed: bool, not_before_us: f64) -> Result<f64, JsError> {
+    let pin = pin_of(pin)?;
+    let t_us = (board.now_us() + 1).max(not_before_us.max(0.0) as u64);
+    board.schedule_inputs(&[baton_sim::InputEvent { t_us, pin, pressed }]);
+    Ok(t_us as f64)
+}
+
+/// Schedules an input script's presses on `board` (JSON Lines, `docs/SIMULATOR.md`).
+fn schedule_script(board: &VirtualBoard, script: &str) -> Result<(), JsError> {
+    let events = inputs::parse_script(script).map_err(|e| JsError::new(&format!("inputs: {e}")))?;
+    board.schedule_inputs(&events);
+    Ok(())
+}
+
+/// `count` extra edges over `duration_us` per press, or clean presses (`count` 0).
+fn bounce(duration_us: f64, count: u32) -> Option<baton_sim::Bounce> {
+    (count > 0 && duration_us > 0.0).then_some(baton_sim::Bounce { duration_us: duration_us as u64, count })
 }
 
 /// A Python-mode simulation: the scheduler, the virtual board and the trace.
@@ -441,9 +465,7 @@ impl PySim {
     /// Buttons bounce `count` extra times over `duration_us` from now on
     /// (`count` 0: clean presses).
     pub fn set_bounce(&self, duration_us: f64, count: u32) {
-        let bounce =
-            (count > 0 && duration_us > 0.0).then_some(baton_sim::Bounce { duration_us: duration_us as u64, count });
-        self.inner.board.set_bounce(bounce);
+        self.inner.board.set_bounce(bounce(duration_us, count));
     }
 
     /// A button press (`pressed`) or release from the page, scheduled 1 µs
@@ -451,18 +473,13 @@ impl PySim {
     /// enough for the keypad to see it). Returns its time, for the recording:
     /// replaying it as an input script gives the same run.
     pub fn input(&self, pin: &str, pressed: bool, not_before_us: f64) -> Result<f64, JsError> {
-        let pin = pin_of(pin)?;
-        let t_us = (self.inner.board.now_us() + 1).max(not_before_us.max(0.0) as u64);
-        self.inner.board.schedule_inputs(&[baton_sim::InputEvent { t_us, pin, pressed }]);
-        Ok(t_us as f64)
+        host_input(&self.inner.board, pin, pressed, not_before_us)
     }
 
     /// Schedules an input script's presses (JSON Lines, `docs/SIMULATOR.md`): a recording
     /// to replay. Set the bounce first: it applies as they are scheduled.
     pub fn schedule(&self, script: &str) -> Result<(), JsError> {
-        let events = inputs::parse_script(script).map_err(|e| JsError::new(&format!("inputs: {e}")))?;
-        self.inner.board.schedule_inputs(&events);
-        Ok(())
+        schedule_script(&self.inner.board, script)
     }
 
     /// The parts created since the last call, one per line: `led D1`,

@@ -1,0 +1,158 @@
+//! The guide's blocking Rust demos, in the playground's worker.
+//!
+//! `blink-blocking` and `blink-polling` never call `asyncio.run`: one poll of `main` is the
+//! whole program, and blink-polling spends it reading the clock in a loop. In the page such
+//! a poll would hold the page's thread for as long as the program runs — minutes, with long
+//! intervals and many blinks. So the playground runs them where Python programs run: in
+//! the worker, on `baton-sim`'s own [`Simulation`], whose board the page paces
+//! ([`VirtualBoard::set_pace`]) — also in the middle of that one poll. The trace is the
+//! simulator's, event for event; the page shows it as it comes, at the display time.
+//!
+//! [`DemoSim`] speaks the worker's protocol as [`crate::PySim`] does (`set_pace`, `input`,
+//! `schedule`, `take_trace`, `take_turns`, `take_parts`), so the worker drives either.
+
+use crate::{host_input, schedule_script, state_code};
+use baton_demos::{DemoId, Params};
+use baton_sim::{SimConfig, Simulation, TraceEvent, VirtualBoard};
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use wasm_bindgen::prelude::*;
+
+/// What [`DemoSim::run`] answers.
+pub mod outcome {
+    /// The program is over (`main` returned).
+    pub const OVER: i32 = 0;
+    /// The page stopped the run (its pace granted nothing).
+    pub const STOPPED: i32 = 1;
+}
+
+/// A Rust demo of the guide on the paced virtual board.
+#[wasm_bindgen]
+pub struct DemoSim {
+    sim: RefCell<Simulation>,
+    /// The same board, reached while `sim` is inside a poll (the pace function schedules
+    /// presses and takes the trace then).
+    board: VirtualBoard,
+    /// Tasks already named to the page, and names not yet taken ([`DemoSim::take_names`]).
+    named: RefCell<BTreeSet<u64>>,
+    names: RefCell<Vec<String>>,
+    /// Turns read off the trace and not yet taken ([`DemoSim::take_turns`]).
+    turns: RefCell<Vec<f64>>,
+}
+
+#[wasm_bindgen]
+impl DemoSim {
+    /// Demo `demo` (an id of `docs/SIMULATOR.md`) with the parameters that differ from the
+    /// guide's, as a link carries them (`interval1=2&count1=50`), at `poll_cost_us` a turn.
+    /// A bad id or parameter is an error that names it.
+    #[wasm_bindgen(constructor)]
+    pub fn new(demo: &str, params: &str, poll_cost_us: f64) -> Result<DemoSim, JsError> {
+        let demo: DemoId = demo.parse().map_err(|e: baton_demos::UnknownDemo| JsError::new(&e.to_string()))?;
+        let mut p = Params::defaults(demo);
+        for pair in params.split('&').filter(|s| !s.is_empty()) {
+            let (key, value) =
+                pair.split_once('=').ok_or_else(|| JsError::new(&format!("{pair:?} is not key=value")))?;
+            p.set(key, value).map_err(|e| JsError::new(&e.to_string()))?;
+        }
+        let mut config = SimConfig::new(demo);
+        config.params = p;
+        config.poll_cost_us = (poll_cost_us.max(0.0) as u64).min(baton_sim::simulation::MAX_POLL_COST_US);
+        config.task_events = true;
+        let sim = Simulation::new(config);
+        let board = sim.board();
+        Ok(DemoSim {
+            sim: RefCell::new(sim),
+            board,
+            named: RefCell::new(BTreeSet::new()),
+            names: RefCell::new(Vec::new()),
+            turns: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// The page's pace function: `(now_us, want_us) => granted_us` (see the worker).
+    pub fn set_pace(&self, f: js_sys::Function) {
+        self.board.set_pace(Some(Box::new(move |now, want| {
+            f.call2(&JsValue::NULL, &JsValue::from(now as f64), &JsValue::from(want as f64))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .map_or(now, |v| v.max(0.0) as u64)
+        })));
+    }
+
+    /// Buttons bounce `count` extra times over `duration_us` from now on (`count` 0: clean).
+    pub fn set_bounce(&self, duration_us: f64, count: u32) {
+        self.board.set_bounce(crate::bounce(duration_us, count));
+    }
+
+    /// A press or release from the page (see [`crate::PySim::input`]).
+    pub fn input(&self, pin: &str, pressed: bool, not_before_us: f64) -> Result<f64, JsError> {
+        host_input(&self.board, pin, pressed, not_before_us)
+    }
+
+    /// Schedules an input script's presses (a recording to replay).
+    pub fn schedule(&self, script: &str) -> Result<(), JsError> {
+        schedule_script(&self.board, script)
+    }
+
+    /// Runs the program until it is over or the page stops it ([`outcome`]).
+    pub fn run(&self) -> i32 {
+        let mut sim = self.sim.borrow_mut();
+        loop {
+            // Step by step: once `main` has returned, the simulator would idle on to the end
+            // of time, and the page would have to grant it.
+            if sim.is_over() {
+                return outcome::OVER;
+            }
+            if self.board.halted() {
+                return outcome::STOPPED;
+            }
+            sim.step(u64::MAX);
+        }
+    }
+
+    /// The trace since the last call, as JSON Lines; its `task` events become turns
+    /// ([`DemoSim::take_turns`]) and names ([`DemoSim::take_names`]).
+    pub fn take_trace(&self) -> String {
+        let mut out = String::new();
+        for event in self.board.take_trace() {
+            match event {
+                TraceEvent::Task { t_us, end_us, id, name, state } => {
+                    if self.named.borrow_mut().insert(id) {
+                        self.names.borrow_mut().push(format!("{id} {name}"));
+                    }
+                    let until = match state {
+                        baton::TaskState::Sleeping { until } => until.as_micros() as f64,
+                        _ => -1.0,
+                    };
+                    let turn = [t_us as f64, end_us as f64, id as f64, f64::from(state_code(state)), until];
+                    self.turns.borrow_mut().extend_from_slice(&turn);
+                }
+                other => {
+                    out.push_str(&other.to_json());
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+
+    /// The turns read off the trace so far, as [`crate::PySim::take_turns`] gives them.
+    pub fn take_turns(&self) -> Vec<f64> {
+        std::mem::take(&mut *self.turns.borrow_mut())
+    }
+
+    /// Tasks seen for the first time, one per line: `id name`.
+    pub fn take_names(&self) -> String {
+        std::mem::take(&mut *self.names.borrow_mut()).join("\n")
+    }
+
+    /// Nothing: the page draws a Rust demo's board from its parameters.
+    pub fn take_parts(&self) -> String {
+        String::new()
+    }
+
+    /// Virtual time now, µs.
+    pub fn now_us(&self) -> f64 {
+        self.board.now_us() as f64
+    }
+}
