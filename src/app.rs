@@ -67,7 +67,14 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        let state = State::from_query(&query);
+        let mut state = State::from_query(&query);
+        // A cross-origin isolated page can run workers (shared memory): Python mode, and the
+        // guide's blocking Rust demos across frames.
+        let isolated = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crossOriginIsolated"))
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        state.set_workers(isolated);
         let mut listeners = Vec::new();
         if let Some(window) = web_sys::window() {
             if let Some(document) = window.document() {
@@ -109,6 +116,10 @@ impl Component for App {
             Msg::Frame(ts) => {
                 let dt = self.last_ts.map_or(0.0, |last| ts - last);
                 self.last_ts = Some(ts);
+                // Where the worker has got to since the last frame, before this frame's
+                // display time is compared with it (read just after granting, the worker's
+                // time would be a frame old, and the display would wait for it).
+                self.sync_worker();
                 self.state.dispatch(Action::Frame { dt_ms: dt, now_ms: ts });
                 self.request_frame(ctx);
                 if !self.painted {
@@ -182,8 +193,10 @@ impl Component for App {
         // Over the last second, well short of the speed asked (a frame that caught up on its
         // own would otherwise say "running" while the page as a whole lags).
         let slow = stats.achieved_speed.is_some_and(|v| v < 0.9 * s.speed);
-        let status = if loading {
+        let status = if loading && python {
             "loading MicroPython…".to_string()
+        } else if loading {
+            "starting the worker…".to_string()
         } else if !s.running {
             "paused".to_string()
         } else if stats.behind || slow {
@@ -194,9 +207,9 @@ impl Component for App {
         } else {
             format!("running at {}", view::speed(s.speed))
         };
-        // Only the page's own simulation runs ahead inside a blocking poll; Python mode's worker
-        // is held to the display time.
-        let ahead = !python && d.sim_us() > d.display_us() + 100_000;
+        // Only the page's own simulation runs ahead inside a blocking poll; a worker is held to
+        // the display time.
+        let ahead = s.remote().is_none() && d.sim_us() > d.display_us() + 100_000;
         let dismiss = self.dispatch.reform(|_: MouseEvent| Action::DismissMessages);
         html! {
             <div class="app">

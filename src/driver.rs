@@ -11,7 +11,7 @@
 //! 1×. Memory stays flat: the trace is drained every frame and the timeline keeps only the
 //! last [`TIMELINE_KEEP_US`] of events.
 
-use crate::remote::Remote;
+use crate::remote::{Remote, Status};
 use baton::TaskState;
 use baton_board::neopixel::Color;
 use baton_board::Pin;
@@ -72,6 +72,9 @@ pub struct Timeline {
     pub pins: BTreeMap<Pin, PinTrack>,
     /// NeoPixel frames: (µs, strip pin).
     pub frames: VecDeque<(u64, Pin)>,
+    /// A poll under way at the display time that a worker has reported but not ended (its
+    /// `end_us` is the display time).
+    pub open: Option<Span>,
 }
 
 impl Timeline {
@@ -139,14 +142,14 @@ pub struct FrameStats {
     pub achieved_speed: Option<f64>,
 }
 
-/// What produces the events: the page's own simulation of a Rust demo, or Python mode's
-/// worker ([`Remote`]).
+/// What produces the events: the page's own simulation of a Rust demo, or a worker
+/// ([`Remote`]: a Python program, or a Rust demo that blocks).
 #[allow(clippy::large_enum_variant)]
 pub enum Source {
     /// A Rust demo, simulated in the page.
     Sim(Simulation),
-    /// A Python program, run by a worker.
-    Python(Remote),
+    /// A run in a worker.
+    Worker(Remote),
 }
 
 /// Runs a simulation and keeps the page's picture of it (see the [module docs](self)).
@@ -181,9 +184,9 @@ impl Driver {
         Self::with_source(Source::Sim(sim))
     }
 
-    /// Shows Python mode's run (its worker is started by the app).
-    pub fn python(remote: Remote) -> Self {
-        Self::with_source(Source::Python(remote))
+    /// Shows a run in a worker (the app starts the worker).
+    pub fn worker(remote: Remote) -> Self {
+        Self::with_source(Source::Worker(remote))
     }
 
     fn with_source(source: Source) -> Self {
@@ -209,22 +212,22 @@ impl Driver {
     pub fn config(&self) -> Option<&SimConfig> {
         match &self.source {
             Source::Sim(sim) => Some(sim.config()),
-            Source::Python(_) => None,
+            Source::Worker(_) => None,
         }
     }
 
-    /// Python mode's run, if this is one.
+    /// The worker's run, if this is one.
     pub fn remote(&self) -> Option<&Remote> {
         match &self.source {
-            Source::Python(r) => Some(r),
+            Source::Worker(r) => Some(r),
             Source::Sim(_) => None,
         }
     }
 
-    /// Python mode's run, to pass it the worker's messages.
+    /// The worker's run, to pass it the worker's messages.
     pub fn remote_mut(&mut self) -> Option<&mut Remote> {
         match &mut self.source {
-            Source::Python(r) => Some(r),
+            Source::Worker(r) => Some(r),
             Source::Sim(_) => None,
         }
     }
@@ -238,7 +241,7 @@ impl Driver {
     pub fn sim_us(&self) -> u64 {
         match &self.source {
             Source::Sim(sim) => sim.now_us(),
-            Source::Python(r) => r.now_us(),
+            Source::Worker(r) => r.now_us(),
         }
     }
 
@@ -246,15 +249,19 @@ impl Driver {
     pub fn total_polls(&self) -> u64 {
         match &self.source {
             Source::Sim(sim) => sim.polls(),
-            Source::Python(r) => r.polls(),
+            Source::Worker(r) => r.polls(),
         }
     }
 
-    /// Why the demo stopped with an error, if it did (Python mode's errors are its own).
+    /// Why a Rust demo stopped with an error, if it did (Python mode's errors are its own).
     pub fn failure(&self) -> Option<&str> {
         match &self.source {
             Source::Sim(sim) => sim.failure(),
-            Source::Python(_) => None,
+            Source::Worker(r) if !r.program.is_python() => match r.status() {
+                Status::Failed(e) | Status::Stopped(e) => Some(e),
+                _ => None,
+            },
+            Source::Worker(_) => None,
         }
     }
 
@@ -296,6 +303,18 @@ impl Driver {
     /// The task table at the display time, by id. Tasks not yet polled are listed too.
     pub fn tasks(&self) -> Vec<TaskRow> {
         let mut rows = self.tasks.clone();
+        if let (Source::Worker(r), Some(open)) = (&self.source, self.timeline.open) {
+            let row = rows.entry(open.task).or_insert_with(|| TaskRow {
+                id: open.task,
+                name: r.task_name(open.task).map_or_else(|| "task".to_owned(), |n| n.to_string()),
+                state: TaskState::Ready,
+                running_until: None,
+                polls: 0,
+                busy_us: 0,
+            });
+            row.running_until = Some(u64::MAX);
+            row.busy_us += open.end_us - open.start_us;
+        }
         let Source::Sim(sim) = &self.source else { return rows.into_values().collect() };
         for t in sim.tasks() {
             rows.entry(t.id.as_u64()).or_insert_with(|| TaskRow {
@@ -316,13 +335,13 @@ impl Driver {
     }
 
     /// Presses (`true`) or releases a button now; returns the event to record. A release
-    /// comes no sooner than [`MIN_HOLD_US`] after its press (`pressed_at`). Python mode's
+    /// comes no sooner than [`MIN_HOLD_US`] after its press (`pressed_at`). A run in a
     /// worker schedules its presses itself and says when ([`Remote::take_scheduled`]): then
     /// there is nothing to return yet.
     pub fn set_button(&mut self, pin: Pin, pressed: bool, pressed_at: Option<u64>) -> Option<InputEvent> {
         let sim = match &mut self.source {
             Source::Sim(sim) => sim,
-            Source::Python(r) => {
+            Source::Worker(r) => {
                 r.press(pin, pressed);
                 return None;
             }
@@ -349,7 +368,7 @@ impl Driver {
         let mut behind = false;
         let sim = match &mut self.source {
             Source::Sim(sim) => sim,
-            Source::Python(r) => {
+            Source::Worker(r) => {
                 // The worker runs on its own: grant it time, show what it has sent, and wait
                 // for it when it is behind.
                 r.grant(target);
@@ -390,7 +409,7 @@ impl Driver {
 
     /// Notes the wall-clock time while paused (so the achieved speed restarts cleanly).
     pub fn idle(&mut self, wall_ms: f64) {
-        if let Source::Python(r) = &self.source {
+        if let Source::Worker(r) = &self.source {
             // A step granted to the worker shows as far as it got.
             let now = r.now_us();
             if now != u64::MAX && now > self.display_us && now <= r.credit_us() {
@@ -429,7 +448,7 @@ impl Driver {
         let sim = match &mut self.source {
             Source::Sim(sim) => sim,
             // The worker runs the turn; `idle` shows it when it has.
-            Source::Python(r) => return r.step(),
+            Source::Worker(r) => return r.step(),
         };
         // Skip idle time up to the next poll (at most a minute ahead).
         let horizon = sim.now_us().saturating_add(60_000_000);
@@ -458,7 +477,7 @@ impl Driver {
     fn drain(&mut self) {
         let events: Vec<TraceEvent> = match &mut self.source {
             Source::Sim(sim) => sim.take_trace(),
-            Source::Python(r) => r.take_events().into(),
+            Source::Worker(r) => r.take_events().into(),
         };
         for event in events {
             if let TraceEvent::Task { t_us, .. } = event {
@@ -520,6 +539,14 @@ impl Driver {
                 self.strips.insert(pin, StripState { colors, brightness });
             }
         }
+        self.timeline.open = match &self.source {
+            Source::Worker(r) => r.open_turn().filter(|&(_, start)| start <= t_us).map(|(task, start_us)| Span {
+                start_us,
+                end_us: t_us,
+                task,
+            }),
+            Source::Sim(_) => None,
+        };
         self.timeline.prune(t_us.saturating_sub(TIMELINE_KEEP_US));
     }
 

@@ -1,7 +1,11 @@
-//! Python mode's run, as the page sees it.
+//! A run in the worker, as the page sees it: Python mode's, and the guide's blocking Rust
+//! demos'.
 //!
 //! A Python program runs in a Web Worker (`crates/baton-py/js/worker.mjs`): MicroPython
-//! interprets it and Baton schedules its tasks on the virtual board, exactly as headless. The
+//! interprets it and Baton schedules its tasks on the virtual board, exactly as headless. So
+//! does a Rust demo that blocks (blink-blocking, blink-polling: one poll is the whole
+//! program, which would hold the page's thread as long as it runs) on the simulator's own
+//! `Simulation`, when the page can run workers. The
 //! worker may only move virtual time as far as the page allows (its *credit*), so the page
 //! keeps the lead: each frame the [`Driver`](crate::driver::Driver) grants credit up to the
 //! display time plus [`LOOKAHEAD_US`], and shows the events the worker has sent up to the
@@ -13,6 +17,7 @@
 
 use baton::TaskState;
 use baton_board::Pin;
+use baton_demos::{DemoId, Params};
 use baton_sim::{Bounce, InputEvent, TraceEvent};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
@@ -130,11 +135,39 @@ pub struct Probe {
     pub current: i32,
 }
 
+/// What the worker runs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Program {
+    /// A CircuitPython code.py.
+    Python(String),
+    /// One of the guide's Rust demos that block ([`DemoId::uses_asyncio`] is false), with
+    /// the parameters that differ from the guide's, as a link carries them (`count1=50&…`).
+    Demo {
+        /// The demo.
+        demo: DemoId,
+        /// Its changed parameters, `key=value` joined by `&`.
+        params: String,
+    },
+}
+
+impl Program {
+    /// `params`' demo.
+    pub fn demo(params: &Params) -> Program {
+        let changed: Vec<String> = params.changed().into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+        Program::Demo { demo: params.demo(), params: changed.join("&") }
+    }
+
+    /// Whether it is a code.py.
+    pub fn is_python(&self) -> bool {
+        matches!(self, Program::Python(_))
+    }
+}
+
 /// What the page knows of the worker's run, and owes it (see the [module docs](self)).
 #[derive(Clone, Debug)]
 pub struct Remote {
     /// The program.
-    pub source: String,
+    pub program: Program,
     /// Virtual µs charged for each turn.
     pub poll_cost_us: u64,
     /// Switch bounce.
@@ -154,13 +187,16 @@ pub struct Remote {
     heartbeat: Option<(i32, f64)>,
     polls: u64,
     bad_lines: usize,
+    /// A turn under way (task, start µs): a blocking Rust demo's one poll lasts as long as
+    /// its program, and the worker reports it as running before it ends.
+    open: Option<(u64, u64)>,
 }
 
 impl Remote {
-    /// A run of `source` about to start.
-    pub fn new(source: String, poll_cost_us: u64, bounce: Option<Bounce>, replay: &[InputEvent]) -> Self {
+    /// A run of `program` about to start.
+    pub fn new(program: Program, poll_cost_us: u64, bounce: Option<Bounce>, replay: &[InputEvent]) -> Self {
         Remote {
-            source,
+            program,
             poll_cost_us,
             bounce,
             replay: replay.to_vec(),
@@ -177,6 +213,7 @@ impl Remote {
             heartbeat: None,
             polls: 0,
             bad_lines: 0,
+            open: None,
         }
     }
 
@@ -213,6 +250,16 @@ impl Remote {
             Status::Loading | Status::Running => self.now_us,
             _ => u64::MAX,
         }
+    }
+
+    /// The turn under way, if the worker says one is: (task, start µs).
+    pub fn open_turn(&self) -> Option<(u64, u64)> {
+        self.open
+    }
+
+    /// A task's name, as the worker gave it.
+    pub fn task_name(&self, task: u64) -> Option<&Rc<str>> {
+        self.task_names.get(&task)
     }
 
     /// Turns taken so far (the `task` events received).
@@ -293,6 +340,14 @@ impl Remote {
                         continue;
                     };
                     let (t_us, end_us, id) = (start.max(0.0) as u64, end.max(0.0) as u64, id.max(0.0) as u64);
+                    if state == TaskState::Running {
+                        // Not over yet: its `task` event comes when it ends.
+                        self.open = Some((id, t_us));
+                        continue;
+                    }
+                    if self.open.is_some_and(|(open, _)| open == id) {
+                        self.open = None;
+                    }
                     while events.front().is_some_and(|e| e.t_us() <= end_us) {
                         self.events.extend(events.pop_front());
                     }
@@ -367,7 +422,7 @@ mod tests {
 
     #[test]
     fn messages_fill_the_queue_and_the_board() {
-        let mut r = Remote::new("x".into(), 10, None, &[]);
+        let mut r = Remote::new(Program::Python("x".into()), 10, None, &[]);
         assert_eq!(r.now_us(), 0);
         r.receive(WorkerMsg::Ready);
         assert_eq!(*r.status(), Status::Running);
@@ -416,13 +471,13 @@ mod tests {
             InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true },
             InputEvent { t_us: 900_001, pin: Pin::D(3), pressed: false },
         ];
-        let r = Remote::new("x".into(), 10, None, &events);
+        let r = Remote::new(Program::Python("x".into()), 10, None, &events);
         assert_eq!(baton_sim::inputs::parse_script(&r.replay_script()).unwrap(), events);
     }
 
     #[test]
     fn credit_only_grows() {
-        let mut r = Remote::new("x".into(), 10, None, &[]);
+        let mut r = Remote::new(Program::Python("x".into()), 10, None, &[]);
         r.grant(1000);
         assert_eq!(r.credit_us(), 1000 + LOOKAHEAD_US);
         r.grant(10);
@@ -431,7 +486,7 @@ mod tests {
 
     #[test]
     fn a_task_that_never_awaits_is_named_and_stopped() {
-        let mut r = Remote::new("x".into(), 10, None, &[]);
+        let mut r = Remote::new(Program::Python("x".into()), 10, None, &[]);
         r.receive(WorkerMsg::Ready);
         r.receive(WorkerMsg::Spawn { id: 4, task: 5, name: "spin".into() });
         let probe = |heartbeat, waiting| Probe { now_us: 5.0, want_us: 0.0, heartbeat, waiting, current: 5 };
@@ -449,7 +504,7 @@ mod tests {
 
     #[test]
     fn step_grants_what_the_worker_asked_for() {
-        let mut r = Remote::new("x".into(), 10, None, &[]);
+        let mut r = Remote::new(Program::Python("x".into()), 10, None, &[]);
         r.receive(WorkerMsg::Ready);
         assert!(!r.step());
         r.probe(Probe { now_us: 100.0, want_us: 250_010.0, heartbeat: 0, waiting: true, current: 0 }, 0.0);

@@ -15,7 +15,7 @@
 use crate::driver::Driver;
 use crate::examples;
 use crate::link::{self, LinkError, Shared};
-use crate::remote::{Probe, Remote, Status, WorkerMsg};
+use crate::remote::{Probe, Program, Remote, Status, WorkerMsg};
 use baton_board::Pin;
 use baton_demos::{DemoId, Params};
 use baton_sim::simulation::DEFAULT_POLL_COST_US;
@@ -220,6 +220,10 @@ pub struct State {
     /// Python mode: the edits of each program left for another, kept while the page is open
     /// (by [`State::program_key`]), so that picking it again brings them back.
     pub edits: BTreeMap<String, String>,
+    /// Whether the page can run a worker (it is cross-origin isolated): the guide's Rust
+    /// demos that block then run in one, across frames, instead of inside one poll on the
+    /// page's thread (see [`driver_for`]).
+    pub workers: bool,
 }
 
 impl Default for State {
@@ -233,16 +237,13 @@ impl State {
     pub fn new(shared: Shared) -> Self {
         let bounce_on = shared.bounce.is_some();
         let bounce = shared.bounce.unwrap_or(DEFAULT_BOUNCE);
-        let driver = match &shared.code {
-            Some(code) => {
-                Driver::python(Remote::new(code.clone(), shared.poll_cost_us, shared.bounce, &shared.recording))
-            }
-            None => Driver::new(config(&shared.params, shared.poll_cost_us, shared.bounce), &shared.recording),
-        };
+        let language = if shared.code.is_some() { Language::Python } else { Language::Rust };
         let code = shared.code.clone().unwrap_or_default();
+        let run = Run { params: &shared.params, code: &code, poll_cost_us: shared.poll_cost_us, bounce: shared.bounce };
         State {
-            driver,
-            language: if shared.code.is_some() { Language::Python } else { Language::Rust },
+            driver: driver_for(language, run, &shared.recording, false),
+            workers: false,
+            language,
             yours: shared.code.is_some() && examples::guide_program(shared.demo) != Some(code.as_str()),
             running_code: code.clone(),
             code,
@@ -299,7 +300,7 @@ impl State {
         }
     }
 
-    /// Python mode's run, if this is one.
+    /// The worker's run, if this is one (Python mode, or a Rust demo that blocks).
     pub fn remote(&self) -> Option<&Remote> {
         self.driver.remote()
     }
@@ -504,7 +505,11 @@ impl State {
                 return Effect::Copy(url);
             }
             Action::LoadLink(query) => match link::decode(&query) {
-                Ok(shared) => *self = State::new(shared),
+                Ok(shared) => {
+                    let workers = self.workers;
+                    *self = State::new(shared);
+                    self.set_workers(workers);
+                }
                 Err(e) => self.fall_back(e),
             },
             Action::DownloadFirmware(i) => {
@@ -626,27 +631,59 @@ impl State {
 
     /// Python mode: the error to show (`code.py line N: …`, or a runaway's message).
     pub fn python_error(&self) -> Option<&str> {
+        if self.language != Language::Python {
+            return None;
+        }
         match self.remote()?.status() {
             Status::Failed(e) | Status::Stopped(e) => Some(e),
             _ => None,
         }
     }
 
-    fn restart(&mut self) {
-        self.driver = match self.language {
-            Language::Rust => {
-                Driver::new(config(&self.params, self.poll_cost_us, self.active_bounce()), &self.recorded)
+    /// Says whether the page can run a worker (the app asks the browser once, at the start);
+    /// a blocking Rust demo showing now moves into one.
+    pub fn set_workers(&mut self, on: bool) {
+        if on != self.workers {
+            self.workers = on;
+            if self.language == Language::Rust && !self.demo().uses_asyncio() {
+                self.restart();
             }
-            Language::Python => Driver::python(Remote::new(
-                self.running_code.clone(),
-                self.poll_cost_us,
-                self.active_bounce(),
-                &self.recorded,
-            )),
+        }
+    }
+
+    fn restart(&mut self) {
+        let run = Run {
+            params: &self.params,
+            code: &self.running_code,
+            poll_cost_us: self.poll_cost_us,
+            bounce: self.active_bounce(),
         };
+        self.driver = driver_for(self.language, run, &self.recorded, self.workers);
         self.held.clear();
         self.share_url = None;
         self.run_id += 1;
+    }
+}
+
+/// What a run is made of (besides its presses).
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    params: &'a Params,
+    code: &'a str,
+    poll_cost_us: u64,
+    bounce: Option<Bounce>,
+}
+
+/// Where a run happens: Python mode in a worker; a Rust demo in the page, unless it blocks
+/// (one poll is the whole program: blink-blocking, blink-polling) and the page can run a
+/// worker — a poll can't be cut into frames, and with long intervals it would hold the
+/// page's thread for minutes.
+fn driver_for(language: Language, run: Run, recorded: &[InputEvent], workers: bool) -> Driver {
+    let remote = |program| Driver::worker(Remote::new(program, run.poll_cost_us, run.bounce, recorded));
+    match language {
+        Language::Python => remote(Program::Python(run.code.to_owned())),
+        Language::Rust if workers && !run.params.demo().uses_asyncio() => remote(Program::demo(run.params)),
+        Language::Rust => Driver::new(config(run.params, run.poll_cost_us, run.bounce), recorded),
     }
 }
 
@@ -721,16 +758,16 @@ mod tests {
         assert!(s.run_id > rust_run);
         let program = examples::guide_program(DemoId::ButtonInterval).unwrap();
         assert_eq!(s.code, program);
-        assert_eq!(s.remote().unwrap().source, program);
+        assert_eq!(s.remote().unwrap().program, Program::Python(program.into()));
         // Editing changes nothing that runs…
         let run = s.run_id;
         s.dispatch(Action::EditCode("print('hi')".into()));
         assert_eq!(s.run_id, run);
-        assert_eq!(s.remote().unwrap().source, program);
+        assert_eq!(s.remote().unwrap().program, Program::Python(program.into()));
         // …until Run.
         s.dispatch(Action::RunCode);
         assert_eq!(s.run_id, run + 1);
-        assert_eq!(s.remote().unwrap().source, "print('hi')");
+        assert_eq!(s.remote().unwrap().program, Program::Python("print('hi')".into()));
         assert!(s.yours.not());
         // Your program, and back to Rust.
         s.dispatch(Action::SelectDemo(examples::YOURS.into()));
@@ -1039,5 +1076,79 @@ mod tests {
         let url = link::encode(&s.shared());
         assert!(url.len() <= link::MAX_LEN);
         assert_eq!(link::decode(&url).unwrap().recording, s.recorded);
+    }
+
+    #[test]
+    fn with_workers_the_guides_blocking_demos_run_in_one_and_the_others_in_the_page() {
+        let mut s = State::from_query("v=1&demo=blink-polling&interval1=2&count1=50");
+        assert!(s.remote().is_none(), "no workers: in the page, as before");
+        s.set_workers(true);
+        let program = s.remote().map(|r| r.program.clone());
+        assert_eq!(
+            program,
+            Some(Program::Demo { demo: DemoId::BlinkPolling, params: "interval1=2.0&count1=50".into() })
+        );
+        // Its parameters go with it; the board follows them.
+        s.dispatch(Action::SetParam { key: "count2".into(), text: "3".into() });
+        let Some(Program::Demo { params, .. }) = s.remote().map(|r| r.program.clone()) else { panic!() };
+        assert_eq!(params, "interval1=2.0&count1=50&count2=3");
+        assert_eq!(crate::view::board(&s).leds.len(), 2);
+        assert!(s.driver.failure().is_none());
+        // A demo that awaits runs in the page; blink-blocking in the worker again.
+        s.dispatch(Action::SelectDemo("blink-one".into()));
+        assert!(s.remote().is_none());
+        s.dispatch(Action::SelectDemo("blink-blocking".into()));
+        assert!(matches!(s.remote().map(|r| &r.program), Some(Program::Demo { demo: DemoId::BlinkBlocking, .. })));
+        // A link opened keeps it so.
+        s.dispatch(Action::LoadLink("v=1&demo=blink-polling".into()));
+        assert!(s.workers);
+        assert!(matches!(s.remote().map(|r| &r.program), Some(Program::Demo { demo: DemoId::BlinkPolling, .. })));
+        // And its errors are a Rust demo's, not Python mode's.
+        let run_id = s.run_id;
+        s.dispatch(Action::Worker {
+            run_id,
+            msg: WorkerMsg::Error("the worker could not run blink-polling: x".into()),
+        });
+        assert_eq!(s.driver.failure(), Some("the worker could not run blink-polling: x"));
+        assert_eq!(s.python_error(), None);
+    }
+
+    #[test]
+    fn a_blocking_demo_in_a_worker_shows_its_events_at_the_display_time() {
+        let mut s = State::from_query("v=1&demo=blink-blocking");
+        s.set_workers(true);
+        let run_id = s.run_id;
+        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
+        let pin = |t_us, value| TraceEvent::Pin { t_us, pin: Pin::D(1), value };
+        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Spawn { id: 1, task: 1, name: "main".into() } });
+        // main's one poll, under way at 0.5 s.
+        let open = vec![0.0, 500_000.0, 1.0, 1.0, -1.0];
+        let turns =
+            |events, turns| WorkerMsg::Trace { events, bad: 0, parts: String::new(), inputs: Vec::new(), turns };
+        s.dispatch(Action::Worker { run_id, msg: turns(vec![pin(0, true), pin(250_000, false)], open) });
+        let probe = Probe { now_us: 500_000.0, want_us: 0.0, heartbeat: 1, waiting: true, current: 0 };
+        s.dispatch(Action::Probe { run_id, probe, now_ms: 0.0 });
+        frames(&mut s, 0.1);
+        assert!(s.driver.output(Pin::D(1)));
+        frames(&mut s, 0.2);
+        assert!(!s.driver.output(Pin::D(1)), "off at 0.25 s of display time");
+        // main has the CPU all along: the task table and the timeline say so before it ends.
+        let rows = s.driver.tasks();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].name.as_str(), rows[0].state_at(s.driver.display_us())),
+            ("main", baton::TaskState::Running)
+        );
+        assert_eq!(rows[0].polls, 0);
+        let open = s.driver.timeline().open.expect("an open span");
+        assert_eq!((open.task, open.start_us, open.end_us), (1, 0, s.driver.display_us()));
+        // Its end: one poll, done.
+        let done = vec![0.0, 5_000_000.0, 1.0, 4.0, -1.0];
+        s.dispatch(Action::Worker { run_id, msg: turns(vec![], done) });
+        let probe = Probe { now_us: 5_100_000.0, want_us: 0.0, heartbeat: 2, waiting: true, current: 0 };
+        s.dispatch(Action::Probe { run_id, probe, now_ms: 0.0 });
+        frames(&mut s, 0.1);
+        assert_eq!(s.driver.tasks()[0].polls, 1);
+        assert!(s.driver.timeline().open.is_none());
     }
 }

@@ -133,7 +133,9 @@ pub fn python_parts(remote: &Remote) -> Vec<(PartKind, Pin, usize)> {
 pub fn board(state: &State) -> BoardView {
     let mut view = BoardView::default();
     let d = &state.driver;
-    let parts: Vec<(PartKind, Pin, &str, Option<usize>)> = match state.remote() {
+    // A Python program's board is what it has created; a Rust demo's (in the page or in a
+    // worker) follows its parameters.
+    let parts: Vec<(PartKind, Pin, &str, Option<usize>)> = match state.remote().filter(|r| r.program.is_python()) {
         Some(remote) => python_parts(remote).into_iter().map(|(k, pin, n)| (k, pin, "", Some(n))).collect(),
         None => parts(&state.params).into_iter().map(|(k, pin, label)| (k, pin, label, None)).collect(),
     };

@@ -116,7 +116,9 @@ pub fn draw(canvas: &HtmlCanvasElement, driver: &Driver, window_us: u64) {
         ctx.set_fill_style_str(color);
         let y = lane_y(lane) + 4.0;
         let mut run: Option<(f64, f64)> = None;
-        for span in tl.spans.range(first..).filter(|s| s.task == task.id) {
+        // And a poll under way that a worker has reported, up to the display time.
+        let open = tl.open.filter(|s| s.task == task.id);
+        for span in tl.spans.range(first..).chain(open.iter()).filter(|s| s.task == task.id) {
             if span.start_us > now {
                 break;
             }

@@ -1,8 +1,9 @@
-//! Python mode's worker, at the edge: starts a run's Web Worker (`src/js/python.js`), turns
-//! its messages into [`Action::Worker`]s and passes it what the [`Remote`] owes it (credit,
-//! presses). The reducer never touches the worker.
+//! The worker, at the edge: starts a run's Web Worker (`src/js/python.js`) — a Python
+//! program, or a Rust demo that blocks —, turns its messages into [`Action::Worker`]s and
+//! passes it what the [`Remote`] owes it (credit, presses). The reducer never touches the
+//! worker.
 
-use crate::remote::{Probe, Remote, Status, WorkerMsg};
+use crate::remote::{Probe, Program, Remote, Status, WorkerMsg};
 use crate::state::Action;
 use baton_board::neopixel::Color;
 use baton_board::Pin;
@@ -12,33 +13,35 @@ use yew::Callback;
 
 #[wasm_bindgen(module = "/src/js/python.js")]
 extern "C" {
-    type PythonRun;
+    type WorkerRun;
 
     #[wasm_bindgen(constructor, catch)]
     fn new(
-        source: &str,
+        kind: &str,
+        text: &str,
+        params: &str,
         poll_cost_us: f64,
         bounce_us: f64,
         bounce_count: u32,
         inputs: &str,
         on_message: &js_sys::Function,
-    ) -> Result<PythonRun, JsValue>;
+    ) -> Result<WorkerRun, JsValue>;
     #[wasm_bindgen(method)]
-    fn grant(this: &PythonRun, credit_us: f64);
+    fn grant(this: &WorkerRun, credit_us: f64);
     #[wasm_bindgen(method)]
-    fn press(this: &PythonRun, pin: &str, pressed: bool) -> bool;
+    fn press(this: &WorkerRun, pin: &str, pressed: bool) -> bool;
     #[wasm_bindgen(method, js_name = nowUs)]
-    fn now_us(this: &PythonRun) -> f64;
+    fn now_us(this: &WorkerRun) -> f64;
     #[wasm_bindgen(method, js_name = wantUs)]
-    fn want_us(this: &PythonRun) -> f64;
+    fn want_us(this: &WorkerRun) -> f64;
     #[wasm_bindgen(method)]
-    fn heartbeat(this: &PythonRun) -> i32;
+    fn heartbeat(this: &WorkerRun) -> i32;
     #[wasm_bindgen(method)]
-    fn waiting(this: &PythonRun) -> bool;
+    fn waiting(this: &WorkerRun) -> bool;
     #[wasm_bindgen(method)]
-    fn current(this: &PythonRun) -> i32;
+    fn current(this: &WorkerRun) -> i32;
     #[wasm_bindgen(method)]
-    fn stop(this: &PythonRun);
+    fn stop(this: &WorkerRun);
 
     /// Loads the editor and mounts it in `parent`; resolves to its handle.
     #[wasm_bindgen(catch, js_name = mountEditor)]
@@ -51,7 +54,7 @@ extern "C" {
 
 /// A run's worker.
 pub struct Worker {
-    run: Option<PythonRun>,
+    run: Option<WorkerRun>,
     /// The run it belongs to ([`crate::state::State::run_id`]).
     pub run_id: u64,
     _on_message: Closure<dyn FnMut(JsValue)>,
@@ -59,7 +62,8 @@ pub struct Worker {
 
 impl Worker {
     /// Starts the worker for `remote`'s program. A page that cannot run it (not cross-origin
-    /// isolated) gets an error message instead, through `dispatch`.
+    /// isolated: Python mode only, a Rust demo then runs in the page) gets an error message
+    /// instead, through `dispatch`.
     pub fn start(remote: &Remote, run_id: u64, dispatch: Callback<Action>) -> Worker {
         let on_msg = dispatch.clone();
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |data: JsValue| {
@@ -68,8 +72,14 @@ impl Worker {
             }
         });
         let (bounce_us, bounce_count) = remote.bounce.map_or((0.0, 0), |b| (b.duration_us as f64, b.count));
-        let run = PythonRun::new(
-            &remote.source,
+        let (kind, text, params) = match &remote.program {
+            Program::Python(source) => ("python", source.as_str(), ""),
+            Program::Demo { demo, params } => ("demo", demo.id(), params.as_str()),
+        };
+        let run = WorkerRun::new(
+            kind,
+            text,
+            params,
             remote.poll_cost_us as f64,
             bounce_us,
             bounce_count,
@@ -83,7 +93,8 @@ impl Worker {
                     .ok()
                     .and_then(|m| m.as_string())
                     .unwrap_or_else(|| "the worker could not start".into());
-                dispatch.emit(Action::Worker { run_id, msg: WorkerMsg::Error(format!("code.py line 0: {why}")) });
+                let text = if remote.program.is_python() { format!("code.py line 0: {why}") } else { why };
+                dispatch.emit(Action::Worker { run_id, msg: WorkerMsg::Error(text) });
                 None
             }
         };

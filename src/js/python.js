@@ -1,6 +1,6 @@
-// Python mode's edge, in JavaScript (workers, shared memory and dynamic imports are
-// easiest here): start a run's worker and talk to it through shared memory, and load
-// the editor. Everything comes from python/ beside the page, staged by `cargo xtask`,
+// The worker's edge, in JavaScript (workers, shared memory and dynamic imports are
+// easiest here): start a run's worker (Python mode, or a Rust demo that blocks) and talk to
+// it through shared memory, and load Python mode's editor. Everything comes from python/ beside the page, staged by `cargo xtask`,
 // and is fetched only when Python mode opens. The layout of the shared memory is
 // documented in crates/baton-py/js/worker.mjs.
 
@@ -9,9 +9,11 @@ const SLOTS = 64, SLOT_BYTES = 16;
 
 const here = (file) => new URL(`python/${file}`, document.baseURI).href;
 
-export class PythonRun {
+// A run in a worker: `kind` "python" (`text` is the code.py) or "demo" (`text` is the id of
+// one of the guide's blocking Rust demos, `params` its changed parameters, `k=v&…`).
+export class WorkerRun {
   // Throws (with a message for the page) when the page is not cross-origin isolated.
-  constructor(source, pollCostUs, bounceUs, bounceCount, inputs, onMessage) {
+  constructor(kind, text, params, pollCostUs, bounceUs, bounceCount, inputs, onMessage) {
     if (!globalThis.crossOriginIsolated) {
       throw new Error(
         "Python mode needs a cross-origin isolated page (the server must send " +
@@ -23,16 +25,21 @@ export class PythonRun {
     this.f64 = new Float64Array(this.shared, 0, 3);
     this.i32 = new Int32Array(this.shared, 64, 8);
     this.ring = new Uint8Array(this.shared, 128, SLOTS * SLOT_BYTES);
-    this.worker = new Worker(here("worker.mjs"), { type: "module", name: "code.py" });
+    this.worker = new Worker(here("worker.mjs"), { type: "module", name: kind === "demo" ? text : "code.py" });
     this.worker.onmessage = (e) => {
       // The browser tests compare the whole trace with the judge's: they set this list.
       globalThis.batonTraceLog?.push(e.data);
       onMessage(e.data);
     };
+    const why = (e) => e.message || "worker error";
     this.worker.onerror = (e) =>
-      onMessage({ type: "error", text: `code.py line 0: Python mode could not start: ${e.message || "worker error"}` });
+      onMessage({
+        type: "error",
+        text: kind === "demo" ? `the worker could not run ${text}: ${why(e)}` : `code.py line 0: Python mode could not start: ${why(e)}`,
+      });
     const bounce = bounceCount > 0 ? { durationUs: bounceUs, count: bounceCount } : null;
-    this.worker.postMessage({ type: "start", program: { kind: "python", source }, pollCostUs, bounce, inputs, shared: this.shared });
+    const program = kind === "demo" ? { kind, demo: text, params } : { kind: "python", source: text };
+    this.worker.postMessage({ type: "start", program, pollCostUs, bounce, inputs, shared: this.shared });
   }
 
   bump() {

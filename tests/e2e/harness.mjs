@@ -126,3 +126,27 @@ export async function virtualSeconds(page) {
   const text = await page.textContent('.clock .time');
   return parseFloat(text);
 }
+
+/**
+ * Opens `query` on `page` (fresh) with the worker's messages logged, lets it run past `endMs`
+ * of virtual time, and resolves to the run's whole trace as JSON Lines, taken from the
+ * worker's messages (a Python program's, or a blocking Rust demo's run in the worker).
+ */
+export async function workerTrace(page, base, query, endMs) {
+  await page.addInitScript(() => {
+    window.batonTraceLog = [];
+  });
+  await open(page, base, query);
+  await page.waitForFunction((end) => parseFloat(document.querySelector('.clock .time').textContent) * 1000 > end, endMs, {
+    timeout: 60_000,
+    polling: 100,
+  });
+  await page.waitForTimeout(300);
+  return page.evaluate(() =>
+    window.batonTraceLog
+      .filter((m) => m.type === 'trace')
+      .flatMap((m) => m.events)
+      .map((e) => JSON.stringify(e) + '\n')
+      .join(''),
+  );
+}

@@ -4,7 +4,8 @@ import { test, before, after, afterEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launch, newPage, open, consoleLines, ARTIFACTS } from './harness.mjs';
+import { serveDist, launch, newPage, open, consoleLines, workerTrace, ARTIFACTS } from './harness.mjs';
+import { EXAMPLES, assertExact, judge } from '../oracle/judge.mjs';
 
 const DEMOS = [
   'blink-one',
@@ -244,5 +245,36 @@ describe('playground', () => {
     await p.waitForFunction(() => document.querySelector('[data-console]').textContent.includes('interval is now 0.6'));
     await p.screenshot({ path: join(ARTIFACTS, 'screenshots', 'phone.png'), fullPage: false });
   });
+
+  // The demos that block (one poll is the whole program) run in a worker, across frames: with
+  // long intervals that poll lasts minutes, which in the page would freeze it.
+  test('blink-polling with long intervals runs across frames: the page stays responsive, main has the CPU', async () => {
+    const p = await page();
+    await open(p, server.url, '?v=1&demo=blink-polling&interval1=60&count1=1000&interval2=60&count2=1000');
+    await p.waitForFunction(() => /^\s*[1-9]/.test(document.querySelector('.clock .time').textContent), null, { timeout: 10_000 });
+    for (let i = 0; i < 5; i++) {
+      const t0 = Date.now();
+      await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+      assert.ok(Date.now() - t0 < 500, `a frame took ${Date.now() - t0} ms`);
+      await p.waitForTimeout(200);
+    }
+    assert.match(await p.textContent('.inspector-panel'), /main #\d+\s*running/);
+    assert.match(await p.textContent('.clock'), /running at 1×/);
+    // Pause stops virtual time there too.
+    await p.keyboard.press('p');
+    const paused = await p.textContent('.clock .time');
+    await p.waitForTimeout(400);
+    assert.equal(await p.textContent('.clock .time'), paused);
+  });
+
+  for (const demo of ['blink-blocking', 'blink-polling']) {
+    test(`the page runs ${demo} (in the worker) exactly as the judge`, async () => {
+      const p = await page();
+      const end = 6000;
+      const trace = await workerTrace(p, server.url, `?v=1&demo=${demo}&speed=100`, end);
+      const reference = judge(join(EXAMPLES, `${demo}.py`), end, 10);
+      assert.match(assertExact(`${demo}.page`, reference, trace, end * 1000), /^exact: [1-9]/);
+    });
+  }
 });
 

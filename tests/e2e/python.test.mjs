@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { serveDist, launch, newPage, open, consoleLines } from './harness.mjs';
+import { serveDist, launch, newPage, open, consoleLines, workerTrace } from './harness.mjs';
 import { EXAMPLES, SAMPLE_INPUTS, assertExact, judge } from '../oracle/judge.mjs';
 
 const SCRATCH = mkdtempSync(join(tmpdir(), 'baton-e2e-python-'));
@@ -63,29 +63,11 @@ const readScript = (file) => readFileSync(file, 'utf8').trim().split('\n').map((
 /** Presses as a link's `rec` value: `<ms>:<pin><+|->`, comma-separated. */
 const recParam = (events) => events.map((e) => `${e.t_ms}:${e.pin}${e.action === 'press' ? '+' : '-'}`).join(',');
 
-/**
- * Opens `query` and lets it run past `endMs` of virtual time; resolves to the page's whole
- * trace as JSON Lines, taken from the worker's messages.
- */
+/** A fresh page's whole run of `query` past `endMs` (harness.mjs, workerTrace). */
 async function pageTrace(query, endMs) {
   const p = await newPage(browser);
   pages.push(p);
-  await p.addInitScript(() => {
-    window.batonTraceLog = [];
-  });
-  await open(p, server.url, query);
-  await p.waitForFunction((end) => parseFloat(document.querySelector('.clock .time').textContent) * 1000 > end, endMs, {
-    timeout: 60_000,
-    polling: 100,
-  });
-  await p.waitForTimeout(300);
-  return p.evaluate(() =>
-    window.batonTraceLog
-      .filter((m) => m.type === 'trace')
-      .flatMap((m) => m.events)
-      .map((e) => JSON.stringify(e) + '\n')
-      .join(''),
-  );
+  return workerTrace(p, server.url, query, endMs);
 }
 
 const editorText = (p) => p.$eval('[data-part="editor"]', (el) => el.batonEditor.getText());

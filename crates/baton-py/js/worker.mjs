@@ -51,7 +51,11 @@ let started = false;
 self.onmessage = (e) => {
   if (e.data?.type === "start" && !started) {
     started = true;
-    start(e.data).catch((err) => post({ type: "error", text: `code.py line 0: internal error: ${err?.message ?? err}` }));
+    const program = e.data.program ?? {};
+    start(e.data).catch((err) => {
+      const why = err?.message ?? err;
+      post({ type: "error", text: program.kind === "demo" ? `${program.demo}: ${why}` : `code.py line 0: internal error: ${why}` });
+    });
   }
 };
 
@@ -188,7 +192,7 @@ async function start({ program, pollCostUs, bounce, inputs, shared }) {
     }
   });
   post({ type: "ready" });
-  const error = run(source);
+  const error = run();
   f64[1] = sim.now_us();
   flush();
   Atomics.store(i32, WAITING, 1);

@@ -60,11 +60,14 @@ impl DemoSim {
         config.task_events = true;
         let sim = Simulation::new(config);
         let board = sim.board();
+        // Named now: a turn under way is reported before its `task` event, which only comes
+        // at its end (and `main` is a blocking demo's one task).
+        let tasks = sim.tasks();
         Ok(DemoSim {
+            named: RefCell::new(tasks.iter().map(|t| t.id.as_u64()).collect()),
+            names: RefCell::new(tasks.iter().map(|t| format!("{} {}", t.id.as_u64(), t.name)).collect()),
             sim: RefCell::new(sim),
             board,
-            named: RefCell::new(BTreeSet::new()),
-            names: RefCell::new(Vec::new()),
             turns: RefCell::new(Vec::new()),
         })
     }
@@ -136,9 +139,16 @@ impl DemoSim {
         out
     }
 
-    /// The turns read off the trace so far, as [`crate::PySim::take_turns`] gives them.
+    /// The turns read off the trace so far, as [`crate::PySim::take_turns`] gives them; and
+    /// last, while a poll is under way (a blocking demo's one poll lasts as long as its
+    /// program), that turn so far, as *running*.
     pub fn take_turns(&self) -> Vec<f64> {
-        std::mem::take(&mut *self.turns.borrow_mut())
+        let mut turns = std::mem::take(&mut *self.turns.borrow_mut());
+        if let Some((id, start)) = self.board.polling() {
+            let running = f64::from(state_code(baton::TaskState::Running));
+            turns.extend_from_slice(&[start as f64, self.board.now_us() as f64, id as f64, running, -1.0]);
+        }
+        turns
     }
 
     /// Tasks seen for the first time, one per line: `id name`.

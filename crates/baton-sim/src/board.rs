@@ -65,6 +65,8 @@ pub(crate) struct Core {
     paced_until: Cell<u64>,
     /// The pace function granted nothing: the host is stopping the run, time stands still.
     pub(crate) halted: Cell<bool>,
+    /// The task being polled and when its turn began, while a poll is under way.
+    pub(crate) polling: Cell<Option<(u64, u64)>>,
 }
 
 impl Core {
@@ -274,6 +276,12 @@ impl VirtualBoard {
     /// Whether the pace function stopped the run (time stands still from then on).
     pub fn halted(&self) -> bool {
         self.core.halted.get()
+    }
+
+    /// The task a [`crate::Simulation`] is polling and when its turn began, while the poll
+    /// is under way (a pace function may ask: a blocking poll lasts as long as its program).
+    pub fn polling(&self) -> Option<(u64, u64)> {
+        self.core.polling.get()
     }
 
     /// Schedules button events; events in the past happen now.

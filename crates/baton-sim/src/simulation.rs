@@ -189,11 +189,14 @@ impl Simulation {
         // the host's, and costs no resumption.
         let free = (!self.config.params.demo().uses_asyncio()).then(|| self.main.id());
         let core = &self.core;
-        if let Some(outcome) = self.exec.poll_one_with(|id| {
+        let outcome = self.exec.poll_one_with(|id| {
+            core.polling.set(Some((id.as_u64(), start_us)));
             if Some(id) != free {
                 core.advance(cost)
             }
-        }) {
+        });
+        core.polling.set(None);
+        if let Some(outcome) = outcome {
             self.polls += 1;
             let end_us = self.core.now();
             let id = outcome.task.as_u64();
