@@ -74,12 +74,7 @@ impl DemoSim {
 
     /// The page's pace function: `(now_us, want_us) => granted_us` (see the worker).
     pub fn set_pace(&self, f: js_sys::Function) {
-        self.board.set_pace(Some(Box::new(move |now, want| {
-            f.call2(&JsValue::NULL, &JsValue::from(now as f64), &JsValue::from(want as f64))
-                .ok()
-                .and_then(|v| v.as_f64())
-                .map_or(now, |v| v.max(0.0) as u64)
-        })));
+        self.board.set_pace(Some(crate::pace_fn(f)));
     }
 
     /// Buttons bounce `count` extra times over `duration_us` from now on (`count` 0: clean).

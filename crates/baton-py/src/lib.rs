@@ -34,7 +34,8 @@
 //! **In the page** ([`PySim::set_pace`]) the same loop runs in a Web Worker, and
 //! virtual time may only move as far as the page allows: every move of the clock
 //! (a turn's cost, an idle jump, `time.sleep`, a NeoPixel frame) first asks the
-//! page's *pace* function when it would pass the last horizon granted. That
+//! page's *pace* function when it would pass the last horizon granted — the
+//! board does, `baton_sim::VirtualBoard::set_pace`, as for the Rust demos. That
 //! function waits for the display to catch up, schedules the presses clicked in
 //! the meantime ([`PySim::input`], always in the future of the current time, so a
 //! recording replays exactly) and sends the trace so far to the page. Headless,
@@ -160,9 +161,6 @@ struct Inner {
     /// Lines for the trace that the board does not record (a task's
     /// uncaught exception), with their time.
     notes: RefCell<Vec<(u64, String)>>,
-    /// The page's pace function (`None` headless), and the horizon it granted last.
-    pace: RefCell<Option<js_sys::Function>>,
-    paced_until: Cell<u64>,
     /// Whether each turn is recorded as a `task` event (the page's task table and timeline).
     task_events: Cell<bool>,
     /// The turns recorded since the page last asked ([`PySim::take_turns`]).
@@ -172,8 +170,10 @@ struct Inner {
 }
 
 impl Inner {
+    /// Whether the run is over: virtual time has passed the end, or the page's pace
+    /// function stopped it.
     fn past_end(&self) -> bool {
-        if self.board.now_us() > self.end_us {
+        if self.board.now_us() > self.end_us || self.board.halted() {
             self.stopped.set(true);
         }
         self.stopped.get()
@@ -228,66 +228,6 @@ impl Inner {
         let mut parts = self.parts.borrow_mut();
         if !parts.contains(&part) {
             parts.push(part);
-        }
-    }
-
-    /// How far virtual time may move towards `target_us` now: all the way
-    /// headless; in the page, no further than the horizon its pace function
-    /// granted. The page is asked only once the clock has reached that
-    /// horizon, so a turn costs one comparison.
-    fn allow(&self, target_us: u64) -> u64 {
-        let paced = self.paced_until.get();
-        if target_us <= paced {
-            return target_us;
-        }
-        if self.pace.borrow().is_none() {
-            return target_us;
-        }
-        let now = self.board.now_us();
-        if paced > now {
-            // Some way to go before asking again.
-            return paced;
-        }
-        self.ask(now, target_us)
-    }
-
-    /// Asks the page's pace function for a horizon towards `target_us` (it
-    /// waits until it can give one beyond the last, or stops the run with
-    /// one at or before `now`).
-    fn ask(&self, now: u64, target_us: u64) -> u64 {
-        let f = self.pace.borrow().clone();
-        let Some(f) = f else { return target_us };
-        let granted = f
-            .call2(&JsValue::NULL, &JsValue::from(now as f64), &JsValue::from(target_us as f64))
-            .ok()
-            .and_then(|v| v.as_f64())
-            .map_or(now, |v| v.max(0.0) as u64);
-        self.paced_until.set(granted);
-        target_us.min(granted)
-    }
-
-    /// Waits until the page allows the clock to reach `t_us`, without moving
-    /// it (a board call is about to move it that far in one go).
-    fn advance_paced_to_allow(&self, t_us: u64) {
-        while !self.stopped.get() && t_us > self.paced_until.get() && self.pace.borrow().is_some() {
-            let now = self.board.now_us();
-            if self.ask(now, t_us) <= now {
-                self.stopped.set(true);
-            }
-        }
-    }
-
-    /// Moves virtual time to `target_us`, in the steps the page allows (each
-    /// step may bring new presses, which happen on the way, in time order).
-    fn advance_paced(&self, target_us: u64) {
-        while self.board.now_us() < target_us && !self.stopped.get() {
-            let to = self.allow(target_us);
-            if to <= self.board.now_us() {
-                // The page granted nothing: it is stopping this run.
-                self.stopped.set(true);
-                break;
-            }
-            self.board.advance_to(to);
         }
     }
 }
@@ -381,6 +321,17 @@ fn schedule_script(board: &VirtualBoard, script: &str) -> Result<(), JsError> {
     Ok(())
 }
 
+/// The page's pace function, `(now_us, want_us) => granted_us`, as the board asks it
+/// ([`VirtualBoard::set_pace`]); a failed call or a non-number stops the run.
+fn pace_fn(f: js_sys::Function) -> baton_sim::board::Pace {
+    Box::new(move |now, want| {
+        f.call2(&JsValue::NULL, &JsValue::from(now as f64), &JsValue::from(want as f64))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .map_or(now, |v| v.max(0.0) as u64)
+    })
+}
+
 /// `count` extra edges over `duration_us` per press, or clean presses (`count` 0).
 fn bounce(duration_us: f64, count: u32) -> Option<baton_sim::Bounce> {
     (count > 0 && duration_us > 0.0).then_some(baton_sim::Bounce { duration_us: duration_us as u64, count })
@@ -426,8 +377,6 @@ impl PySim {
             counters: RefCell::new(Vec::new()),
             strips: RefCell::new(Vec::new()),
             notes: RefCell::new(Vec::new()),
-            pace: RefCell::new(None),
-            paced_until: Cell::new(0),
             task_events: Cell::new(false),
             turns: RefCell::new(Vec::new()),
             parts: RefCell::new(Vec::new()),
@@ -446,7 +395,7 @@ impl PySim {
     /// horizon (µs; at or below `now_us` stops the run). See the
     /// [crate docs](crate).
     pub fn set_pace(&self, f: js_sys::Function) {
-        *self.inner.pace.borrow_mut() = Some(f);
+        self.inner.board.set_pace(Some(pace_fn(f)));
     }
 
     /// Records every turn for the page's task table and timeline ([`PySim::take_turns`]).
@@ -586,11 +535,7 @@ impl PySim {
             let cost = inner.poll_cost_us.get();
             let board = &inner.board;
             let start = board.now_us();
-            // The turn's cost may only be charged once the page allows it.
-            inner.advance_paced_to_allow(start + cost);
-            if inner.stopped.get() {
-                continue;
-            }
+            // (In the page, charging the cost waits until the page allows it.)
             if let Some(outcome) = inner.exec.poll_one_with(|_| board.advance(cost)) {
                 if inner.task_events.get() {
                     let until = match outcome.state {
@@ -613,14 +558,8 @@ impl PySim {
             // Nothing can ever wake a task: the library waits in 3 ms steps
             // until the end.
             let to = next.unwrap_or(inner.end_us.saturating_add(1)).min(inner.end_us.saturating_add(1));
-            let now = board.now_us();
             // In the page, the jump may stop short (a press came in): look again from there.
-            let granted = inner.allow(to.max(now));
-            if granted <= now && to > now {
-                inner.stopped.set(true);
-                continue;
-            }
-            board.advance_to(granted.max(now));
+            board.advance_toward(to.max(board.now_us()));
         };
         inner.main.set(outer.0);
         inner.main_done.set(outer.1);
@@ -849,11 +788,8 @@ impl PySim {
     /// `show()`: costs the wire time, then records the frame. Returns whether
     /// virtual time has passed the end.
     pub fn pixels_show(&self, h: usize) -> bool {
-        let n = self.inner.strips.borrow().get(h).map_or(0, NeoPixel::len);
-        let wire = baton_sim::board::show_cost_us(n);
-        let now = self.inner.board.now_us();
-        // The frame's wire time moves the clock: the page must allow it first.
-        self.inner.advance_paced_to_allow(now + wire);
+        // (In the page, the wire time waits until the page allows it: no strip is borrowed
+        // by anything the pace function calls.)
         if let Some(s) = self.inner.strips.borrow_mut().get_mut(h) {
             s.show();
         }
@@ -863,18 +799,16 @@ impl PySim {
     /// `time.sleep(s)`, given in µs (`round(s * 1e6)`): time moves while the
     /// task keeps control. Returns whether virtual time has passed the end.
     pub fn sleep_us(&self, us: f64) -> bool {
-        // Moves the clock as the board's blocking `time.sleep` does, in the
-        // steps the page allows.
+        // Moves the clock as the board's blocking `time.sleep` does (in the page, in the
+        // steps the page allows).
         let to = self.inner.board.now_us().saturating_add(us.max(0.0) as u64);
-        self.inner.advance_paced(to);
+        self.inner.board.advance_to(to);
         self.inner.past_end()
     }
 
     /// `time.monotonic()`: costs 1 µs; seconds, or -1 past the end.
     pub fn monotonic(&self) -> f64 {
         use baton_board::time::Time as _;
-        let now = self.inner.board.now_us();
-        self.inner.advance_paced_to_allow(now + 1);
         let t = self.inner.time.monotonic();
         if self.inner.past_end() {
             -1.0

@@ -252,9 +252,15 @@ impl VirtualBoard {
         self.core.advance(us);
     }
 
-    /// Moves time forward to `t_us` (never back).
+    /// Moves time forward to `t_us` (never back); paced, in the steps the pace allows.
     pub fn advance_to(&self, t_us: u64) {
         self.core.advance_to(t_us);
+    }
+
+    /// One step towards `t_us`: all the way unpaced; paced, as far as the pace allows now
+    /// (a host loop's idle jump, which looks again from there: a press may have come in).
+    pub fn advance_toward(&self, t_us: u64) {
+        self.core.advance_toward(t_us);
     }
 
     /// The time of the next scheduled input change.
