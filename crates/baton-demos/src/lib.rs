@@ -197,6 +197,17 @@ pub async fn run<B: Board + 'static>(board: B, params: Params) -> Result<(), Boa
     }
 }
 
+/// Runs one of the blocking programs (those that never call `asyncio.run`, see
+/// [`DemoId::uses_asyncio`]) to its end; `None` for a program that awaits. A host that runs
+/// only these (the playground's worker) links nothing else.
+pub fn run_blocking<B: Board>(board: &B, params: &Params) -> Option<Result<(), BoardError>> {
+    match params.demo() {
+        DemoId::BlinkBlocking => Some(blink_blocking::main(board, params)),
+        DemoId::BlinkPolling => Some(blink_polling::main(board, params)),
+        _ => None,
+    }
+}
+
 impl DemoId {
     /// Whether the program uses asyncio. The blocking programs never call
     /// `asyncio.run`: on CircuitPython they run no task at all, so a host

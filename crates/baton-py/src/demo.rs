@@ -26,7 +26,7 @@ pub mod outcome {
     pub const STOPPED: i32 = 1;
 }
 
-/// A Rust demo of the guide on the paced virtual board.
+/// One of the guide's blocking Rust demos on the paced virtual board.
 #[wasm_bindgen]
 pub struct DemoSim {
     sim: RefCell<Simulation>,
@@ -54,11 +54,17 @@ impl DemoSim {
                 pair.split_once('=').ok_or_else(|| JsError::new(&format!("{pair:?} is not key=value")))?;
             p.set(key, value).map_err(|e| JsError::new(&e.to_string()))?;
         }
+        if demo.uses_asyncio() {
+            return Err(JsError::new(&format!("{} awaits: the page runs it itself", demo.id())));
+        }
         let mut config = SimConfig::new(demo);
-        config.params = p;
+        config.params = p.clone();
         config.poll_cost_us = (poll_cost_us.max(0.0) as u64).min(baton_sim::simulation::MAX_POLL_COST_US);
         config.task_events = true;
-        let sim = Simulation::new(config);
+        // Only the blocking programs: the worker's wasm links no other demo.
+        let sim = Simulation::with_main(config, move |board| async move {
+            baton_demos::run_blocking(&board, &p).unwrap_or(Ok(()))
+        });
         let board = sim.board();
         // Named now: a turn under way is reported before its `task` event, which only comes
         // at its end (and `main` is a blocking demo's one task).

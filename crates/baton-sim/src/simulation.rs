@@ -13,6 +13,7 @@ use baton::{Executor, Task, TaskInfo, TaskState};
 use baton_board::{BoardError, Pin};
 use baton_demos::{DemoId, Params};
 use std::collections::HashMap;
+use std::future::Future;
 use std::rc::Rc;
 
 /// The default cost of one task poll, in µs (the spec's `poll_cost_us`).
@@ -103,6 +104,16 @@ pub struct Simulation {
 impl Simulation {
     /// Starts `config`'s demo at virtual time 0 (nothing runs until a step).
     pub fn new(config: SimConfig) -> Self {
+        let params = config.params.clone();
+        Self::with_main(config, |board| baton_demos::run(board, params))
+    }
+
+    /// Starts the program that `main` makes on the board, with `config`'s timing and
+    /// parameters: for a host that runs only some of the demos (and so links only those).
+    pub fn with_main<F>(config: SimConfig, main: impl FnOnce(VirtualBoard) -> F) -> Self
+    where
+        F: Future<Output = Result<(), BoardError>> + 'static,
+    {
         let core = Rc::new(Core::default());
         core.bounce.set(config.bounce);
         core.tracing.set(config.trace);
@@ -110,7 +121,7 @@ impl Simulation {
         // A new core: the cell is empty, so `set` cannot fail.
         let _ = core.background.set(exec.background());
         let board = VirtualBoard { core: core.clone() };
-        let main = exec.spawn_main_named("main", baton_demos::run(board, config.params.clone()));
+        let main = exec.spawn_main_named("main", main(board));
         Simulation { core, exec, main, config, names: HashMap::new(), polls: 0, failure: None }
     }
 

@@ -73,4 +73,5 @@ test("a demo's parameters are those of a link, and a bad one is refused with its
   assert.throws(() => new DemoSim("blink-polling", "interval1=0", 10), /interval1|greater|more than|above/i);
   assert.throws(() => new DemoSim("blink-polling", "nonsense", 10), /key=value/);
   assert.throws(() => new DemoSim("no-such-demo", "", 10), /no-such-demo/);
+  assert.throws(() => new DemoSim("blink-one", "", 10), /awaits/);
 });
