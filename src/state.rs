@@ -222,7 +222,7 @@ pub struct State {
     pub edits: BTreeMap<String, String>,
     /// Whether the page can run a worker (it is cross-origin isolated): the guide's Rust
     /// demos that block then run in one, across frames, instead of inside one poll on the
-    /// page's thread (see [`driver_for`]).
+    /// page's thread.
     pub workers: bool,
 }
 

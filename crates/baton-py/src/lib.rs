@@ -298,7 +298,7 @@ impl Future for PyTask {
     }
 }
 
-mod demo;
+pub mod demo;
 pub use demo::DemoSim;
 
 fn pin_of(name: &str) -> Result<Pin, JsError> {
