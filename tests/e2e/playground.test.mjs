@@ -267,6 +267,22 @@ describe('playground', () => {
     assert.equal(await p.textContent('.clock .time'), paused);
   });
 
+  test('a page that cannot run workers runs the blocking demos itself', async () => {
+    const plain = await serveDist({ isolated: false });
+    try {
+      const p = await page();
+      await p.addInitScript(() => {
+        window.batonTraceLog = [];
+      });
+      await open(p, plain.url, '?v=1&demo=blink-blocking');
+      await p.waitForFunction(() => document.querySelector('[data-part="led"][data-pin="D1"]').dataset.on === 'true');
+      assert.equal(await p.evaluate(() => window.batonTraceLog.length), 0, 'no worker');
+      assert.match(await p.textContent('.clock'), /inside a blocking poll/);
+    } finally {
+      await plain.close();
+    }
+  });
+
   for (const demo of ['blink-blocking', 'blink-polling']) {
     test(`the page runs ${demo} (in the worker) exactly as the judge`, async () => {
       const p = await page();
