@@ -56,7 +56,7 @@ pub struct App {
     window_us: u64,
     console: Lines,
     painted: bool,
-    /// Python mode's worker for the current run.
+    /// The worker of the current run (Python mode, or a blocking Rust demo).
     worker: Option<Worker>,
     _listeners: Vec<EventListener>,
 }
@@ -126,7 +126,7 @@ impl Component for App {
                     self.painted = true;
                     mark("board-painted");
                 } else if !self.state.running && self.state.remote().is_none() {
-                    // Paused: nothing moves until an action (Python mode's worker may still be
+                    // Paused: nothing moves until an action (a worker may still be
                     // finishing a step).
                     return false;
                 }

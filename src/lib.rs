@@ -8,7 +8,7 @@
 //! (`cargo test -p baton-playground`):
 //!
 //! - [`link`]: the share-link codec (`?v=1&demo=button-interval&interval=0.7&rec=…`);
-//! - [`remote`]: Python mode's run in a Web Worker, as the page sees it;
+//! - [`remote`]: a run in a Web Worker (Python mode, or a blocking Rust demo), as the page sees it;
 //! - [`driver`]: runs the simulation (or shows the worker's) against a clock, keeps the board as it looks at the
 //!   *display time*, a bounded timeline window and the inspector's task table;
 //! - [`state`]: the reducer: every user action, validated, applied to the driver;

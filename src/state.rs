@@ -62,7 +62,7 @@ pub enum Action {
     RevertCode,
     /// Save the program as code.py (Python mode).
     DownloadCode,
-    /// A message from Python mode's worker, for the run `run_id`.
+    /// A message from the worker, for the run `run_id`.
     Worker {
         /// The run it belongs to (a message from an older run is dropped).
         run_id: u64,
