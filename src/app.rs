@@ -199,6 +199,9 @@ impl Component for App {
             "starting the worker…".to_string()
         } else if !s.running {
             "paused".to_string()
+        } else if let Some(end) = d.ended_us().filter(|&end| d.display_us() >= end) {
+            // Nothing runs any more; the clock still does.
+            format!("the program ended at {}", view::seconds_exact(end))
         } else if stats.behind || slow {
             match stats.achieved_speed {
                 Some(v) => format!("behind: the page manages {} of the {} asked", view::speed(v), view::speed(s.speed)),

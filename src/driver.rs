@@ -253,6 +253,15 @@ impl Driver {
         }
     }
 
+    /// When the program ended, if it has: its `main` returned (a Rust demo), or its code.py
+    /// ran to its end.
+    pub fn ended_us(&self) -> Option<u64> {
+        match &self.source {
+            Source::Sim(sim) => sim.ended_us(),
+            Source::Worker(r) => r.ended_us(),
+        }
+    }
+
     /// Why a Rust demo stopped with an error, if it did (Python mode's errors are its own).
     pub fn failure(&self) -> Option<&str> {
         match &self.source {
@@ -410,10 +419,11 @@ impl Driver {
     /// Notes the wall-clock time while paused (so the achieved speed restarts cleanly).
     pub fn idle(&mut self, wall_ms: f64) {
         if let Source::Worker(r) = &self.source {
-            // A step granted to the worker shows as far as it got.
+            // A step granted to the worker shows as far as it got (and no further than the
+            // step: the worker may have run ahead of the display before the pause).
             let now = r.now_us();
-            if now != u64::MAX && now > self.display_us && now <= r.credit_us() {
-                self.show_until(now);
+            if let Some(to) = r.step_target().filter(|_| now != u64::MAX && now > self.display_us) {
+                self.show_until(now.min(to));
             }
         }
         self.history.clear();

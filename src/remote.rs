@@ -56,8 +56,11 @@ pub enum WorkerMsg {
         /// start µs, end µs, Baton task id, state code, sleeping until µs (or -1).
         turns: Vec<f64>,
     },
-    /// The program ended.
-    Done,
+    /// The program ended, at this virtual time (µs) if the worker said.
+    Done {
+        /// When it ended.
+        at_us: Option<u64>,
+    },
     /// The program stopped with an error: `code.py line N: Type: message`.
     Error(String),
 }
@@ -190,6 +193,11 @@ pub struct Remote {
     /// A turn under way (task, start µs): a blocking Rust demo's one poll lasts as long as
     /// its program, and the worker reports it as running before it ends.
     open: Option<(u64, u64)>,
+    /// When the program ended, if it has and the worker said.
+    ended_us: Option<u64>,
+    /// How far the last Step lets the display go while paused (`None`: no step since the
+    /// run last ran).
+    step_to: Option<u64>,
 }
 
 impl Remote {
@@ -214,6 +222,8 @@ impl Remote {
             polls: 0,
             bad_lines: 0,
             open: None,
+            ended_us: None,
+            step_to: None,
         }
     }
 
@@ -252,6 +262,18 @@ impl Remote {
         }
     }
 
+    /// How far the display may follow the worker while paused: to where the last Step let it
+    /// run (without a step, a pause shows nothing more, though the worker may have run ahead
+    /// of the display by the lookahead).
+    pub fn step_target(&self) -> Option<u64> {
+        self.step_to
+    }
+
+    /// When the program ended, if it has (and the worker said when).
+    pub fn ended_us(&self) -> Option<u64> {
+        self.ended_us
+    }
+
     /// The turn under way, if the worker says one is: (task, start µs).
     pub fn open_turn(&self) -> Option<(u64, u64)> {
         self.open
@@ -275,6 +297,7 @@ impl Remote {
     /// Lets the worker run until `target_us` plus [`LOOKAHEAD_US`].
     pub fn grant(&mut self, target_us: u64) {
         self.credit_us = self.credit_us.max(target_us.saturating_add(LOOKAHEAD_US));
+        self.step_to = None;
     }
 
     /// Step: lets the worker run as far as it asked when it last waited (one turn, or an idle
@@ -282,6 +305,7 @@ impl Remote {
     pub fn step(&mut self) -> bool {
         if self.want_us > self.credit_us && matches!(self.status, Status::Running) {
             self.credit_us = self.want_us;
+            self.step_to = Some(self.want_us);
             true
         } else {
             false
@@ -363,9 +387,10 @@ impl Remote {
                 }
                 self.scheduled.extend(inputs);
             }
-            WorkerMsg::Done => {
+            WorkerMsg::Done { at_us } => {
                 if matches!(self.status, Status::Loading | Status::Running) {
                     self.status = Status::Done;
+                    self.ended_us = at_us;
                 }
             }
             WorkerMsg::Error(text) => {

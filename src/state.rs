@@ -828,7 +828,7 @@ mod tests {
             ),
         });
         // A message from an older run is dropped.
-        s.dispatch(Action::Worker { run_id: run_id - 1, msg: WorkerMsg::Done });
+        s.dispatch(Action::Worker { run_id: run_id - 1, msg: WorkerMsg::Done { at_us: None } });
         assert_eq!(*s.remote().unwrap().status(), Status::Running);
         // The worker has run to 0.5 s: the display follows the frames.
         let probe = Probe { now_us: 500_000.0, want_us: 0.0, heartbeat: 1, waiting: true, current: 0 };
@@ -1150,5 +1150,33 @@ mod tests {
         frames(&mut s, 0.1);
         assert_eq!(s.driver.tasks()[0].polls, 1);
         assert!(s.driver.timeline().open.is_none());
+    }
+
+    #[test]
+    fn a_pause_shows_nothing_more_of_the_worker_and_a_step_shows_as_far_as_it_let_it_run() {
+        let mut s = State::default();
+        s.dispatch(Action::SetLanguage("python".into()));
+        let run_id = s.run_id;
+        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
+        let probe = |now_us: f64, want_us: f64| Probe { now_us, want_us, heartbeat: 1, waiting: true, current: 0 };
+        s.dispatch(Action::Probe { run_id, probe: probe(200_000.0, 0.0), now_ms: 0.0 });
+        frames(&mut s, 0.1);
+        let at_pause = s.driver.display_us();
+        s.dispatch(Action::Pause);
+        // The worker had been let run ahead of the display (the lookahead): the pause stays put.
+        let print = |t_us| TraceEvent::Print { t_us, text: "later".into() };
+        s.dispatch(Action::Worker { run_id, msg: trace_msg(vec![print(at_pause + 10_000)], vec![]) });
+        s.dispatch(Action::Probe { run_id, probe: probe((at_pause + 20_000) as f64, 0.0), now_ms: 0.0 });
+        frames(&mut s, 0.2);
+        assert_eq!(s.driver.display_us(), at_pause);
+        assert!(console(&s).is_empty());
+        // A step lets it run to where it asked to go next, and the display follows that far.
+        let want = s.remote().unwrap().credit_us() + 5_000;
+        s.dispatch(Action::Probe { run_id, probe: probe((at_pause + 20_000) as f64, want as f64), now_ms: 0.0 });
+        s.dispatch(Action::Step);
+        s.dispatch(Action::Probe { run_id, probe: probe(want as f64, want as f64), now_ms: 0.0 });
+        frames(&mut s, 0.05);
+        assert_eq!(s.driver.display_us(), want);
+        assert_eq!(console(&s), vec![(at_pause + 10_000, "later".to_string())]);
     }
 }

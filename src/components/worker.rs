@@ -174,7 +174,7 @@ fn decode(data: &JsValue) -> Option<WorkerMsg> {
             }
             WorkerMsg::Trace { events, bad, parts: text("parts"), inputs, turns }
         }
-        "done" => WorkerMsg::Done,
+        "done" => WorkerMsg::Done { at_us: get("t_us").and_then(|v| v.as_f64()).map(|t| t.max(0.0) as u64) },
         "error" => WorkerMsg::Error(text("text")),
         _ => return None,
     })

@@ -3,6 +3,8 @@
 import { test, before, after, afterEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { serveDist, launch, newPage, open, consoleLines, workerTrace, ARTIFACTS } from './harness.mjs';
 import { EXAMPLES, assertExact, judge } from '../oracle/judge.mjs';
@@ -265,6 +267,20 @@ describe('playground', () => {
     const paused = await p.textContent('.clock .time');
     await p.waitForTimeout(400);
     assert.equal(await p.textContent('.clock .time'), paused);
+  });
+
+  test('when main returns the page says the program has ended, in the page and in the worker', async () => {
+    // blink-one in the page, blink-blocking in the worker, and blink-one's code.py in Python mode.
+    const code = 'd1.' + deflateRawSync(readFileSync(join(EXAMPLES, 'blink-one.py'))).toString('base64url');
+    for (const demo of ['blink-one', 'blink-blocking', `blink-one&lang=python&code=${code}`]) {
+      const p = await page();
+      await open(p, server.url, `?v=1&demo=${demo}&speed=100`);
+      await p.waitForFunction(() => /the program ended at \d/.test(document.querySelector('.clock').textContent), null, { timeout: 15_000 });
+      const lines = await consoleLines(p);
+      const end = parseFloat((await p.textContent('.clock')).match(/ended at ([\d.]+)/)[1]) * 1e6;
+      assert.equal(Math.round(end), lines.at(-1).t, `${demo}: ends with its last print (${lines.at(-1).text})`);
+      await close(p);
+    }
   });
 
   test('a page that cannot run workers runs the blocking demos itself', async () => {

@@ -30,7 +30,7 @@
 // Messages to the page: {type: "ready"} once loaded; {type: "spawn", id, task,
 // name} (Python's id, Baton's; a demo's tasks have one id); {type: "trace", events, parts, inputs, turns}
 // (the trace's events as objects, new board parts, presses as scheduled: {t_us, pin, pressed},
-// and the turns as a Float64Array, PySim::take_turns); and at the end {type: "done"} or
+// and the turns as a Float64Array, PySim::take_turns); and at the end {type: "done", t_us} or
 // {type: "error", text} (`code.py line N: Type: message`).
 import init, { DemoSim, PySim } from "./baton_py.js";
 import { loadMicroPython } from "./micropython.mjs";
@@ -196,5 +196,5 @@ async function start({ program, pollCostUs, bounce, inputs, shared }) {
   f64[1] = sim.now_us();
   flush();
   Atomics.store(i32, WAITING, 1);
-  post(error ? { type: "error", text: error } : { type: "done" });
+  post(error ? { type: "error", text: error } : { type: "done", t_us: sim.now_us() });
 }

@@ -99,6 +99,8 @@ pub struct Simulation {
     names: HashMap<u64, Rc<str>>,
     polls: u64,
     failure: Option<String>,
+    /// When `main` returned: the program's end.
+    ended_us: Option<u64>,
 }
 
 impl Simulation {
@@ -122,7 +124,7 @@ impl Simulation {
         let _ = core.background.set(exec.background());
         let board = VirtualBoard { core: core.clone() };
         let main = exec.spawn_main_named("main", main(board));
-        Simulation { core, exec, main, config, names: HashMap::new(), polls: 0, failure: None }
+        Simulation { core, exec, main, config, names: HashMap::new(), polls: 0, failure: None, ended_us: None }
     }
 
     /// The configuration it runs with.
@@ -269,6 +271,9 @@ impl Simulation {
     }
 
     fn check_main(&mut self) {
+        if self.ended_us.is_none() && self.main.is_done() {
+            self.ended_us = Some(self.core.now());
+        }
         if self.failure.is_none() && self.main.is_done() {
             let failure = match self.main.try_result() {
                 Some(Ok(Err(e))) => Some(format!("error: {e}")),
@@ -280,6 +285,11 @@ impl Simulation {
                 self.failure = Some(msg);
             }
         }
+    }
+
+    /// When the program ended (`main` returned), if it has: nothing runs after that.
+    pub fn ended_us(&self) -> Option<u64> {
+        self.ended_us
     }
 
     /// Why the demo stopped with an error, if it did.

@@ -122,3 +122,22 @@ fn a_pace_that_grants_nothing_stops_time() {
     assert!(board.halted());
     assert_eq!(sim.now_us(), 300, "time stood still where the pace stopped it");
 }
+
+#[test]
+fn the_end_of_a_program_is_when_main_returned() {
+    // blink-one prints "done" after its ten blinks, as main returns.
+    let mut sim = Simulation::new(config(DemoId::BlinkOne, &[]));
+    sim.run_until(4_000_000);
+    assert_eq!(sim.ended_us(), None);
+    sim.run_until(9_000_000);
+    let done = sim.trace().iter().find_map(|e| match e {
+        TraceEvent::Print { t_us, text } if text == "done" => Some(*t_us),
+        _ => None,
+    });
+    assert_eq!(sim.ended_us(), done, "ends with its last print");
+    assert!(sim.is_over());
+    // A program that never returns never ends.
+    let mut sim = Simulation::new(config(DemoId::ButtonInterval, &[]));
+    sim.run_until(9_000_000);
+    assert_eq!(sim.ended_us(), None);
+}
