@@ -60,8 +60,10 @@ pub(crate) struct Core {
     pub(crate) background: std::cell::OnceCell<baton::Background>,
     /// Whether events go to the trace (the board's state is kept either way).
     pub(crate) tracing: Cell<bool>,
-    /// The host's pace function (`None`: time moves freely), and the horizon it granted last.
+    /// The host's pace function (`None`: time moves freely), whether there is one (the
+    /// simulator's own runs look at this flag only), and the horizon it granted last.
     pace: RefCell<Option<Pace>>,
+    paced: Cell<bool>,
     paced_until: Cell<u64>,
     /// The pace function granted nothing: the host is stopping the run, time stands still.
     pub(crate) halted: Cell<bool>,
@@ -109,6 +111,9 @@ impl Core {
     /// one, no further than the horizon it granted last, and it is asked for a new one only
     /// once time has reached that horizon (so a step within it costs a comparison).
     fn allow(&self, t: u64) -> u64 {
+        if !self.paced.get() {
+            return t;
+        }
         let (now, paced) = (self.now.get(), self.paced_until.get());
         if self.halted.get() {
             return now;
@@ -276,6 +281,7 @@ impl VirtualBoard {
     pub fn set_pace(&self, pace: Option<Pace>) {
         self.core.paced_until.set(self.core.now());
         self.core.halted.set(false);
+        self.core.paced.set(pace.is_some());
         *self.core.pace.borrow_mut() = pace;
     }
 
