@@ -642,6 +642,17 @@ fn drop_quietly(future: BoxedTask) {
     drop(future);
 }
 
+/// A xorshift generator for the scheduler's randomized tests: `rand(n)` is in `0..n`.
+#[cfg(test)]
+pub(crate) fn test_rng(mut seed: u64) -> impl FnMut(u64) -> u64 {
+    move |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Scheduler;
@@ -652,13 +663,7 @@ mod tests {
     /// before it: the same tick, the next, far ahead (past 2³² µs), or back.
     #[test]
     fn ticks_are_the_quotient_of_every_reading() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut rand = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut rand = super::test_rng(0x9e37_79b9_7f4a_7c15);
         for tick_us in [1, 7, 1000, 1_000_000, u64::from(u32::MAX) + 3] {
             let s = Scheduler::new(Box::new(ManualClock::new()), tick_us);
             let mut us = 0u64;

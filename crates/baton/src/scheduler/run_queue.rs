@@ -222,13 +222,7 @@ mod tests {
     /// the library's heap.
     #[test]
     fn pops_in_the_order_of_the_library_heap() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut rand = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut rand = super::super::test_rng(0x2545_f491_4f6c_dd1d);
         for _ in 0..3000 {
             let mut q = RunQueue::default();
             let mut heap = PairingHeap::default();
