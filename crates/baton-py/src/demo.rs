@@ -11,7 +11,7 @@
 //! [`DemoSim`] speaks the worker's protocol as [`crate::PySim`] does (`set_pace`, `input`,
 //! `schedule`, `take_trace`, `take_turns`, `take_parts`), so the worker drives either.
 
-use crate::{host_input, schedule_script, state_code};
+use crate::{host_input, schedule_script, turn};
 use baton_demos::{DemoId, Params};
 use baton_sim::{SimConfig, Simulation, TraceEvent, VirtualBoard};
 use std::cell::RefCell;
@@ -48,12 +48,14 @@ impl DemoSim {
     #[wasm_bindgen(constructor)]
     pub fn new(demo: &str, params: &str, poll_cost_us: f64) -> Result<DemoSim, JsError> {
         let demo: DemoId = demo.parse().map_err(|e: baton_demos::UnknownDemo| JsError::new(&e.to_string()))?;
+        let pairs = params
+            .split('&')
+            .filter(|s| !s.is_empty())
+            .map(|pair| pair.split_once('=').ok_or_else(|| JsError::new(&format!("{pair:?} is not key=value"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        // All at once, as a link's are: two pins swapped are checked together.
         let mut p = Params::defaults(demo);
-        for pair in params.split('&').filter(|s| !s.is_empty()) {
-            let (key, value) =
-                pair.split_once('=').ok_or_else(|| JsError::new(&format!("{pair:?} is not key=value")))?;
-            p.set(key, value).map_err(|e| JsError::new(&e.to_string()))?;
-        }
+        p.set_all(pairs).map_err(|e| JsError::new(&e.to_string()))?;
         if demo.uses_asyncio() {
             return Err(JsError::new(&format!("{} awaits: the page runs it itself", demo.id())));
         }
@@ -124,12 +126,7 @@ impl DemoSim {
                     if self.named.borrow_mut().insert(id) {
                         self.names.borrow_mut().push(format!("{id} {name}"));
                     }
-                    let until = match state {
-                        baton::TaskState::Sleeping { until } => until.as_micros() as f64,
-                        _ => -1.0,
-                    };
-                    let turn = [t_us as f64, end_us as f64, id as f64, f64::from(state_code(state)), until];
-                    self.turns.borrow_mut().extend_from_slice(&turn);
+                    self.turns.borrow_mut().extend_from_slice(&turn(t_us, end_us, id, state));
                 }
                 other => {
                     out.push_str(&other.to_json());
@@ -146,8 +143,7 @@ impl DemoSim {
     pub fn take_turns(&self) -> Vec<f64> {
         let mut turns = std::mem::take(&mut *self.turns.borrow_mut());
         if let Some((id, start)) = self.board.polling() {
-            let running = f64::from(state_code(baton::TaskState::Running));
-            turns.extend_from_slice(&[start as f64, self.board.now_us() as f64, id as f64, running, -1.0]);
+            turns.extend_from_slice(&turn(start, self.board.now_us(), id, baton::TaskState::Running));
         }
         turns
     }

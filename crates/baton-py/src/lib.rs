@@ -538,17 +538,7 @@ impl PySim {
             // (In the page, charging the cost waits until the page allows it.)
             if let Some(outcome) = inner.exec.poll_one_with(|_| board.advance(cost)) {
                 if inner.task_events.get() {
-                    let until = match outcome.state {
-                        baton::TaskState::Sleeping { until } => until.as_micros() as f64,
-                        _ => -1.0,
-                    };
-                    let turn = [
-                        start as f64,
-                        board.now_us() as f64,
-                        outcome.task.as_u64() as f64,
-                        f64::from(state_code(outcome.state)),
-                        until,
-                    ];
+                    let turn = turn(start, board.now_us(), outcome.task.as_u64(), outcome.state);
                     inner.turns.borrow_mut().extend_from_slice(&turn);
                 }
                 continue;
@@ -857,6 +847,16 @@ impl PySim {
 
 /// How many numbers a turn takes in [`PySim::take_turns`].
 pub const TURN_FIELDS: usize = 5;
+
+/// One turn as [`PySim::take_turns`] gives it: start µs, end µs, Baton task id, state code,
+/// and the µs a sleeper sleeps until (else -1).
+fn turn(start_us: u64, end_us: u64, task: u64, state: baton::TaskState) -> [f64; TURN_FIELDS] {
+    let until = match state {
+        baton::TaskState::Sleeping { until } => until.as_micros() as f64,
+        _ => -1.0,
+    };
+    [start_us as f64, end_us as f64, task as f64, f64::from(state_code(state)), until]
+}
 
 /// A task state as a number, for [`PySim::take_turns`]: 0 ready, 1 running, 2 sleeping,
 /// 3 waiting, 4 done, 5 cancelled, 6 failed.

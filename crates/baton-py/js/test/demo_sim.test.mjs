@@ -70,6 +70,9 @@ test("a demo's parameters are those of a link, and a bad one is refused with its
   // Set up off, then 2 blinks (4 changes) about 0.5 s apart.
   assert.equal(d1.length, 5, JSON.stringify(d1));
   assert.ok(d1[1].t_us > 500_000 && d1[1].t_us < 501_000, JSON.stringify(d1[1]));
+  // Two pins swapped are taken together, as a link's parameters are.
+  const swapped = paced("blink-polling", "led1=D2&led2=D1", 10, 50_000).trace;
+  assert.ok(swapped.includes('"pin": "D2"') && swapped.includes('"pin": "D1"'));
   assert.throws(() => new DemoSim("blink-polling", "interval1=0", 10), /interval1|greater|more than|above/i);
   assert.throws(() => new DemoSim("blink-polling", "nonsense", 10), /key=value/);
   assert.throws(() => new DemoSim("no-such-demo", "", 10), /no-such-demo/);
