@@ -65,7 +65,8 @@ pub enum Step {
         /// Its state after the poll.
         state: TaskState,
     },
-    /// Nothing was ready: time jumped to the next timer or input.
+    /// Nothing was ready: time jumped to the next timer or input (on a paced board, as far
+    /// towards it as the pace allowed: the next step looks again from there).
     Advanced {
         /// The new time.
         to_us: u64,
