@@ -9,18 +9,20 @@
 // The pieces are picked one by one rather than through prism-code-editor/setups (which add
 // search, a shadow root and themes): the core, Python's grammar and indentation rule, the
 // editing commands and their keys, the undo history and bracket-pair highlighting.
-import { createEditor as createPrismEditor, numLines } from "prism-code-editor";
+import { createEditor as createPrismEditor, languageMap, numLines } from "prism-code-editor";
 import "prism-code-editor/prism/languages/python"; // the grammar (highlighting)
-import "prism-code-editor/languages/python"; // comment token and "indent after `:`"
+import "prism-code-editor/languages/python"; // comment token and "indent after `:`" (refined below)
 import {
   defaultKeymap,
   editHistory,
   editorCommands,
   ignoreTab,
   indentSelectedLines,
+  insertLineAndIndent,
   insertTab,
   isModifierKey,
 } from "prism-code-editor/commands";
+import { insertText } from "prism-code-editor/utils";
 import { matchBrackets } from "prism-code-editor/match-brackets";
 import { highlightBracketPairs } from "prism-code-editor/highlight-brackets";
 // The library's layout (line numbers, the textarea over the lines, the active line), as text.
@@ -107,8 +109,146 @@ function addStyle() {
   document.head.append(style);
 }
 
-// ---- The error line -----------------------------------------------------------------------------
+/** The start of the line at `pos`, and its end (at its newline, or the text's end). */
 const lineStart = (text, pos) => text.lastIndexOf("\n", pos - 1) + 1;
+const lineEnd = (text, pos) => (pos = text.indexOf("\n", pos)) < 0 ? text.length : pos;
+
+// ---- Python's indentation -----------------------------------------------------------------------
+// prism-code-editor's rule for Python indents the next line after one that ends in `:` or in an
+// open bracket, tested on the line's raw text: so not after `if x:  # why`, but after
+// `print("a:")`, `x = 1  # note:` or an `Args:` in a docstring. The rules here test the code
+// alone, with strings and comments masked out by the editor's tokens (the highlighting's, always
+// those of the current text, so a line inside a multi-line string is known as such too).
+
+/**
+ * The text from the start to the end of the line at `pos`, as code alone: a comment's characters
+ * become spaces and a string's "_" (so a `:`, bracket or quote in either counts for nothing,
+ * while the string still counts as an operand: `f = lambda: "x"` does not end in `:`), except on
+ * a string's lines after its first, which become blank (they are text, not lines of code).
+ * A quote left in it opens a string not closed yet (the grammar's strings end on their line).
+ */
+function codeUpTo(editor, pos) {
+  const { value, tokens } = editor;
+  const end = lineEnd(value, pos);
+  let code = "";
+  // The top-level tokens cover the text (strings and tokens alike have a length); comments and
+  // strings are never inside other tokens there.
+  for (let i = 0; code.length < end && i < tokens.length; i++) {
+    const text = value.slice(code.length, code.length + tokens[i].length);
+    const type = typeof tokens[i] === "string" ? "" : tokens[i].type;
+    if (type === "comment") code += " ".repeat(text.length);
+    else if (type.includes("string")) {
+      const [first, ...rest] = text.split("\n");
+      code += ["_".repeat(first.length), ...rest.map((line) => " ".repeat(line.length))].join("\n");
+    } else code += text;
+  }
+  return code;
+}
+
+/** The width of a line's indentation in columns (a tab reaching the next multiple of `tabSize`). */
+function indentWidth(line, tabSize) {
+  let width = 0;
+  for (const c of line.match(/^[ \t]*/)[0]) width = c === "\t" ? width - (width % tabSize) + tabSize : width + 1;
+  return width;
+}
+
+/** Whether a line of code (from codeUpTo) leaves a string or a bracket open. */
+const leavesOpen = (code) => /["']/.test(code) || (code.match(/[([{]/g)?.length ?? 0) > (code.match(/[)\]}]/g)?.length ?? 0);
+
+/** The lines of code (from codeUpTo) above the one starting at `start`, nearest first, blank ones skipped. */
+function* linesAbove(code, start) {
+  for (let end = start - 1; end >= 0; ) {
+    const from = lineStart(code, end);
+    const line = code.slice(from, end);
+    if (/\S/.test(line)) yield line;
+    end = from - 1;
+  }
+}
+
+// The library's rule, the same patterns (`:` last, or an open bracket with no closer after it),
+// on the code before the caret; not within a string left open. Enter between brackets still adds
+// the line for the closing one (the library's second rule). Only "python" is the editor's
+// language (the library's aliases, "py" and the like, keep its rule).
+const python = languageMap.python;
+languageMap.python = {
+  ...python,
+  autoIndent: [
+    ([start], _value, editor) => {
+      const code = codeUpTo(editor, start);
+      const before = code.slice(lineStart(code, start), start);
+      return !/["']/.test(before) && /[([{][^)\]}]*$|:\s*$/.test(before);
+    },
+    python.autoIndent[1],
+  ],
+};
+
+/** A statement after which Python's next line is the enclosing block's (comments masked out). */
+const ENDS_BLOCK = /^\s*(?:(?:pass|break|continue)\s*|(?:return|raise)\b.*)$/;
+
+/**
+ * The command for Enter (and Shift-Enter; Mod-Enter, with `eol`, at the line's end): the library's
+ * new line (indentation kept, one more unit after `:` or an open bracket), but one unit less after
+ * a complete `return`, `pass`, `break`, `continue` or `raise` with nothing after the caret, as
+ * Python's next statement belongs to the enclosing block then (as in VS Code).
+ */
+const newLine = (eol) => (editor) => {
+  const value = editor.value;
+  let [start, end] = editor.getSelection();
+  if (eol) start = end = lineEnd(value, end);
+  const code = codeUpTo(editor, end);
+  const before = code.slice(lineStart(code, start), start);
+  const after = code.slice(end, lineEnd(code, end));
+  // Not within the statement: code after the caret, a bracket or string open, a `\` at the end.
+  if (/\S/.test(after) || !ENDS_BLOCK.test(before) || leavesOpen(before) || /\\\s*$/.test(before)) {
+    return insertLineAndIndent(editor, eol);
+  }
+  const { tabSize } = editor.options;
+  const indent = Math.max(0, Math.floor(indentWidth(before, tabSize) / tabSize) * tabSize - tabSize);
+  // A lone "\n" at the very end is left to the browser, as the library's command does (Chrome's
+  // execCommand mishandles a trailing newline in a textarea).
+  if (!indent && !value[end]) return false;
+  insertText(editor, "\n" + " ".repeat(indent), start, end);
+  return true;
+};
+
+/** The start of a clause that continues the statement above it, up to its `:` (comments masked out). */
+const CLAUSE = /^\s*(?:else|finally|(?:elif|except)\b.*)\s*:$/;
+
+/**
+ * Just after a `:` is typed: if it ends a clause that continues the block above (`else:`,
+ * `elif x:`, `except E:`, `except:`, `finally:`) alone on its line, dedents the line by one unit
+ * when the line is still at the depth of the block's body, as VS Code and CodeMirror do. That is
+ * when the nearest line of code above is not deeper (else the line already closes that deeper
+ * block, as a clause does) and a line above is shallower (the block's own); the dedent goes no
+ * further left than that line, so never past column 0. It is an undo step of its own (insertText
+ * records it in the history), so Ctrl-Z brings the line back as it was typed.
+ */
+function dedentClause(editor) {
+  const [pos, end] = editor.getSelection();
+  if (pos !== end) return;
+  const code = codeUpTo(editor, pos);
+  const start = lineStart(code, pos);
+  const line = code.slice(start, pos);
+  if (!CLAUSE.test(line) || leavesOpen(line) || /\S/.test(code.slice(pos, lineEnd(code, pos)))) return;
+  const { tabSize } = editor.options;
+  const width = indentWidth(line, tabSize);
+  let previous = null;
+  let outer = null;
+  for (const above of linesAbove(code, start)) {
+    const w = indentWidth(above, tabSize);
+    previous ??= w;
+    if (w < width) {
+      outer = w;
+      break;
+    }
+  }
+  if (outer == null || previous > width) return;
+  const indent = Math.max(outer, width - (width % tabSize || tabSize));
+  const indentEnd = start + line.search(/\S/);
+  insertText(editor, " ".repeat(indent), start, indentEnd, pos - (indentEnd - start) + indent);
+}
+
+// ---- The error line -----------------------------------------------------------------------------
 
 /**
  * Where `pos` of `before` lands in `after`. The edit is taken as the one replaced span between
@@ -157,6 +297,9 @@ export function createEditor(parent, { doc = "", onChange, label = "code.py" } =
       return start === end && !/\S/.test(before) ? insertTab(editor, start) : indentSelectedLines(editor);
     },
     "8+Tab": (editor) => !escaped && !ignoreTab && indentSelectedLines(editor, true),
+    Enter: newLine(),
+    "8+Enter": newLine(),
+    "Mod+Enter": newLine(true),
   };
 
   const editor = createPrismEditor(
@@ -179,6 +322,13 @@ export function createEditor(parent, { doc = "", onChange, label = "code.py" } =
   textarea.addEventListener("blur", () => (escaped = false));
   // No `<` wrapping a selection in `<>` (for markup; editorCommands adds it for every language).
   delete editor.inputCommandMap["<"];
+  // A typed `:` may end an `else:` and the like (dedentClause). After the input, not before it
+  // (the library's inputCommandMap), so that the `:` goes in as typed, in its run of typing, and
+  // the dedent is the next undo step; the editor and its history have seen the input by now
+  // (their listeners came first).
+  textarea.addEventListener("input", (e) => {
+    if (e.inputType === "insertText" && e.data === ":") dedentClause(editor);
+  });
 
   // The marked line, as the offset of its start (or null); it follows edits, and the element of
   // its line carries ERROR_LINE (its line number shows a "!").

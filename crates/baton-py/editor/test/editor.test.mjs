@@ -151,11 +151,13 @@ test("Enter keeps the indentation and indents after `:`; Tab indents, Shift+Tab 
   assert.equal(await text(page), "def f():\n    return 1");
   assert.ok(await inEditor(page), "Shift+Tab kept the focus");
   await page.keyboard.press("Enter");
-  assert.equal(await text(page), "def f():\n    return 1\n    ");
+  assert.equal(await text(page), "def f():\n    return 1\n", "Enter after `return` dedents");
+  await page.keyboard.press("Tab");
+  assert.equal(await text(page), "def f():\n    return 1\n    ", "Tab on an empty line");
   await page.keyboard.press("Shift+Tab");
   assert.equal(await text(page), "def f():\n    return 1\n");
   await page.keyboard.press("Tab");
-  assert.equal(await text(page), "def f():\n    return 1\n    ", "Tab on an empty line");
+  assert.equal(await text(page), "def f():\n    return 1\n    ");
   await page.keyboard.press("Backspace");
   assert.equal(await text(page), "def f():\n    return 1\n", "Backspace in the indentation deletes one unit");
 
@@ -186,6 +188,131 @@ test("Enter keeps the indentation and indents after `:`; Tab indents, Shift+Tab 
   await page.keyboard.press("Shift+Tab");
   assert.ok(await inEditor(page));
   assert.equal(await text(page), "def f():\n    return 1\n");
+});
+
+/**
+ * Puts `doc` in the editor with the caret where `|` is in it (at the end without one), then
+ * types `keys`: text is typed, "\n" presses Enter. Returns the text after.
+ */
+async function typeIn(page, doc, keys) {
+  const at = doc.includes("|") ? doc.indexOf("|") : doc.length;
+  await page.evaluate(
+    ([doc, at]) => {
+      window.editor.setText(doc);
+      window.editor.focus();
+      document.querySelector("#parent textarea").setSelectionRange(at, at);
+    },
+    [doc.replace("|", ""), at],
+  );
+  for (const [i, part] of keys.split("\n").entries()) {
+    if (i) await page.keyboard.press("Enter");
+    if (part) await page.keyboard.type(part);
+  }
+  return text(page);
+}
+
+test("Enter indents after `:` before a comment too, not after a `:` or bracket in a string or a comment", async (t) => {
+  const page = await openEditor(t);
+  // The next line is indented: `:` or an open bracket is the line's last code.
+  for (const [doc, want] of [
+    ["if x:  # why", "if x:  # why\n    "],
+    ["    while True:# forever", "    while True:# forever\n        "],
+    ['if s == "a:":', 'if s == "a:":\n    '],
+    ["d = {  # first", "d = {  # first\n    "],
+    ['if x == """a\nb""":', 'if x == """a\nb""":\n    '],
+  ]) {
+    assert.equal(await typeIn(page, doc, "\n"), want, JSON.stringify(doc));
+  }
+  // The indentation is kept: the `:` or bracket is in a string or in the comment.
+  for (const [doc, want] of [
+    ['print("a:")', 'print("a:")\n'],
+    ["x = 1  # note:", "x = 1  # note:\n"],
+    ["    x = 1  # see (below", "    x = 1  # see (below\n    "],
+    ["    print('(')", "    print('(')\n    "],
+    ['f = lambda: "x"', 'f = lambda: "x"\n'],
+    ['    s = "a: b', '    s = "a: b\n    '], // a string not closed yet
+    ['def f():\n    """Summary.\n\n    Args:|\n    """\n', 'def f():\n    """Summary.\n\n    Args:\n    \n    """\n'],
+  ]) {
+    assert.equal(await typeIn(page, doc, "\n"), want, JSON.stringify(doc));
+  }
+});
+
+test("typing `else:`, `elif …:`, `except …:`, `finally:` dedents the line one unit; Ctrl+Z undoes the dedent alone", async (t) => {
+  const page = await openEditor(t);
+  assert.equal(await typeIn(page, "", "if a:\nb()\nelif c:\nd()\nelse:\ne()"), "if a:\n    b()\nelif c:\n    d()\nelse:\n    e()");
+  // `finally:` after `raise` (whose Enter dedents already) stays: it already closes the deeper block.
+  assert.equal(
+    await typeIn(page, "", "def f():\ntry:\ng()\nexcept ValueError as e:\nprint(e)\nexcept:\nraise\nfinally:\nh()"),
+    "def f():\n    try:\n        g()\n    except ValueError as e:\n        print(e)\n    except:\n        raise\n    finally:\n        h()",
+  );
+  assert.equal(await typeIn(page, "for i in x:\n    if i:\n        g()\n    h()\n    ", "else:"), "for i in x:\n    if i:\n        g()\n    h()\nelse:");
+  // Not past the block's own line: 2-space code dedents to it.
+  assert.equal(await typeIn(page, "def f():\n  if a:\n    b()\n    ", "else:"), "def f():\n  if a:\n    b()\n  else:");
+
+  // Undo takes back the dedent alone (the line as typed, the caret after its `:`); redo redoes it.
+  assert.equal(await typeIn(page, "if a:\n    b()\n", "    else:"), "if a:\n    b()\nelse:");
+  await page.keyboard.press("Control+z");
+  assert.equal(await text(page), "if a:\n    b()\n    else:");
+  await page.keyboard.press("Control+Shift+z");
+  assert.equal(await text(page), "if a:\n    b()\nelse:");
+  await page.keyboard.press("Control+z");
+  await page.keyboard.type(" pass");
+  assert.equal(await text(page), "if a:\n    b()\n    else: pass", "the caret stayed after the `:`");
+  // The typing before it is an undo step of its own too.
+  for (let i = 0; i < 5 && (await text(page)) !== "if a:\n    b()\n"; i++) await page.keyboard.press("Control+z");
+  assert.equal(await text(page), "if a:\n    b()\n");
+});
+
+test("a `:` dedents only a clause alone on its line, at its block's body depth, below a shallower line", async (t) => {
+  const page = await openEditor(t);
+  for (const [doc, keys, want, why] of [
+    ["x = 1\n", "else:", "x = 1\nelse:", "at column 0"],
+    ["    x = 1\n    ", "else:", "    x = 1\n    else:", "no shallower line above"],
+    ["", "    else:", "    else:", "no line above"],
+    ["if a:\n    if b:\n        c()\n    else|", ":", "if a:\n    if b:\n        c()\n    else:", "already closes the deeper block"],
+    ["if a:\n    b()\n    else| c()", ":", "if a:\n    b()\n    else: c()", "code after the `:`"],
+    ["if a:\n    b()\n    ", "else_count:", "if a:\n    b()\n    else_count:", "not the keyword"],
+    ["if a:\n    b()\n    ", "x = c if d else:", "if a:\n    b()\n    x = c if d else:", "not at the line's start"],
+    ["if a:\n    b()\n    ", "# else:", "if a:\n    b()\n    # else:", "in a comment"],
+    ["if a:\n    b()\n    ", 'print("else:', 'if a:\n    b()\n    print("else:', "in a string"],
+    ["if a:\n    b()\n    ", "elif x[1:", "if a:\n    b()\n    elif x[1:", "in brackets"],
+  ]) {
+    assert.equal(await typeIn(page, doc, keys), want, why);
+  }
+  // A `:` in a string of the condition does not dedent yet, its last one does.
+  assert.equal(await typeIn(page, "if a:\n    b()\n    ", 'elif x == ":'), 'if a:\n    b()\n    elif x == ":');
+  await page.keyboard.type('":');
+  assert.equal(await text(page), 'if a:\n    b()\nelif x == ":":');
+});
+
+test("Enter after `return`, `pass`, `break`, `continue`, `raise` dedents the next line", async (t) => {
+  const page = await openEditor(t);
+  for (const [doc, want] of [
+    ["def f():\n    return 1", "def f():\n    return 1\n"],
+    ["def f():\n    if a:\n        return", "def f():\n    if a:\n        return\n    "],
+    ["for i in x:\n    if i:\n        break  # done", "for i in x:\n    if i:\n        break  # done\n    "],
+    ["for i in x:\n    continue|\nz()", "for i in x:\n    continue\n\nz()"],
+    ["class A:\n    pass", "class A:\n    pass\n"],
+    ['def f():\n    raise ValueError("(")', 'def f():\n    raise ValueError("(")\n'],
+  ]) {
+    assert.equal(await typeIn(page, doc, "\n"), want, JSON.stringify(doc));
+  }
+  // Not within the statement, nor after other statements.
+  for (const [doc, want] of [
+    ["def f():\n    return (1,", "def f():\n    return (1,\n        "],
+    ["def f():\n    return 1 + \\", "def f():\n    return 1 + \\\n    "],
+    ["    returned = 1", "    returned = 1\n    "],
+    ["    pass_count = 1", "    pass_count = 1\n    "],
+    ["    x = 1  # pass", "    x = 1  # pass\n    "],
+    ["    return| 1", "    return\n     1"],
+    ["pass", "pass\n"],
+  ]) {
+    assert.equal(await typeIn(page, doc, "\n"), want, JSON.stringify(doc));
+  }
+  // One undo step takes the new line back.
+  assert.equal(await typeIn(page, "def f():\n    if a:\n        return|\n", "\n"), "def f():\n    if a:\n        return\n    \n");
+  await page.keyboard.press("Control+z");
+  assert.equal(await text(page), "def f():\n    if a:\n        return\n");
 });
 
 test("markError marks one line and clears; out-of-range lines are ignored", async (t) => {
