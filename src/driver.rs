@@ -16,7 +16,8 @@ use baton::TaskState;
 use baton_board::neopixel::Color;
 use baton_board::Pin;
 use baton_sim::{InputEvent, SimConfig, Simulation, Step, TraceEvent};
-use std::collections::{BTreeMap, VecDeque};
+use litemap::LiteMap;
+use std::collections::VecDeque;
 
 /// The most task polls run in one frame.
 pub const MAX_POLLS_PER_FRAME: u64 = 20_000;
@@ -69,7 +70,7 @@ pub struct Timeline {
     /// Task polls, in time order.
     pub spans: VecDeque<Span>,
     /// Pin levels by pin.
-    pub pins: BTreeMap<Pin, PinTrack>,
+    pub pins: LiteMap<Pin, PinTrack>,
     /// NeoPixel frames: (µs, strip pin).
     pub frames: VecDeque<(u64, Pin)>,
     /// A poll under way at the display time that a worker has reported but not ended (its
@@ -82,7 +83,7 @@ impl Timeline {
         while self.spans.front().is_some_and(|s| s.end_us < before_us) {
             self.spans.pop_front();
         }
-        for track in self.pins.values_mut() {
+        for (_, track) in self.pins.iter_mut() {
             while track.changes.front().is_some_and(|(t, _)| *t < before_us) {
                 let (_, v) = track.changes.pop_front().unwrap_or_default();
                 track.before = Some(v);
@@ -159,12 +160,12 @@ pub struct Driver {
     /// Sub-µs remainder of the pacing, so that slow speeds still move.
     carry_us: f64,
     pending: VecDeque<TraceEvent>,
-    outputs: BTreeMap<Pin, bool>,
-    inputs: BTreeMap<Pin, bool>,
-    strips: BTreeMap<Pin, StripState>,
+    outputs: LiteMap<Pin, bool>,
+    inputs: LiteMap<Pin, bool>,
+    strips: LiteMap<Pin, StripState>,
     console: VecDeque<(u64, String)>,
     console_total: usize,
-    tasks: BTreeMap<u64, TaskRow>,
+    tasks: LiteMap<u64, TaskRow>,
     timeline: Timeline,
     stats: FrameStats,
     /// (wall ms, display µs) samples over the last second, for the achieved speed.
@@ -195,12 +196,12 @@ impl Driver {
             display_us: 0,
             carry_us: 0.0,
             pending: VecDeque::new(),
-            outputs: BTreeMap::new(),
-            inputs: BTreeMap::new(),
-            strips: BTreeMap::new(),
+            outputs: LiteMap::new(),
+            inputs: LiteMap::new(),
+            strips: LiteMap::new(),
             console: VecDeque::new(),
             console_total: 0,
-            tasks: BTreeMap::new(),
+            tasks: LiteMap::new(),
             timeline: Timeline::default(),
             stats: FrameStats::default(),
             history: VecDeque::new(),
@@ -290,7 +291,7 @@ impl Driver {
     }
 
     /// Every output driven so far and its level at the display time.
-    pub fn outputs(&self) -> &BTreeMap<Pin, bool> {
+    pub fn outputs(&self) -> &LiteMap<Pin, bool> {
         &self.outputs
     }
 
@@ -324,7 +325,9 @@ impl Driver {
             row.running_until = Some(u64::MAX);
             row.busy_us += open.end_us - open.start_us;
         }
-        let Source::Sim(sim) = &self.source else { return rows.into_values().collect() };
+        let Source::Sim(sim) = &self.source else {
+            return rows.into_tuple_vec().into_iter().map(|(_, row)| row).collect();
+        };
         for t in sim.tasks() {
             rows.entry(t.id.as_u64()).or_insert_with(|| TaskRow {
                 id: t.id.as_u64(),
@@ -335,7 +338,7 @@ impl Driver {
                 busy_us: 0,
             });
         }
-        rows.into_values().collect()
+        rows.into_tuple_vec().into_iter().map(|(_, row)| row).collect()
     }
 
     /// The timeline's window.
@@ -504,7 +507,7 @@ impl Driver {
         self.drain();
         self.display_us = t_us;
         // Only the last frame of each strip up to the display time matters.
-        let mut last_frame: BTreeMap<Pin, TraceEvent> = BTreeMap::new();
+        let mut last_frame: LiteMap<Pin, TraceEvent> = LiteMap::new();
         while self.pending.front().is_some_and(|e| e.t_us() <= t_us) {
             let Some(event) = self.pending.pop_front() else { break };
             match event {

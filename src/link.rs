@@ -36,7 +36,7 @@ use baton_board::Pin;
 use baton_demos::{DemoId, ParamError, Params};
 use baton_sim::simulation::{DEFAULT_POLL_COST_US, MAX_POLL_COST_US};
 use baton_sim::{Bounce, InputEvent};
-use std::collections::BTreeSet;
+use litemap::LiteMap;
 use std::fmt;
 
 /// The link format's version.
@@ -278,7 +278,7 @@ pub fn decode(query: &str) -> Result<Shared, LinkError> {
         return Err(LinkError::TooLong { len: query.len(), max: limit });
     }
     let mut pairs: Vec<(String, String)> = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen: LiteMap<String, ()> = LiteMap::new();
     for item in query.split('&').filter(|s| !s.is_empty()) {
         let Some((k, v)) = item.split_once('=') else {
             return Err(LinkError::Malformed { item: item.into(), reason: "expected key=value".into() });
@@ -286,7 +286,7 @@ pub fn decode(query: &str) -> Result<Shared, LinkError> {
         let malformed = |reason: String| LinkError::Malformed { item: item.into(), reason };
         let key = unescape(k).map_err(malformed)?;
         let value = unescape(v).map_err(malformed)?;
-        if !seen.insert(key.clone()) {
+        if seen.insert(key.clone(), ()).is_some() {
             return Err(LinkError::DuplicateKey(key));
         }
         pairs.push((key, value));

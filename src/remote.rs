@@ -19,7 +19,8 @@ use baton::TaskState;
 use baton_board::Pin;
 use baton_demos::{DemoId, Params};
 use baton_sim::{Bounce, InputEvent, TraceEvent};
-use std::collections::{BTreeMap, VecDeque};
+use litemap::LiteMap;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// How far ahead of the display time the worker may run, virtual µs: enough that it rarely
@@ -183,8 +184,8 @@ pub struct Remote {
     want_us: u64,
     credit_us: u64,
     outbox: Vec<(Pin, bool)>,
-    names: BTreeMap<u32, String>,
-    task_names: BTreeMap<u64, Rc<str>>,
+    names: LiteMap<u32, String>,
+    task_names: LiteMap<u64, Rc<str>>,
     parts: Vec<Part>,
     scheduled: Vec<InputEvent>,
     heartbeat: Option<(i32, f64)>,
@@ -214,8 +215,8 @@ impl Remote {
             want_us: 0,
             credit_us: 0,
             outbox: Vec::new(),
-            names: BTreeMap::new(),
-            task_names: BTreeMap::new(),
+            names: LiteMap::new(),
+            task_names: LiteMap::new(),
             parts: Vec::new(),
             scheduled: Vec::new(),
             heartbeat: None,
@@ -336,7 +337,7 @@ impl Remote {
     }
 
     /// The tasks created so far: (Python id, name).
-    pub fn names(&self) -> &BTreeMap<u32, String> {
+    pub fn names(&self) -> &LiteMap<u32, String> {
         &self.names
     }
 

@@ -20,7 +20,7 @@ use baton_board::Pin;
 use baton_demos::{DemoId, Params};
 use baton_sim::simulation::DEFAULT_POLL_COST_US;
 use baton_sim::{Bounce, InputEvent, SimConfig};
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 /// The demo a page opens with (and falls back to after a bad link).
 pub const DEFAULT_DEMO: DemoId = DemoId::BlinkTwo;
@@ -177,7 +177,7 @@ pub struct State {
     /// The demo's parameters (valid ones: what runs).
     pub params: Params,
     /// Rejected parameter edits by key, shown inline.
-    pub drafts: BTreeMap<String, Draft>,
+    pub drafts: LiteMap<String, Draft>,
     /// × real time.
     pub speed: f64,
     /// Virtual µs charged for each task poll.
@@ -203,7 +203,7 @@ pub struct State {
     /// A message for the user (recording started, link copied…).
     pub notice: Option<String>,
     /// Buttons held down, with the time of their press.
-    pub held: BTreeMap<Pin, u64>,
+    pub held: LiteMap<Pin, u64>,
     /// The simulation.
     pub driver: Driver,
     /// Bumped at each restart (a new run: views reset their caches; Python mode starts a
@@ -219,7 +219,7 @@ pub struct State {
     pub yours: bool,
     /// Python mode: the edits of each program left for another, kept while the page is open
     /// (by [`State::program_key`]), so that picking it again brings them back.
-    pub edits: BTreeMap<String, String>,
+    pub edits: LiteMap<String, String>,
     /// Whether the page can run a worker (it is cross-origin isolated): the guide's Rust
     /// demos that block then run in one, across frames, instead of inside one poll on the
     /// page's thread.
@@ -247,9 +247,9 @@ impl State {
             yours: shared.code.is_some() && examples::guide_program(shared.demo) != Some(code.as_str()),
             running_code: code.clone(),
             code,
-            edits: BTreeMap::new(),
+            edits: LiteMap::new(),
             params: shared.params,
-            drafts: BTreeMap::new(),
+            drafts: LiteMap::new(),
             speed: shared.speed,
             poll_cost_us: shared.poll_cost_us,
             poll_cost_draft: None,
@@ -262,7 +262,7 @@ impl State {
             share_url: None,
             link_error: None,
             notice: None,
-            held: BTreeMap::new(),
+            held: LiteMap::new(),
             run_id: 0,
         }
     }
@@ -917,7 +917,7 @@ mod tests {
         frames(&mut s, 0.5);
         let t = s.driver.display_us();
         s.dispatch(Action::SetParam { key: "interval1".into(), text: "-1".into() });
-        assert!(s.drafts["interval1"].error.contains("must be above 0"), "{:?}", s.drafts);
+        assert!(s.drafts.get("interval1").expect("a draft").error.contains("must be above 0"), "{:?}", s.drafts);
         assert_eq!(s.driver.display_us(), t, "no restart");
         frames(&mut s, 0.1);
         assert!(s.driver.display_us() > t);

@@ -14,8 +14,8 @@
 use crate::{host_input, schedule_script, turn};
 use baton_demos::{DemoId, Params};
 use baton_sim::{SimConfig, Simulation, TraceEvent, VirtualBoard};
+use litemap::LiteMap;
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use wasm_bindgen::prelude::*;
 
 /// What [`DemoSim::run`] answers.
@@ -34,7 +34,7 @@ pub struct DemoSim {
     /// presses and takes the trace then).
     board: VirtualBoard,
     /// Tasks already named to the page, and names not yet taken ([`DemoSim::take_names`]).
-    named: RefCell<BTreeSet<u64>>,
+    named: RefCell<LiteMap<u64, ()>>,
     names: RefCell<Vec<String>>,
     /// Turns read off the trace and not yet taken ([`DemoSim::take_turns`]).
     turns: RefCell<Vec<f64>>,
@@ -72,7 +72,7 @@ impl DemoSim {
         // at its end (and `main` is a blocking demo's one task).
         let tasks = sim.tasks();
         Ok(DemoSim {
-            named: RefCell::new(tasks.iter().map(|t| t.id.as_u64()).collect()),
+            named: RefCell::new(tasks.iter().map(|t| (t.id.as_u64(), ())).collect()),
             names: RefCell::new(tasks.iter().map(|t| format!("{} {}", t.id.as_u64(), t.name)).collect()),
             sim: RefCell::new(sim),
             board,
@@ -123,7 +123,7 @@ impl DemoSim {
         for event in self.board.take_trace() {
             match event {
                 TraceEvent::Task { t_us, end_us, id, name, state } => {
-                    if self.named.borrow_mut().insert(id) {
+                    if self.named.borrow_mut().insert(id, ()).is_none() {
                         self.names.borrow_mut().push(format!("{id} {name}"));
                     }
                     self.turns.borrow_mut().extend_from_slice(&turn(t_us, end_us, id, state));

@@ -13,8 +13,9 @@ use baton::Instant;
 use baton_board::countio::{EdgeSink, EdgeSource};
 use baton_board::neopixel::{Color, PixelOutput};
 use baton_board::{Board, BoardError, Pin, Pull};
+use litemap::LiteMap;
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::rc::Rc;
 use std::time::Duration;
@@ -44,14 +45,14 @@ pub type Pace = Box<dyn FnMut(u64, u64) -> u64>;
 pub(crate) struct Core {
     now: Cell<u64>,
     /// Output levels; `None` until first driven.
-    pub(crate) outputs: RefCell<BTreeMap<Pin, Option<bool>>>,
+    pub(crate) outputs: RefCell<LiteMap<Pin, Option<bool>>>,
     /// Input levels (`true`: high, released). Unlisted pins read high.
-    pub(crate) inputs: RefCell<BTreeMap<Pin, bool>>,
+    pub(crate) inputs: RefCell<LiteMap<Pin, bool>>,
     /// Level changes still to come, in time order.
     pending: RefCell<VecDeque<(u64, Pin, bool)>>,
-    sinks: RefCell<BTreeMap<Pin, EdgeSink>>,
-    claimed: RefCell<BTreeSet<Pin>>,
-    pub(crate) strips: RefCell<BTreeMap<Pin, Strip>>,
+    sinks: RefCell<LiteMap<Pin, EdgeSink>>,
+    claimed: RefCell<LiteMap<Pin, ()>>,
+    pub(crate) strips: RefCell<LiteMap<Pin, Strip>>,
     pub(crate) trace: RefCell<Vec<TraceEvent>>,
     pub(crate) console: RefCell<Vec<(u64, String)>>,
     pub(crate) bounce: Cell<Option<Bounce>>,
@@ -207,7 +208,7 @@ impl Core {
     }
 
     fn claim(&self, pin: Pin) -> Result<(), BoardError> {
-        if !self.claimed.borrow_mut().insert(pin) {
+        if self.claimed.borrow_mut().insert(pin, ()).is_some() {
             return Err(BoardError::PinInUse(pin));
         }
         Ok(())

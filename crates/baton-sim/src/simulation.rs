@@ -12,7 +12,7 @@ use crate::trace::TraceEvent;
 use baton::{Executor, Task, TaskInfo, TaskState};
 use baton_board::{BoardError, Pin};
 use baton_demos::{DemoId, Params};
-use std::collections::HashMap;
+use litemap::LiteMap;
 use std::future::Future;
 use std::rc::Rc;
 
@@ -97,7 +97,7 @@ pub struct Simulation {
     exec: Executor,
     main: Task<Result<(), BoardError>>,
     config: SimConfig,
-    names: HashMap<u64, Rc<str>>,
+    names: LiteMap<u64, Rc<str>>,
     polls: u64,
     failure: Option<String>,
     /// When `main` returned: the program's end.
@@ -125,7 +125,7 @@ impl Simulation {
         let _ = core.background.set(exec.background());
         let board = VirtualBoard { core: core.clone() };
         let main = exec.spawn_main_named("main", main(board));
-        Simulation { core, exec, main, config, names: HashMap::new(), polls: 0, failure: None, ended_us: None }
+        Simulation { core, exec, main, config, names: LiteMap::new(), polls: 0, failure: None, ended_us: None }
     }
 
     /// The configuration it runs with.
