@@ -8,9 +8,15 @@
 //! Releasing a waiter pushes its task on the run queue at the current tick,
 //! directly, in program order. A task whose cancellation is pending is
 //! skipped: the library's `cancel()` takes it off the list at once.
+//!
+//! The list is a `VecDeque` of (ticket, entry) pairs. Tickets only grow and
+//! join at the back, so it stays sorted and a ticket is found by binary
+//! search; a waiter leaves from the front, or from the middle when it is
+//! cancelled or dropped. A deque carries far less code than a `BTreeMap`,
+//! which counts on the firmware's flash and in the playground's download.
 
 use crate::scheduler::Waiter;
-use alloc::collections::BTreeMap;
+use alloc::collections::VecDeque;
 
 enum Entry {
     Waiting(Waiter),
@@ -20,7 +26,8 @@ enum Entry {
 #[derive(Default)]
 pub(crate) struct WaitList {
     next: u64,
-    waiters: BTreeMap<u64, Entry>,
+    /// Sorted by ticket (see the module's comment).
+    waiters: VecDeque<(u64, Entry)>,
 }
 
 impl WaitList {
@@ -28,13 +35,18 @@ impl WaitList {
     pub(crate) fn push_current(&mut self) -> u64 {
         let ticket = self.next;
         self.next += 1;
-        self.waiters.insert(ticket, Entry::Waiting(crate::context::current_waiter()));
+        self.waiters.push_back((ticket, Entry::Waiting(crate::context::current_waiter())));
         ticket
+    }
+
+    /// Where `ticket` is in the list, if it is.
+    fn find(&self, ticket: u64) -> Option<usize> {
+        self.waiters.binary_search_by_key(&ticket, |&(t, _)| t).ok()
     }
 
     /// Whether the holder of `ticket` was released.
     pub(crate) fn is_released(&self, ticket: u64) -> bool {
-        matches!(self.waiters.get(&ticket), Some(Entry::Released))
+        self.find(ticket).is_some_and(|i| matches!(self.waiters[i].1, Entry::Released))
     }
 
     /// Joins the list on the first call; `true` once released (and leaves the
@@ -56,35 +68,33 @@ impl WaitList {
 
     /// Leaves the list; returns whether the ticket had been released.
     pub(crate) fn remove(&mut self, ticket: u64) -> bool {
-        matches!(self.waiters.remove(&ticket), Some(Entry::Released))
+        let removed = self.find(ticket).and_then(|i| self.waiters.remove(i));
+        matches!(removed, Some((_, Entry::Released)))
     }
 
     /// Releases the first waiter that is not being cancelled; `false` if
     /// there is none.
     pub(crate) fn release_first(&mut self) -> bool {
-        let mut skipped = alloc::vec::Vec::new();
-        let mut released = false;
-        for (&t, e) in self.waiters.iter_mut() {
-            if let Entry::Waiting(w) = e {
-                if w.is_cancelling() {
-                    skipped.push(t);
-                    continue;
+        let mut i = 0;
+        while let Some((_, entry)) = self.waiters.get_mut(i) {
+            match entry {
+                Entry::Released => i += 1,
+                Entry::Waiting(w) if w.is_cancelling() => {
+                    self.waiters.remove(i);
                 }
-                w.wake();
-                *e = Entry::Released;
-                released = true;
-                break;
+                Entry::Waiting(w) => {
+                    w.wake();
+                    *entry = Entry::Released;
+                    return true;
+                }
             }
         }
-        for t in skipped {
-            self.waiters.remove(&t);
-        }
-        released
+        false
     }
 
     /// Releases every waiter, first in first.
     pub(crate) fn release_all(&mut self) {
-        for e in self.waiters.values_mut() {
+        for (_, e) in self.waiters.iter_mut() {
             if let Entry::Waiting(w) = core::mem::replace(e, Entry::Released) {
                 w.wake();
             }
