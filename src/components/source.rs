@@ -1,9 +1,17 @@
 //! The demo's Rust source, highlighted (as escaped text: never HTML). The pane shows the program
 //! itself first (from its first documented item that is not the catalog entry), and folds the
 //! module docs, imports and the demo's catalog entry (`INFO`, `PARAMS`) away below it.
+//!
+//! The sources are not in the page's wasm: Trunk copies `crates/baton-demos/src` into
+//! `dist/sources/`, and the pane fetches a demo's file when it first shows it (5.6 KB gzipped
+//! less for every visitor, most of whom read one or two demos). A fetched source is kept for
+//! the page's lifetime, so going back to a demo shows it at once.
 
 use crate::highlight::{highlight, Class};
 use baton_demos::DemoId;
+use litemap::LiteMap;
+use std::cell::RefCell;
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// The source pane's props.
@@ -13,28 +21,82 @@ pub struct SourceProps {
     pub demo: DemoId,
 }
 
+/// Where a demo's source is, in the repository and under the page (`sources/`).
+fn file_name(demo: DemoId) -> String {
+    format!("{}.rs", demo.info().id.replace('-', "_"))
+}
+
+thread_local! {
+    /// The sources fetched so far, by demo (or why one could not be).
+    static FETCHED: RefCell<LiteMap<DemoId, Result<Rc<str>, String>>> = const { RefCell::new(LiteMap::new()) };
+}
+
+/// Fetches `sources/<file>` as text.
+async fn fetch_source(demo: DemoId) -> Result<Rc<str>, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let url = format!("sources/{}", file_name(demo));
+    let window = web_sys::window().ok_or("no window")?;
+    let fetched = JsFuture::from(window.fetch_with_str(&url)).await.map_err(|_| format!("{url}: not reachable"))?;
+    let response: web_sys::Response = fetched.dyn_into().map_err(|_| "fetch gave no response")?;
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    let text = response.text().map_err(|_| format!("{url}: unreadable"))?;
+    let text = JsFuture::from(text).await.map_err(|_| format!("{url}: unreadable"))?;
+    text.as_string().map(Rc::from).ok_or_else(|| format!("{url}: not text"))
+}
+
 /// The source pane: the program first; the demo's catalog entry (module docs, imports,
 /// `INFO` and `PARAMS`, which the playground and the CLI read) folded away below it.
 #[component(Source)]
 pub fn source(props: &SourceProps) -> Html {
-    let info = props.demo.info();
-    let file = format!("crates/baton-demos/src/{}.rs", info.id.replace('-', "_"));
-    let split = program_start(info.source).unwrap_or(0);
-    let (head, program) = info.source.split_at(split);
+    let demo = props.demo;
+    // Re-renders when a fetch for this demo ends; the text itself is in FETCHED.
+    let arrived = use_state(|| 0u32);
+    {
+        let arrived = arrived.clone();
+        use_effect_with(demo, move |&demo| {
+            if FETCHED.with(|f| f.borrow().get(&demo).is_none()) {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let got = fetch_source(demo).await;
+                    FETCHED.with(|f| f.borrow_mut().insert(demo, got));
+                    arrived.set(*arrived + 1);
+                });
+            }
+        });
+    }
+    let info = demo.info();
+    let file = format!("crates/baton-demos/src/{}", file_name(demo));
+    let body = match FETCHED.with(|f| f.borrow().get(&demo).cloned()) {
+        None => html! { <p class="source-note">{ "Loading the source …" }</p> },
+        Some(Err(e)) => {
+            html! { <p class="source-note" role="alert">{ format!("The source could not be loaded: {e}") }</p> }
+        }
+        Some(Ok(src)) => {
+            let split = program_start(&src).unwrap_or(0);
+            let (head, program) = src.split_at(split);
+            html! {
+                <>
+                    <pre class="source" tabindex="0" role="region" aria-label={format!("Rust source of {}", info.title)}>
+                        <code>{ code(program) }</code>
+                    </pre>
+                    if !head.is_empty() {
+                        <details class="catalog">
+                            <summary>{ "Catalog entry: module docs, imports, INFO and PARAMS" }</summary>
+                            <pre class="source" tabindex="0" role="region" aria-label={format!("Catalog entry of {}", info.title)}>
+                                <code>{ code(head) }</code>
+                            </pre>
+                        </details>
+                    }
+                </>
+            }
+        }
+    };
     html! {
         <>
             <p class="file"><code>{ file }</code></p>
-            <pre class="source" tabindex="0" role="region" aria-label={format!("Rust source of {}", info.title)}>
-                <code>{ code(program) }</code>
-            </pre>
-            if !head.is_empty() {
-                <details class="catalog">
-                    <summary>{ "Catalog entry: module docs, imports, INFO and PARAMS" }</summary>
-                    <pre class="source" tabindex="0" role="region" aria-label={format!("Catalog entry of {}", info.title)}>
-                        <code>{ code(head) }</code>
-                    </pre>
-                </details>
-            }
+            { body }
         </>
     }
 }

@@ -73,6 +73,27 @@ describe('playground', () => {
     assert.ok((await p.$$('select[name="demo"] optgroup')).length >= 4);
     // The source of the demo is shown next to the board.
     assert.match(await p.textContent('pre.source'), /create_task\(blink/);
+    // It is fetched (dist/sources/) when a demo is first shown, and kept: another demo shows
+    // its own file, and going back shows the first one again.
+    await p.selectOption('select[name="demo"]', 'rainbow');
+    await p.waitForFunction(() => /rainbowio|colorwheel/.test(document.querySelector('pre.source')?.textContent ?? ''));
+    assert.match(await p.textContent('.file'), /rainbow\.rs/);
+    await p.selectOption('select[name="demo"]', 'blink-two');
+    assert.match(await p.textContent('pre.source'), /create_task\(blink/);
+  });
+
+  test('a source that cannot be fetched says so, and the board still runs', async () => {
+    const p = await page();
+    await p.route('**/sources/blink_one.rs', (route) => route.fulfill({ status: 404, body: 'gone' }));
+    await open(p, server.url, '?v=1&demo=blink-one');
+    const note = p.locator('.source-note[role="alert"]');
+    await note.waitFor();
+    assert.match(await note.textContent(), /The source could not be loaded: sources\/blink_one\.rs: HTTP 404/);
+    await p.waitForFunction(() => document.querySelector('[data-part="led"][data-on="true"]') !== null);
+    // The browser logs the 404 that the route above made; that one is expected.
+    const expected = /status of 404/;
+    assert.equal(p.errors.filter((e) => expected.test(e)).length, 1);
+    p.errors.splice(0, p.errors.length, ...p.errors.filter((e) => !expected.test(e)));
   });
 
   test('blink-one blinks D1 at its rate (0.25 s on, 0.25 s off) at 1x', async () => {

@@ -21,7 +21,6 @@ pub static INFO: DemoInfo = DemoInfo {
         the whole time it sleeps, so LED 2 only blinks after LED 1 is completely \
         done. The inspector shows a single poll that never gives the turn away.",
     params: crate::blink_two::PARAMS,
-    source: source!("blink_blocking.rs"),
     in_guide: true,
 };
 

@@ -22,7 +22,6 @@ pub static INFO: DemoInfo = DemoInfo {
         up control, so the scheduler could run other tasks while it waits. Watch the \
         inspector: the blink task sleeps almost all the time.",
     params: PARAMS,
-    source: source!("blink_one.rs"),
     in_guide: true,
 };
 

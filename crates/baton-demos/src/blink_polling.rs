@@ -22,7 +22,6 @@ pub static INFO: DemoInfo = DemoInfo {
         blink on time, but the CPU is never idle (every loop reads the clock) and \
         all the bookkeeping asyncio does for you is written by hand.",
     params: crate::blink_two::PARAMS,
-    source: source!("blink_polling.rs"),
     in_guide: true,
 };
 

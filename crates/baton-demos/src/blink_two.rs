@@ -21,7 +21,6 @@ pub static INFO: DemoInfo = DemoInfo {
         good time even though only one runs at any moment — compare with the blocking \
         version, where the second LED waits for the first to finish.",
     params: PARAMS,
-    source: source!("blink_two.rs"),
     in_guide: true,
 };
 

@@ -28,7 +28,6 @@ pub static INFO: DemoInfo = DemoInfo {
         cooperative polling: it runs hundreds of times a second but never blocks the \
         LED.",
     params: PARAMS,
-    source: source!("button_interval.rs"),
     in_guide: true,
 };
 

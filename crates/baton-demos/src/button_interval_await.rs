@@ -27,7 +27,6 @@ pub static INFO: DemoInfo = DemoInfo {
         only when a key changes: compare the poll counts and the idle time in the \
         inspector.",
     params: crate::button_interval::INFO.params,
-    source: source!("button_interval_await.rs"),
     in_guide: false,
 };
 

@@ -19,7 +19,6 @@ pub static INFO: DemoInfo = DemoInfo {
         its own Interval (D3/D4 control LED 1, D5/D6 control LED 2). Nothing in blink or \
         monitor_interval_buttons changed — only main creates more tasks.",
     params: PARAMS,
-    source: source!("button_interval_two.rs"),
     in_guide: true,
 };
 

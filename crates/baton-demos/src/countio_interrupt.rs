@@ -21,7 +21,6 @@ pub static INFO: DemoInfo = DemoInfo {
         bounce and press the button: countio counts the bounces too, so one press can \
         print several times — the keypad demo does not.",
     params: PARAMS,
-    source: source!("countio_interrupt.rs"),
     in_guide: true,
 };
 

@@ -23,7 +23,6 @@ pub static INFO: DemoInfo = DemoInfo {
         the task prints \"pin went low\" and \"pin went high\". With switch bounce on, \
         each press still prints once each way: the scan interval debounces.",
     params: PARAMS,
-    source: source!("keypad_transitions.rs"),
     in_guide: true,
 };
 

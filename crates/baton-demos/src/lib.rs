@@ -26,18 +26,6 @@
 
 extern crate alloc;
 
-/// A demo's Rust source, for hosts that show it (the playground). Without
-/// the `source` feature (the firmware, where flash is scarce) it is empty.
-macro_rules! source {
-    ($file:literal) => {{
-        #[cfg(feature = "source")]
-        let s = include_str!($file);
-        #[cfg(not(feature = "source"))]
-        let s = "";
-        s
-    }};
-}
-
 pub mod blink_blocking;
 pub mod blink_one;
 pub mod blink_polling;
@@ -94,9 +82,6 @@ pub struct DemoInfo {
     pub description: &'static str,
     /// Its parameters, with the guide's values as defaults.
     pub params: &'static [ParamSpec],
-    /// Its Rust source, to read next to the board (empty without the
-    /// `source` feature).
-    pub source: &'static str,
     /// Whether the guide shows this program (the rest are variants it points to).
     pub in_guide: bool,
 }

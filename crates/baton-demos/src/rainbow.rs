@@ -28,7 +28,6 @@ pub static INFO: DemoInfo = DemoInfo {
         the animation reads each frame. Each frame ends with sleep(wait) — with a \
         wait of 0 that is sleep(0), so the button task still gets its turn.",
     params: PARAMS,
-    source: source!("rainbow.rs"),
     in_guide: true,
 };
 
