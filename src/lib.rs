@@ -24,6 +24,7 @@ pub mod examples;
 pub mod firmware;
 pub mod highlight;
 pub mod link;
+pub mod math;
 pub mod remote;
 pub mod state;
 pub mod view;

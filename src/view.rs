@@ -246,13 +246,13 @@ pub fn speed(v: f64) -> String {
 
 /// The speed slider's position (log₁₀ of the speed, −1…2).
 pub fn speed_to_slider(v: f64) -> f64 {
-    v.clamp(crate::link::MIN_SPEED, crate::link::MAX_SPEED).log10()
+    crate::math::log10(v.clamp(crate::link::MIN_SPEED, crate::link::MAX_SPEED))
 }
 
 /// The speed at a slider position, rounded to two significant digits (and snapped to 1×).
 pub fn slider_to_speed(pos: f64) -> f64 {
-    let v = 10f64.powf(pos.clamp(-1.0, 2.0));
-    let magnitude = 10f64.powf(v.log10().floor() - 1.0);
+    let v = crate::math::pow10(pos.clamp(-1.0, 2.0));
+    let magnitude = crate::math::pow10(crate::math::log10(v).floor() - 1.0);
     let rounded = (v / magnitude).round() * magnitude;
     let rounded = (rounded * 1e6).round() / 1e6;
     if (rounded - 1.0).abs() < 0.06 {

@@ -70,7 +70,8 @@ fn ring(r: &RingView) -> Html {
     let pixel_r = (std::f64::consts::PI * radius / n as f64 * 0.72).clamp(1.5, 11.0);
     let at = |i: usize| {
         let a = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
-        (radius * a.cos(), radius * a.sin())
+        let (sin, cos) = crate::math::sin_cos(a);
+        (radius * cos, radius * sin)
     };
     let lit = r.pixels.iter().filter(|p| p.lit).count();
     let label =

@@ -192,7 +192,7 @@ pub fn draw(canvas: &HtmlCanvasElement, driver: &Driver, window_us: u64) {
 
 /// A round step (1, 2 or 5 × 10ⁿ µs) near `raw`.
 fn nice_step(raw: f64) -> f64 {
-    let p = 10f64.powf(raw.max(1.0).log10().floor());
+    let p = crate::math::pow10(crate::math::log10(raw.max(1.0)).floor());
     let m = raw / p;
     p * if m < 1.5 {
         1.0
