@@ -45,6 +45,15 @@ pub const VERSION: &str = "1";
 pub const MAX_LEN: usize = 4096;
 /// The longest query string accepted with Python code in it, in bytes.
 pub const MAX_LEN_WITH_CODE: usize = 32 * 1024;
+
+/// The longest query string accepted, with or without Python code in it.
+pub fn max_len(with_code: bool) -> usize {
+    if with_code {
+        MAX_LEN_WITH_CODE
+    } else {
+        MAX_LEN
+    }
+}
 /// The most code a link carries, in bytes (before compression).
 pub const MAX_CODE_BYTES: usize = 16 * 1024;
 /// How `code` is encoded: the format's version, then raw DEFLATE in base64url.
@@ -273,7 +282,7 @@ pub fn format_bounce(b: Bounce) -> String {
 /// Reads a query string (a leading `?` is allowed).
 pub fn decode(query: &str) -> Result<Shared, LinkError> {
     let query = query.strip_prefix('?').unwrap_or(query);
-    let limit = if query.contains("&code=") { MAX_LEN_WITH_CODE } else { MAX_LEN };
+    let limit = max_len(query.contains("&code="));
     if query.len() > limit {
         return Err(LinkError::TooLong { len: query.len(), max: limit });
     }

@@ -552,8 +552,10 @@ impl State {
         }
         if self.recording && !self.can_record() {
             self.recording = false;
-            self.notice =
-                Some(format!("Recording stopped: a link holds at most {} bytes of recording.", link::MAX_LEN));
+            self.notice = Some(format!(
+                "Recording stopped: a link holds at most {} bytes.",
+                link::max_len(self.shared().code.is_some())
+            ));
         }
         let event = self.driver.set_button(pin, true, None);
         self.held.insert(pin, event.map_or(0, |e| e.t_us));
@@ -570,10 +572,12 @@ impl State {
         }
     }
 
-    /// Whether a press and its release still fit in a link.
+    /// Whether a press and its release still fit in a link (which holds more with code in it).
     fn can_record(&self) -> bool {
+        let shared = self.shared();
         // The longest item is "1000000000.999:NEOPIXEL+," (25 bytes); two of them.
-        self.recorded.len() + 2 <= link::MAX_EVENTS && link::encode(&self.shared()).len() + 50 <= link::MAX_LEN
+        self.recorded.len() + 2 <= link::MAX_EVENTS
+            && link::encode(&shared).len() + 50 <= link::max_len(shared.code.is_some())
     }
 
     /// Python mode: which program the editor holds (a demo id, or [`examples::YOURS`]).
@@ -872,6 +876,26 @@ mod tests {
         assert_eq!(opened.code, s.running_code);
         assert_eq!(opened.remote().unwrap().replay, events);
         assert!(opened.remote().unwrap().replay_script().contains("812.346"));
+    }
+
+    #[test]
+    fn python_mode_records_with_a_long_program_too() {
+        // About 10 KB of code that compresses poorly (a link carries it in about 9 KB): more
+        // than a link without code may hold, well within what a link with code may hold.
+        let mut x = 1u64;
+        let mut code = String::from("print(1)\n");
+        while code.len() < 10_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            code.push_str(&format!("# {:016x}\n", x));
+        }
+        let mut s = State::default();
+        s.dispatch(Action::SetLanguage("python".into()));
+        s.dispatch(Action::EditCode(code));
+        s.dispatch(Action::RunCode);
+        assert!(link::encode(&s.shared()).len() > link::MAX_LEN);
+        s.dispatch(Action::ToggleRecord);
+        s.dispatch(Action::Press(Pin::D(3)));
+        assert!(s.recording, "{:?}", s.notice);
     }
 
     #[test]
