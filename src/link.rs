@@ -33,6 +33,7 @@
 //! ```
 
 use baton_board::Pin;
+use baton_demos::params::parse_decimal;
 use baton_demos::{DemoId, ParamError, Params};
 use baton_sim::simulation::{DEFAULT_POLL_COST_US, MAX_POLL_COST_US};
 use baton_sim::{Bounce, InputEvent};
@@ -364,7 +365,9 @@ fn param_error(key: &str, e: ParamError) -> LinkError {
 
 /// Checks a speed (× real time).
 pub fn parse_speed(text: &str) -> Result<f64, String> {
-    let v: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number"))?;
+    // parse_decimal, not str::parse: the same value for every number a person types, without
+    // str::parse's general algorithm and its tables (10 KB gzipped of the page).
+    let v = parse_decimal(text.trim()).ok_or_else(|| format!("{text:?} is not a number"))?;
     if !(MIN_SPEED..=MAX_SPEED).contains(&v) {
         return Err(format!("speed must be from {MIN_SPEED} to {MAX_SPEED}, not {text}"));
     }
@@ -538,6 +541,9 @@ mod tests {
             ("v=1&demo=button-interval&interval=-1", "bad value for interval: interval=\"-1\": must be above 0"),
             ("v=1&demo=blink-one&colour=red", "unknown key \"colour\": blink-one has no parameter"),
             ("v=1&demo=blink-one&speed=1000", "bad value for speed"),
+            ("v=1&demo=blink-one&speed=inf", "\"inf\" is not a number"),
+            ("v=1&demo=blink-one&speed=2x", "\"2x\" is not a number"),
+            ("v=1&demo=blink-one&speed=1.0000000000000001", "is not a number"),
             ("v=1&demo=blink-one&cost=0", "bad value for cost"),
             ("v=1&demo=blink-one&bounce=3000", "bad value for bounce"),
             ("v=1&demo=blink-one&rec=1:D3+,2:D99-", "malformed recording item 2 (\"2:D99-\")"),
@@ -551,6 +557,10 @@ mod tests {
         for (query, expected) in cases {
             let err = decode(query).unwrap_err().to_string();
             assert!(err.contains(expected), "{query}: {err:?} should contain {expected:?}");
+        }
+        // Speeds as people and this page write them.
+        for (text, speed) in [("2", 2.0), ("0.25", 0.25), ("1e1", 10.0), (" 1.5 ", 1.5), ("+0.1", 0.1)] {
+            assert_eq!(parse_speed(text), Ok(speed), "{text:?}");
         }
         let long = format!("v=1&demo=blink-one&x={}", "a".repeat(MAX_LEN));
         assert!(decode(&long).unwrap_err().to_string().contains("too long"));

@@ -722,7 +722,8 @@ pub fn config(params: &Params, poll_cost_us: u64, bounce: Option<Bounce>) -> Sim
 
 /// Reads a duration in ms (up to 3 decimals) as µs.
 pub fn parse_ms_to_us(text: &str) -> Result<u64, String> {
-    let v: f64 = text.trim().parse().map_err(|_| format!("{text:?} is not a number of ms"))?;
+    // As link::parse_speed: parse_decimal, not str::parse (the page carries no general float parser).
+    let v = baton_demos::params::parse_decimal(text.trim()).ok_or_else(|| format!("{text:?} is not a number of ms"))?;
     if !v.is_finite() || v <= 0.0 || v > 1000.0 {
         return Err(format!("the bounce must last more than 0 and at most 1000 ms, not {}", text.trim()));
     }

@@ -42,7 +42,10 @@ pub fn controls(props: &ControlsProps) -> Html {
     let run_label = if props.running { "Pause" } else { "Run" };
     let speed_input = d.reform(|e: InputEvent| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-        Action::SetSpeed(view::slider_to_speed(input.value().parse().unwrap_or(0.0)))
+        // The range input's number as the browser reads it (the page has no float parser of
+        // its own: see link::parse_speed); NaN (never, for a range) would clamp to the slowest.
+        let pos = input.value_as_number();
+        Action::SetSpeed(view::slider_to_speed(if pos.is_nan() { 0.0 } else { pos }))
     });
     let cost_change = d.reform(|e: Event| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
