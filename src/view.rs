@@ -95,38 +95,43 @@ pub fn part_kind(key: &str) -> PartKind {
     }
 }
 
-/// The board's parts for `params`: (kind, pin, label), LEDs and rings in parameter order,
-/// buttons in pin order.
-pub fn parts(params: &Params) -> Vec<(PartKind, Pin, &'static str)> {
-    let mut out: Vec<(PartKind, Pin, &'static str)> = params
+/// A part of the board: its kind, its pin, its label (a Rust demo's parameter label; empty for
+/// a Python program's parts) and, for a Python program's parts, a strip's length.
+pub type PartRow = (PartKind, Pin, &'static str, Option<usize>);
+
+/// The board's parts for `params`: LEDs and rings in parameter order, buttons in pin order.
+pub fn parts(params: &Params) -> Vec<PartRow> {
+    let mut out: Vec<PartRow> = params
         .iter()
         .filter_map(|(spec, value)| match value {
-            Value::Pin(pin) => Some((part_kind(spec.key), pin, spec.label)),
+            Value::Pin(pin) => Some((part_kind(spec.key), pin, spec.label, None)),
             _ => None,
         })
         .collect();
-    out.sort_by_key(|(kind, pin, _)| {
-        (*kind == PartKind::Button, if *kind == PartKind::Button { Some(*pin) } else { None })
-    });
+    buttons_last(&mut out);
     out
 }
 
 /// The board's parts for a Python program: what it has created so far, LEDs and rings in
 /// the order it created them, buttons in pin order.
-pub fn python_parts(remote: &Remote) -> Vec<(PartKind, Pin, usize)> {
-    let mut out: Vec<(PartKind, Pin, usize)> = remote
+pub fn python_parts(remote: &Remote) -> Vec<PartRow> {
+    let mut out: Vec<PartRow> = remote
         .parts()
         .iter()
         .map(|p| match *p {
-            Part::Led(pin) => (PartKind::Led, pin, 0),
-            Part::Button(pin) => (PartKind::Button, pin, 0),
-            Part::Pixels(pin, n) => (PartKind::Pixels, pin, n),
+            Part::Led(pin) => (PartKind::Led, pin, "", Some(0)),
+            Part::Button(pin) => (PartKind::Button, pin, "", Some(0)),
+            Part::Pixels(pin, n) => (PartKind::Pixels, pin, "", Some(n)),
         })
         .collect();
-    out.sort_by_key(|(kind, pin, _)| {
-        (*kind == PartKind::Button, if *kind == PartKind::Button { Some(*pin) } else { None })
-    });
+    buttons_last(&mut out);
     out
+}
+
+/// Puts the buttons after the other parts, in pin order; the others keep their order (a
+/// stable sort, one for both kinds of program).
+fn buttons_last(parts: &mut [PartRow]) {
+    parts.sort_by_key(|&(kind, pin, _, _)| (kind == PartKind::Button, (kind == PartKind::Button).then_some(pin)));
 }
 
 /// The board as of the display time.
@@ -135,9 +140,9 @@ pub fn board(state: &State) -> BoardView {
     let d = &state.driver;
     // A Python program's board is what it has created; a Rust demo's (in the page or in a
     // worker) follows its parameters.
-    let parts: Vec<(PartKind, Pin, &str, Option<usize>)> = match state.remote().filter(|r| r.program.is_python()) {
-        Some(remote) => python_parts(remote).into_iter().map(|(k, pin, n)| (k, pin, "", Some(n))).collect(),
-        None => parts(&state.params).into_iter().map(|(k, pin, label)| (k, pin, label, None)).collect(),
+    let parts = match state.remote().filter(|r| r.program.is_python()) {
+        Some(remote) => python_parts(remote),
+        None => parts(&state.params),
     };
     for (kind, pin, label, length) in parts {
         match kind {
@@ -175,13 +180,14 @@ pub fn board(state: &State) -> BoardView {
     view
 }
 
-/// "LED 1 pin" → "LED 1"; "Slower button" → "slower".
+/// "LED 1 pin" → "LED 1"; "Slower button" → "slower". The labels are the demos' own, in ASCII
+/// (and Unicode's case tables would be 8 KB gzipped of the page).
 fn short_label(label: &str) -> String {
     let l = label.trim_end_matches(" pin").trim_end_matches(" button");
     if l.starts_with("LED") {
         l.to_string()
     } else {
-        l.to_lowercase()
+        l.to_ascii_lowercase()
     }
 }
 
@@ -369,7 +375,7 @@ mod tests {
     #[test]
     fn parts_follow_the_parameters() {
         let p = Params::defaults(DemoId::ButtonIntervalTwo);
-        let kinds: Vec<_> = parts(&p).into_iter().map(|(k, pin, _)| (k, pin.to_string())).collect();
+        let kinds: Vec<_> = parts(&p).into_iter().map(|(k, pin, _, _)| (k, pin.to_string())).collect();
         assert_eq!(
             kinds,
             vec![
@@ -382,7 +388,7 @@ mod tests {
             ]
         );
         let p = Params::defaults(DemoId::Rainbow);
-        let kinds: Vec<_> = parts(&p).into_iter().map(|(k, _, _)| k).collect();
+        let kinds: Vec<_> = parts(&p).into_iter().map(|(k, _, _, _)| k).collect();
         assert_eq!(kinds, vec![PartKind::Pixels, PartKind::Button, PartKind::Button, PartKind::Button]);
         assert_eq!(part_kind("pin"), PartKind::Button);
     }
