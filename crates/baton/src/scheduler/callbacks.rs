@@ -9,8 +9,8 @@
 
 use crate::time::{Duration, Instant};
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
+use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 
 /// A background callback: called with its scheduled instant, returns the
@@ -48,9 +48,14 @@ impl core::fmt::Debug for CallbackHandle {
 
 /// The callbacks of one executor, by (instant, sequence number): ties run in
 /// the order they were set.
+///
+/// A sorted `Vec`, latest first, so that the earliest is popped from the end:
+/// an executor has a handful of callbacks (one per `keypad.Keys`), for which
+/// a `BTreeMap` would only add code (to the firmware's flash and the page's
+/// download).
 #[derive(Default)]
 pub(crate) struct Callbacks {
-    due: BTreeMap<(Instant, u64), Rc<CallbackCell>>,
+    due: Vec<((Instant, u64), Rc<CallbackCell>)>,
     seq: u64,
 }
 
@@ -63,7 +68,10 @@ impl Callbacks {
 
     fn insert_cell(&mut self, when: Instant, cell: Rc<CallbackCell>) {
         self.seq += 1;
-        self.due.insert((when, self.seq), cell);
+        let key = (when, self.seq);
+        // After every later key: the Vec runs from the latest to the earliest.
+        let at = self.due.partition_point(|(k, _)| *k > key);
+        self.due.insert(at, (key, cell));
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -72,13 +80,13 @@ impl Callbacks {
 
     /// The earliest callback's instant.
     pub(crate) fn next(&self) -> Option<Instant> {
-        self.due.first_key_value().map(|(&(t, _), _)| t)
+        self.due.last().map(|&((t, _), _)| t)
     }
 
     /// Takes the earliest callback if it is due at `now`.
     pub(crate) fn take_due(&mut self, now: Instant) -> Option<(Instant, Rc<CallbackCell>)> {
-        match self.due.first_key_value() {
-            Some((&(t, _), _)) if t <= now => self.due.pop_first().map(|((t, _), c)| (t, c)),
+        match self.due.last() {
+            Some(&((t, _), _)) if t <= now => self.due.pop().map(|((t, _), c)| (t, c)),
             _ => None,
         }
     }
