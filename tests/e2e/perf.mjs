@@ -28,7 +28,11 @@ async function sizes() {
   let raw = 0;
   let gz = 0;
   const rows = [];
-  for (const name of await readdir(DIST)) {
+  // The page's wasm and glue, and the snippets the glue imports at start (src/js/).
+  const snippets = (await readdir(join(DIST, 'snippets'), { recursive: true }))
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => join('snippets', name));
+  for (const name of [...(await readdir(DIST)), ...snippets]) {
     if (!/\.(wasm|js)$/.test(name)) continue;
     const body = await readFile(join(DIST, name));
     const z = gzipSync(body, { level: 9 }).length;
@@ -38,7 +42,7 @@ async function sizes() {
   }
   console.log('Size (dist/):');
   rows.forEach((r) => console.log(r));
-  console.log(`  total wasm + JS: ${kib(raw)} raw, ${kib(gz)} gzip -9`);
+  console.log(`  total wasm + JS: ${kib(raw)} raw, ${kib(gz)} gzip -9 (${gz} B)`);
   let pyRaw = 0;
   let pyGz = 0;
   const pyRows = [];
@@ -51,7 +55,7 @@ async function sizes() {
   }
   console.log('Python mode, loaded when it opens (dist/python/):');
   pyRows.forEach((r) => console.log(r));
-  console.log(`  total: ${kib(pyRaw)} raw, ${kib(pyGz)} gzip -9`);
+  console.log(`  total: ${kib(pyRaw)} raw, ${kib(pyGz)} gzip -9 (${pyGz} B)`);
 }
 
 /** Python mode: Run → first event, with the interpreter cached (the second Run of a page). */
