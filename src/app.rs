@@ -437,18 +437,11 @@ fn mark(name: &str) {
 /// Fetches `board`'s prebuilt UF2, writes `params` into its configuration
 /// block and hands the file to the browser to save. Returns the file's name.
 async fn download_firmware(board: crate::firmware::Board, params: &baton_demos::Params) -> Result<String, String> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
-    let window = web_sys::window().ok_or("no window")?;
     let asset = board.asset();
-    let fetched = JsFuture::from(window.fetch_with_str(&asset)).await.map_err(|_| format!("{asset}: not reachable"))?;
-    let response: web_sys::Response = fetched.dyn_into().map_err(|_| "fetch gave no response")?;
-    if !response.ok() {
-        return Err(format!("{asset}: HTTP {} (was the firmware built by `cargo xtask serve`?)", response.status()));
-    }
-    let buffer = response.array_buffer().map_err(|_| format!("{asset}: unreadable"))?;
-    let bytes =
-        js_sys::Uint8Array::new(&JsFuture::from(buffer).await.map_err(|_| format!("{asset}: unreadable"))?).to_vec();
+    let response = crate::fetch::fetch_ok(&asset)
+        .await
+        .map_err(|e| format!("{e} (was the firmware built by `cargo xtask serve`?)"))?;
+    let bytes = crate::fetch::bytes(&asset, &response).await?;
     let patched = crate::firmware::with_demo(&bytes, params)?;
 
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(patched.as_slice()));

@@ -33,3 +33,5 @@ pub mod view;
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod fetch;

@@ -3,8 +3,8 @@
 //! module docs, imports and the demo's catalog entry (`INFO`, `PARAMS`) away below it.
 //!
 //! The sources are not in the page's wasm: Trunk copies `crates/baton-demos/src` into
-//! `dist/sources/`, and the pane fetches a demo's file when it first shows it (5.6 KB gzipped
-//! less for every visitor, most of whom read one or two demos). A fetched source is kept for
+//! `dist/sources/`, and the pane fetches a demo's file when it first shows it: the sources are
+//! 5.6 KB gzipped, and the page's wasm is 3.0 KB smaller with the fetch than with them in it. A fetched source is kept for
 //! the page's lifetime, so going back to a demo shows it at once.
 
 use crate::highlight::{highlight, Class};
@@ -33,18 +33,9 @@ thread_local! {
 
 /// Fetches `sources/<file>` as text.
 async fn fetch_source(demo: DemoId) -> Result<Rc<str>, String> {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
     let url = format!("sources/{}", file_name(demo));
-    let window = web_sys::window().ok_or("no window")?;
-    let fetched = JsFuture::from(window.fetch_with_str(&url)).await.map_err(|_| format!("{url}: not reachable"))?;
-    let response: web_sys::Response = fetched.dyn_into().map_err(|_| "fetch gave no response")?;
-    if !response.ok() {
-        return Err(format!("{url}: HTTP {}", response.status()));
-    }
-    let text = response.text().map_err(|_| format!("{url}: unreadable"))?;
-    let text = JsFuture::from(text).await.map_err(|_| format!("{url}: unreadable"))?;
-    text.as_string().map(Rc::from).ok_or_else(|| format!("{url}: not text"))
+    let response = crate::fetch::fetch_ok(&url).await?;
+    crate::fetch::text(&url, &response).await.map(Rc::from)
 }
 
 /// The source pane: the program first; the demo's catalog entry (module docs, imports,
