@@ -724,7 +724,7 @@ pub fn config(params: &Params, poll_cost_us: u64, bounce: Option<Bounce>) -> Sim
 pub fn parse_ms_to_us(text: &str) -> Result<u64, String> {
     // As link::parse_speed: parse_decimal, not str::parse (the page carries no general float parser).
     let v = baton_demos::params::parse_decimal(text.trim()).ok_or_else(|| format!("{text:?} is not a number of ms"))?;
-    if !v.is_finite() || v <= 0.0 || v > 1000.0 {
+    if v <= 0.0 || v > 1000.0 {
         return Err(format!("the bounce must last more than 0 and at most 1000 ms, not {}", text.trim()));
     }
     Ok(((v * 1000.0).round() as u64).max(1))
