@@ -749,6 +749,15 @@ mod tests {
         state.driver.console().iter().cloned().collect()
     }
 
+    /// A page in Python mode whose worker has said it is ready, and the run's id.
+    fn python_with_ready_worker() -> (State, u64) {
+        let mut s = State::default();
+        s.dispatch(Action::SetLanguage("python".into()));
+        let run_id = s.run_id;
+        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
+        (s, run_id)
+    }
+
     fn trace_msg(events: Vec<TraceEvent>, inputs: Vec<InputEvent>) -> WorkerMsg {
         WorkerMsg::Trace { events, bad: 0, parts: "led D1\nbutton D3".into(), inputs, turns: Vec::new() }
     }
@@ -818,10 +827,7 @@ mod tests {
 
     #[test]
     fn python_mode_shows_the_workers_events_at_the_display_time() {
-        let mut s = State::default();
-        s.dispatch(Action::SetLanguage("python".into()));
-        let run_id = s.run_id;
-        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
+        let (mut s, run_id) = python_with_ready_worker();
         s.dispatch(Action::Worker {
             run_id,
             msg: trace_msg(
@@ -916,10 +922,7 @@ mod tests {
 
     #[test]
     fn a_runaway_is_reported_with_its_task() {
-        let mut s = State::default();
-        s.dispatch(Action::SetLanguage("python".into()));
-        let run_id = s.run_id;
-        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
+        let (mut s, run_id) = python_with_ready_worker();
         s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Spawn { id: 2, task: 3, name: "spin".into() } });
         let probe = Probe { now_us: 10.0, want_us: 0.0, heartbeat: 7, waiting: false, current: 3 };
         s.dispatch(Action::Probe { run_id, probe, now_ms: 1000.0 });
@@ -1179,10 +1182,7 @@ mod tests {
 
     #[test]
     fn a_pause_shows_nothing_more_of_the_worker_and_a_step_shows_as_far_as_it_let_it_run() {
-        let mut s = State::default();
-        s.dispatch(Action::SetLanguage("python".into()));
-        let run_id = s.run_id;
-        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
+        let (mut s, run_id) = python_with_ready_worker();
         let probe = |now_us: f64, want_us: f64| Probe { now_us, want_us, heartbeat: 1, waiting: true, current: 0 };
         s.dispatch(Action::Probe { run_id, probe: probe(200_000.0, 0.0), now_ms: 0.0 });
         frames(&mut s, 0.1);

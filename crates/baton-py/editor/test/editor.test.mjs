@@ -211,20 +211,25 @@ async function typeIn(page, doc, keys) {
   return text(page);
 }
 
+/** For each `[doc, want]`: Enter at `doc`'s caret (see typeIn) gives `want`. */
+async function enterGives(page, cases) {
+  for (const [doc, want] of cases) {
+    assert.equal(await typeIn(page, doc, "\n"), want, JSON.stringify(doc));
+  }
+}
+
 test("Enter indents after `:` before a comment too, not after a `:` or bracket in a string or a comment", async (t) => {
   const page = await openEditor(t);
   // The next line is indented: `:` or an open bracket is the line's last code.
-  for (const [doc, want] of [
+  await enterGives(page, [
     ["if x:  # why", "if x:  # why\n    "],
     ["    while True:# forever", "    while True:# forever\n        "],
     ['if s == "a:":', 'if s == "a:":\n    '],
     ["d = {  # first", "d = {  # first\n    "],
     ['if x == """a\nb""":', 'if x == """a\nb""":\n    '],
-  ]) {
-    assert.equal(await typeIn(page, doc, "\n"), want, JSON.stringify(doc));
-  }
+  ]);
   // The indentation is kept: the `:` or bracket is in a string or in the comment.
-  for (const [doc, want] of [
+  await enterGives(page, [
     ['print("a:")', 'print("a:")\n'],
     ["x = 1  # note:", "x = 1  # note:\n"],
     ["    x = 1  # see (below", "    x = 1  # see (below\n    "],
@@ -232,9 +237,7 @@ test("Enter indents after `:` before a comment too, not after a `:` or bracket i
     ['f = lambda: "x"', 'f = lambda: "x"\n'],
     ['    s = "a: b', '    s = "a: b\n    '], // a string not closed yet
     ['def f():\n    """Summary.\n\n    Args:|\n    """\n', 'def f():\n    """Summary.\n\n    Args:\n    \n    """\n'],
-  ]) {
-    assert.equal(await typeIn(page, doc, "\n"), want, JSON.stringify(doc));
-  }
+  ]);
 });
 
 test("typing `else:`, `elif …:`, `except …:`, `finally:` dedents the line one unit; Ctrl+Z undoes the dedent alone", async (t) => {
@@ -287,18 +290,16 @@ test("a `:` dedents only a clause alone on its line, at its block's body depth, 
 
 test("Enter after `return`, `pass`, `break`, `continue`, `raise` dedents the next line", async (t) => {
   const page = await openEditor(t);
-  for (const [doc, want] of [
+  await enterGives(page, [
     ["def f():\n    return 1", "def f():\n    return 1\n"],
     ["def f():\n    if a:\n        return", "def f():\n    if a:\n        return\n    "],
     ["for i in x:\n    if i:\n        break  # done", "for i in x:\n    if i:\n        break  # done\n    "],
     ["for i in x:\n    continue|\nz()", "for i in x:\n    continue\n\nz()"],
     ["class A:\n    pass", "class A:\n    pass\n"],
     ['def f():\n    raise ValueError("(")', 'def f():\n    raise ValueError("(")\n'],
-  ]) {
-    assert.equal(await typeIn(page, doc, "\n"), want, JSON.stringify(doc));
-  }
+  ]);
   // Not within the statement, nor after other statements.
-  for (const [doc, want] of [
+  await enterGives(page, [
     ["def f():\n    return (1,", "def f():\n    return (1,\n        "],
     ["def f():\n    return 1 + \\", "def f():\n    return 1 + \\\n    "],
     ["    returned = 1", "    returned = 1\n    "],
@@ -306,9 +307,7 @@ test("Enter after `return`, `pass`, `break`, `continue`, `raise` dedents the nex
     ["    x = 1  # pass", "    x = 1  # pass\n    "],
     ["    return| 1", "    return\n     1"],
     ["pass", "pass\n"],
-  ]) {
-    assert.equal(await typeIn(page, doc, "\n"), want, JSON.stringify(doc));
-  }
+  ]);
   // One undo step takes the new line back.
   assert.equal(await typeIn(page, "def f():\n    if a:\n        return|\n", "\n"), "def f():\n    if a:\n        return\n    \n");
   await page.keyboard.press("Control+z");
