@@ -58,6 +58,8 @@ pub struct App {
     painted: bool,
     /// The worker of the current run (Python mode, or a blocking Rust demo).
     worker: Option<Worker>,
+    /// The program being deflated for links, if any ([`App::sync_deflate`]).
+    deflating: Option<String>,
     _listeners: Vec<EventListener>,
 }
 
@@ -104,9 +106,11 @@ impl Component for App {
             window_us: DEFAULT_WINDOW_US,
             painted: false,
             worker: None,
+            deflating: None,
             _listeners: listeners,
         };
         app.sync_worker();
+        app.sync_deflate();
         app.request_frame(ctx);
         app
     }
@@ -157,6 +161,7 @@ impl Component for App {
             Msg::Window(us) => self.window_us = us,
         }
         self.sync_worker();
+        self.sync_deflate();
         if self.console.run_id != self.state.run_id || self.console.total != self.state.driver.console_total() {
             self.console = lines(&self.state);
         }
@@ -362,6 +367,24 @@ impl App {
                 w.stop();
             }
         }
+    }
+
+    /// Python mode, at the edge: deflates the running program for links when the reducer
+    /// owes it ([`State::to_deflate`]), once per program.
+    fn sync_deflate(&mut self) {
+        let Some(code) = self.state.to_deflate() else { return };
+        if self.deflating.as_deref() == Some(code) {
+            return;
+        }
+        let code = code.to_owned();
+        self.deflating = Some(code.clone());
+        let dispatch = self.dispatch.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            dispatch.emit(match crate::deflate::deflate(code.as_bytes()).await {
+                Ok(deflated) => Action::Deflated { code, deflated },
+                Err(e) => Action::Notify(format!("Could not compress the program for a link: {e}")),
+            });
+        });
     }
 
     fn request_frame(&mut self, ctx: &Context<Self>) {

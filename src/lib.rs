@@ -34,4 +34,6 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
+pub mod deflate;
+#[cfg(target_arch = "wasm32")]
 pub mod fetch;

@@ -96,7 +96,21 @@ pub struct Shared {
     pub recording: Vec<InputEvent>,
     /// Python mode's program (`code.py`), if the run is one; `demo` is then the guide's
     /// example it started from and `params` are unused.
-    pub code: Option<String>,
+    pub code: Option<Code>,
+}
+
+/// Python mode's program as a link carries it: its text, and that text's raw DEFLATE.
+///
+/// Why both: the page deflates with the browser's own compressor (`CompressionStream`, see
+/// `src/deflate.rs`), which is asynchronous, so the reducer is handed the bytes rather than
+/// making them; a compressor compiled into the page would add 8.4 KB to it. Inflating stays
+/// here (miniz_oxide, small) so that a link reads synchronously as the page opens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Code {
+    /// `code.py`.
+    pub text: String,
+    /// Its raw DEFLATE (RFC 1951): any compressor's output reads back the same text.
+    pub deflated: Vec<u8>,
 }
 
 impl Shared {
@@ -207,7 +221,7 @@ pub fn encode(shared: &Shared) -> String {
     let mut out = format!("v={VERSION}&demo={}", shared.demo.id());
     if let Some(code) = &shared.code {
         out.push_str("&lang=python&code=");
-        out.push_str(&encode_code(code));
+        out.push_str(&encode_code(&code.deflated));
     }
     let params = if shared.code.is_some() { Vec::new() } else { shared.params.changed() };
     for (key, value) in params {
@@ -238,14 +252,20 @@ pub fn encode(shared: &Shared) -> String {
 }
 
 /// Python code as a link carries it: [`CODE_FORMAT`], then its raw DEFLATE in base64url.
-pub fn encode_code(code: &str) -> String {
+pub fn encode_code(deflated: &[u8]) -> String {
     use base64::Engine as _;
-    let deflated = miniz_oxide::deflate::compress_to_vec(code.as_bytes(), 9);
     format!("{CODE_FORMAT}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated))
 }
 
+/// The longest [`encode_code`] of `len` bytes of code can be, whatever compressed it: raw
+/// DEFLATE's stored blocks (5 bytes of header per 65,535 bytes) in base64url.
+pub fn encoded_code_bound(len: usize) -> usize {
+    let deflated = len + 5 * len.div_ceil(65_535).max(1);
+    CODE_FORMAT.len() + (deflated * 4).div_ceil(3)
+}
+
 /// Reads [`encode_code`]'s output; refuses more than [`MAX_CODE_BYTES`] of code.
-pub fn decode_code(text: &str) -> Result<String, LinkError> {
+pub fn decode_code(text: &str) -> Result<Code, LinkError> {
     use base64::Engine as _;
     let data = text.strip_prefix(CODE_FORMAT).ok_or_else(|| {
         LinkError::BadCode(format!("it should start with {CODE_FORMAT:?} (the only format this playground reads)"))
@@ -259,7 +279,8 @@ pub fn decode_code(text: &str) -> Result<String, LinkError> {
             miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::CodeTooLong,
             _ => LinkError::BadCode("not DEFLATE data".into()),
         })?;
-    String::from_utf8(bytes).map_err(|_| LinkError::BadCode("not UTF-8 text".into()))
+    let text = String::from_utf8(bytes).map_err(|_| LinkError::BadCode("not UTF-8 text".into()))?;
+    Ok(Code { text, deflated })
 }
 
 /// One recorded event as the link writes it: `812.346:D3+`.
@@ -493,7 +514,7 @@ fn push_escaped(out: &mut String, text: &str) {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use baton_demos::params::{Kind, Value};
     use proptest::prelude::*;
@@ -671,11 +692,17 @@ mod tests {
         ]
     }
 
+    /// `text` as a page would put it in a link (the tests deflate with miniz_oxide, the page
+    /// with the browser's `CompressionStream`).
+    pub(crate) fn code(text: &str) -> Code {
+        Code { text: text.to_owned(), deflated: miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9) }
+    }
+
     #[test]
     fn a_python_link_carries_its_code() {
         let program = crate::examples::guide_program(DemoId::ButtonInterval).unwrap();
         let mut shared = Shared::new(DemoId::ButtonInterval);
-        shared.code = Some(program.to_owned());
+        shared.code = Some(code(program));
         let query = encode(&shared);
         assert!(query.starts_with("v=1&demo=button-interval&lang=python&code=d1."), "{query}");
         // Compressed: the guide's program (1.3 KB) in well under its own size.
@@ -693,21 +720,18 @@ mod tests {
         assert!(err("v=1&demo=blink-one&lang=python&code=d1.!!!").contains("base64url"));
         assert!(err("v=1&demo=blink-one&lang=python&code=d1.AAAA").contains("DEFLATE"));
         let mut shared = Shared::new(DemoId::BlinkOne);
-        shared.code = Some("print(1)\n".into());
+        shared.code = Some(code("print(1)\n"));
         let ok = encode(&shared);
         assert!(err(&format!("{ok}&interval=0.3")).contains("no demo parameters"));
         // More than 16 KB of code, however well it compresses, is refused.
-        let huge = encode_code(&"#".repeat(MAX_CODE_BYTES + 1));
+        let huge = encode_code(&code(&"#".repeat(MAX_CODE_BYTES + 1)).deflated);
         assert!(huge.len() < 1000);
         assert_eq!(decode_code(&huge), Err(LinkError::CodeTooLong));
         assert!(err(&format!("v=1&demo=blink-one&lang=python&code={huge}")).contains("longer than 16 KB"));
-        assert_eq!(decode_code(&encode_code(&"#".repeat(MAX_CODE_BYTES))).map(|c| c.len()), Ok(MAX_CODE_BYTES));
+        let most = code(&"#".repeat(MAX_CODE_BYTES));
+        assert_eq!(decode_code(&encode_code(&most.deflated)), Ok(most));
         // Not UTF-8.
-        let bad = {
-            use base64::Engine as _;
-            let d = miniz_oxide::deflate::compress_to_vec(&[0xff, 0xfe], 9);
-            format!("{CODE_FORMAT}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(d))
-        };
+        let bad = encode_code(&miniz_oxide::deflate::compress_to_vec(&[0xff, 0xfe], 9));
         assert!(decode_code(&bad).unwrap_err().to_string().contains("UTF-8"));
     }
 
@@ -728,11 +752,18 @@ mod tests {
         }
 
         #[test]
-        fn python_code_round_trips(code in "(\\PC|\n){0,400}", rec in proptest::collection::vec((0u64..10_000_000, any::<bool>()), 0..6)) {
+        fn python_code_round_trips(text in "(\\PC|\n){0,400}", rec in proptest::collection::vec((0u64..10_000_000, any::<bool>()), 0..6)) {
             let mut shared = Shared::new(DemoId::ButtonInterval);
-            shared.code = Some(code);
+            shared.code = Some(code(&text));
             shared.recording = rec.into_iter().map(|(t_us, pressed)| InputEvent { t_us, pin: Pin::D(3), pressed }).collect();
             prop_assert_eq!(decode(&encode(&shared)), Ok(shared));
+        }
+
+        #[test]
+        fn the_bound_holds_for_any_code(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
+            // Random bytes do not compress: the compressor stores them.
+            let text: String = bytes.iter().map(|&b| char::from(b)).collect();
+            prop_assert!(encode_code(&code(&text).deflated).len() <= encoded_code_bound(text.len()));
         }
 
         #[test]

@@ -14,7 +14,7 @@
 
 use crate::driver::Driver;
 use crate::examples;
-use crate::link::{self, LinkError, Shared};
+use crate::link::{self, Code, LinkError, Shared};
 use crate::remote::{Probe, Program, Remote, Status, WorkerMsg};
 use baton_board::Pin;
 use baton_demos::{DemoId, Params};
@@ -123,6 +123,14 @@ pub enum Action {
     },
     /// Open a share link (the page's query string).
     LoadLink(String),
+    /// Python mode: the page has deflated `code` (the running program, when it asked) for
+    /// links; see [`State::to_deflate`].
+    Deflated {
+        /// The program it deflated.
+        code: String,
+        /// Its raw DEFLATE.
+        deflated: Vec<u8>,
+    },
     /// Save the firmware for a board (an index into [`crate::firmware::BOARDS`]),
     /// with the running demo and parameters in its configuration block.
     DownloadFirmware(usize),
@@ -215,6 +223,11 @@ pub struct State {
     pub code: String,
     /// Python mode: the text of the program that runs (what links carry).
     pub running_code: String,
+    /// Python mode: `running_code`'s raw DEFLATE, for links, once the page has made it
+    /// (with the browser's compressor, asynchronously: see [`State::to_deflate`]).
+    pub deflated: Option<Vec<u8>>,
+    /// A Copy link that waits for [`Action::Deflated`] (its base address).
+    pub copy_pending: Option<String>,
     /// Python mode: "your program" rather than the guide's program of the demo.
     pub yours: bool,
     /// Python mode: the edits of each program left for another, kept while the page is open
@@ -238,15 +251,18 @@ impl State {
         let bounce_on = shared.bounce.is_some();
         let bounce = shared.bounce.unwrap_or(DEFAULT_BOUNCE);
         let language = if shared.code.is_some() { Language::Python } else { Language::Rust };
-        let code = shared.code.clone().unwrap_or_default();
+        let (code, deflated) = shared.code.map_or((String::new(), None), |c| (c.text, Some(c.deflated)));
         let run = Run { params: &shared.params, code: &code, poll_cost_us: shared.poll_cost_us, bounce: shared.bounce };
         State {
             driver: driver_for(language, run, &shared.recording, false),
             workers: false,
             language,
-            yours: shared.code.is_some() && examples::guide_program(shared.demo) != Some(code.as_str()),
+            yours: language == Language::Python && examples::guide_program(shared.demo) != Some(code.as_str()),
             running_code: code.clone(),
             code,
+            // A link's own bytes: copying its link again gives the same link.
+            deflated,
+            copy_pending: None,
             edits: LiteMap::new(),
             params: shared.params,
             drafts: LiteMap::new(),
@@ -287,8 +303,20 @@ impl State {
         self.bounce_on.then_some(self.bounce)
     }
 
-    /// What a link made now carries.
-    pub fn shared(&self) -> Shared {
+    /// What a link made now carries; `None` in Python mode until the page has deflated
+    /// the running program ([`State::to_deflate`]).
+    pub fn shared(&self) -> Option<Shared> {
+        let code = match (self.language, &self.deflated) {
+            (Language::Rust, _) => None,
+            (Language::Python, Some(deflated)) => {
+                Some(Code { text: self.running_code.clone(), deflated: deflated.clone() })
+            }
+            (Language::Python, None) => return None,
+        };
+        Some(self.shared_with(code))
+    }
+
+    fn shared_with(&self, code: Option<Code>) -> Shared {
         Shared {
             demo: self.demo(),
             params: self.params.clone(),
@@ -296,8 +324,16 @@ impl State {
             poll_cost_us: self.poll_cost_us,
             bounce: self.active_bounce(),
             recording: self.recorded.clone(),
-            code: (self.language == Language::Python).then(|| self.running_code.clone()),
+            code,
         }
+    }
+
+    /// Python mode, for the page: the running program, while its DEFLATE for links is still
+    /// owed (the page deflates it and dispatches [`Action::Deflated`]). Not a program too
+    /// long for a link.
+    pub fn to_deflate(&self) -> Option<&str> {
+        let owed = self.language == Language::Python && self.deflated.is_none();
+        (owed && self.running_code.len() <= link::MAX_CODE_BYTES).then_some(self.running_code.as_str())
     }
 
     /// The worker's run, if this is one (Python mode, or a Rust demo that blocks).
@@ -380,7 +416,7 @@ impl State {
                     self.recorded.clear();
                     self.recording = false;
                     self.running = true;
-                    self.running_code = self.code.clone();
+                    self.set_running_code(self.code.clone());
                     self.restart();
                 }
             }
@@ -486,23 +522,14 @@ impl State {
                     self.notice = Some("Recording from 0 s: press the buttons, then Copy link.".into());
                 }
             }
-            Action::CopyLink { base } => {
-                if self.language == Language::Python && self.running_code.len() > link::MAX_CODE_BYTES {
-                    self.notice = Some(format!(
-                        "This program is {} KB: a link carries at most {} KB of code. Download code.py to share it.",
-                        self.running_code.len().div_ceil(1024),
-                        link::MAX_CODE_BYTES / 1024
-                    ));
-                    return Effect::None;
+            Action::CopyLink { base } => return self.copy_link(base),
+            Action::Deflated { code, deflated } => {
+                if self.language == Language::Python && code == self.running_code {
+                    self.deflated = Some(deflated);
+                    if let Some(base) = self.copy_pending.take() {
+                        return self.copy_link(base);
+                    }
                 }
-                let url = format!("{base}?{}", link::encode(&self.shared()));
-                self.share_url = Some(url.clone());
-                self.notice = Some(if self.recorded.is_empty() {
-                    "Link made: it opens this demo with these settings (copied, if the browser allows).".into()
-                } else {
-                    "Link made: it replays this run, presses included (copied, if the browser allows).".into()
-                });
-                return Effect::Copy(url);
             }
             Action::LoadLink(query) => match link::decode(&query) {
                 Ok(shared) => {
@@ -541,6 +568,31 @@ impl State {
         Effect::None
     }
 
+    fn copy_link(&mut self, base: String) -> Effect {
+        if self.language == Language::Python && self.running_code.len() > link::MAX_CODE_BYTES {
+            self.notice = Some(format!(
+                "This program is {} KB: a link carries at most {} KB of code. Download code.py to share it.",
+                self.running_code.len().div_ceil(1024),
+                link::MAX_CODE_BYTES / 1024
+            ));
+            return Effect::None;
+        }
+        let Some(shared) = self.shared() else {
+            // The program's DEFLATE is on its way (a few ms): the link is made when it comes.
+            self.copy_pending = Some(base);
+            self.notice = Some("Making the link…".into());
+            return Effect::None;
+        };
+        let url = format!("{base}?{}", link::encode(&shared));
+        self.share_url = Some(url.clone());
+        self.notice = Some(if self.recorded.is_empty() {
+            "Link made: it opens this demo with these settings (copied, if the browser allows).".into()
+        } else {
+            "Link made: it replays this run, presses included (copied, if the browser allows).".into()
+        });
+        Effect::Copy(url)
+    }
+
     fn fall_back(&mut self, e: LinkError) {
         *self = State::default();
         self.link_error = Some(format!("{e}. Showing the default demo instead."));
@@ -554,7 +606,7 @@ impl State {
             self.recording = false;
             self.notice = Some(format!(
                 "Recording stopped: a link holds at most {} bytes.",
-                link::max_len(self.shared().code.is_some())
+                link::max_len(self.language == Language::Python)
             ));
         }
         let event = self.driver.set_button(pin, true, None);
@@ -574,10 +626,19 @@ impl State {
 
     /// Whether a press and its release still fit in a link (which holds more with code in it).
     fn can_record(&self) -> bool {
-        let shared = self.shared();
+        let python = self.language == Language::Python;
+        let len = match self.shared() {
+            Some(shared) => link::encode(&shared).len(),
+            // Until the program's DEFLATE comes, as if it did not compress at all.
+            None => {
+                let code = link::encode_code(&[]);
+                link::encode(&self.shared_with(Some(Code { text: String::new(), deflated: Vec::new() }))).len()
+                    - code.len()
+                    + link::encoded_code_bound(self.running_code.len())
+            }
+        };
         // The longest item is "1000000000.999:NEOPIXEL+," (25 bytes); two of them.
-        self.recorded.len() + 2 <= link::MAX_EVENTS
-            && link::encode(&shared).len() + 50 <= link::max_len(shared.code.is_some())
+        self.recorded.len() + 2 <= link::MAX_EVENTS && len + 50 <= link::max_len(python)
     }
 
     /// Python mode: which program the editor holds (a demo id, or [`examples::YOURS`]).
@@ -629,8 +690,16 @@ impl State {
         self.running = true;
         self.notice = None;
         self.code = program.clone();
-        self.running_code = program;
+        self.set_running_code(program);
         self.restart();
+    }
+
+    /// Python mode: the program that runs from now on; its DEFLATE is owed again.
+    fn set_running_code(&mut self, code: String) {
+        if code != self.running_code {
+            self.deflated = None;
+        }
+        self.running_code = code;
     }
 
     /// Python mode: the error to show (`code.py line N: …`, or a runaway's message).
@@ -876,6 +945,7 @@ mod tests {
         ];
         s.dispatch(Action::Worker { run_id, msg: trace_msg(vec![], events.clone()) });
         assert_eq!(s.recorded, events);
+        deflate(&mut s);
         let Effect::Copy(url) = s.dispatch(Action::CopyLink { base: "http://x/".into() }) else { panic!() };
         let query = url.split_once('?').unwrap().1;
         let opened = State::from_query(query);
@@ -899,10 +969,52 @@ mod tests {
         s.dispatch(Action::SetLanguage("python".into()));
         s.dispatch(Action::EditCode(code));
         s.dispatch(Action::RunCode);
-        assert!(link::encode(&s.shared()).len() > link::MAX_LEN);
+        // Before the page has deflated it, the room is reckoned as if it did not compress.
         s.dispatch(Action::ToggleRecord);
         s.dispatch(Action::Press(Pin::D(3)));
         assert!(s.recording, "{:?}", s.notice);
+        s.dispatch(Action::Release(Pin::D(3)));
+        deflate(&mut s);
+        assert!(link::encode(&s.shared().unwrap()).len() > link::MAX_LEN);
+        s.dispatch(Action::Press(Pin::D(3)));
+        assert!(s.recording, "{:?}", s.notice);
+    }
+
+    /// The page's part ([`State::to_deflate`]), as `App` does it with the browser's
+    /// compressor; returns the effect of [`Action::Deflated`].
+    fn deflate(s: &mut State) -> Effect {
+        let code = s.to_deflate().expect("a program to deflate").to_owned();
+        let deflated = link::tests::code(&code).deflated;
+        s.dispatch(Action::Deflated { code, deflated })
+    }
+
+    #[test]
+    fn a_python_link_waits_for_the_programs_deflate() {
+        let mut s = State::default();
+        s.dispatch(Action::SetLanguage("python".into()));
+        let guide = s.running_code.clone();
+        assert_eq!(s.to_deflate(), Some(guide.as_str()));
+        assert_eq!(s.shared(), None);
+        // Copy link before the DEFLATE comes: made when it does.
+        assert_eq!(s.dispatch(Action::CopyLink { base: "http://x/".into() }), Effect::None);
+        assert_eq!(s.share_url, None);
+        // A DEFLATE of a program that no longer runs is dropped.
+        s.dispatch(Action::EditCode("print(2)\n".into()));
+        s.dispatch(Action::RunCode);
+        let stale = link::tests::code(&guide);
+        assert_eq!(s.dispatch(Action::Deflated { code: guide, deflated: stale.deflated }), Effect::None);
+        assert_eq!(s.to_deflate(), Some("print(2)\n"));
+        let Effect::Copy(url) = deflate(&mut s) else { panic!("the pending copy is made") };
+        assert_eq!(s.share_url.as_deref(), Some(url.as_str()));
+        assert_eq!(s.to_deflate(), None);
+        let opened = State::from_query(url.split_once('?').unwrap().1);
+        assert_eq!(opened.running_code, "print(2)\n");
+        // A link's own bytes come with it: nothing to deflate, and the same link again.
+        assert_eq!(opened.to_deflate(), None);
+        let mut opened = opened;
+        assert_eq!(opened.dispatch(Action::CopyLink { base: "http://x/".into() }), Effect::Copy(url));
+        // Rust mode owes nothing.
+        assert_eq!(State::default().to_deflate(), None);
     }
 
     #[test]
@@ -1026,7 +1138,7 @@ mod tests {
         let live = console(&s);
         // countio counts the bounces: more than one line for one press.
         assert!(live.len() > 2, "{live:?}");
-        let query = link::encode(&s.shared());
+        let query = link::encode(&s.shared().unwrap());
         assert!(query.contains("bounce=3000x3&rec="), "{query}");
         let mut replay = State::from_query(&query);
         frames(&mut replay, 0.8);
@@ -1101,7 +1213,7 @@ mod tests {
             frames(&mut s, 0.05);
         }
         assert!(!s.recording);
-        let url = link::encode(&s.shared());
+        let url = link::encode(&s.shared().unwrap());
         assert!(url.len() <= link::MAX_LEN);
         assert_eq!(link::decode(&url).unwrap().recording, s.recorded);
     }

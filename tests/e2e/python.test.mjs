@@ -248,6 +248,24 @@ describe('Python mode', () => {
     assert.ok(last > 0);
   });
 
+  test('Copy link at once after Run makes the link when the browser has compressed the code', async () => {
+    const p = await page('?v=1&demo=blink-one');
+    await python(p);
+    const edited = (await editorText(p)) + '\nprint("mine")\n';
+    await setCode(p, edited);
+    // Run, then Copy link in the same task: the program's DEFLATE (CompressionStream) is
+    // still on its way, so the link waits for it.
+    await p.evaluate(() => {
+      document.querySelector('[data-part="run"]').click();
+      [...document.querySelectorAll('button')].find((b) => /Copy link/.test(b.textContent)).click();
+    });
+    await p.waitForSelector('[data-share-url]', { timeout: 10_000 });
+    const url = await p.textContent('[data-share-url]');
+    const q = await page(url.slice(url.indexOf('?')));
+    await q.waitForSelector('[data-part="editor"] textarea', { timeout: 15_000 });
+    assert.equal(await editorText(q), edited);
+  });
+
   test('a page served without cross-origin isolation says what Python mode needs', async () => {
     const plain = await serveDist({ isolated: false });
     try {
