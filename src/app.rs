@@ -60,6 +60,8 @@ pub struct App {
     worker: Option<Worker>,
     /// The program being deflated for links, if any ([`App::sync_deflate`]).
     deflating: Option<String>,
+    /// The link code being inflated, if any ([`App::sync_inflate`]).
+    inflating: Option<Vec<u8>>,
     _listeners: Vec<EventListener>,
 }
 
@@ -107,10 +109,12 @@ impl Component for App {
             painted: false,
             worker: None,
             deflating: None,
+            inflating: None,
             _listeners: listeners,
         };
         app.sync_worker();
         app.sync_deflate();
+        app.sync_inflate();
         app.request_frame(ctx);
         app
     }
@@ -162,6 +166,7 @@ impl Component for App {
         }
         self.sync_worker();
         self.sync_deflate();
+        self.sync_inflate();
         if self.console.run_id != self.state.run_id || self.console.total != self.state.driver.console_total() {
             self.console = lines(&self.state);
         }
@@ -367,6 +372,22 @@ impl App {
                 w.stop();
             }
         }
+    }
+
+    /// At the edge: inflates the code of the link that is opening, if one is
+    /// ([`State::to_inflate`]).
+    fn sync_inflate(&mut self) {
+        let Some(deflated) = self.state.to_inflate() else { return };
+        if self.inflating.as_deref() == Some(deflated) {
+            return;
+        }
+        let deflated = deflated.to_vec();
+        self.inflating = Some(deflated.clone());
+        let dispatch = self.dispatch.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let inflated = crate::deflate::inflate(&deflated).await;
+            dispatch.emit(Action::Inflated { deflated, inflated });
+        });
     }
 
     /// Python mode, at the edge: deflates the running program for links when the reducer

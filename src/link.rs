@@ -28,7 +28,7 @@
 //! shared.params.set("interval", "0.7").unwrap();
 //! let query = encode(&shared);
 //! assert_eq!(query, "v=1&demo=button-interval&interval=0.7");
-//! assert_eq!(decode(&query).unwrap(), shared);
+//! assert_eq!(decode(&query).unwrap().shared, shared);
 //! assert!(decode("v=1&demo=nope").unwrap_err().to_string().contains("unknown demo"));
 //! ```
 
@@ -101,10 +101,10 @@ pub struct Shared {
 
 /// Python mode's program as a link carries it: its text, and that text's raw DEFLATE.
 ///
-/// Why both: the page deflates with the browser's own compressor (`CompressionStream`, see
-/// `src/deflate.rs`), which is asynchronous, so the reducer is handed the bytes rather than
-/// making them; a compressor compiled into the page would add 8.4 KB to it. Inflating stays
-/// here (miniz_oxide, small) so that a link reads synchronously as the page opens.
+/// Why both: the page compresses and decompresses with the browser's own DEFLATE
+/// (`CompressionStream` and `DecompressionStream`, see `src/deflate.rs`), which is
+/// asynchronous, so the reducer is handed the bytes rather than making them. miniz_oxide
+/// compiled into the page would add 14.9 KB to it (8.4 KB to deflate, 6.5 KB to inflate).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Code {
     /// `code.py`.
@@ -264,23 +264,52 @@ pub fn encoded_code_bound(len: usize) -> usize {
     CODE_FORMAT.len() + (deflated * 4).div_ceil(3)
 }
 
-/// Reads [`encode_code`]'s output; refuses more than [`MAX_CODE_BYTES`] of code.
-pub fn decode_code(text: &str) -> Result<Code, LinkError> {
+/// Reads [`encode_code`]'s output as far as the DEFLATE: its bytes.
+pub fn decode_code(text: &str) -> Result<Vec<u8>, LinkError> {
     use base64::Engine as _;
     let data = text.strip_prefix(CODE_FORMAT).ok_or_else(|| {
         LinkError::BadCode(format!("it should start with {CODE_FORMAT:?} (the only format this playground reads)"))
     })?;
-    let deflated = base64::engine::general_purpose::URL_SAFE_NO_PAD
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(data)
-        .map_err(|e| LinkError::BadCode(format!("not base64url: {e}")))?;
-    // The limit stops a small link from inflating into a huge program.
-    let bytes =
-        miniz_oxide::inflate::decompress_to_vec_with_limit(&deflated, MAX_CODE_BYTES).map_err(|e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::CodeTooLong,
-            _ => LinkError::BadCode("not DEFLATE data".into()),
-        })?;
-    let text = String::from_utf8(bytes).map_err(|_| LinkError::BadCode("not UTF-8 text".into()))?;
-    Ok(Code { text, deflated })
+        .map_err(|e| LinkError::BadCode(format!("not base64url: {e}")))
+}
+
+/// Why a link's code did not inflate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InflateError {
+    /// It inflates to more than [`MAX_CODE_BYTES`] (the inflater stops there, so a small
+    /// link cannot blow up into a huge program).
+    TooLong,
+    /// It is not raw DEFLATE.
+    NotDeflate,
+}
+
+/// A link read all but its Python code, which it carries deflated: the page inflates that
+/// (asynchronously: `src/deflate.rs`) and finishes with [`Opened::with_code`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Opened {
+    /// What the link carries; `code` is `None` until [`Opened::with_code`].
+    pub shared: Shared,
+    /// The code's raw DEFLATE, still to inflate (`None`: a Rust-mode link, complete).
+    pub deflated: Option<Vec<u8>>,
+}
+
+impl Opened {
+    /// The link's run, given what inflating [`Opened::deflated`] gave (at most
+    /// [`MAX_CODE_BYTES`] bytes, or why not).
+    pub fn with_code(self, inflated: Result<Vec<u8>, InflateError>) -> Result<Shared, LinkError> {
+        let mut shared = self.shared;
+        let Some(deflated) = self.deflated else { return Ok(shared) };
+        let bytes = match inflated {
+            Ok(bytes) if bytes.len() <= MAX_CODE_BYTES => bytes,
+            Ok(_) | Err(InflateError::TooLong) => return Err(LinkError::CodeTooLong),
+            Err(InflateError::NotDeflate) => return Err(LinkError::BadCode("not DEFLATE data".into())),
+        };
+        let text = String::from_utf8(bytes).map_err(|_| LinkError::BadCode("not UTF-8 text".into()))?;
+        shared.code = Some(Code { text, deflated });
+        Ok(shared)
+    }
 }
 
 /// One recorded event as the link writes it: `812.346:D3+`.
@@ -301,8 +330,8 @@ pub fn format_bounce(b: Bounce) -> String {
     format!("{}x{}", b.duration_us, b.count)
 }
 
-/// Reads a query string (a leading `?` is allowed).
-pub fn decode(query: &str) -> Result<Shared, LinkError> {
+/// Reads a query string (a leading `?` is allowed), all but the inflating of its code.
+pub fn decode(query: &str) -> Result<Opened, LinkError> {
     let query = query.strip_prefix('?').unwrap_or(query);
     let limit = max_len(query.contains("&code="));
     if query.len() > limit {
@@ -331,6 +360,7 @@ pub fn decode(query: &str) -> Result<Shared, LinkError> {
     let demo: DemoId =
         get("demo").ok_or(LinkError::MissingDemo)?.parse().map_err(|e| LinkError::UnknownDemo(format!("{e}")))?;
     let mut shared = Shared::new(demo);
+    let mut deflated = None;
     let mut param_pairs = Vec::new();
     for (key, value) in &pairs {
         let bad = |message: String| LinkError::BadValue { key: key.clone(), message };
@@ -340,7 +370,7 @@ pub fn decode(query: &str) -> Result<Shared, LinkError> {
                 if get("lang") != Some("python") {
                     return Err(LinkError::BadCode("code comes with lang=python".into()));
                 }
-                shared.code = Some(decode_code(value)?);
+                deflated = Some(decode_code(value)?);
             }
             "speed" => shared.speed = parse_speed(value).map_err(bad)?,
             "cost" => shared.poll_cost_us = parse_poll_cost(value).map_err(bad)?,
@@ -351,13 +381,13 @@ pub fn decode(query: &str) -> Result<Shared, LinkError> {
     }
     match get("lang") {
         None | Some("rust") => {}
-        Some("python") if shared.code.is_some() => {}
+        Some("python") if deflated.is_some() => {}
         Some("python") => return Err(LinkError::BadCode("lang=python needs code=…".into())),
         Some(other) => {
             return Err(LinkError::BadValue { key: "lang".into(), message: format!("{other:?} is not rust or python") })
         }
     }
-    if shared.code.is_none() {
+    if deflated.is_none() {
         shared.params = set_params(demo, &param_pairs)?;
     } else if let Some((key, _)) = param_pairs.first() {
         return Err(LinkError::UnknownKey {
@@ -365,7 +395,7 @@ pub fn decode(query: &str) -> Result<Shared, LinkError> {
             message: "a Python-mode link has no demo parameters (they are in its code)".into(),
         });
     }
-    Ok(shared)
+    Ok(Opened { shared, deflated })
 }
 
 /// Sets a demo's parameters from `key=value` pairs, all at once: pins are checked only
@@ -522,7 +552,7 @@ pub(crate) mod tests {
     #[test]
     fn the_spec_example_decodes() {
         let s =
-            decode("?v=1&demo=button-interval&interval=0.7&speed=2&cost=10&bounce=3000x3&rec=812.346:D3+,900.001:D3-")
+            open("?v=1&demo=button-interval&interval=0.7&speed=2&cost=10&bounce=3000x3&rec=812.346:D3+,900.001:D3-")
                 .unwrap();
         assert_eq!(s.demo, DemoId::ButtonInterval);
         assert_eq!(s.params.float("interval"), 0.7);
@@ -576,7 +606,7 @@ pub(crate) mod tests {
             ("v=1&demo=blink-two&led1=D2", "pin D2 is used by both led1 and led2"),
         ];
         for (query, expected) in cases {
-            let err = decode(query).unwrap_err().to_string();
+            let err = open(query).unwrap_err().to_string();
             assert!(err.contains(expected), "{query}: {err:?} should contain {expected:?}");
         }
         // Speeds as people and this page write them.
@@ -584,7 +614,7 @@ pub(crate) mod tests {
             assert_eq!(parse_speed(text), Ok(speed), "{text:?}");
         }
         let long = format!("v=1&demo=blink-one&x={}", "a".repeat(MAX_LEN));
-        assert!(decode(&long).unwrap_err().to_string().contains("too long"));
+        assert!(open(&long).unwrap_err().to_string().contains("too long"));
         let many = format!("v=1&demo=blink-one&rec={}", vec!["1:D3+"; MAX_EVENTS + 1].join(","));
         // Too long as well, but the length is checked first; count alone:
         assert!(matches!(parse_recording(&many[24..]), Err(LinkError::TooManyEvents(2001))));
@@ -592,10 +622,10 @@ pub(crate) mod tests {
 
     #[test]
     fn pins_can_be_swapped() {
-        let s = decode("v=1&demo=blink-two&led1=D2&led2=D1").unwrap();
+        let s = open("v=1&demo=blink-two&led1=D2&led2=D1").unwrap();
         assert_eq!(s.params.pin("led1"), Pin::D(2));
         assert_eq!(s.params.pin("led2"), Pin::D(1));
-        assert_eq!(decode(&encode(&s)).unwrap(), s);
+        assert_eq!(open(&encode(&s)).unwrap(), s);
     }
 
     #[test]
@@ -692,6 +722,22 @@ pub(crate) mod tests {
         ]
     }
 
+    /// A page's whole reading of a link, with miniz_oxide as its inflater (the page's is the
+    /// browser's `DecompressionStream`).
+    pub(crate) fn open(query: &str) -> Result<Shared, LinkError> {
+        let opened = decode(query)?;
+        let inflated = opened.deflated.as_deref().map_or(Ok(Vec::new()), inflate);
+        opened.with_code(inflated)
+    }
+
+    /// Inflates as the page does: at most [`MAX_CODE_BYTES`].
+    pub(crate) fn inflate(deflated: &[u8]) -> Result<Vec<u8>, InflateError> {
+        miniz_oxide::inflate::decompress_to_vec_with_limit(deflated, MAX_CODE_BYTES).map_err(|e| match e.status {
+            miniz_oxide::inflate::TINFLStatus::HasMoreOutput => InflateError::TooLong,
+            _ => InflateError::NotDeflate,
+        })
+    }
+
     /// `text` as a page would put it in a link (the tests deflate with miniz_oxide, the page
     /// with the browser's `CompressionStream`).
     pub(crate) fn code(text: &str) -> Code {
@@ -707,12 +753,12 @@ pub(crate) mod tests {
         assert!(query.starts_with("v=1&demo=button-interval&lang=python&code=d1."), "{query}");
         // Compressed: the guide's program (1.3 KB) in well under its own size.
         assert!(query.len() < program.len(), "{} vs {}", query.len(), program.len());
-        assert_eq!(decode(&query).unwrap(), shared);
+        assert_eq!(open(&query).unwrap(), shared);
     }
 
     #[test]
     fn python_links_are_checked() {
-        let err = |q: &str| decode(q).unwrap_err().to_string();
+        let err = |q: &str| open(q).unwrap_err().to_string();
         assert!(err("v=1&demo=blink-one&lang=python").contains("needs code"));
         assert!(err("v=1&demo=blink-one&code=d1.AAAA").contains("lang=python"));
         assert!(err("v=1&demo=blink-one&lang=perl").contains("not rust or python"));
@@ -726,19 +772,25 @@ pub(crate) mod tests {
         // More than 16 KB of code, however well it compresses, is refused.
         let huge = encode_code(&code(&"#".repeat(MAX_CODE_BYTES + 1)).deflated);
         assert!(huge.len() < 1000);
-        assert_eq!(decode_code(&huge), Err(LinkError::CodeTooLong));
-        assert!(err(&format!("v=1&demo=blink-one&lang=python&code={huge}")).contains("longer than 16 KB"));
+        let python = |code: &str| format!("v=1&demo=blink-one&lang=python&code={code}");
+        assert_eq!(open(&python(&huge)), Err(LinkError::CodeTooLong));
+        assert!(err(&python(&huge)).contains("longer than 16 KB"));
         let most = code(&"#".repeat(MAX_CODE_BYTES));
-        assert_eq!(decode_code(&encode_code(&most.deflated)), Ok(most));
+        assert_eq!(open(&python(&encode_code(&most.deflated))).unwrap().code, Some(most));
+        // An inflater that ignored the limit is caught too.
+        let opened = decode(&python(&huge)).unwrap();
+        assert_eq!(opened.with_code(Ok(vec![b'#'; MAX_CODE_BYTES + 1])), Err(LinkError::CodeTooLong));
         // Not UTF-8.
         let bad = encode_code(&miniz_oxide::deflate::compress_to_vec(&[0xff, 0xfe], 9));
-        assert!(decode_code(&bad).unwrap_err().to_string().contains("UTF-8"));
+        assert!(err(&python(&bad)).contains("UTF-8"));
+        // A Rust-mode link has nothing to inflate.
+        assert_eq!(decode("v=1&demo=blink-one").unwrap().deflated, None);
     }
 
     proptest! {
         #[test]
         fn decode_never_panics_and_explains(s in any::<String>()) {
-            if let Err(e) = decode(&s) {
+            if let Err(e) = open(&s) {
                 prop_assert!(!e.to_string().is_empty());
             }
         }
@@ -746,7 +798,7 @@ pub(crate) mod tests {
         #[test]
         fn decode_of_near_links_never_panics(tokens in proptest::collection::vec(token(), 0..20)) {
             let s = tokens.concat();
-            if let Err(e) = decode(&s) {
+            if let Err(e) = open(&s) {
                 prop_assert!(!e.to_string().is_empty());
             }
         }
@@ -756,7 +808,7 @@ pub(crate) mod tests {
             let mut shared = Shared::new(DemoId::ButtonInterval);
             shared.code = Some(code(&text));
             shared.recording = rec.into_iter().map(|(t_us, pressed)| InputEvent { t_us, pin: Pin::D(3), pressed }).collect();
-            prop_assert_eq!(decode(&encode(&shared)), Ok(shared));
+            prop_assert_eq!(open(&encode(&shared)), Ok(shared));
         }
 
         #[test]
@@ -777,7 +829,7 @@ pub(crate) mod tests {
         fn encode_then_decode_round_trips(shared in arb_shared()) {
             let query = encode(&shared);
             prop_assert!(query.len() <= MAX_LEN, "{}", query.len());
-            prop_assert_eq!(decode(&query), Ok(shared));
+            prop_assert_eq!(open(&query), Ok(shared));
         }
     }
 }

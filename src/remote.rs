@@ -428,9 +428,10 @@ impl Remote {
                         None => "a task".to_owned(),
                     },
                 };
-                let secs = (wall_ms - since) / 1000.0;
+                // Whole seconds (not `{:.0}`, which would bring exact float printing in).
+                let secs = ((wall_ms - since) / 1000.0).round() as u64;
                 let message = format!(
-                    "{who} has run {secs:.0} s without awaiting — on a board every other task would be \
+                    "{who} has run {secs} s without awaiting — on a board every other task would be \
                      stuck. The program was stopped."
                 );
                 self.status = Status::Stopped(message.clone());

@@ -123,6 +123,13 @@ pub enum Action {
     },
     /// Open a share link (the page's query string).
     LoadLink(String),
+    /// The page has inflated a link's code ([`State::to_inflate`]).
+    Inflated {
+        /// The DEFLATE it was given.
+        deflated: Vec<u8>,
+        /// What it made of it: at most [`link::MAX_CODE_BYTES`], or why not.
+        inflated: Result<Vec<u8>, link::InflateError>,
+    },
     /// Python mode: the page has deflated `code` (the running program, when it asked) for
     /// links; see [`State::to_deflate`].
     Deflated {
@@ -228,6 +235,8 @@ pub struct State {
     pub deflated: Option<Vec<u8>>,
     /// A Copy link that waits for [`Action::Deflated`] (its base address).
     pub copy_pending: Option<String>,
+    /// A link that waits for its code to be inflated ([`Action::Inflated`]).
+    pub opening: Option<link::Opened>,
     /// Python mode: "your program" rather than the guide's program of the demo.
     pub yours: bool,
     /// Python mode: the edits of each program left for another, kept while the page is open
@@ -263,6 +272,7 @@ impl State {
             // A link's own bytes: copying its link again gives the same link.
             deflated,
             copy_pending: None,
+            opening: None,
             edits: LiteMap::new(),
             params: shared.params,
             drafts: LiteMap::new(),
@@ -532,13 +542,24 @@ impl State {
                 }
             }
             Action::LoadLink(query) => match link::decode(&query) {
-                Ok(shared) => {
-                    let workers = self.workers;
-                    *self = State::new(shared);
-                    self.set_workers(workers);
+                Ok(opened) if opened.deflated.is_some() => {
+                    // Shown once the page has inflated its code (a few ms); until then, paused.
+                    self.running = false;
+                    self.notice = Some("Opening the link…".into());
+                    self.opening = Some(opened);
                 }
+                Ok(opened) => self.open_link(opened.shared),
                 Err(e) => self.fall_back(e),
             },
+            Action::Inflated { deflated, inflated } => {
+                let Some(opened) = self.opening.take_if(|o| o.deflated.as_ref() == Some(&deflated)) else {
+                    return Effect::None;
+                };
+                match opened.with_code(inflated) {
+                    Ok(shared) => self.open_link(shared),
+                    Err(e) => self.fall_back(e),
+                }
+            }
             Action::DownloadFirmware(i) => {
                 let Some(&board) = crate::firmware::BOARDS.get(i) else { return Effect::None };
                 self.notice = Some(format!(
@@ -591,6 +612,18 @@ impl State {
             "Link made: it replays this run, presses included (copied, if the browser allows).".into()
         });
         Effect::Copy(url)
+    }
+
+    fn open_link(&mut self, shared: Shared) {
+        let workers = self.workers;
+        *self = State::new(shared);
+        self.set_workers(workers);
+    }
+
+    /// For the page: a link's code to inflate, while the link waits for it (see
+    /// [`Action::Inflated`]).
+    pub fn to_inflate(&self) -> Option<&[u8]> {
+        self.opening.as_ref().and_then(|o| o.deflated.as_deref())
     }
 
     fn fall_back(&mut self, e: LinkError) {
@@ -948,7 +981,7 @@ mod tests {
         deflate(&mut s);
         let Effect::Copy(url) = s.dispatch(Action::CopyLink { base: "http://x/".into() }) else { panic!() };
         let query = url.split_once('?').unwrap().1;
-        let opened = State::from_query(query);
+        let opened = open(query);
         assert_eq!(opened.language, Language::Python);
         assert_eq!(opened.code, s.running_code);
         assert_eq!(opened.remote().unwrap().replay, events);
@@ -980,6 +1013,34 @@ mod tests {
         assert!(s.recording, "{:?}", s.notice);
     }
 
+    /// A page opening `query`, with the page's part ([`State::to_inflate`]) as `App` does it
+    /// with the browser's decompressor.
+    fn open(query: &str) -> State {
+        let mut s = State::from_query(query);
+        if let Some(deflated) = s.to_inflate().map(<[u8]>::to_vec) {
+            assert!(!s.running, "a link waiting for its code does not run");
+            let inflated = link::tests::inflate(&deflated);
+            s.dispatch(Action::Inflated { deflated, inflated });
+        }
+        assert_eq!(s.to_inflate(), None);
+        s
+    }
+
+    #[test]
+    fn a_link_whose_code_does_not_inflate_falls_back_with_its_error() {
+        let query = "v=1&demo=blink-one&lang=python&code=d1.AAAA";
+        let mut s = State::from_query(query);
+        assert_eq!(s.language, Language::Rust, "nothing changes before the code is read");
+        let deflated = s.to_inflate().unwrap().to_vec();
+        // An answer for another link is dropped.
+        s.dispatch(Action::Inflated { deflated: vec![1], inflated: Ok(b"print(1)".to_vec()) });
+        assert!(s.opening.is_some());
+        s.dispatch(Action::Inflated { deflated, inflated: Err(link::InflateError::NotDeflate) });
+        assert!(s.link_error.as_deref().unwrap().contains("not DEFLATE data"), "{:?}", s.link_error);
+        assert_eq!(s.demo(), DEFAULT_DEMO);
+        assert!(s.running);
+    }
+
     /// The page's part ([`State::to_deflate`]), as `App` does it with the browser's
     /// compressor; returns the effect of [`Action::Deflated`].
     fn deflate(s: &mut State) -> Effect {
@@ -1007,7 +1068,7 @@ mod tests {
         let Effect::Copy(url) = deflate(&mut s) else { panic!("the pending copy is made") };
         assert_eq!(s.share_url.as_deref(), Some(url.as_str()));
         assert_eq!(s.to_deflate(), None);
-        let opened = State::from_query(url.split_once('?').unwrap().1);
+        let opened = open(url.split_once('?').unwrap().1);
         assert_eq!(opened.running_code, "print(2)\n");
         // A link's own bytes come with it: nothing to deflate, and the same link again.
         assert_eq!(opened.to_deflate(), None);
@@ -1215,7 +1276,7 @@ mod tests {
         assert!(!s.recording);
         let url = link::encode(&s.shared().unwrap());
         assert!(url.len() <= link::MAX_LEN);
-        assert_eq!(link::decode(&url).unwrap().recording, s.recorded);
+        assert_eq!(link::decode(&url).unwrap().shared.recording, s.recorded);
     }
 
     #[test]

@@ -230,13 +230,29 @@ pub fn duration(us: u64) -> String {
     if us < 1000 {
         format!("{us} µs")
     } else if us < 1_000_000 {
-        trim(format!("{:.3}", us as f64 / 1000.0)) + " ms"
+        trim(format!("{}.{:03}", us / 1000, us % 1000)) + " ms"
     } else {
-        trim(format!("{:.3}", us as f64 / 1e6)) + " s"
+        let ms = (us + 500) / 1000;
+        trim(format!("{}.{:03}", ms / 1000, ms % 1000)) + " s"
     }
 }
 
-fn trim(s: String) -> String {
+/// `v` with `decimals` (at most 6) digits after the point, as `{:.N}` writes it but rounding
+/// `v × 10ᴺ` half away from zero: without core's exact float printing, which would add
+/// 3 KB to the page for a slider's value and a few labels.
+pub fn fixed(v: f64, decimals: u32) -> String {
+    let scale = 10u64.pow(decimals.min(6));
+    let n = (v.abs() * scale as f64).round() as u64;
+    let sign = if v < 0.0 && n != 0 { "-" } else { "" };
+    if scale == 1 {
+        format!("{sign}{n}")
+    } else {
+        format!("{sign}{}.{:0width$}", n / scale, n % scale, width = decimals.min(6) as usize)
+    }
+}
+
+/// A decimal without its trailing zeros: `0.25`, `1`.
+pub fn trim(s: String) -> String {
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -246,7 +262,7 @@ fn trim(s: String) -> String {
 
 /// A speed for people: `1×`, `0.25×`, `100×`.
 pub fn speed(v: f64) -> String {
-    let s = if v >= 10.0 { format!("{v:.0}") } else { trim(format!("{v:.2}")) };
+    let s = if v >= 10.0 { fixed(v, 0) } else { trim(fixed(v, 2)) };
     s + "×"
 }
 
@@ -434,6 +450,17 @@ mod tests {
         assert_eq!(speed(1.0), "1×");
         assert_eq!(speed(0.25), "0.25×");
         assert_eq!(speed(100.0), "100×");
+        assert_eq!(duration(999_999), "999.999 ms");
+        assert_eq!(duration(1_999_600), "2 s");
+        assert_eq!(fixed(-0.004, 2), "0.00");
+        assert_eq!(fixed(-1.5, 0), "-2");
+        assert_eq!(fixed(0.03f32.into(), 3), "0.030");
+        // As `{:.N}` writes them, for values that are not halfway.
+        for v in [0.0, 0.123, 1.0, 2.5183, -3.0417, 99.994, 12345.678901] {
+            for n in 0..=4 {
+                assert_eq!(fixed(v, n), format!("{v:.n$}", n = n as usize), "{v} to {n}");
+            }
+        }
         for v in [0.1, 0.5, 1.0, 2.0, 10.0, 25.0, 100.0] {
             assert_eq!(slider_to_speed(speed_to_slider(v)), v);
         }

@@ -5,7 +5,7 @@
 //! applied, `rrggbb`).
 
 use crate::state::Action;
-use crate::view::{BoardView, ButtonView, LedView, RingView};
+use crate::view::{self, BoardView, ButtonView, LedView, RingView};
 use baton_board::Pin;
 use yew::prelude::*;
 
@@ -74,8 +74,12 @@ fn ring(r: &RingView) -> Html {
         (radius * cos, radius * sin)
     };
     let lit = r.pixels.iter().filter(|p| p.lit).count();
-    let label =
-        format!("NeoPixel ring on {}: {} pixels, {lit} lit, brightness {}", r.pin, r.pixels.len(), r.brightness);
+    let label = format!(
+        "NeoPixel ring on {}: {} pixels, {lit} lit, brightness {}",
+        r.pin,
+        r.pixels.len(),
+        view::trim(view::fixed(f64::from(r.brightness), 3))
+    );
     html! {
         <figure class="ring">
             <svg class="pixel-ring" data-part="pixel-ring" data-pin={r.pin.to_string()} viewBox="-125 -125 250 250"
@@ -102,7 +106,7 @@ fn ring(r: &RingView) -> Html {
 }
 
 fn fmt(v: f64) -> String {
-    format!("{v:.2}")
+    view::fixed(v, 2)
 }
 
 fn button(b: &ButtonView, dispatch: &Callback<Action>) -> Html {

@@ -90,7 +90,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             <div class="row speed">
                 <label for="speed">{ "Speed" }</label>
                 <input id="speed" type="range" min="-1" max="2" step="0.01"
-                    value={format!("{:.2}", view::speed_to_slider(props.speed))} oninput={speed_input}
+                    value={view::fixed(view::speed_to_slider(props.speed), 2)} oninput={speed_input}
                     aria-valuetext={view::speed(props.speed)} />
                 <output for="speed">{ view::speed(props.speed) }</output>
             </div>

@@ -248,6 +248,21 @@ describe('Python mode', () => {
     assert.ok(last > 0);
   });
 
+  for (const [what, code, expected] of [
+    ['is not DEFLATE', 'd1.AAAA', /the link's code cannot be read: not DEFLATE data/],
+    ['inflates past 16 KB', 'd1.' + deflateRawSync(Buffer.alloc(16 * 1024 + 1, '#')).toString('base64url'), /longer than 16 KB/],
+    ['is not UTF-8', 'd1.' + deflateRawSync(Buffer.from([0xff, 0xfe])).toString('base64url'), /not UTF-8 text/],
+  ]) {
+    test(`a link whose code ${what} shows its error and falls back`, async () => {
+      const p = await page(`?v=1&demo=blink-one&lang=python&code=${code}`);
+      const error = p.locator('[data-link-error]');
+      await error.waitFor({ timeout: 10_000 });
+      assert.match(await error.textContent(), expected);
+      assert.equal(await p.inputValue('select[name="language"]'), 'rust');
+      assert.equal(await p.inputValue('select[name="demo"]'), 'blink-two');
+    });
+  }
+
   test('Copy link at once after Run makes the link when the browser has compressed the code', async () => {
     const p = await page('?v=1&demo=blink-one');
     await python(p);

@@ -283,7 +283,7 @@ impl Params {
     pub fn float(&self, key: &str) -> f64 {
         match self.get(key) {
             Value::Float(v) => v,
-            other => panic!("parameter {key} is {other:?}, not a number"),
+            other => panic!("parameter {key} is {other}, not a number"),
         }
     }
 
@@ -291,7 +291,7 @@ impl Params {
     pub fn int(&self, key: &str) -> u32 {
         match self.get(key) {
             Value::Int(v) => v,
-            other => panic!("parameter {key} is {other:?}, not a whole number"),
+            other => panic!("parameter {key} is {other}, not a whole number"),
         }
     }
 
@@ -299,7 +299,7 @@ impl Params {
     pub fn pin(&self, key: &str) -> Pin {
         match self.get(key) {
             Value::Pin(p) => p,
-            other => panic!("parameter {key} is {other:?}, not a pin"),
+            other => panic!("parameter {key} is {other}, not a pin"),
         }
     }
 
