@@ -33,7 +33,7 @@
 //! ```
 
 use baton_board::Pin;
-use baton_demos::params::parse_decimal;
+use baton_demos::params::{format_decimal, parse_decimal};
 use baton_demos::{DemoId, ParamError, Params};
 use baton_sim::simulation::{DEFAULT_POLL_COST_US, MAX_POLL_COST_US};
 use baton_sim::{Bounce, InputEvent};
@@ -231,7 +231,8 @@ pub fn encode(shared: &Shared) -> String {
         push_escaped(&mut out, &value);
     }
     if shared.speed != DEFAULT_SPEED {
-        out.push_str(&format!("&speed={}", shared.speed));
+        out.push_str("&speed=");
+        out.push_str(&format_decimal(shared.speed));
     }
     if shared.poll_cost_us != DEFAULT_POLL_COST_US {
         out.push_str(&format!("&cost={}", shared.poll_cost_us));
@@ -420,7 +421,8 @@ pub fn parse_speed(text: &str) -> Result<f64, String> {
     // str::parse's general algorithm and its tables (10 KB gzipped of the page).
     let v = parse_decimal(text.trim()).ok_or_else(|| format!("{text:?} is not a number"))?;
     if !(MIN_SPEED..=MAX_SPEED).contains(&v) {
-        return Err(format!("speed must be from {MIN_SPEED} to {MAX_SPEED}, not {text}"));
+        let (min, max) = (format_decimal(MIN_SPEED), format_decimal(MAX_SPEED));
+        return Err(format!("speed must be from {min} to {max}, not {text}"));
     }
     Ok(v)
 }

@@ -234,7 +234,9 @@ impl Remote {
             .iter()
             .map(|e| {
                 let action = if e.pressed { "press" } else { "release" };
-                format!("{{\"t_ms\": {}, \"pin\": \"{}\", \"action\": \"{action}\"}}\n", e.t_us as f64 / 1000.0, e.pin)
+                // The ms to the µs, as exact decimals.
+                let (ms, us) = (e.t_us / 1000, e.t_us % 1000);
+                format!("{{\"t_ms\": {ms}.{us:03}, \"pin\": \"{}\", \"action\": \"{action}\"}}\n", e.pin)
             })
             .collect()
     }

@@ -7,7 +7,7 @@ use crate::state::State;
 use baton::TaskState;
 use baton_board::neopixel::{apply_brightness, Color};
 use baton_board::Pin;
-use baton_demos::params::Kind;
+use baton_demos::params::{format_decimal, Kind};
 use baton_demos::{Params, Value};
 
 /// The keys that press the board's buttons, in pin order.
@@ -360,6 +360,7 @@ pub fn param_fields(state: &State) -> Vec<ParamField> {
             let hint = match spec.kind {
                 Kind::Float { min, min_exclusive, max, unit } => {
                     let unit = if unit.is_empty() { String::new() } else { format!(" {unit}") };
+                    let (min, max) = (format_decimal(min), format_decimal(max));
                     if min_exclusive {
                         format!("above {min}, at most {max}{unit}")
                     } else {

@@ -84,9 +84,10 @@ pub fn inspector(props: &InspectorProps) -> Html {
 
 fn share(permille: u32) -> Html {
     let pct = format!("{}.{}%", permille / 10, permille % 10);
+    let bar = permille.min(1000);
     html! {
         <span class="share">
-            <span class="bar" style={format!("width:{}%", (permille as f64 / 10.0).min(100.0))}></span>
+            <span class="bar" style={format!("width:{}.{}%", bar / 10, bar % 10)}></span>
             <span class="pct">{ pct }</span>
         </span>
     }

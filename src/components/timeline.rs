@@ -72,7 +72,8 @@ pub fn draw(canvas: &HtmlCanvasElement, driver: &Driver, window_us: u64) {
     if canvas.width() != w || canvas.height() != h {
         canvas.set_width(w);
         canvas.set_height(h);
-        let _ = canvas.style().set_property("height", &format!("{css_h}px"));
+        // Whole pixels (lanes are 20 px): no float printing in the page.
+        let _ = canvas.style().set_property("height", &format!("{}px", css_h as u32));
     }
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.set_fill_style_str("#10141b");

@@ -36,14 +36,20 @@ pub trait Console {
     }
 }
 
-/// Formats an `f64` the way Python's `print` does: shortest round-trip
-/// digits, and always a decimal point (`1.0`, not `1`).
+/// Formats an `f64` the way Python's `print` does (`repr`): the shortest digits that read
+/// back the same number, always with a decimal point (`1.0`, not `1`), and in exponent form
+/// outside `1e-4 ≤ |x| < 1e16` (`1e+16`, `1.5e-05`).
+///
+/// The digits come from `ryu` (with its small tables) rather than core's `Display`, whose
+/// exact and shortest algorithms together would add about 5 KB gzipped to the playground.
 ///
 /// ```
 /// use baton_board::console::PyFloat;
 /// assert_eq!(PyFloat(0.5 + 0.1).to_string(), "0.6");
 /// assert_eq!(PyFloat(1.0).to_string(), "1.0");
 /// assert_eq!(PyFloat(0.1 + 0.2).to_string(), "0.30000000000000004");
+/// assert_eq!(PyFloat(1e16).to_string(), "1e+16");
+/// assert_eq!(PyFloat(-0.000015).to_string(), "-1.5e-05");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PyFloat(pub f64);
@@ -57,11 +63,114 @@ impl fmt::Display for PyFloat {
         if v.is_infinite() {
             return f.write_str(if v > 0.0 { "inf" } else { "-inf" });
         }
-        let s = alloc::format!("{v}");
-        f.write_str(&s)?;
-        if !s.contains('.') {
-            f.write_str(".0")?;
+        let (digits, exp) = shortest(ryu::Buffer::new().format_finite(v.abs()));
+        if v.is_sign_negative() {
+            f.write_str("-")?;
         }
-        Ok(())
+        let digits = digits.as_bytes();
+        let (int, frac) = digits.split_at(1);
+        let write = |f: &mut fmt::Formatter<'_>, b: &[u8]| f.write_str(core::str::from_utf8(b).unwrap_or(""));
+        if (-4..16).contains(&exp) {
+            if exp < 0 {
+                f.write_str("0.")?;
+                for _ in 0..(-exp - 1) {
+                    f.write_str("0")?;
+                }
+                write(f, digits)
+            } else {
+                let point = (exp + 1) as usize;
+                let (int, frac) = digits.split_at(point.min(digits.len()));
+                write(f, int)?;
+                for _ in digits.len()..point {
+                    f.write_str("0")?;
+                }
+                f.write_str(".")?;
+                write(f, if frac.is_empty() { b"0" } else { frac })
+            }
+        } else {
+            write(f, int)?;
+            if !frac.is_empty() {
+                f.write_str(".")?;
+                write(f, frac)?;
+            }
+            let sign = if exp < 0 { '-' } else { '+' };
+            write!(f, "e{sign}{:02}", exp.unsigned_abs())
+        }
+    }
+}
+
+/// `ryu`'s text for a finite, non-negative number (`1234.5`, `0.001`, `1e30`, `1.5e-7`) as
+/// its significant digits (no leading or trailing zeros; `"0"` for zero) and the power of
+/// ten of the first: 1234.5 → ("12345", 3).
+fn shortest(text: &str) -> (alloc::string::String, i32) {
+    let (mantissa, exp) = match text.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: alloc::string::String = int.chars().chain(frac.chars()).collect();
+    let digits = all.trim_start_matches('0');
+    if digits.is_empty() {
+        return ("0".into(), 0);
+    }
+    // The first significant digit's power of ten.
+    let first = exp + int.len() as i32 - 1 - (all.len() - digits.len()) as i32;
+    (digits.trim_end_matches('0').into(), first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PyFloat;
+    use alloc::format;
+    use alloc::string::{String, ToString};
+    use proptest::prelude::*;
+
+    /// Python's `repr`, built from core's formatting: `{:e}` gives the same shortest digits
+    /// in exponent form, `{}` in positional form.
+    fn python(v: f64) -> String {
+        let e = format!("{:e}", v.abs());
+        let (mantissa, exp) = e.split_once('e').unwrap();
+        let exp: i32 = exp.parse().unwrap();
+        let sign = if v.is_sign_negative() { "-" } else { "" };
+        if (-4..16).contains(&exp) || v == 0.0 {
+            let s = format!("{}", v.abs());
+            format!("{sign}{s}{}", if s.contains('.') { "" } else { ".0" })
+        } else {
+            format!("{sign}{mantissa}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.unsigned_abs())
+        }
+    }
+
+    #[test]
+    fn as_python_prints_them() {
+        for (v, text) in [
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (123456789012345.6, "123456789012345.6"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (5e-324, "5e-324"),
+            (f64::NAN, "nan"),
+            (f64::NEG_INFINITY, "-inf"),
+        ] {
+            assert_eq!(PyFloat(v).to_string(), text);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_finite_float_prints_as_python_would(bits in any::<u64>()) {
+            let v = f64::from_bits(bits);
+            prop_assume!(v.is_finite());
+            prop_assert_eq!(PyFloat(v).to_string(), python(v));
+        }
+
+        #[test]
+        fn decimals_print_as_python_would(n in -10_000_000i64..10_000_000, scale in 0u32..12) {
+            let v = n as f64 / 10f64.powi(scale as i32);
+            prop_assert_eq!(PyFloat(v).to_string(), python(v));
+        }
     }
 }

@@ -320,6 +320,23 @@ const POW10: [f64; 23] = [
     1e21, 1e22,
 ];
 
+/// A number for people and links: Python's repr without a trailing `.0` (`2`, `0.25`,
+/// `1e+16`), so that [`parse_decimal`] reads back the same `f64`. Why not `Display`: the
+/// playground carries no core float printing (see `baton_board::console::PyFloat`).
+///
+/// ```
+/// use baton_demos::params::format_decimal;
+/// assert_eq!(format_decimal(2.0), "2");
+/// assert_eq!(format_decimal(0.1 + 0.2), "0.30000000000000004");
+/// ```
+pub fn format_decimal(v: f64) -> String {
+    let mut text = PyFloat(v).to_string();
+    if text.ends_with(".0") {
+        text.truncate(text.len() - 2);
+    }
+    text
+}
+
 /// Parses a decimal number (`0.25`, `-1.5e-3`, `.5`, `3.`) of at most 15
 /// significant digits, to the same `f64` as `str::parse`.
 ///
