@@ -283,6 +283,10 @@ fn build_web(cx: &Ctx) -> Result {
     python::stage_for_web(cx)?;
     cx.run(cx.trunk(&["build", "--release", "--offline"])?)?;
     let dist = cx.root.join("dist");
+    // Trunk minifies the glue, not the snippets (src/js/*.js): 2.5 → 1.4 KB gzipped.
+    let mut minify = cx.command("node");
+    minify.arg(cx.root.join(WEB_TOOLS_DIR).join("minify-snippets.mjs")).arg(&dist);
+    cx.run(minify)?;
     let wasm = fs::read_dir(&dist)
         .map_err(|e| format!("reading {}: {e}", dist.display()))?
         .filter_map(|entry| entry.ok())

@@ -23,9 +23,9 @@
 
 use crate::config::{CONFIG_ADDR, CONFIG_SIZE};
 use crate::elf::{Elf, ElfError};
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::fmt;
+use litemap::LiteMap;
 
 /// First magic number.
 pub const MAGIC_START0: u32 = 0x0A32_4655;
@@ -180,7 +180,7 @@ pub fn parse_blocks(bytes: &[u8]) -> Result<Vec<Block>, Uf2Error> {
 /// The contents of flash, one 256-byte page at a time.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Image {
-    pages: BTreeMap<u32, [u8; PAGE_SIZE]>,
+    pages: LiteMap<u32, [u8; PAGE_SIZE]>,
 }
 
 impl Image {
@@ -221,7 +221,7 @@ impl Image {
                 image.write(seg.paddr, seg.data, 0)?;
             }
         }
-        if let Some((&last, _)) = image.pages.last_key_value() {
+        if let Some((&last, _)) = image.pages.last() {
             if last >= CONFIG_ADDR {
                 return Err(Uf2Error::OverlapsConfig { end: last + PAGE_SIZE as u32 });
             }
@@ -277,7 +277,7 @@ impl Image {
 
     /// The end of the program: one past the last page below the configuration sector.
     pub fn program_end(&self) -> Option<u32> {
-        self.pages.range(..CONFIG_ADDR).next_back().map(|(a, _)| a + PAGE_SIZE as u32)
+        self.pages.keys().rev().find(|&&a| a < CONFIG_ADDR).map(|a| a + PAGE_SIZE as u32)
     }
 
     /// Replaces the configuration sector's pages with `block` (as made by
@@ -304,10 +304,7 @@ impl Image {
 
     fn clear_config_pages(&mut self) {
         let end = CONFIG_ADDR + CONFIG_SIZE as u32;
-        let keys: Vec<u32> = self.pages.range(CONFIG_ADDR..end).map(|(a, _)| *a).collect();
-        for k in keys {
-            self.pages.remove(&k);
-        }
+        self.pages.retain(|&a, _| !(CONFIG_ADDR..end).contains(&a));
     }
 
     /// The configuration sector's bytes (`0xFF` where the image has no page).
