@@ -48,8 +48,9 @@ use baton_board::neopixel::NeoPixel;
 use baton_board::{Board, Pin};
 use baton_sim::board::{Console, EdgeInput, Output, Pixels, Time};
 use baton_sim::{inputs, TraceEvent, VirtualBoard};
+use litemap::LiteMap;
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin as StdPin;
 use std::rc::{Rc, Weak};
@@ -143,7 +144,7 @@ struct Inner {
     poll_cost_us: Cell<u64>,
     end_us: u64,
     resume: RefCell<Option<js_sys::Function>>,
-    tasks: RefCell<HashMap<u32, Slot>>,
+    tasks: RefCell<LiteMap<u32, Slot>>,
     /// The Python task being resumed.
     current: Cell<Option<u32>>,
     stopped: Cell<bool>,
@@ -153,8 +154,8 @@ struct Inner {
     events: RefCell<Vec<Event>>,
     locks: RefCell<Vec<Lk>>,
     outputs: RefCell<Vec<Output>>,
-    output_of: RefCell<HashMap<Pin, usize>>,
-    inputs: RefCell<HashMap<Pin, baton_sim::board::Input>>,
+    output_of: RefCell<LiteMap<Pin, usize>>,
+    inputs: RefCell<LiteMap<Pin, baton_sim::board::Input>>,
     keys: RefCell<Vec<Rc<RefCell<Keys>>>>,
     counters: RefCell<Vec<Counter<EdgeInput>>>,
     strips: RefCell<Vec<NeoPixel<Pixels>>>,
@@ -212,7 +213,7 @@ impl Inner {
     /// Makes `pin` a button of the board (a pin read by `digitalio` or
     /// `keypad`), once. A pin already taken (by `countio`) stays as it is.
     fn claim_input(&self, pin: Pin) {
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.inputs.borrow_mut().entry(pin) {
+        if let litemap::Entry::Vacant(slot) = self.inputs.borrow_mut().entry(pin) {
             if let Ok(i) = self.board.input(pin, baton_board::Pull::Up) {
                 slot.insert(i);
                 self.add_part(Part::Button(pin));
@@ -363,7 +364,7 @@ impl PySim {
             poll_cost_us: Cell::new(poll_cost_us.max(0.0) as u64),
             end_us: end_us.max(0.0) as u64,
             resume: RefCell::new(None),
-            tasks: RefCell::new(HashMap::new()),
+            tasks: RefCell::new(LiteMap::new()),
             current: Cell::new(None),
             stopped: Cell::new(false),
             main: Cell::new(None),
@@ -371,8 +372,8 @@ impl PySim {
             events: RefCell::new(Vec::new()),
             locks: RefCell::new(Vec::new()),
             outputs: RefCell::new(Vec::new()),
-            output_of: RefCell::new(HashMap::new()),
-            inputs: RefCell::new(HashMap::new()),
+            output_of: RefCell::new(LiteMap::new()),
+            inputs: RefCell::new(LiteMap::new()),
             keys: RefCell::new(Vec::new()),
             counters: RefCell::new(Vec::new()),
             strips: RefCell::new(Vec::new()),
