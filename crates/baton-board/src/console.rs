@@ -40,8 +40,11 @@ pub trait Console {
 /// back the same number, always with a decimal point (`1.0`, not `1`), and in exponent form
 /// outside `1e-4 ≤ |x| < 1e16` (`1e+16`, `1.5e-05`).
 ///
-/// The digits come from `ryu` (with its small tables) rather than core's `Display`, whose
-/// exact and shortest algorithms together would add about 5 KB gzipped to the playground.
+/// In the playground (wasm) the digits come from `ryu` with its small tables: core's float
+/// formatting would add about 5 KB gzipped to the page. Elsewhere they come from core's
+/// `{:e}`, which is faster on the RP2040 (ryu's small tables are computed with 128-bit
+/// products, slow on a Cortex-M0+), where flash is plentiful. Both give the shortest digits
+/// (a test checks that they agree).
 ///
 /// ```
 /// use baton_board::console::PyFloat;
@@ -63,7 +66,7 @@ impl fmt::Display for PyFloat {
         if v.is_infinite() {
             return f.write_str(if v > 0.0 { "inf" } else { "-inf" });
         }
-        let (digits, exp) = shortest(ryu::Buffer::new().format_finite(v.abs()));
+        let (digits, exp) = shortest_digits(v.abs());
         if v.is_sign_negative() {
             f.write_str("-")?;
         }
@@ -99,7 +102,15 @@ impl fmt::Display for PyFloat {
     }
 }
 
-/// `ryu`'s text for a finite, non-negative number (`1234.5`, `0.001`, `1e30`, `1.5e-7`) as
+/// The shortest digits of a finite, non-negative `v` and the power of ten of the first.
+fn shortest_digits(v: f64) -> (alloc::string::String, i32) {
+    #[cfg(target_arch = "wasm32")]
+    return shortest(ryu::Buffer::new().format_finite(v));
+    #[cfg(not(target_arch = "wasm32"))]
+    return shortest(&alloc::format!("{v:e}"));
+}
+
+/// `ryu`'s or core's `{:e}` text for a finite, non-negative number (`1234.5`, `0.001`, `1e30`, `1.5e-7`) as
 /// its significant digits (no leading or trailing zeros; `"0"` for zero) and the power of
 /// ten of the first: 1234.5 → ("12345", 3).
 fn shortest(text: &str) -> (alloc::string::String, i32) {
@@ -165,6 +176,16 @@ mod tests {
             let v = f64::from_bits(bits);
             prop_assume!(v.is_finite());
             prop_assert_eq!(PyFloat(v).to_string(), python(v));
+        }
+
+        #[test]
+        fn ryu_and_core_give_the_same_digits(bits in any::<u64>()) {
+            let v = f64::from_bits(bits).abs();
+            prop_assume!(v.is_finite());
+            prop_assert_eq!(
+                super::shortest(ryu::Buffer::new().format_finite(v)),
+                super::shortest(&format!("{v:e}"))
+            );
         }
 
         #[test]
