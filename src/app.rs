@@ -62,6 +62,8 @@ pub struct App {
     deflating: Option<String>,
     /// The link code being inflated, if any ([`App::sync_inflate`]).
     inflating: Option<Vec<u8>>,
+    /// Whether the guide's programs are being fetched ([`App::sync_guides`]).
+    fetching_guides: bool,
     _listeners: Vec<EventListener>,
 }
 
@@ -110,11 +112,13 @@ impl Component for App {
             worker: None,
             deflating: None,
             inflating: None,
+            fetching_guides: false,
             _listeners: listeners,
         };
         app.sync_worker();
         app.sync_deflate();
         app.sync_inflate();
+        app.sync_guides();
         app.request_frame(ctx);
         app
     }
@@ -167,6 +171,7 @@ impl Component for App {
         self.sync_worker();
         self.sync_deflate();
         self.sync_inflate();
+        self.sync_guides();
         if self.console.run_id != self.state.run_id || self.console.total != self.state.driver.console_total() {
             self.console = lines(&self.state);
         }
@@ -282,7 +287,7 @@ impl Component for App {
                                 <button type="button" class="primary" data-part="run"
                                     onclick={self.dispatch.reform(|_: MouseEvent| Action::RunCode)}
                                     title="Run the program from 0 s">{ "▶ Run" }</button>
-                                if s.code != s.original_program() {
+                                if !s.awaiting_guides && Some(s.code.as_str()) != s.original_program() {
                                     <button type="button" data-part="revert"
                                         onclick={self.dispatch.reform(|_: MouseEvent| Action::RevertCode)}
                                         title={if s.yours { "Put back the starter program and run it" } else { "Put back the guide's program and run it" }}>
@@ -297,8 +302,12 @@ impl Component for App {
                                     { match line { Some(n) => format!("line {n}: {message}"), None => message.clone() } }
                                 </div>
                             }
-                            <Editor code={s.code.clone()} error_line={python_error.as_ref().and_then(|(l, _)| *l)}
-                                dispatch={self.dispatch.clone()} />
+                            if s.awaiting_guides {
+                                <p class="source-note">{ "Loading the guide's Python programs…" }</p>
+                            } else {
+                                <Editor code={s.code.clone()} error_line={python_error.as_ref().and_then(|(l, _)| *l)}
+                                    dispatch={self.dispatch.clone()} />
+                            }
                         </section>
                     } else {
                         <section class="panel source-panel" aria-labelledby="source-title">
@@ -372,6 +381,19 @@ impl App {
                 w.stop();
             }
         }
+    }
+
+    /// Python mode, at the edge: fetches the guide's programs when the reducer wants them
+    /// ([`State::wants_guides`]), once.
+    fn sync_guides(&mut self) {
+        if !self.state.wants_guides() || self.fetching_guides {
+            return;
+        }
+        self.fetching_guides = true;
+        let dispatch = self.dispatch.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            dispatch.emit(Action::GuidesLoaded(load_guides().await));
+        });
     }
 
     /// At the edge: inflates the code of the link that is opening, if one is
@@ -480,6 +502,15 @@ fn mark(name: &str) {
 
 /// Fetches `board`'s prebuilt UF2, writes `params` into its configuration
 /// block and hands the file to the browser to save. Returns the file's name.
+/// The guide's Python programs, from [`examples::FILE`] (a JSON object by demo id).
+async fn load_guides() -> Result<crate::examples::Guides, String> {
+    let url = crate::examples::FILE;
+    let response = crate::fetch::fetch_ok(url).await?;
+    let text = crate::fetch::text(url, &response).await?;
+    let object = js_sys::JSON::parse(&text).map_err(|_| format!("{url}: not JSON"))?;
+    crate::examples::Guides::new(|id| js_sys::Reflect::get(&object, &JsValue::from_str(id)).ok()?.as_string())
+}
+
 async fn download_firmware(board: crate::firmware::Board, params: &baton_demos::Params) -> Result<String, String> {
     let asset = board.asset();
     let response = crate::fetch::fetch_ok(&asset)

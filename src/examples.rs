@@ -1,5 +1,9 @@
 //! Python mode's programs: the guide's own `code.py` for each of its demos (the same files
 //! the judge runs, `tests/oracle/examples/`), and a starter for "your program".
+//!
+//! The guide's programs are not compiled in (they were 1.4 KB of the page's download, for a
+//! mode only some open): `cargo xtask` stages them as one file, [`FILE`], which the page
+//! fetches when Python mode first opens and hands to the reducer as [`Guides`].
 
 use baton_demos::DemoId;
 
@@ -29,21 +33,53 @@ async def main():
 asyncio.run(main())
 "#;
 
-/// The guide's Python program for `demo`, if the guide has one (the awaiting-keypad
-/// variant is Baton's own).
-pub fn guide_program(demo: DemoId) -> Option<&'static str> {
-    Some(match demo {
-        DemoId::BlinkOne => include_str!("../tests/oracle/examples/blink-one.py"),
-        DemoId::BlinkTwo => include_str!("../tests/oracle/examples/blink-two.py"),
-        DemoId::BlinkBlocking => include_str!("../tests/oracle/examples/blink-blocking.py"),
-        DemoId::BlinkPolling => include_str!("../tests/oracle/examples/blink-polling.py"),
-        DemoId::ButtonInterval => include_str!("../tests/oracle/examples/button-interval.py"),
-        DemoId::ButtonIntervalTwo => include_str!("../tests/oracle/examples/button-interval-two.py"),
-        DemoId::Rainbow => include_str!("../tests/oracle/examples/rainbow.py"),
-        DemoId::CountioInterrupt => include_str!("../tests/oracle/examples/countio-interrupt.py"),
-        DemoId::KeypadTransitions => include_str!("../tests/oracle/examples/keypad-transitions.py"),
-        _ => return None,
-    })
+/// Where the page fetches the guide's programs: a JSON object, `{ "<demo id>": "<code.py>", … }`.
+pub const FILE: &str = "python/examples.json";
+
+/// Whether the guide has a Python program for `demo` (the awaiting-keypad variant is Baton's
+/// own).
+pub fn in_guide(demo: DemoId) -> bool {
+    demo.info().in_guide
+}
+
+/// The guide's Python programs, by demo, as the page fetched them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Guides(Vec<(DemoId, String)>);
+
+impl Guides {
+    /// The programs `program(demo id)` gives, for every demo of the guide; one it lacks is an
+    /// error (the file and the demos are out of step).
+    pub fn new(mut program: impl FnMut(&str) -> Option<String>) -> Result<Self, String> {
+        let mut guides = Vec::new();
+        for &demo in DemoId::ALL.iter().filter(|&&d| in_guide(d)) {
+            let text = program(demo.id()).ok_or_else(|| format!("{FILE} has no program for {}", demo.id()))?;
+            guides.push((demo, text));
+        }
+        Ok(Guides(guides))
+    }
+
+    /// The guide's program for `demo`, if it has one.
+    pub fn get(&self, demo: DemoId) -> Option<&str> {
+        self.0.iter().find(|(d, _)| *d == demo).map(|(_, text)| text.as_str())
+    }
+
+    /// The files themselves, for the native tests (the page fetches them).
+    #[cfg(test)]
+    pub fn bundled() -> Self {
+        let programs = [
+            ("blink-one", include_str!("../tests/oracle/examples/blink-one.py")),
+            ("blink-two", include_str!("../tests/oracle/examples/blink-two.py")),
+            ("blink-blocking", include_str!("../tests/oracle/examples/blink-blocking.py")),
+            ("blink-polling", include_str!("../tests/oracle/examples/blink-polling.py")),
+            ("button-interval", include_str!("../tests/oracle/examples/button-interval.py")),
+            ("button-interval-two", include_str!("../tests/oracle/examples/button-interval-two.py")),
+            ("rainbow", include_str!("../tests/oracle/examples/rainbow.py")),
+            ("countio-interrupt", include_str!("../tests/oracle/examples/countio-interrupt.py")),
+            ("keypad-transitions", include_str!("../tests/oracle/examples/keypad-transitions.py")),
+        ];
+        Guides::new(|id| programs.iter().find(|(p, _)| *p == id).map(|(_, text)| (*text).to_owned()))
+            .expect("the examples")
+    }
 }
 
 /// Reads `code.py line N: Type: message` (Python mode's error line) as (N, the rest).
@@ -65,12 +101,21 @@ mod tests {
 
     #[test]
     fn every_guide_demo_has_its_program() {
-        let with: Vec<DemoId> = DemoId::ALL.iter().copied().filter(|d| guide_program(*d).is_some()).collect();
+        let guides = Guides::bundled();
+        let with: Vec<DemoId> = DemoId::ALL.iter().copied().filter(|d| guides.get(*d).is_some()).collect();
         assert_eq!(with.len(), 9);
-        for d in with {
-            assert!(d.info().in_guide, "{d:?}");
-            assert!(guide_program(d).is_some_and(|p| p.contains("import")));
+        for &d in DemoId::ALL {
+            assert_eq!(in_guide(d), guides.get(d).is_some(), "{d:?}");
         }
+        // Every file in the folder is one of them (xtask stages the folder).
+        let files = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/examples")).unwrap();
+        assert_eq!(files.filter(|f| f.as_ref().unwrap().path().extension().is_some_and(|x| x == "py")).count(), 9);
+    }
+
+    #[test]
+    fn a_file_out_of_step_with_the_demos_is_refused() {
+        let only_one = Guides::new(|id| (id == "blink-one").then(String::new));
+        assert!(only_one.unwrap_err().contains("no program for"));
     }
 
     #[test]

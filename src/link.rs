@@ -748,7 +748,8 @@ pub(crate) mod tests {
 
     #[test]
     fn a_python_link_carries_its_code() {
-        let program = crate::examples::guide_program(DemoId::ButtonInterval).unwrap();
+        let guides = crate::examples::Guides::bundled();
+        let program = guides.get(DemoId::ButtonInterval).unwrap();
         let mut shared = Shared::new(DemoId::ButtonInterval);
         shared.code = Some(code(program));
         let query = encode(&shared);

@@ -13,7 +13,7 @@
 //!   that runs.
 
 use crate::driver::Driver;
-use crate::examples;
+use crate::examples::{self, Guides};
 use crate::link::{self, Code, LinkError, Shared};
 use crate::remote::{Probe, Program, Remote, Status, WorkerMsg};
 use baton_board::Pin;
@@ -130,6 +130,9 @@ pub enum Action {
         /// What it made of it: at most [`link::MAX_CODE_BYTES`], or why not.
         inflated: Result<Vec<u8>, link::InflateError>,
     },
+    /// The page has fetched the guide's Python programs (or could not): see
+    /// [`State::wants_guides`].
+    GuidesLoaded(Result<Guides, String>),
     /// Python mode: the page has deflated `code` (the running program, when it asked) for
     /// links; see [`State::to_deflate`].
     Deflated {
@@ -239,6 +242,12 @@ pub struct State {
     pub opening: Option<link::Opened>,
     /// Python mode: "your program" rather than the guide's program of the demo.
     pub yours: bool,
+    /// The guide's Python programs, once the page has fetched them ([`State::wants_guides`]).
+    pub guides: Option<Guides>,
+    /// Whether fetching them failed (Python mode then opens the starter, and does not ask again).
+    pub guides_failed: bool,
+    /// Python mode is waiting for [`State::guides`] to open the demo's program.
+    pub awaiting_guides: bool,
     /// Python mode: the edits of each program left for another, kept while the page is open
     /// (by [`State::program_key`]), so that picking it again brings them back.
     pub edits: LiteMap<String, String>,
@@ -266,7 +275,11 @@ impl State {
             driver: driver_for(language, run, &shared.recording, false),
             workers: false,
             language,
-            yours: language == Language::Python && examples::guide_program(shared.demo) != Some(code.as_str()),
+            // A link's code is taken for the guide's program once the guides come and it is.
+            yours: language == Language::Python,
+            guides: None,
+            guides_failed: false,
+            awaiting_guides: false,
             running_code: code.clone(),
             code,
             // A link's own bytes: copying its link again gives the same link.
@@ -360,14 +373,14 @@ impl State {
                 self.open_program();
             }
             Action::SelectDemo(id) => match id.parse::<DemoId>() {
-                Ok(demo) if self.language == Language::Python => match examples::guide_program(demo) {
-                    Some(_) => {
+                Ok(demo) if self.language == Language::Python => match examples::in_guide(demo) {
+                    true => {
                         self.keep_edits();
                         self.params = Params::defaults(demo);
                         self.yours = false;
                         self.open_program();
                     }
-                    None => self.notice = Some(format!("{} has no Python program in the guide.", demo.info().title)),
+                    false => self.notice = Some(format!("{} has no Python program in the guide.", demo.info().title)),
                 },
                 Ok(demo) => {
                     self.params = Params::defaults(demo);
@@ -414,7 +427,7 @@ impl State {
                     match language {
                         Language::Rust => self.restart(),
                         Language::Python => {
-                            self.yours = examples::guide_program(self.demo()).is_none();
+                            self.yours = !examples::in_guide(self.demo());
                             self.open_program();
                         }
                     }
@@ -433,9 +446,30 @@ impl State {
             Action::RevertCode => {
                 if self.language == Language::Python {
                     self.edits.remove(&self.program_key());
-                    self.open_code(self.original_program().to_owned());
+                    self.open_program();
                 }
             }
+            Action::GuidesLoaded(guides) => match guides {
+                Ok(guides) => {
+                    // A link's code that is the guide's program is the demo's, not "yours".
+                    if self.language == Language::Python && !self.awaiting_guides && self.yours {
+                        self.yours = guides.get(self.demo()) != Some(self.running_code.as_str());
+                    }
+                    self.guides = Some(guides);
+                    if std::mem::take(&mut self.awaiting_guides) && self.language == Language::Python {
+                        self.open_program();
+                    }
+                }
+                Err(e) => {
+                    self.guides_failed = true;
+                    if std::mem::take(&mut self.awaiting_guides) && self.language == Language::Python {
+                        self.yours = true;
+                        self.open_program();
+                    }
+                    self.notice =
+                        Some(format!("Could not load the guide's Python programs ({e}): here is a starter instead."));
+                }
+            },
             Action::DownloadCode => {
                 if self.language == Language::Python {
                     self.notice = Some(
@@ -683,13 +717,20 @@ impl State {
         }
     }
 
-    /// Python mode: the program as the guide (or the starter) has it.
-    pub fn original_program(&self) -> &'static str {
+    /// Python mode: the program as the guide (or the starter) has it; `None` while the
+    /// guide's programs are on their way.
+    pub fn original_program(&self) -> Option<&str> {
         if self.yours {
-            examples::STARTER
+            Some(examples::STARTER)
         } else {
-            examples::guide_program(self.demo()).unwrap_or(examples::STARTER)
+            self.guides.as_ref().and_then(|g| g.get(self.demo()))
         }
+    }
+
+    /// For the page: whether to fetch the guide's programs ([`examples::FILE`]) and hand
+    /// them over ([`Action::GuidesLoaded`]): in Python mode, until they come or fail.
+    pub fn wants_guides(&self) -> bool {
+        self.language == Language::Python && self.guides.is_none() && !self.guides_failed
     }
 
     /// Python mode: keeps the editor's text if it was edited, before another program opens.
@@ -698,7 +739,7 @@ impl State {
             return;
         }
         let key = self.program_key();
-        if self.code == self.original_program() {
+        if Some(self.code.as_str()) == self.original_program() {
             self.edits.remove(&key);
         } else {
             self.edits.insert(key, self.code.clone());
@@ -707,11 +748,17 @@ impl State {
 
     /// Python mode: opens the program picked (with its kept edits, if any) and runs it.
     fn open_program(&mut self) {
-        let edited = self.edits.get(&self.program_key()).cloned();
-        let back = edited.is_some();
-        self.open_code(edited.unwrap_or_else(|| self.original_program().to_owned()));
-        if back {
+        if let Some(edited) = self.edits.get(&self.program_key()).cloned() {
+            self.open_code(edited);
             self.notice = Some("Your edits to this program are back (Revert brings the original).".into());
+        } else if let Some(program) = self.original_program() {
+            self.open_code(program.to_owned());
+        } else {
+            // The guide's programs come with Python mode (a few ms): paused until then.
+            self.awaiting_guides = true;
+            self.running = false;
+            self.code.clear();
+            self.notice = Some("Loading the guide's Python programs…".into());
         }
     }
 
@@ -851,10 +898,64 @@ mod tests {
         state.driver.console().iter().cloned().collect()
     }
 
+    /// Switches to Python mode as the page does: with the guide's programs fetched (here, the
+    /// files themselves) when the reducer wants them.
+    fn python(s: &mut State) {
+        s.dispatch(Action::SetLanguage("python".into()));
+        if s.wants_guides() {
+            s.dispatch(Action::GuidesLoaded(Ok(Guides::bundled())));
+        }
+    }
+
+    /// The guide's program for `demo`.
+    fn guide(demo: DemoId) -> String {
+        Guides::bundled().get(demo).unwrap().to_owned()
+    }
+
+    #[test]
+    fn python_mode_waits_for_the_guides_programs() {
+        let mut s = State::default();
+        s.dispatch(Action::SelectDemo("blink-one".into()));
+        s.dispatch(Action::SetLanguage("python".into()));
+        assert!(s.wants_guides() && s.awaiting_guides && !s.running);
+        assert!(s.remote().is_none(), "no worker before there is a program");
+        s.dispatch(Action::GuidesLoaded(Ok(Guides::bundled())));
+        assert!(!s.wants_guides() && !s.awaiting_guides && s.running);
+        assert_eq!(s.code, guide(DemoId::BlinkOne));
+        assert_eq!(s.remote().unwrap().program, Program::Python(s.code.clone()));
+        // Back to Rust before they come: they do not open anything.
+        let mut s = State::default();
+        s.dispatch(Action::SetLanguage("python".into()));
+        s.dispatch(Action::SetLanguage("rust".into()));
+        s.dispatch(Action::GuidesLoaded(Ok(Guides::bundled())));
+        assert_eq!((s.language, s.remote().is_none()), (Language::Rust, true));
+        // When they cannot be fetched: the starter, and a word why.
+        let mut s = State::default();
+        s.dispatch(Action::SetLanguage("python".into()));
+        s.dispatch(Action::GuidesLoaded(Err("python/examples.json: HTTP 404".into())));
+        assert!(!s.wants_guides() && s.yours && s.running);
+        assert_eq!(s.code, examples::STARTER);
+        assert!(s.notice.as_deref().unwrap().contains("HTTP 404"), "{:?}", s.notice);
+    }
+
+    #[test]
+    fn a_link_with_the_guides_program_is_the_demo_not_yours() {
+        let mut s = State::default();
+        s.dispatch(Action::SelectDemo("blink-two".into()));
+        python(&mut s);
+        deflate(&mut s);
+        let Effect::Copy(url) = s.dispatch(Action::CopyLink { base: "http://x/".into() }) else { panic!() };
+        let mut opened = open(url.split_once('?').unwrap().1);
+        assert!(opened.yours && opened.wants_guides(), "not known before the guides come");
+        opened.dispatch(Action::GuidesLoaded(Ok(Guides::bundled())));
+        assert!(!opened.yours);
+        assert_eq!(opened.program_key(), "blink-two");
+    }
+
     /// A page in Python mode whose worker has said it is ready, and the run's id.
     fn python_with_ready_worker() -> (State, u64) {
         let mut s = State::default();
-        s.dispatch(Action::SetLanguage("python".into()));
+        python(&mut s);
         let run_id = s.run_id;
         s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
         (s, run_id)
@@ -869,10 +970,11 @@ mod tests {
         let mut s = State::default();
         s.dispatch(Action::SelectDemo("button-interval".into()));
         let rust_run = s.run_id;
-        s.dispatch(Action::SetLanguage("python".into()));
+        python(&mut s);
         assert_eq!(s.language, Language::Python);
         assert!(s.run_id > rust_run);
-        let program = examples::guide_program(DemoId::ButtonInterval).unwrap();
+        let program = guide(DemoId::ButtonInterval);
+        let program = program.as_str();
         assert_eq!(s.code, program);
         assert_eq!(s.remote().unwrap().program, Program::Python(program.into()));
         // Editing changes nothing that runs…
@@ -900,10 +1002,10 @@ mod tests {
     fn python_mode_keeps_the_edits_of_a_program_left_for_another() {
         let mut s = State::default();
         s.dispatch(Action::SelectDemo("blink-one".into()));
-        s.dispatch(Action::SetLanguage("python".into()));
+        python(&mut s);
         s.dispatch(Action::EditCode("print('mine')\n".into()));
         s.dispatch(Action::SelectDemo("blink-two".into()));
-        assert_eq!(s.code, examples::guide_program(DemoId::BlinkTwo).unwrap());
+        assert_eq!(s.code, guide(DemoId::BlinkTwo).as_str());
         assert_eq!(s.notice, None);
         // Back to blink-one: the edits, running.
         s.dispatch(Action::SelectDemo("blink-one".into()));
@@ -912,11 +1014,11 @@ mod tests {
         assert!(s.notice.as_deref().unwrap().contains("Revert"));
         // Through Rust mode and back, too.
         s.dispatch(Action::SetLanguage("rust".into()));
-        s.dispatch(Action::SetLanguage("python".into()));
+        python(&mut s);
         assert_eq!(s.code, "print('mine')\n");
         // Revert: the guide's program, and the edits are gone.
         s.dispatch(Action::RevertCode);
-        assert_eq!(s.code, examples::guide_program(DemoId::BlinkOne).unwrap());
+        assert_eq!(s.code, guide(DemoId::BlinkOne).as_str());
         assert!(s.edits.is_empty());
         // Your program keeps its own.
         s.dispatch(Action::SelectDemo(examples::YOURS.into()));
@@ -966,7 +1068,7 @@ mod tests {
     #[test]
     fn python_mode_records_the_presses_the_worker_scheduled_and_links_replay_them() {
         let mut s = State::default();
-        s.dispatch(Action::SetLanguage("python".into()));
+        python(&mut s);
         s.dispatch(Action::ToggleRecord);
         let run_id = s.run_id;
         s.dispatch(Action::Press(Pin::D(3)));
@@ -999,7 +1101,7 @@ mod tests {
             code.push_str(&format!("# {:016x}\n", x));
         }
         let mut s = State::default();
-        s.dispatch(Action::SetLanguage("python".into()));
+        python(&mut s);
         s.dispatch(Action::EditCode(code));
         s.dispatch(Action::RunCode);
         // Before the page has deflated it, the room is reckoned as if it did not compress.
@@ -1052,7 +1154,7 @@ mod tests {
     #[test]
     fn a_python_link_waits_for_the_programs_deflate() {
         let mut s = State::default();
-        s.dispatch(Action::SetLanguage("python".into()));
+        python(&mut s);
         let guide = s.running_code.clone();
         assert_eq!(s.to_deflate(), Some(guide.as_str()));
         assert_eq!(s.shared(), None);
@@ -1081,7 +1183,7 @@ mod tests {
     #[test]
     fn a_link_refuses_more_than_16_kb_of_code_and_changes_nothing() {
         let mut s = State::default();
-        s.dispatch(Action::SetLanguage("python".into()));
+        python(&mut s);
         s.dispatch(Action::EditCode(format!("{}\nprint(1)\n", "#".repeat(link::MAX_CODE_BYTES))));
         s.dispatch(Action::RunCode);
         let run = s.run_id;

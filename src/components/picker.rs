@@ -36,7 +36,7 @@ pub fn picker(props: &PickerProps) -> Html {
     // has a program for).
     let mut groups: Vec<(&'static str, Vec<DemoId>)> = Vec::new();
     for &demo in DemoId::ALL {
-        if python && examples::guide_program(demo).is_none() {
+        if python && !examples::in_guide(demo) {
             continue;
         }
         let title = demo.info().section.title();
