@@ -31,5 +31,8 @@ pub async fn inflate(deflated: &[u8]) -> Result<Vec<u8>, InflateError> {
     if out.is_null() {
         return Err(InflateError::TooLong);
     }
+    if out == JsValue::FALSE {
+        return Err(InflateError::Unsupported);
+    }
     out.dyn_into::<js_sys::Uint8Array>().map(|a| a.to_vec()).map_err(|_| InflateError::NotDeflate)
 }

@@ -284,6 +284,8 @@ pub enum InflateError {
     TooLong,
     /// It is not raw DEFLATE.
     NotDeflate,
+    /// The browser cannot inflate (it has no `DecompressionStream`).
+    Unsupported,
 }
 
 /// A link read all but its Python code, which it carries deflated: the page inflates that
@@ -306,6 +308,11 @@ impl Opened {
             Ok(bytes) if bytes.len() <= MAX_CODE_BYTES => bytes,
             Ok(_) | Err(InflateError::TooLong) => return Err(LinkError::CodeTooLong),
             Err(InflateError::NotDeflate) => return Err(LinkError::BadCode("not DEFLATE data".into())),
+            Err(InflateError::Unsupported) => {
+                return Err(LinkError::BadCode(
+                    "this browser cannot decompress it (it has no DecompressionStream)".into(),
+                ))
+            }
         };
         let text = String::from_utf8(bytes).map_err(|_| LinkError::BadCode("not UTF-8 text".into()))?;
         shared.code = Some(Code { text, deflated });
@@ -786,6 +793,10 @@ pub(crate) mod tests {
         // Not UTF-8.
         let bad = encode_code(&miniz_oxide::deflate::compress_to_vec(&[0xff, 0xfe], 9));
         assert!(err(&python(&bad)).contains("UTF-8"));
+        // A browser that cannot inflate says so.
+        let opened = decode(&python(&encode_code(&code("print(1)").deflated))).unwrap();
+        let e = opened.with_code(Err(InflateError::Unsupported)).unwrap_err().to_string();
+        assert!(e.contains("no DecompressionStream"), "{e}");
         // A Rust-mode link has nothing to inflate.
         assert_eq!(decode("v=1&demo=blink-one").unwrap().deflated, None);
     }

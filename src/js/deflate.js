@@ -5,12 +5,15 @@
 const through = (bytes, stream) => new Blob([bytes]).stream().pipeThrough(stream);
 
 export async function deflateRaw(bytes) {
+  if (typeof CompressionStream === "undefined") throw new Error("this browser has no CompressionStream");
   return new Uint8Array(await new Response(through(bytes, new CompressionStream("deflate-raw"))).arrayBuffer());
 }
 
 // The inflated bytes; `null` as soon as there are more than `limit` of them (so a small link
-// cannot blow up into a huge program), `undefined` if `bytes` is not raw DEFLATE.
+// cannot blow up into a huge program), `undefined` if `bytes` is not raw DEFLATE, `false` if
+// the browser has no DecompressionStream.
 export async function inflateRaw(bytes, limit) {
+  if (typeof DecompressionStream === "undefined") return false;
   const reader = through(bytes, new DecompressionStream("deflate-raw")).getReader();
   const chunks = [];
   let length = 0;

@@ -263,6 +263,19 @@ describe('Python mode', () => {
     });
   }
 
+  test('a browser without DecompressionStream says why it cannot open a code link', async () => {
+    const p = await newPage(browser);
+    pages.push(p);
+    await p.addInitScript(() => {
+      delete globalThis.DecompressionStream;
+    });
+    const code = 'd1.' + deflateRawSync(Buffer.from('print(1)\n')).toString('base64url');
+    await open(p, server.url, `?v=1&demo=blink-one&lang=python&code=${code}`);
+    const error = p.locator('[data-link-error]');
+    await error.waitFor({ timeout: 10_000 });
+    assert.match(await error.textContent(), /this browser cannot decompress it \(it has no DecompressionStream\)/);
+  });
+
   test('Copy link at once after Run makes the link when the browser has compressed the code', async () => {
     const p = await page('?v=1&demo=blink-one');
     await python(p);
