@@ -435,7 +435,7 @@ impl State {
             }
             Action::EditCode(text) => self.code = text,
             Action::RunCode => {
-                if self.language == Language::Python {
+                if self.language == Language::Python && !self.awaiting_guides {
                     self.recorded.clear();
                     self.recording = false;
                     self.running = true;
@@ -471,7 +471,7 @@ impl State {
                 }
             },
             Action::DownloadCode => {
-                if self.language == Language::Python {
+                if self.language == Language::Python && !self.awaiting_guides {
                     self.notice = Some(
                         "Saved code.py: copy it to the CIRCUITPY drive of a CircuitPython board (with the \
                          asyncio library in lib/)."
@@ -735,7 +735,8 @@ impl State {
 
     /// Python mode: keeps the editor's text if it was edited, before another program opens.
     fn keep_edits(&mut self) {
-        if self.language != Language::Python {
+        // While the guide's programs are on their way the editor is empty: nothing to keep.
+        if self.language != Language::Python || self.awaiting_guides {
             return;
         }
         let key = self.program_key();
@@ -923,6 +924,17 @@ mod tests {
         assert!(!s.wants_guides() && !s.awaiting_guides && s.running);
         assert_eq!(s.code, guide(DemoId::BlinkOne));
         assert_eq!(s.remote().unwrap().program, Program::Python(s.code.clone()));
+        // A program picked before they come opens when they do, and keeps no empty "edits".
+        let mut s = State::default();
+        s.dispatch(Action::SetLanguage("python".into()));
+        s.dispatch(Action::SelectDemo("blink-one".into()));
+        s.dispatch(Action::RunCode);
+        assert!(s.remote().is_none(), "nothing to run yet");
+        s.dispatch(Action::GuidesLoaded(Ok(Guides::bundled())));
+        assert_eq!(s.code, guide(DemoId::BlinkOne));
+        s.dispatch(Action::SelectDemo("blink-two".into()));
+        assert_eq!(s.code, guide(DemoId::BlinkTwo));
+        assert!(s.edits.is_empty(), "{:?}", s.edits);
         // Back to Rust before they come: they do not open anything.
         let mut s = State::default();
         s.dispatch(Action::SetLanguage("python".into()));

@@ -580,10 +580,12 @@ struct Ctx {
 
 impl Ctx {
     fn new() -> Self {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .parent()
-            .expect("xtask lives one folder below the repository root")
-            .to_path_buf();
+        // `cargo run` (the `cargo xtask` alias) says where xtask's manifest is now; the path
+        // compiled in is only a fallback: a binary built in another checkout (a copied
+        // `target/`) would otherwise run every step there.
+        let manifest_dir =
+            env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+        let root = manifest_dir.parent().expect("xtask lives one folder below the repository root").to_path_buf();
         let cargo_bin = env::var_os("CARGO_HOME")
             .map(PathBuf::from)
             .or_else(|| env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
