@@ -696,12 +696,12 @@ impl State {
         let python = self.language == Language::Python;
         let len = match self.shared() {
             Some(shared) => link::encode(&shared).len(),
-            // Until the program's DEFLATE comes, as if it did not compress at all.
+            // Until the program's DEFLATE comes, as if it did not compress at all: the link
+            // with no code bytes, plus the most its code can take.
             None => {
-                let code = link::encode_code(&[]);
-                link::encode(&self.shared_with(Some(Code { text: String::new(), deflated: Vec::new() }))).len()
-                    - code.len()
-                    + link::encoded_code_bound(self.running_code.len())
+                let empty = Some(Code { text: String::new(), deflated: Vec::new() });
+                let without_code = link::encode(&self.shared_with(empty)).len() - link::encode_code(&[]).len();
+                without_code + link::encoded_code_bound(self.running_code.len())
             }
         };
         // The longest item is "1000000000.999:NEOPIXEL+," (25 bytes); two of them.
