@@ -115,10 +115,7 @@ impl Component for App {
             fetching_guides: false,
             _listeners: listeners,
         };
-        app.sync_worker();
-        app.sync_deflate();
-        app.sync_inflate();
-        app.sync_guides();
+        app.sync_edge();
         app.request_frame(ctx);
         app
     }
@@ -168,10 +165,7 @@ impl Component for App {
             }
             Msg::Window(us) => self.window_us = us,
         }
-        self.sync_worker();
-        self.sync_deflate();
-        self.sync_inflate();
-        self.sync_guides();
+        self.sync_edge();
         if self.console.run_id != self.state.run_id || self.console.total != self.state.driver.console_total() {
             self.console = lines(&self.state);
         }
@@ -383,6 +377,14 @@ impl App {
         }
     }
 
+    /// After every action: the work the reducer asks of the page (it does none itself).
+    fn sync_edge(&mut self) {
+        self.sync_worker();
+        self.sync_deflate();
+        self.sync_inflate();
+        self.sync_guides();
+    }
+
     /// Python mode, at the edge: fetches the guide's programs when the reducer wants them
     /// ([`State::wants_guides`]), once.
     fn sync_guides(&mut self) {
@@ -500,9 +502,7 @@ fn mark(name: &str) {
     }
 }
 
-/// Fetches `board`'s prebuilt UF2, writes `params` into its configuration
-/// block and hands the file to the browser to save. Returns the file's name.
-/// The guide's Python programs, from [`examples::FILE`] (a JSON object by demo id).
+/// The guide's Python programs, from [`crate::examples::FILE`] (a JSON object by demo id).
 async fn load_guides() -> Result<crate::examples::Guides, String> {
     let url = crate::examples::FILE;
     let response = crate::fetch::fetch_ok(url).await?;
@@ -511,6 +511,8 @@ async fn load_guides() -> Result<crate::examples::Guides, String> {
     crate::examples::Guides::new(|id| js_sys::Reflect::get(&object, &JsValue::from_str(id)).ok()?.as_string())
 }
 
+/// Fetches `board`'s prebuilt UF2, writes `params` into its configuration
+/// block and hands the file to the browser to save. Returns the file's name.
 async fn download_firmware(board: crate::firmware::Board, params: &baton_demos::Params) -> Result<String, String> {
     let asset = board.asset();
     let response = crate::fetch::fetch_ok(&asset)
