@@ -96,9 +96,8 @@ impl RunQueue {
     }
 
     /// Whether a heap item is still its slot's place in the queue.
-    fn live(&self, (place, n): (Place, Slot)) -> bool {
-        let e = &self.entries[n];
-        e.at == In::Later && e.place == place
+    fn live(&self, item: (Place, Slot)) -> bool {
+        live(&self.entries, item)
     }
 
     /// Drops dead items from the heap's top, so that its head is live.
@@ -230,7 +229,7 @@ impl RunQueue {
                 let dead = self.later.len() - self.later_live;
                 if dead > 32 && dead > self.later_live {
                     let entries = &self.entries;
-                    self.later.retain(|&Reverse((p, m))| entries[m].at == In::Later && entries[m].place == p);
+                    self.later.retain(|&Reverse(item)| live(entries, item));
                 }
             }
         }
@@ -243,6 +242,13 @@ impl RunQueue {
         out.sort_unstable();
         out.into_iter().map(|(p, s)| (s, p.key)).collect()
     }
+}
+
+/// Whether a heap item is still its slot's place in the queue (`entries` apart from the
+/// queue, so that the heap can be filtered by it).
+fn live(entries: &[Entry], (place, n): (Place, Slot)) -> bool {
+    let e = &entries[n];
+    e.at == In::Later && e.place == place
 }
 
 #[cfg(test)]
