@@ -208,8 +208,16 @@ const TEST_STEPS: &[Step] = &[
             // Builds the wasm bindings, the editor, and installs the npm packages when missing.
             python::build(cx)?;
             editor::build(cx)?;
+            // The test files' processes run without concurrent recompilation, as cli.mjs
+            // does (its header says why: Node 20 can deadlock at exit).
             let mut node = cx.command("node");
-            node.args(["--test", "crates/baton-py/js/test/", "crates/baton-py/editor/test/"]).current_dir(&cx.root);
+            node.args([
+                "--no-concurrent-recompilation",
+                "--test",
+                "crates/baton-py/js/test/",
+                "crates/baton-py/editor/test/",
+            ])
+            .current_dir(&cx.root);
             cx.run(node).map(|()| None)
         },
     },

@@ -39,9 +39,10 @@ pub(crate) fn run_python_cmd(cx: &Ctx, args: &[&str]) -> Result {
         println!("{}", pkg.display());
         return Ok(());
     }
+    // Run as a program: its first line gives Node the flags it needs (see its header).
     let cli = cx.root.join(JS_DIR).join("cli.mjs");
-    let mut node = Command::new("node");
-    node.env("PATH", &cx.path).arg(&cli).arg("--pkg").arg(&pkg).args(args);
+    let mut node = Command::new(&cli);
+    node.env("PATH", &cx.path).arg("--pkg").arg(&pkg).args(args);
     let status = node.status().map_err(|e| format!("cannot run node: {e}"))?;
     match status.code() {
         Some(0) => Ok(()),
