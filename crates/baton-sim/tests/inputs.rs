@@ -41,3 +41,16 @@ proptest! {
         prop_assert!(parsed.windows(2).all(|w| w[0].t_us <= w[1].t_us));
     }
 }
+
+/// `t_ms` becomes µs as the judge makes it, `int(round(t_ms * 1000))`: Python's `round` takes
+/// a half to the even neighbour (Rust's `f64::round` would take it away from zero).
+#[test]
+fn half_microseconds_round_to_even_as_python_does() {
+    let at = |t_ms: &str| parse_script(&format!(r#"{{"t_ms": {t_ms}, "pin": "D3", "action": "press"}}"#)).unwrap()[0].t_us;
+    assert_eq!(at("0.0145"), 14);
+    assert_eq!(at("0.0155"), 16);
+    assert_eq!(at("0.0025"), 2);
+    assert_eq!(at("0.0005"), 0);
+    assert_eq!(at("1.0006"), 1001);
+    assert_eq!(at("1200"), 1_200_000);
+}
