@@ -46,7 +46,8 @@ proptest! {
 /// a half to the even neighbour (Rust's `f64::round` would take it away from zero).
 #[test]
 fn half_microseconds_round_to_even_as_python_does() {
-    let at = |t_ms: &str| parse_script(&format!(r#"{{"t_ms": {t_ms}, "pin": "D3", "action": "press"}}"#)).unwrap()[0].t_us;
+    let at =
+        |t_ms: &str| parse_script(&format!(r#"{{"t_ms": {t_ms}, "pin": "D3", "action": "press"}}"#)).unwrap()[0].t_us;
     assert_eq!(at("0.0145"), 14);
     assert_eq!(at("0.0155"), 16);
     assert_eq!(at("0.0025"), 2);

@@ -144,18 +144,35 @@ pub unsafe fn set_executor_context(check: fn() -> bool) {
 pub(crate) struct Enter(Option<Option<Rc<Scheduler>>>);
 
 impl Enter {
+    /// Inlined: every turn makes one, and inside `run_until_complete` (or
+    /// any host loop that entered first) it only reads the flag; installing
+    /// (a host that polls without entering, as the simulator does) is a call.
+    #[inline]
     pub(crate) fn new(inner: &Rc<Scheduler>) -> Enter {
         if inner.is_installed() {
             return Enter(None);
         }
+        Enter::install(inner)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn install(inner: &Rc<Scheduler>) -> Enter {
         Enter(swap(Some(inner.clone())))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn restore(previous: Option<Rc<Scheduler>>) {
+        swap(previous);
     }
 }
 
 impl Drop for Enter {
+    #[inline]
     fn drop(&mut self) {
         if let Some(previous) = self.0.take() {
-            swap(previous);
+            Enter::restore(previous);
         }
     }
 }

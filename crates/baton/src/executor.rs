@@ -209,6 +209,7 @@ impl Executor {
 
     /// Runs one turn: the head of the run queue, if its tick has come.
     /// Returns `None` when no task is due.
+    #[inline]
     pub fn poll_one(&self) -> Option<PollOutcome> {
         self.poll_one_with(|_| {})
     }
@@ -217,6 +218,7 @@ impl Executor {
     /// poll is chosen and just before it runs: the simulator charges its
     /// per-poll virtual cost there (CircuitPython's clock moves between the
     /// scheduler's choice and the task's first instruction too).
+    #[inline]
     pub fn poll_one_with(&self, before: impl FnOnce(TaskId)) -> Option<PollOutcome> {
         // Installed for the whole turn: the callbacks that run first and the
         // task itself find their scheduler through `context`.
