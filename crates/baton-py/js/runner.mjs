@@ -1,8 +1,9 @@
 // Python mode's runner: a CircuitPython code.py in MicroPython's webassembly
 // port, scheduled by Baton on the virtual board (baton-py's PySim).
 //
-// Environment-neutral (Node for `cargo xtask run-python`; a Web Worker for the
-// page later): the caller passes what it has loaded.
+// Environment-neutral (Node's worker thread for `cargo xtask run-python`, the page's Web
+// Worker): the caller passes what it has loaded. `createSession` sets a run up (the page's
+// worker paces it); `runPython` runs it headless:
 //
 //   const { trace, error } = await runPython({
 //     loadMicroPython,      // from @micropython/micropython-webassembly-pyscript
@@ -11,14 +12,15 @@
 //     pyFiles,              // { "asyncio.py": text, ... }: crates/baton-py/python
 //     source,               // code.py
 //     forMs, pollCostUs, inputs,   // inputs: an input script (JSON Lines) or ""
+//     beat, onSpawn, onTrace,      // optional: for a watcher on another thread (see runPython)
 //   });
 //
 // `trace` is JSON Lines (docs/SIMULATOR.md); `error` is null or the line
 // `code.py line N: Type: message`.
 //
-// One interpreter per run: a Python call that never returns (a task that
-// never awaits) blocks the thread. In the page the run is in a Web Worker
-// (worker.mjs), which the page stops from outside.
+// One interpreter per run: a Python call that never returns (a task that never awaits) blocks
+// the thread. So both callers run it off the thread that watches: the page stops its Web Worker
+// (worker.mjs), cli.mjs its worker thread, when the heartbeat stands still for 2 s.
 
 // The PySim methods Python calls, as the `_baton` module.
 const BRIDGE = [
@@ -78,11 +80,54 @@ export async function createSession({ loadMicroPython, micropythonUrl, PySim, py
   return { sim, run };
 }
 
-/** Runs `source` headless until `forMs`: `{ trace, error }`. */
-export async function runPython({ loadMicroPython, micropythonUrl, PySim, pyFiles, source, forMs, pollCostUs = 10, inputs = "" }) {
-  const { sim, run } = await createSession({ loadMicroPython, micropythonUrl, PySim, pyFiles, forMs, pollCostUs, inputs });
-  const error = run(source) || null;
-  const trace = sim.take_trace();
+/** Virtual time a headless run is granted at once, µs: its pace beats at least this often. */
+const HEADLESS_STEP_US = 20_000;
+
+/**
+ * Runs `source` headless until `forMs`: `{ trace, error }`, or `{ error }` when `onTrace` takes
+ * the trace as it comes: at each turn that has some, at each print, then the rest at the end (so
+ * that a task that never awaits has shown all that came before its turn, and what it printed).
+ * `beat(current)` is called at every turn and every 20 ms of virtual time (`current`: the Python
+ * task resumed, its id + 1; 0 is code.py's top level), as the page's worker beats: a watcher
+ * that sees no beat for 2 s knows a task runs without awaiting (cli.mjs). `onSpawn(id, name)`
+ * hears of each task.
+ */
+export async function runPython({
+  loadMicroPython, micropythonUrl, PySim, pyFiles, source, forMs, pollCostUs = 10, inputs = "",
+  beat = () => {}, onSpawn, onTrace,
+}) {
+  let sim = null;
+  let chunks = "";
+  const flush = () => {
+    const text = sim.take_trace();
+    if (onTrace) onTrace(text);
+    else chunks += text;
+  };
+  // Without a taker the trace is taken once, at the end.
+  const maybeFlush = onTrace ? () => sim.has_trace() && flush() : () => {};
+  let current = 0;
+  const session = await createSession({
+    loadMicroPython, micropythonUrl, PySim, pyFiles, forMs, pollCostUs, inputs,
+    hooks: {
+      onSpawn: onSpawn && ((id, name) => onSpawn(id, name)),
+      onResume: (id) => {
+        current = id + 1;
+        beat(current);
+        maybeFlush();
+      },
+      onPrint: maybeFlush,
+    },
+  });
+  sim = session.sim;
+  // Granted freely, a step at a time: the same run as without a pace, with a beat as its
+  // clock moves (a blocking program has no turns).
+  sim.set_pace((now, want) => {
+    beat(current);
+    maybeFlush();
+    return Math.max(want, now + HEADLESS_STEP_US);
+  });
+  const error = session.run(source) || null;
+  flush();
   sim.free();
-  return { trace, error };
+  return onTrace ? { error } : { trace: chunks, error };
 }

@@ -820,6 +820,13 @@ impl PySim {
         self.inner.note(text);
     }
 
+    /// Whether [`PySim::take_trace`] has something to give (a headless run sends its trace on
+    /// at each turn that has some, so that a task that then never awaits has shown all it did
+    /// before).
+    pub fn has_trace(&self) -> bool {
+        self.inner.board.has_trace() || !self.inner.notes.borrow().is_empty()
+    }
+
     /// The trace so far, as JSON Lines (taken: the next call gives what
     /// follows). Uncaught task exceptions are `"kind": "exception"` lines.
     pub fn take_trace(&self) -> String {

@@ -321,6 +321,11 @@ impl VirtualBoard {
     pub fn take_trace(&self) -> Vec<TraceEvent> {
         std::mem::take(&mut *self.core.trace.borrow_mut())
     }
+
+    /// Whether events were recorded since the last [`VirtualBoard::take_trace`].
+    pub fn has_trace(&self) -> bool {
+        !self.core.trace.borrow().is_empty()
+    }
 }
 
 /// An output pin of the virtual board.

@@ -153,3 +153,66 @@ errorCase("no message", "raise RuntimeError()\n", 1, "RuntimeError");
 // The playground draws every pixel: a strip is 1 to 256 pixels, as in the Rust demos.
 errorCase("too many pixels", "import board\nimport neopixel\n\npixels = neopixel.NeoPixel(board.A0, 100000)\n", 4,
   "ValueError: the virtual board has room for 1 to 256 pixels, not 100000");
+
+// A task that never awaits: stopped after 2 s of wall time, as the page stops it, with the
+// page's message, after all the trace that came before its turn and what it printed in it.
+// What came before is the judge's: the same program, with `return` for the endless loop.
+function runawayCase(name, lines, who) {
+  test(`a program that never awaits is stopped: ${name}`, () => {
+    const base = join(scratch, `runaway-${name.replace(/\W+/g, "-")}`);
+    writeFileSync(`${base}.py`, lines.join("\n").replace("SPIN", "while True:\n        pass"));
+    writeFileSync(`${base}.ends.py`, lines.join("\n").replace("SPIN", "return"));
+    const t0 = Date.now();
+    const ours = runPython(`${base}.py`, 1000, 10);
+    assert.equal(ours.status, 2, ours.stderr);
+    assert.equal(ours.stderr, `${who} has run 2 s without awaiting — on a board every other task would be stuck. The program was stopped.\n`);
+    assert.ok(Date.now() - t0 < 30_000, "stopped long after 2 s");
+    const events = ours.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    const spunAt = events.findLast((e) => e.kind === "print").t_us;
+    assertExact(`runaway ${name}`, judge(`${base}.ends.py`, 1000, 10), ours.stdout, spunAt);
+    assert.ok(events.every((e) => e.t_us <= spunAt), "nothing after the turn that spun");
+  });
+}
+runawayCase("a task", [
+  "import asyncio",
+  "import board",
+  "import digitalio",
+  "",
+  "async def blink(led):",
+  "    while True:",
+  "        led.value = not led.value",
+  "        await asyncio.sleep(0.001)",
+  "",
+  "async def spin():",
+  "    await asyncio.sleep(0.0055)",
+  "    print('spinning')",
+  "    SPIN",
+  "",
+  "async def main():",
+  "    led = digitalio.DigitalInOut(board.D1)",
+  "    led.switch_to_output()",
+  "    asyncio.create_task(blink(led))",
+  "    await asyncio.create_task(spin())",
+  "",
+  "asyncio.run(main())",
+  "",
+], "task `spin`");
+runawayCase("the top level", [
+  "import board",
+  "import digitalio",
+  "",
+  "def main():",
+  "    led = digitalio.DigitalInOut(board.D1)",
+  "    led.switch_to_output(True)",
+  "    print('before')",
+  "    SPIN",
+  "",
+  "main()",
+  "",
+], "code.py's top level");
+
+test("a long run that keeps the clock moving is not stopped (a blocking program: no turns)", () => {
+  const ours = runPython(join(EXAMPLES, "blink-polling.py"), 8000, 10);
+  assert.equal(ours.status, 0, ours.stderr);
+  assert.ok(ours.stdout.split("\n").filter(Boolean).length > 30);
+});
