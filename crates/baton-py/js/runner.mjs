@@ -24,7 +24,7 @@
 
 // The PySim methods Python calls, as the `_baton` module.
 const BRIDGE = [
-  "spawn", "wake_awaiters", "wait_task", "sleep_ms", "kick", "run",
+  "spawn", "wake_awaiters", "wait_task", "sleep_until_tick", "kick", "run",
   "event_new", "event_set", "event_clear", "event_is_set", "event_wait",
   "lock_new", "lock_acquire", "lock_release", "lock_holder", "lock_locked",
   "output", "write", "read", "keys_new", "keys_get",

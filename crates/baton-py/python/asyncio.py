@@ -6,7 +6,7 @@
 # on its run queue, Baton does. Each Task is a Baton task (`_baton.spawn`);
 # Baton resumes it once per turn by calling `_step`, which sends into the
 # coroutine, and what the coroutine then waits for is Baton's wait:
-#   sleep / sleep_ms          -> baton::sleep_ms          (_baton.sleep_ms)
+#   sleep / sleep_ms          -> baton::sleep_until_tick  (_baton.sleep_until_tick)
 #   await task                -> the task's "done" Event  (_baton.wait_task)
 #   Event.wait()              -> baton::Event             (_baton.event_wait)
 #   Lock.acquire()            -> baton::Lock              (_baton.lock_acquire)
@@ -29,7 +29,8 @@ _b_lock_new = _baton.lock_new
 _b_lock_release = _baton.lock_release
 _b_note = _baton.note
 _b_run = _baton.run
-_b_sleep_ms = _baton.sleep_ms
+_b_now_us = _baton.now_us
+_b_sleep_until_tick = _baton.sleep_until_tick
 _b_spawn = _baton.spawn
 _b_wait_task = _baton.wait_task
 _b_wake_awaiters = _baton.wake_awaiters
@@ -110,22 +111,37 @@ def _is_exc(x):
 # Sleep
 
 
-class _Sleep:
-    def __init__(self, ms):
-        self.ms = ms
+# "Yield" once, then raise StopIteration: the library's SingletonGenerator, one for every
+# sleep. `sleep_ms` sets the tick to wake at when it is called, from the tick then; the await
+# pushes the task at that tick, even if it has passed by then (a blocking call in between).
+class SingletonGenerator:
+    def __init__(self):
+        self.state = None
 
     def __iter__(self):
-        # SingletonGenerator.__next__: push cur_task at ticks() + ms.
-        cur_task.data = None
-        _b_sleep_ms(self.ms)
-        yield
+        return self
 
     __await__ = __iter__
 
+    def __next__(self):
+        if self.state is not None:
+            cur_task.data = None
+            _b_sleep_until_tick(self.state)
+            self.state = None
+            return None
+        raise StopIteration
 
-def sleep_ms(t):
+
+def _ticks():
+    # The library's ticks(): the millisecond now (adafruit_ticks.ticks_ms).
+    return int(_b_now_us()) // 1000
+
+
+def sleep_ms(t, sgen=SingletonGenerator()):
     """Sleep for *t* milliseconds."""
-    return _Sleep(max(0, t))
+    assert sgen.state is None, "Check for a missing `await` in your code"
+    sgen.state = _ticks() + max(0, t)
+    return sgen
 
 
 def sleep(t):

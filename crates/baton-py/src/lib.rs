@@ -14,7 +14,7 @@
 //!
 //! | Python | Baton |
 //! |---|---|
-//! | `await asyncio.sleep(t)` | [`baton::sleep_ms`] |
+//! | `await asyncio.sleep(t)` | [`baton::sleep_until_tick`] (the tick `sleep` read when called, plus `t`) |
 //! | `await event.wait()` | [`baton::Event::wait`] |
 //! | `await lock.acquire()` | [`baton::Lock::acquire`] (the guard is kept until `release()`) |
 //! | `await task` | the awaited task's *done* [`baton::Event`] (several tasks may await one) |
@@ -483,9 +483,11 @@ impl PySim {
         true
     }
 
-    /// `sleep_ms(ms)` for the running task: it may run again at tick `now + ms`.
-    pub fn sleep_ms(&self, ms: f64) {
-        let mut sleep = baton::sleep_ms(ms.max(0.0).ceil() as u64);
+    /// The library's `SingletonGenerator.__next__` for the running task: it is pushed at tick
+    /// `tick`, which its `sleep_ms` computed when called (`ticks() + ms`) and which may have
+    /// passed since (a blocking call between the two): [`baton::sleep_until_tick`].
+    pub fn sleep_until_tick(&self, tick: f64) {
+        let mut sleep = baton::sleep_until_tick(tick.max(0.0).ceil() as u64);
         let _ = Inner::poll_once(&mut sleep);
         self.inner.set_pending(Wait::Sleep(sleep));
     }

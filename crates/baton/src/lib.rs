@@ -109,7 +109,7 @@ pub use run::run;
 pub use scheduler::callbacks::CallbackHandle;
 pub use scheduler::header::{TaskInfo, TaskState};
 pub use scheduler::PollEvent;
-pub use sleep::{now, sleep, sleep_ms, sleep_secs, sleep_until, yield_now, Sleep};
+pub use sleep::{now, sleep, sleep_ms, sleep_secs, sleep_until, sleep_until_tick, yield_now, Sleep};
 pub use sync::{Event, Lock, LockGuard, Queue, QueueEmpty, QueueFull, ThreadSafeFlag};
 pub use task::{create_task, create_task_named, current_task, Join, Task, TaskError, TaskId};
 #[cfg(feature = "std")]

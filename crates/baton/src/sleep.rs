@@ -87,6 +87,28 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
     Sleep { state: State::Start(Until::At(deadline)) }
 }
 
+/// Waits for tick `tick` exactly as CircuitPython's `_task_queue.push(task, tick)` queues a task:
+/// it runs again at the start of that tick, and a tick already past is kept as it is, which puts
+/// the task ahead of every task queued for a later tick. The library's `sleep_ms` reads the tick
+/// when it is *called* and pushes when it is *awaited*, so a sleep awaited after a blocking call
+/// can be in the past; Python mode's `sleep_ms` is this. (A [`sleep`] counts from its first poll
+/// instead, and a [`sleep_until`] in the past waits for the current tick.)
+///
+/// ```
+/// # use baton::{sleep_until_tick, now, Executor, ManualClock};
+/// # use std::rc::Rc;
+/// # let clock = Rc::new(ManualClock::new());
+/// # let exec = Executor::new(clock.clone());
+/// let t = exec.run_until_complete(async {
+///     sleep_until_tick(7).await; // 1 ms ticks
+///     now()
+/// }, |t| clock.advance_to(t.unwrap()));
+/// assert_eq!(t.as_micros(), 7_000);
+/// ```
+pub fn sleep_until_tick(tick: u64) -> Sleep {
+    Sleep { state: State::Start(Until::Tick(tick)) }
+}
+
 /// Gives up the turn once: the task is queued at the current tick, so every
 /// task due now runs before it resumes.
 ///
@@ -113,6 +135,7 @@ pub fn yield_now() -> Sleep {
 enum Until {
     After(Duration),
     At(Instant),
+    Tick(u64),
 }
 
 #[derive(Debug)]
@@ -163,6 +186,8 @@ fn key_for(s: &Scheduler, until: Until, now: u64) -> u64 {
         }
         // Never a tick in the past: that would jump the queue.
         Until::At(t) => t.as_micros().div_ceil(tick).max(now),
+        // As the library pushes it, past or not.
+        Until::Tick(t) => t,
     }
 }
 
