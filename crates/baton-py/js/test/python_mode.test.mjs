@@ -216,3 +216,18 @@ test("a long run that keeps the clock moving is not stopped (a blocking program:
   assert.equal(ours.status, 0, ours.stderr);
   assert.ok(ours.stdout.split("\n").filter(Boolean).length > 30);
 });
+
+// Random programs (crates/baton-py/tests/random_programs.py: tasks that sleep, wait for events,
+// hold locks, cancel one another, gather and time out), each against the judge.
+for (let seed = 1; seed <= 24; seed++) {
+  const cost = COSTS[seed % COSTS.length];
+  test(`random program ${seed} at ${cost} us per poll equals the judge`, () => {
+    const program = join(scratch, `random-${seed}.py`);
+    const gen = sh("python3", [join(root, "crates/baton-py/tests/random_programs.py"), String(seed)]);
+    assert.equal(gen.status, 0, gen.stderr);
+    writeFileSync(program, gen.stdout);
+    const ours = runPython(program, 300, cost);
+    assert.equal(ours.status, 0, ours.stderr);
+    assertExact(`random-${seed}.cost${cost}`, judge(program, 300, cost), ours.stdout, 300_000);
+  });
+}
