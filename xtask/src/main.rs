@@ -393,20 +393,29 @@ fn setup_miri(cx: &Ctx) -> Result {
 }
 
 fn setup_rust_targets(cx: &Ctx) -> Result {
+    if install_rust_targets(cx)? {
+        println!("✓ rust targets {}", RUST_TARGETS.join(", "));
+    }
+    Ok(())
+}
+
+/// Adds the [`RUST_TARGETS`] rustup does not have yet. Says what it does on stderr only, as
+/// `run-python` calls it too and its standard output is the trace. Returns whether rustup
+/// was there to ask.
+pub(crate) fn install_rust_targets(cx: &Ctx) -> Result<bool> {
     let Some(installed) = cx.output(cx.command("rustup").args(["target", "list", "--installed"])) else {
-        println!("! rustup not found: make sure the targets {RUST_TARGETS:?} are installed");
-        return Ok(());
+        eprintln!("! rustup not found: make sure the targets {RUST_TARGETS:?} are installed");
+        return Ok(false);
     };
     let missing: Vec<&str> =
         RUST_TARGETS.iter().copied().filter(|t| !installed.lines().any(|line| line.trim() == *t)).collect();
     if !missing.is_empty() {
-        println!("installing rust targets {} …", missing.join(" "));
+        eprintln!("installing rust targets {} …", missing.join(" "));
         let mut rustup = cx.command("rustup");
-        rustup.args(["target", "add"]).args(&missing);
-        cx.run(rustup)?;
+        rustup.args(["target", "add"]).args(&missing).stdout(Stdio::null());
+        cx.run_quiet(rustup)?;
     }
-    println!("✓ rust targets {}", RUST_TARGETS.join(", "));
-    Ok(())
+    Ok(true)
 }
 
 /// Trunk builds with `cargo build --offline`, so every crate (the wasm32-only ones too) must
@@ -472,11 +481,11 @@ fn setup_trunk(cx: &Ctx) -> Result {
     ensure_tool(cx, "trunk", TRUNK_VERSION, &[install])
 }
 
-fn setup_wasm_bindgen(cx: &Ctx) -> Result {
+pub(crate) fn setup_wasm_bindgen(cx: &Ctx) -> Result {
     let version = cx.wasm_bindgen_version()?;
     if let Some(trunk_toml) = cx.trunk_toml_wasm_bindgen() {
         if trunk_toml != version {
-            println!(
+            eprintln!(
                 "! Trunk.toml asks for wasm-bindgen {trunk_toml} but Cargo.lock has {version}: \
                  xtask uses {version}; please update Trunk.toml"
             );
@@ -491,24 +500,26 @@ fn setup_wasm_bindgen(cx: &Ctx) -> Result {
 }
 
 /// Checks that `<tool> --version` reports `version`; if not, tries each `cargo` argument list
-/// in turn until one installs it.
+/// in turn until one installs it. It reports on stderr: `run-python` calls it, and its
+/// standard output is the trace.
 fn ensure_tool(cx: &Ctx, tool: &str, version: &str, installs: &[&[&str]]) -> Result {
     let found = cx.tool_version(tool);
     if found.as_deref() == Some(version) {
-        println!("✓ {tool} {version}");
+        eprintln!("✓ {tool} {version}");
         return Ok(());
     }
     match &found {
-        Some(other) => println!("installing {tool} {version} (found {other}) …"),
-        None => println!("installing {tool} {version} …"),
+        Some(other) => eprintln!("installing {tool} {version} (found {other}) …"),
+        None => eprintln!("installing {tool} {version} …"),
     }
-    flush();
     let mut last_error = String::new();
     for (i, args) in installs.iter().enumerate() {
         if i > 0 {
-            println!("retrying: cargo {}", args.join(" "));
+            eprintln!("retrying: cargo {}", args.join(" "));
         }
-        match cx.run(cx.cargo(args)) {
+        let install = cx.cargo(args);
+        eprintln!("$ {}", describe(&install));
+        match cx.run_quiet(install) {
             Ok(()) => {
                 last_error.clear();
                 break;
@@ -521,7 +532,7 @@ fn ensure_tool(cx: &Ctx, tool: &str, version: &str, installs: &[&[&str]]) -> Res
     }
     match cx.tool_version(tool) {
         Some(v) if v == version => {
-            println!("✓ {tool} {version}");
+            eprintln!("✓ {tool} {version}");
             Ok(())
         }
         other => Err(format!("installed {tool} {version}, but `{tool} --version` on PATH reports {other:?}")),

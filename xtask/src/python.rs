@@ -52,9 +52,15 @@ pub(crate) fn run_python_cmd(cx: &Ctx, args: &[&str]) -> Result {
     }
 }
 
-/// Builds the wasm module and its bindings when their sources changed, and
-/// installs the npm packages when they are missing. Returns the bindings' folder.
+/// Builds the wasm module and its bindings when their sources changed, and installs the
+/// wasm32 target, wasm-bindgen and the npm packages when they are missing. Returns the
+/// bindings' folder.
 pub(crate) fn build(cx: &Ctx) -> Result<PathBuf> {
+    crate::install_rust_targets(cx)?;
+    // Quiet when it is there: a Python error's one line is all stderr says then.
+    if cx.tool_version("wasm-bindgen") != Some(cx.wasm_bindgen_version()?) {
+        crate::setup_wasm_bindgen(cx)?;
+    }
     crate::npm_ci_if_stale(cx, JS_DIR, || {
         eprintln!("installing MicroPython's webassembly port in {JS_DIR} (npm ci) …")
     })?;
@@ -74,16 +80,6 @@ pub(crate) fn build(cx: &Ctx) -> Result<PathBuf> {
         _ => true,
     };
     if stale {
-        let want = cx.wasm_bindgen_version()?;
-        match cx.tool_version("wasm-bindgen") {
-            Some(v) if v == want => {}
-            other => {
-                return Err(format!(
-                    "wasm-bindgen {want} is needed (found {}): run `cargo xtask setup`",
-                    other.as_deref().unwrap_or("none")
-                ))
-            }
-        }
         let mut bindgen = cx.command("wasm-bindgen");
         bindgen
             .args(["--target", "web", "--remove-name-section", "--remove-producers-section", "--out-dir"])
