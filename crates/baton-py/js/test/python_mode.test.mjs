@@ -231,3 +231,25 @@ for (let seed = 1; seed <= 24; seed++) {
     assertExact(`random-${seed}.cost${cost}`, judge(program, 300, cost), ours.stdout, 300_000);
   });
 }
+
+// Random board programs and their presses (crates/baton-py/tests/random_board_programs.py:
+// LEDs, buttons read through digitalio, keypad and countio, NeoPixels and colorwheel, blocking
+// and polling waits), each against the judge. These seeds have keypad events, counts and
+// pixels; 820 seeds were equal by hand (see the generator's header).
+for (const seed of [1, 3, 17, 50, 65, 127, 198, 390]) {
+  const cost = COSTS[seed % COSTS.length];
+  test(`random board program ${seed} at ${cost} us per poll equals the judge`, () => {
+    const gen = (...args) => {
+      const r = sh("python3", [join(root, "crates/baton-py/tests/random_board_programs.py"), String(seed), ...args]);
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    const program = join(scratch, `board-${seed}.py`);
+    const inputs = join(scratch, `board-${seed}.inputs.jsonl`);
+    writeFileSync(program, gen());
+    writeFileSync(inputs, gen("--inputs"));
+    const ours = runPython(program, 400, cost, inputs);
+    assert.equal(ours.status, 0, ours.stderr);
+    assertExact(`board-${seed}.cost${cost}`, judge(program, 400, cost, inputs), ours.stdout, 400_000);
+  });
+}

@@ -1,0 +1,173 @@
+"""Random board programs and their presses, for differential runs of Python mode against the judge.
+
+usage: random_board_programs.py SEED           (prints the program)
+       random_board_programs.py SEED --inputs  (prints its input script, JSON Lines)
+
+Where random_programs.py exercises the scheduler, these exercise the board modules under it:
+each program sets up some of LEDs (`digitalio` outputs), a button read through an input
+`DigitalInOut`, a `keypad.Keys` over one to three pins, a `countio.Counter` and a `NeoPixel`
+strip, then runs two to four tasks that blink, read the buttons, count edges, reset the count,
+paint pixels (by index, with `fill`, with `colorwheel`, shown at once or with `show`), block in
+`time.sleep`, busy-wait on `time.monotonic`, and sleep. Everything a task reads is printed, so
+`exact.py` compares what the program saw, and when. The presses come at random times, also at
+the same microsecond on one pin, on a keypad scan and in bursts shorter than a poll. They use
+only what the judge's board (tests/oracle/vboard.py) and CircuitPython share, and print only
+integers and booleans (float formatting is MicroPython's, not CPython's).
+`js/test/python_mode.test.mjs` runs a fixed set of seeds (400 ms each); more seeds, by hand:
+820 of them were equal when this was written (with one generator that drew fewer presses and
+no tasks that run to the end, then this one).
+"""
+import json
+import random
+import sys
+
+SLEEPS = ["0", "0", "0.001", "0.0015", "0.002", "0.005", "0.01", "0.02", "0.025"]
+BLOCKS = ["0.0001", "0.0005", "0.001", "0.003"]
+FOR_MS = 400
+
+
+class Board:
+    """Which parts this program has: pins are drawn without repeats."""
+
+    def __init__(self, rng):
+        free = [f"D{i}" for i in range(14)] + [f"A{i}" for i in range(4)]
+        rng.shuffle(free)
+        self.leds = [free.pop() for _ in range(rng.randint(0, 3))]
+        self.button = free.pop() if rng.random() < 0.5 else None
+        self.keys = [free.pop() for _ in range(rng.randint(1, 3))] if rng.random() < 0.6 else []
+        self.counter = free.pop() if rng.random() < 0.5 else None
+        self.edge = rng.choice(["FALL", "RISE", "RISE_AND_FALL"])
+        self.when_pressed = rng.random() < 0.2
+        self.keys_at_start = rng.random() < 0.3
+        self.strip = (free.pop(), rng.randint(1, 10), rng.random() < 0.5) if rng.random() < 0.5 else None
+        self.brightness = rng.choice(["0.1", "0.3", "1.0"])
+
+    def inputs(self):
+        """The pins a press can go to."""
+        return ([self.button] if self.button else []) + self.keys + ([self.counter] if self.counter else [])
+
+
+def action(rng, b, me):
+    """One step of a task: a few lines of Python, at the task's indentation."""
+    choices = ["sleep", "sleep", "sleep", "block", "wait_until"]
+    if b.leds:
+        choices += ["led", "led"]
+    if b.button:
+        choices += ["button"]
+    if b.keys:
+        choices += ["keys", "keys"]
+    if b.counter:
+        choices += ["count", "reset"]
+    if b.strip:
+        choices += ["pixel", "fill", "wheel", "show"]
+    k = rng.choice(choices)
+    if k == "sleep":
+        return [f"await asyncio.sleep({rng.choice(SLEEPS)})"]
+    if k == "block":
+        return [f"time.sleep({rng.choice(BLOCKS)})"]
+    if k == "wait_until":
+        # A polling wait, as blink-polling's loop: each read of the clock costs a microsecond.
+        return [f"until = time.monotonic() + {rng.choice(['0.0002', '0.001', '0.002'])}",
+                "while time.monotonic() < until:", "    pass"]
+    if k == "led":
+        i = rng.randrange(len(b.leds))
+        return [rng.choice([f"led[{i}].value = not led[{i}].value", f"led[{i}].value = {rng.random() < 0.5}"])]
+    if k == "button":
+        return [f"say('{me} button', button.value)"]
+    if k == "keys":
+        return ["e = keys.events.get()", "while e:",
+                f"    say('{me} key', e.key_number, e.pressed, e.released)", "    e = keys.events.get()"]
+    if k == "count":
+        return [f"say('{me} count', counter.count)"]
+    if k == "reset":
+        return [f"counter.count = {rng.choice([0, 0, 5])}"]
+    n = b.strip[1]
+    if k == "pixel":
+        colour = rng.choice([f"({rng.randrange(256)}, {rng.randrange(256)}, {rng.randrange(256)})",
+                             f"0x{rng.randrange(1 << 24):06x}"])
+        return [f"pixels[{rng.randrange(n)}] = {colour}"]
+    if k == "fill":
+        return [f"pixels.fill(({rng.randrange(256)}, 0, {rng.randrange(256)}))"]
+    if k == "wheel":
+        return [f"for i in range({n}):", f"    pixels[i] = colorwheel(i * {rng.randint(1, 40)} + step * 7)"]
+    return ["pixels.show()", f"say('{me} shown', pixels[0])"]
+
+
+def program(seed):
+    rng = random.Random(seed)
+    b = Board(rng)
+    out = ["import asyncio", "import board", "import time"]
+    if b.leds or b.button:
+        out.append("import digitalio")
+    if b.keys:
+        out.append("import keypad")
+    if b.counter:
+        out.append("import countio")
+    if b.strip:
+        out += ["import neopixel", "from rainbowio import colorwheel"]
+    out += ["", "def say(*a):", "    print(*a)", ""]
+    out.append(f"led = [{', '.join(f'digitalio.DigitalInOut(board.{p})' for p in b.leds)}]")
+    for i in range(len(b.leds)):
+        out.append(f"led[{i}].switch_to_output({rng.random() < 0.5})")
+    if b.button:
+        out.append(f"button = digitalio.DigitalInOut(board.{b.button})")
+    if b.strip:
+        pin, n, auto = b.strip
+        out.append(f"pixels = neopixel.NeoPixel(board.{pin}, {n}, brightness={b.brightness}, auto_write={auto})")
+    n_tasks = rng.randint(2, 4)
+    for t in range(n_tasks):
+        forever = rng.random() < 0.25
+        loop = "while True:" if forever else f"for _ in range({rng.randint(4, 30)}):"
+        out += [f"async def t{t}():", "    step = 0", f"    {loop}"]
+        for _ in range(rng.randint(1, 5)):
+            out += ["        " + line for line in action(rng, b, f"t{t}")]
+        # A task that runs until the end awaits in every round (or it would never let go).
+        if forever or rng.random() < 0.8:
+            out.append(f"        await asyncio.sleep({rng.choice(SLEEPS)})")
+        out += ["        step += 1", f"    say('t{t} done', step)", ""]
+    out.append("async def main():")
+    # keypad and countio objects are made in main, as the guide does (a keypad's scans start
+    # when it is made, so this moves them off time 0), or a keypad at the top level.
+    keys = (f"keypad.Keys(({', '.join('board.' + p for p in b.keys)},), "
+            f"value_when_pressed={b.when_pressed}, pull=True)")
+    if b.keys and b.keys_at_start:
+        out.insert(out.index("async def main():"), f"keys = {keys}")
+    elif b.keys:
+        out += ["    global keys", f"    keys = {keys}"]
+    if b.counter:
+        out += ["    global counter", f"    counter = countio.Counter(board.{b.counter}, edge=countio.Edge.{b.edge}, pull=None)"]
+    out.append(f"    await asyncio.gather({', '.join(f't{t}()' for t in range(n_tasks))})")
+    out += ["    say('all done')", "", "asyncio.run(main())", ""]
+    return "\n".join(out)
+
+
+def inputs(seed):
+    rng = random.Random(seed)
+    pins = Board(rng).inputs()
+    rng = random.Random(seed * 7919 + 1)
+    lines = []
+    if not pins:
+        return ""
+    for _ in range(rng.randint(2, 24)):
+        pin = rng.choice(pins)
+        kind = rng.randrange(5)
+        if kind == 0:  # on a keypad scan (they come every 20 ms after the keypad is made)
+            t = rng.randrange(1, FOR_MS // 20) * 20 + rng.choice([0, 0.001, 0.007, 0.01])
+        elif kind == 1:  # a press and a release at the same microsecond, in either order
+            t = round(rng.uniform(0, FOR_MS), 3)
+            pair = ["press", "release"]
+            rng.shuffle(pair)
+            lines += [(t, pin, a) for a in pair]
+            continue
+        else:
+            t = round(rng.uniform(0, FOR_MS), 3)
+        # A press held from a few microseconds (a bounce, shorter than a poll) to 80 ms.
+        hold = rng.choice([0.003, 0.012, round(rng.uniform(0.05, 5), 3), round(rng.uniform(15, 80), 3)])
+        lines += [(t, pin, "press"), (round(t + hold, 3), pin, "release")]
+    rng.shuffle(lines)
+    return "".join(json.dumps({"t_ms": t, "pin": p, "action": a}) + "\n" for t, p, a in lines)
+
+
+if __name__ == "__main__":
+    seed = int(sys.argv[1])
+    sys.stdout.write(inputs(seed) if sys.argv[2:] == ["--inputs"] else program(seed))
