@@ -2,8 +2,9 @@
 //
 //   cargo xtask build-web && (cd tests/e2e && node perf.mjs)
 //
-// Prints: the gzipped size of the wasm + JS in dist/ (and of Python mode's files, loaded on
-// demand), the time from navigation to the first board paint, the frame times and main-thread
+// Prints: the gzipped size of the wasm + JS in dist/ (and of the worker's files, loaded on
+// demand, with what Python mode and a blocking demo each fetch of them; ONLY=sizes stops
+// there), the time from navigation to the first board paint, the frame times and main-thread
 // busy share on the rainbow demo (and the busiest polling demo) at 1x and 100x, and for Python
 // mode: the time from Run to the program's first event with the interpreter cached, and the
 // speed each guide program reaches at poll cost 10, measured in headless Chromium.
@@ -56,6 +57,33 @@ async function sizes() {
   console.log('Python mode, loaded when it opens (dist/python/):');
   pyRows.forEach((r) => console.log(r));
   console.log(`  total: ${kib(pyRaw)} raw, ${kib(pyGz)} gzip -9 (${pyGz} B)`);
+}
+
+/** What a page fetches from dist/python/ (the worker's files, loaded on demand) to run
+ * `query` — after `act` — with each file's gzip -9 size: what a visitor downloads. */
+async function loads(browser, url, label, query, act) {
+  const page = await newPage(browser);
+  await page.addInitScript(() => {
+    window.batonTraceLog = [];
+  });
+  const fetched = new Set();
+  // The context's requests include the worker's (its imports, its wasm).
+  page.context().on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/python/')) fetched.add(path.slice('/python/'.length));
+  });
+  await open(page, url, query);
+  await act(page);
+  await page.waitForFunction(() => window.batonTraceLog.some((m) => m.type === 'trace'), null, { timeout: 60_000 });
+  let gz = 0;
+  const rows = [];
+  for (const name of [...fetched].sort()) {
+    const z = gzipSync(await readFile(join(DIST, 'python', name)), { level: 9 }).length;
+    gz += z;
+    rows.push(`${name} ${kib(z)}`);
+  }
+  console.log(`  ${label}: ${kib(gz)} gzip -9 (${gz} B): ${rows.join(', ')}`);
+  await page.context().close();
 }
 
 /** Python mode: Run → first event, with the interpreter cached (the second Run of a page). */
@@ -248,6 +276,13 @@ const browser = await launch();
 try {
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; Chromium ${browser.version()} headless, --disable-gpu`);
   await sizes();
+  console.log('Loaded on demand from dist/python/, by what the page runs:');
+  await loads(browser, server.url, 'Python mode (blink-one\'s code.py, run)', '?v=1&demo=blink-one', async (page) => {
+    await page.selectOption('select[name="language"]', 'python');
+    await page.waitForSelector('[data-part="editor"] textarea');
+  });
+  await loads(browser, server.url, 'a blocking Rust demo (blink-polling)', '?v=1&demo=blink-polling', async () => {});
+  if (process.env.ONLY === 'sizes') process.exit(0);
   await firstPaint(browser, server.url);
   console.log(`Frames (${SAMPLE_MS / 1000} s each, after 1 s of warm-up):`);
   for (const q of [

@@ -139,13 +139,19 @@ const TEST_STEPS: &[Step] = &[
         },
     },
     Step {
-        name: "cargo clippy (playground, wasm32) -- -D warnings",
+        name: "cargo clippy (playground and the worker's modules, wasm32) -- -D warnings",
         quick: false,
         run: |cx| {
             let args = [
                 "clippy",
                 "--package",
                 "baton-playground",
+                "--package",
+                "baton-py",
+                "--package",
+                "baton-demo-sim",
+                "--package",
+                "baton-host",
                 "--lib",
                 "--bins",
                 "--tests",

@@ -5,8 +5,9 @@
 //! cargo xtask run-python --build-only     only build (prints the wasm-bindgen output folder)
 //! ```
 //!
-//! Builds what Python mode runs on — `crates/baton-py` for wasm32 and its
-//! wasm-bindgen bindings (`--target web`, the same modules a page loads), and
+//! Builds what the playground's worker runs on — `crates/baton-py` (Python mode) and
+//! `crates/baton-demo-sim` (the blocking Rust demos) for wasm32 and their wasm-bindgen
+//! bindings (`--target web`, the same modules a page loads), and
 //! MicroPython's webassembly port from npm (`crates/baton-py/js`, `npm ci`) —
 //! then runs `crates/baton-py/js/cli.mjs` in Node, which prints the trace
 //! (docs/SIMULATOR.md). A Python error exits 2 with one line on stderr:
@@ -17,8 +18,10 @@ use crate::{mtime, Ctx, Result};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The crate, its JavaScript runner and where its bindings go.
-const CRATE: &str = "baton-py";
+/// The worker's two wasm modules (crate names): Python mode's, and the blocking Rust
+/// demos'. Each run downloads only its own.
+const CRATES: [&str; 2] = ["baton-py", "baton-demo-sim"];
+/// Their JavaScript runner, the Python sources and where the bindings go.
 const JS_DIR: &str = "crates/baton-py/js";
 const PYTHON_DIR: &str = "crates/baton-py/python";
 const PKG_DIR: &str = "target/baton-py/pkg";
@@ -68,29 +71,38 @@ pub(crate) fn build(cx: &Ctx) -> Result<PathBuf> {
     crate::npm_ci_if_stale(cx, crate::WEB_TOOLS_DIR, || {
         eprintln!("installing the web build tools in {} (npm ci) …", crate::WEB_TOOLS_DIR)
     })?;
-    let mut cargo =
-        cx.cargo(&["build", "--quiet", "-p", CRATE, "--target", "wasm32-unknown-unknown", "--profile", PROFILE]);
+    let mut cargo = cx.cargo(&["build", "--quiet", "--target", "wasm32-unknown-unknown", "--profile", PROFILE]);
+    for name in CRATES {
+        cargo.args(["-p", name]);
+    }
     to_stderr(&mut cargo);
     cx.run_quiet(cargo)?;
-    let wasm = cx.root.join("target/wasm32-unknown-unknown").join(PROFILE).join("baton_py.wasm");
     let pkg = cx.root.join(PKG_DIR);
-    let bound = pkg.join("baton_py_bg.wasm");
-    let stale = match (mtime(&wasm), mtime(&bound)) {
-        (Some(built), Some(bound)) => built > bound,
-        _ => true,
-    };
-    if stale {
-        let mut bindgen = cx.command("wasm-bindgen");
-        bindgen
-            .args(["--target", "web", "--remove-name-section", "--remove-producers-section", "--out-dir"])
-            .arg(&pkg)
-            .arg(&wasm);
-        to_stderr(&mut bindgen);
-        cx.run_quiet(bindgen)?;
+    for stem in CRATES.map(module_stem) {
+        let wasm = cx.root.join("target/wasm32-unknown-unknown").join(PROFILE).join(format!("{stem}.wasm"));
+        let bound = pkg.join(format!("{stem}_bg.wasm"));
+        let stale = match (mtime(&wasm), mtime(&bound)) {
+            (Some(built), Some(bound)) => built > bound,
+            _ => true,
+        };
+        if stale {
+            let mut bindgen = cx.command("wasm-bindgen");
+            bindgen
+                .args(["--target", "web", "--remove-name-section", "--remove-producers-section", "--out-dir"])
+                .arg(&pkg)
+                .arg(&wasm);
+            to_stderr(&mut bindgen);
+            cx.run_quiet(bindgen)?;
+        }
     }
     stage_micropython(cx, &pkg)?;
     check_python_sources(&cx.root.join(PYTHON_DIR))?;
     Ok(pkg)
+}
+
+/// A crate's module name: `baton-py` → `baton_py` (its `.wasm`, and wasm-bindgen's `.js`).
+fn module_stem(name: &str) -> String {
+    name.replace('-', "_")
 }
 
 /// Where npm puts MicroPython's port (`crates/baton-py/js/package.json` pins it).
@@ -180,10 +192,11 @@ fn to_stderr(cmd: &mut Command) {
 /// Where the page's Python mode is staged (gitignored; Trunk copies it into dist/python).
 const WEB_DIR: &str = "www/python";
 
-/// Stages Python mode for the playground in `www/python/`: the worker and its
-/// runner, baton-py's bindings (its wasm through wasm-opt -Oz, as the page's),
-/// MicroPython's port, the Python files as one module, and the editor. The
-/// page loads them only when Python mode opens.
+/// Stages the worker's files for the playground in `www/python/`: the worker and its
+/// runner, baton-py's and baton-demo-sim's bindings (their wasm through wasm-opt -Oz, as
+/// the page's), MicroPython's port, the Python files as one module, and the editor. The
+/// page loads them only when Python mode or a blocking demo opens, the worker only those
+/// of its program.
 pub(crate) fn stage_for_web(cx: &Ctx) -> Result {
     let pkg = build(cx)?;
     let editor = crate::editor::build(cx)?;
@@ -193,21 +206,23 @@ pub(crate) fn stage_for_web(cx: &Ctx) -> Result {
     let scripts = [
         (js.join("worker.mjs"), "worker.mjs"),
         (js.join("runner.mjs"), "runner.mjs"),
-        (pkg.join("baton_py.js"), "baton_py.js"),
         (pkg.join("micropython.mjs"), "micropython.mjs"),
     ];
     for (from, name) in scripts {
         minify(cx, &from, &dir.join(name))?;
     }
+    for stem in CRATES.map(module_stem) {
+        let name = format!("{stem}.js");
+        minify(cx, &pkg.join(&name), &dir.join(&name))?;
+        // The wasm, optimized for size like the page's own.
+        let (wasm, out) = (pkg.join(format!("{stem}_bg.wasm")), dir.join(format!("{stem}_bg.wasm")));
+        if mtime(&out).is_none_or(|o| mtime(&wasm).is_some_and(|w| w > o)) {
+            wasm_opt(cx, &wasm, &out)?;
+        }
+    }
     // Already optimized: MicroPython's wasm (stage_micropython) and the editor (its bundle).
     copy(&pkg.join("micropython.wasm"), &dir.join("micropython.wasm"))?;
     copy(&editor, &dir.join("editor.js"))?;
-    // baton-py's wasm, optimized for size like the page's own.
-    let wasm = pkg.join("baton_py_bg.wasm");
-    let out = dir.join("baton_py_bg.wasm");
-    if mtime(&out).is_none_or(|o| mtime(&wasm).is_some_and(|w| w > o)) {
-        wasm_opt(cx, &wasm, &out)?;
-    }
     // The Python files as one ES module: `export default { "asyncio.py": "…", … }`.
     let mut files = Vec::new();
     let py = cx.root.join(PYTHON_DIR);

@@ -25,17 +25,14 @@
 //
 // The program is `{kind: "python", source}` (a code.py) or `{kind: "demo", demo, params}`:
 // one of the guide's Rust demos that block (one poll is the whole program), which would
-// hold the page's thread for as long as it runs, on baton-py's DemoSim.
+// hold the page's thread for as long as it runs, on baton-demo-sim's DemoSim. Each kind
+// imports only its own modules: a demo loads neither MicroPython nor the Python bridge.
 //
 // Messages to the page: {type: "ready"} once loaded; {type: "spawn", id, task,
 // name} (Python's id, Baton's; a demo's tasks have one id); {type: "trace", events, parts, inputs, turns}
 // (the trace's events as objects, new board parts, presses as scheduled: {t_us, pin, pressed},
 // and the turns as a Float64Array, PySim::take_turns); and at the end {type: "done", t_us} or
 // {type: "error", text} (`code.py line N: Type: message`).
-import init, { DemoSim, PySim } from "./baton_py.js";
-import { loadMicroPython } from "./micropython.mjs";
-import { createSession } from "./runner.mjs";
-import pyFiles from "./pyfiles.js";
 
 export const SEQ = 0, STOP = 1, HEARTBEAT = 2, CURRENT = 3, WAITING = 4, INPUTS_WRITTEN = 5, INPUTS_READ = 6;
 export const SLOTS = 64, SLOT_BYTES = 16;
@@ -65,6 +62,14 @@ function post(msg) {
 
 /** A code.py on MicroPython and PySim: `{ sim, run }`, `run()` answers "" or the error line. */
 async function pythonSession(source, pollCostUs, i32, onPrint) {
+  const [bindings, { loadMicroPython }, { createSession }, { default: pyFiles }] = await Promise.all([
+    import("./baton_py.js"),
+    import("./micropython.mjs"),
+    import("./runner.mjs"),
+    import("./pyfiles.js"),
+  ]);
+  await bindings.default({ module_or_path: new URL("./baton_py_bg.wasm", import.meta.url) });
+  const PySim = bindings.PySim;
   const { sim, run } = await createSession({
     loadMicroPython,
     micropythonUrl: new URL("./micropython.wasm", import.meta.url).href,
@@ -86,8 +91,10 @@ async function pythonSession(source, pollCostUs, i32, onPrint) {
 }
 
 /** A blocking Rust demo on DemoSim (a bad demo or parameter throws, with its reason). */
-function demoSession(demo, params, pollCostUs) {
-  const sim = new DemoSim(demo, params, pollCostUs);
+async function demoSession(demo, params, pollCostUs) {
+  const bindings = await import("./baton_demo_sim.js");
+  await bindings.default({ module_or_path: new URL("./baton_demo_sim_bg.wasm", import.meta.url) });
+  const sim = new bindings.DemoSim(demo, params, pollCostUs);
   return {
     sim,
     run: () => {
@@ -101,10 +108,9 @@ async function start({ program, pollCostUs, bounce, inputs, shared }) {
   const f64 = new Float64Array(shared, 0, 3);
   const i32 = new Int32Array(shared, 64, 8);
   const ring = new Uint8Array(shared, 128, SLOTS * SLOT_BYTES);
-  await init({ module_or_path: new URL("./baton_py_bg.wasm", import.meta.url) });
   const { sim, run } =
     program.kind === "demo"
-      ? demoSession(program.demo, program.params, pollCostUs)
+      ? await demoSession(program.demo, program.params, pollCostUs)
       : // A program that prints without ever letting time pass (a runaway loop) is
         // stopped by the page; what it printed until then still reaches the console.
         await pythonSession(program.source, pollCostUs, i32, () => {

@@ -46,6 +46,7 @@ use baton::{Event, Executor, Lock, LockGuard, Sleep};
 use baton_board::countio::{Counter, Edge};
 use baton_board::neopixel::NeoPixel;
 use baton_board::{Board, Pin};
+use baton_host::{bounce, host_input, pace_fn, pin_of, schedule_script, turn};
 use baton_sim::board::{Console, EdgeInput, Output, Pixels, Time};
 use baton_sim::{inputs, TraceEvent, VirtualBoard};
 use litemap::LiteMap;
@@ -299,45 +300,6 @@ impl Future for PyTask {
     }
 }
 
-pub mod demo;
-pub use demo::DemoSim;
-
-fn pin_of(name: &str) -> Result<Pin, JsError> {
-    name.parse::<Pin>().map_err(|e| JsError::new(&e.to_string()))
-}
-
-/// A press or release from the page, scheduled on `board` 1 µs from now and no sooner than
-/// `not_before_us`; returns its time (see [`PySim::input`]).
-fn host_input(board: &VirtualBoard, pin: &str, pressed: bool, not_before_us: f64) -> Result<f64, JsError> {
-    let pin = pin_of(pin)?;
-    let t_us = (board.now_us() + 1).max(not_before_us.max(0.0) as u64);
-    board.schedule_inputs(&[baton_sim::InputEvent { t_us, pin, pressed }]);
-    Ok(t_us as f64)
-}
-
-/// Schedules an input script's presses on `board` (JSON Lines, `docs/SIMULATOR.md`).
-fn schedule_script(board: &VirtualBoard, script: &str) -> Result<(), JsError> {
-    let events = inputs::parse_script(script).map_err(|e| JsError::new(&format!("inputs: {e}")))?;
-    board.schedule_inputs(&events);
-    Ok(())
-}
-
-/// The page's pace function, `(now_us, want_us) => granted_us`, as the board asks it
-/// ([`VirtualBoard::set_pace`]); a failed call or a non-number stops the run.
-fn pace_fn(f: js_sys::Function) -> baton_sim::board::Pace {
-    Box::new(move |now, want| {
-        f.call2(&JsValue::NULL, &JsValue::from(now as f64), &JsValue::from(want as f64))
-            .ok()
-            .and_then(|v| v.as_f64())
-            .map_or(now, |v| v.max(0.0) as u64)
-    })
-}
-
-/// `count` extra edges over `duration_us` per press, or clean presses (`count` 0).
-fn bounce(duration_us: f64, count: u32) -> Option<baton_sim::Bounce> {
-    (count > 0 && duration_us > 0.0).then_some(baton_sim::Bounce { duration_us: duration_us as u64, count })
-}
-
 /// A Python-mode simulation: the scheduler, the virtual board and the trace.
 #[wasm_bindgen]
 pub struct PySim {
@@ -404,8 +366,8 @@ impl PySim {
         self.inner.task_events.set(on);
     }
 
-    /// The turns taken since the last call, [`TURN_FIELDS`] numbers each: start µs, end µs,
-    /// Baton task id, state after the turn ([`state_code`]) and, for a sleeper, the µs it
+    /// The turns taken since the last call, [`baton_host::TURN_FIELDS`] numbers each: start µs, end µs,
+    /// Baton task id, state after the turn ([`baton_host::state_code`]) and, for a sleeper, the µs it
     /// sleeps until (else -1). Numbers, not JSON: a polling program takes 100 000 turns a
     /// virtual second, and the page gets them as one `Float64Array`.
     pub fn take_turns(&self) -> Vec<f64> {
@@ -852,34 +814,6 @@ impl PySim {
             push_note(&mut out, t, &text);
         }
         out
-    }
-}
-
-/// How many numbers a turn takes in [`PySim::take_turns`].
-pub const TURN_FIELDS: usize = 5;
-
-/// One turn as [`PySim::take_turns`] gives it: start µs, end µs, Baton task id, state code,
-/// and the µs a sleeper sleeps until (else -1).
-fn turn(start_us: u64, end_us: u64, task: u64, state: baton::TaskState) -> [f64; TURN_FIELDS] {
-    let until = match state {
-        baton::TaskState::Sleeping { until } => until.as_micros() as f64,
-        _ => -1.0,
-    };
-    [start_us as f64, end_us as f64, task as f64, f64::from(state_code(state)), until]
-}
-
-/// A task state as a number, for [`PySim::take_turns`]: 0 ready, 1 running, 2 sleeping,
-/// 3 waiting, 4 done, 5 cancelled, 6 failed.
-pub fn state_code(state: baton::TaskState) -> u8 {
-    use baton::TaskState::*;
-    match state {
-        Ready => 0,
-        Running => 1,
-        Sleeping { .. } => 2,
-        Waiting => 3,
-        Done => 4,
-        Cancelled => 5,
-        Failed => 6,
     }
 }
 

@@ -1,4 +1,4 @@
-// The guide's blocking Rust demos as the playground's worker runs them (baton-py's DemoSim,
+// The guide's blocking Rust demos as the playground's worker runs them (baton-demo-sim's DemoSim,
 // its board paced in small steps as the page paces it), against the judge: cpboard.py
 // running the guide's code.py with CircuitPython's asyncio library. From the repository root:
 //   node --test crates/baton-py/js/test/
@@ -12,13 +12,13 @@ import { pathToFileURL } from "node:url";
 import { EXAMPLES, ROOT as root, assertExact, assertJudgeInstalled, judge, sh } from "../../../../tests/oracle/judge.mjs";
 
 const pkg = process.env.BATON_PY_PKG || join(root, "target/baton-py/pkg");
-if (!existsSync(join(pkg, "baton_py_bg.wasm"))) {
+if (!existsSync(join(pkg, "baton_demo_sim_bg.wasm"))) {
   const r = sh("cargo", ["xtask", "run-python", "--build-only"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   assert.equal(r.status, 0, "cargo xtask run-python --build-only failed");
 }
 assertJudgeInstalled();
-const { initSync, DemoSim } = await import(pathToFileURL(join(pkg, "baton_py.js")).href);
-initSync({ module: readFileSync(join(pkg, "baton_py_bg.wasm")) });
+const { initSync, DemoSim } = await import(pathToFileURL(join(pkg, "baton_demo_sim.js")).href);
+initSync({ module: readFileSync(join(pkg, "baton_demo_sim_bg.wasm")) });
 
 /** Runs `demo` with its pace granting `stepUs` at a time; the trace, the turns and the pace's calls. */
 function paced(demo, params, cost, stepUs) {

@@ -1,4 +1,4 @@
-//! The guide's blocking Rust demos, in the playground's worker.
+//! # baton-demo-sim: the guide's blocking Rust demos, in the playground's worker
 //!
 //! `blink-blocking` and `blink-polling` never call `asyncio.run`: one poll of `main` is the
 //! whole program, and blink-polling spends it reading the clock in a loop. In the page such
@@ -8,11 +8,15 @@
 //! ([`VirtualBoard::set_pace`]) — also in the middle of that one poll. The trace is the
 //! simulator's, event for event; the page shows it as it comes, at the display time.
 //!
-//! [`DemoSim`] speaks the worker's protocol as [`crate::PySim`] does (`set_pace`, `input`,
-//! `schedule`, `take_trace`, `take_turns`, `take_parts`), so the worker drives either.
+//! [`DemoSim`] speaks the worker's protocol (`baton-host`) as baton-py's `PySim` does
+//! (`set_pace`, `input`, `schedule`, `take_trace`, `take_turns`, `take_parts`), so the
+//! worker drives either. It is a wasm module of its own: a page that runs blink-polling
+//! loads neither MicroPython nor the Python bridge, and Python mode not the demos.
 
-use crate::{host_input, schedule_script, turn};
+#![forbid(unsafe_code)]
+
 use baton_demos::{DemoId, Params};
+use baton_host::{host_input, schedule_script, turn};
 use baton_sim::{SimConfig, Simulation, TraceEvent, VirtualBoard};
 use litemap::LiteMap;
 use std::cell::RefCell;
@@ -82,15 +86,15 @@ impl DemoSim {
 
     /// The page's pace function: `(now_us, want_us) => granted_us` (see the worker).
     pub fn set_pace(&self, f: js_sys::Function) {
-        self.board.set_pace(Some(crate::pace_fn(f)));
+        self.board.set_pace(Some(baton_host::pace_fn(f)));
     }
 
     /// Buttons bounce `count` extra times over `duration_us` from now on (`count` 0: clean).
     pub fn set_bounce(&self, duration_us: f64, count: u32) {
-        self.board.set_bounce(crate::bounce(duration_us, count));
+        self.board.set_bounce(baton_host::bounce(duration_us, count));
     }
 
-    /// A press or release from the page (see [`crate::PySim::input`]).
+    /// A press or release from the page ([`host_input`]).
     pub fn input(&self, pin: &str, pressed: bool, not_before_us: f64) -> Result<f64, JsError> {
         host_input(&self.board, pin, pressed, not_before_us)
     }
@@ -137,7 +141,7 @@ impl DemoSim {
         out
     }
 
-    /// The turns read off the trace so far, as [`crate::PySim::take_turns`] gives them; and
+    /// The turns read off the trace so far, as baton-py's `PySim::take_turns` gives them ([`turn`]); and
     /// last, while a poll is under way (a blocking demo's one poll lasts as long as its
     /// program), that turn so far, as *running*.
     pub fn take_turns(&self) -> Vec<f64> {

@@ -1,0 +1,84 @@
+//! # baton-host: the Rust side of the playground worker's protocol
+//!
+//! The playground runs two kinds of program in its Web Worker
+//! (`crates/baton-py/js/worker.mjs`): a CircuitPython `code.py` on baton-py's `PySim`, and
+//! a blocking Rust demo on baton-demo-sim's `DemoSim`. They are two wasm modules, so that
+//! each run downloads only its own, and they speak one protocol to the worker: the page's
+//! *pace* function, presses clicked on the page, an input script to replay, bounce, and
+//! turns as numbers. This crate is that protocol, once.
+//!
+//! It exports nothing to JavaScript itself (no `#[wasm_bindgen]` item): an export here
+//! would be linked into both modules.
+
+#![forbid(unsafe_code)]
+
+use baton_board::Pin;
+use baton_sim::{inputs, Bounce, InputEvent, VirtualBoard};
+use wasm_bindgen::{JsError, JsValue};
+
+/// A pin by its board name (`D3`, `A0`), or an error that names it.
+pub fn pin_of(name: &str) -> Result<Pin, JsError> {
+    name.parse::<Pin>().map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// A press or release from the page, scheduled on `board` 1 µs from now and no sooner than
+/// `not_before_us`; returns its time. Always in the future of the current time, so that a
+/// recording of it replays exactly.
+pub fn host_input(board: &VirtualBoard, pin: &str, pressed: bool, not_before_us: f64) -> Result<f64, JsError> {
+    let pin = pin_of(pin)?;
+    let t_us = (board.now_us() + 1).max(not_before_us.max(0.0) as u64);
+    board.schedule_inputs(&[InputEvent { t_us, pin, pressed }]);
+    Ok(t_us as f64)
+}
+
+/// Schedules an input script's presses on `board` (JSON Lines, `docs/SIMULATOR.md`).
+pub fn schedule_script(board: &VirtualBoard, script: &str) -> Result<(), JsError> {
+    let events = inputs::parse_script(script).map_err(|e| JsError::new(&format!("inputs: {e}")))?;
+    board.schedule_inputs(&events);
+    Ok(())
+}
+
+/// The page's pace function, `(now_us, want_us) => granted_us`, as the board asks it
+/// ([`VirtualBoard::set_pace`]); a failed call or a non-number stops the run.
+pub fn pace_fn(f: js_sys::Function) -> baton_sim::board::Pace {
+    Box::new(move |now, want| {
+        f.call2(&JsValue::NULL, &JsValue::from(now as f64), &JsValue::from(want as f64))
+            .ok()
+            .and_then(|v| v.as_f64())
+            .map_or(now, |v| v.max(0.0) as u64)
+    })
+}
+
+/// `count` extra edges over `duration_us` per press, or clean presses (`count` 0).
+pub fn bounce(duration_us: f64, count: u32) -> Option<Bounce> {
+    (count > 0 && duration_us > 0.0).then_some(Bounce { duration_us: duration_us as u64, count })
+}
+
+/// How many numbers a turn takes in `take_turns`.
+pub const TURN_FIELDS: usize = 5;
+
+/// One turn as `take_turns` gives it: start µs, end µs, Baton task id, state code
+/// ([`state_code`]), and the µs a sleeper sleeps until (else -1). Plain numbers: the page
+/// reads them out of one `Float64Array`, which crosses from the worker without a copy.
+pub fn turn(start_us: u64, end_us: u64, task: u64, state: baton::TaskState) -> [f64; TURN_FIELDS] {
+    let until = match state {
+        baton::TaskState::Sleeping { until } => until.as_micros() as f64,
+        _ => -1.0,
+    };
+    [start_us as f64, end_us as f64, task as f64, f64::from(state_code(state)), until]
+}
+
+/// A task state as a number, for `take_turns`: 0 ready, 1 running, 2 sleeping, 3 waiting,
+/// 4 done, 5 cancelled, 6 failed (the page's `src/remote.rs` reads them back).
+pub fn state_code(state: baton::TaskState) -> u8 {
+    use baton::TaskState::*;
+    match state {
+        Ready => 0,
+        Running => 1,
+        Sleeping { .. } => 2,
+        Waiting => 3,
+        Done => 4,
+        Cancelled => 5,
+        Failed => 6,
+    }
+}
