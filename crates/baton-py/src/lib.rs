@@ -366,10 +366,10 @@ impl PySim {
         self.inner.task_events.set(on);
     }
 
-    /// The turns taken since the last call, [`baton_host::TURN_FIELDS`] numbers each: start µs, end µs,
-    /// Baton task id, state after the turn ([`baton_host::state_code`]) and, for a sleeper, the µs it
-    /// sleeps until (else -1). Numbers, not JSON: a polling program takes 100 000 turns a
-    /// virtual second, and the page gets them as one `Float64Array`.
+    /// The turns taken since the last call, [`baton_host::TURN_FIELDS`] numbers each: start
+    /// µs, end µs, Baton task id, state after the turn ([`baton_host::state_code`]) and, for a
+    /// sleeper, the µs it sleeps until (else -1). Numbers, not JSON: a polling program takes
+    /// 100 000 turns a virtual second, and the page gets them as one `Float64Array`.
     pub fn take_turns(&self) -> Vec<f64> {
         std::mem::take(&mut *self.inner.turns.borrow_mut())
     }

@@ -433,6 +433,7 @@ impl Scheduler {
 
     /// Brings in waker wakes and runs due background callbacks: everything
     /// that happens between two turns.
+    ///
     /// Inlined: on most turns there is nothing to do but the two tests.
     #[inline]
     pub(crate) fn between_turns(&self) {
