@@ -36,12 +36,17 @@ pub trait Console {
     }
 }
 
-/// Formats an `f64` the way Python's `print` does (`repr`): the shortest digits that read
+/// Formats a float the way Python's `print` does (`repr`): the shortest digits that read
 /// back the same number, always with a decimal point (`1.0`, not `1`), and in exponent form
 /// outside `1e-4 ≤ |x| < 1e16` (`1e+16`, `1.5e-05`).
 ///
+/// An `f32` prints its own shortest digits: `PyFloat(0.3f32)` is `0.3`, not the
+/// `0.30000001192092896` of the `f64` it widens to. The board keeps a NeoPixel strip's
+/// brightness as an `f32`, and the trace shows it as the program wrote it.
+///
 /// In the playground (wasm) the digits come from `ryu` with its small tables: core's float
-/// formatting would add about 5 KB gzipped to the page. Elsewhere they come from core's
+/// formatting would add about 5 KB gzipped to the page (and about 8 KB to each of Python
+/// mode's and the blocking demos' worker modules). Elsewhere they come from core's
 /// `{:e}`, which is faster on the RP2040 (ryu's small tables are computed with 128-bit
 /// products, slow on a Cortex-M0+), where flash is plentiful. Both give the shortest digits
 /// (a test checks that they agree).
@@ -53,21 +58,24 @@ pub trait Console {
 /// assert_eq!(PyFloat(0.1 + 0.2).to_string(), "0.30000000000000004");
 /// assert_eq!(PyFloat(1e16).to_string(), "1e+16");
 /// assert_eq!(PyFloat(-0.000015).to_string(), "-1.5e-05");
+/// assert_eq!(PyFloat(0.3f32).to_string(), "0.3");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PyFloat(pub f64);
+pub struct PyFloat<F = f64>(pub F);
 
-impl fmt::Display for PyFloat {
+impl<F: Float> fmt::Display for PyFloat<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let v = self.0;
-        if v.is_nan() {
+        if v.nan() {
             return f.write_str("nan");
         }
-        if v.is_infinite() {
-            return f.write_str(if v > 0.0 { "inf" } else { "-inf" });
+        if v.infinite() {
+            return f.write_str(if v.negative() { "-inf" } else { "inf" });
         }
-        let (digits, exp) = shortest_digits(v.abs());
-        if v.is_sign_negative() {
+        let mut text = Ascii::default();
+        v.write_exp(&mut text)?;
+        let (digits, exp) = shortest(text.as_str());
+        if v.negative() {
             f.write_str("-")?;
         }
         let digits = digits.as_str().as_bytes();
@@ -102,17 +110,60 @@ impl fmt::Display for PyFloat {
     }
 }
 
-/// The shortest digits of a finite, non-negative `v` and the power of ten of the first.
-fn shortest_digits(v: f64) -> (Ascii, i32) {
-    #[cfg(target_arch = "wasm32")]
-    return shortest(ryu::Buffer::new().format_finite(v));
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        use fmt::Write as _;
-        let mut text = Ascii::default();
-        // At most 24 bytes (`1.7976931348623157e308`).
-        let _ = write!(text, "{v:e}");
-        shortest(text.as_str())
+/// The floats [`PyFloat`] prints: `f64` (Python's `float`) and `f32` (what the board keeps).
+/// Sealed: the digits come from ryu or core, which know only these two.
+pub trait Float: Copy + sealed::Sealed {}
+impl Float for f64 {}
+impl Float for f32 {}
+
+mod sealed {
+    /// What [`super::PyFloat`] asks of a float.
+    pub trait Sealed: Copy {
+        fn nan(self) -> bool;
+        fn infinite(self) -> bool;
+        fn negative(self) -> bool;
+        /// Writes a finite `|self|` with its shortest digits, as ryu or core's `{:e}` does
+        /// (`1234.5`, `1e30`, `1.5e-7`): at most 24 bytes (`1.7976931348623157e308`).
+        fn write_exp<W: core::fmt::Write>(self, out: &mut W) -> core::fmt::Result;
+    }
+}
+
+impl sealed::Sealed for f64 {
+    fn nan(self) -> bool {
+        self.is_nan()
+    }
+    fn infinite(self) -> bool {
+        self.is_infinite()
+    }
+    fn negative(self) -> bool {
+        self.is_sign_negative()
+    }
+    fn write_exp<W: fmt::Write>(self, out: &mut W) -> fmt::Result {
+        let v = self.abs();
+        #[cfg(target_arch = "wasm32")]
+        return out.write_str(ryu::Buffer::new().format_finite(v));
+        #[cfg(not(target_arch = "wasm32"))]
+        write!(out, "{v:e}")
+    }
+}
+
+/// An `f32`'s digits come from ryu everywhere. Why not core's `{:e}` off the web, as for
+/// `f64`: the two break a tie differently (461655.625 as an `f32` has two closest 8-digit
+/// forms: ryu takes the even `461655.62`, core `461655.63`), and the simulator's trace
+/// must read the same from its command line as from the browser. No `f32` is printed on
+/// the RP2040, so its speed there does not matter.
+impl sealed::Sealed for f32 {
+    fn nan(self) -> bool {
+        self.is_nan()
+    }
+    fn infinite(self) -> bool {
+        self.is_infinite()
+    }
+    fn negative(self) -> bool {
+        self.is_sign_negative()
+    }
+    fn write_exp<W: fmt::Write>(self, out: &mut W) -> fmt::Result {
+        out.write_str(ryu::Buffer::new().format_finite(self.abs()))
     }
 }
 
@@ -120,7 +171,7 @@ fn shortest_digits(v: f64) -> (Ascii, i32) {
 /// formats floats on the board between two turns, and with two `String`s there the button
 /// demos' prints reached the RP2040's console 11–14 µs later (rp2040js).
 #[derive(Clone, Copy, Default)]
-struct Ascii {
+pub(crate) struct Ascii {
     bytes: [u8; 32],
     len: usize,
 }
@@ -223,6 +274,43 @@ mod tests {
             let (ryu_digits, ryu_exp) = super::shortest(ryu::Buffer::new().format_finite(v));
             let (core_digits, core_exp) = super::shortest(&format!("{v:e}"));
             prop_assert_eq!((ryu_digits.as_str(), ryu_exp), (core_digits.as_str(), core_exp));
+        }
+
+        /// ryu's `f32` digits are core's, but for a tie, which ryu breaks to the even digit.
+        #[test]
+        fn ryu_gives_core_s_f32_digits_but_breaks_ties_to_even(bits in any::<u32>()) {
+            let v = f32::from_bits(bits).abs();
+            prop_assume!(v.is_finite());
+            let (ryu_digits, ryu_exp) = super::shortest(ryu::Buffer::new().format_finite(v));
+            let (core_digits, core_exp) = super::shortest(&format!("{v:e}"));
+            if (ryu_digits.as_str(), ryu_exp) != (core_digits.as_str(), core_exp) {
+                // A tie: the exact value has one digit more than the shortest, a 5, and ryu's
+                // last digit is even.
+                let exact = super::shortest(&format!("{v:.60e}")).0;
+                let n = ryu_digits.as_str().len();
+                prop_assert_eq!(exact.as_str().len(), n + 1);
+                prop_assert!(exact.as_str().ends_with('5'));
+                prop_assert_eq!((ryu_digits.as_str().as_bytes()[n - 1] - b'0') % 2, 0);
+            }
+        }
+
+        /// An `f32` prints its own shortest digits, laid out as Python lays out a float's:
+        /// the text reads back as the same `f32`, and it is what Python prints for the
+        /// `f64` with those digits.
+        #[test]
+        fn every_finite_f32_prints_its_own_digits(bits in any::<u32>()) {
+            let v = f32::from_bits(bits);
+            prop_assume!(v.is_finite());
+            let text = PyFloat(v).to_string();
+            prop_assert_eq!(text.parse::<f32>().unwrap().to_bits(), v.to_bits());
+            let wide: f64 = ryu::Buffer::new().format_finite(v).parse().unwrap();
+            prop_assert_eq!(text, python(wide));
+        }
+
+        #[test]
+        fn short_decimals_print_the_same_as_f32_and_f64(n in -1_000_000i32..1_000_000, scale in 0u32..8) {
+            let v = f64::from(n) / 10f64.powi(scale as i32);
+            prop_assert_eq!(PyFloat(v as f32).to_string(), PyFloat(v).to_string());
         }
 
         #[test]
