@@ -23,6 +23,7 @@
 
 pub mod board;
 pub mod inputs;
+pub mod json;
 pub mod simulation;
 pub mod trace;
 pub mod vcd;

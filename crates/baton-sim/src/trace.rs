@@ -1,7 +1,9 @@
 //! The trace: what happened on the virtual board, when (JSON Lines, as
 //! `docs/SIMULATOR.md` defines it).
 
+use crate::json;
 use baton::TaskState;
+use baton_board::console::PyFloat;
 use baton_board::neopixel::Color;
 use baton_board::Pin;
 use std::fmt::Write as _;
@@ -99,7 +101,8 @@ impl TraceEvent {
             TraceEvent::Pixels { t_us, pin, brightness, colors } => {
                 let _ = write!(
                     s,
-                    r#"{{"t_us": {t_us}, "kind": "pixels", "pin": "{pin}", "brightness": {brightness}, "colors": ["#
+                    r#"{{"t_us": {t_us}, "kind": "pixels", "pin": "{pin}", "brightness": {}, "colors": ["#,
+                    PyFloat(*brightness)
                 );
                 for (i, c) in colors.iter().enumerate() {
                     let sep = if i == 0 { "" } else { ", " };
@@ -140,7 +143,9 @@ pub fn state_name(state: TaskState) -> &'static str {
 }
 
 fn json_string(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
+    let mut out = String::with_capacity(s.len() + 2);
+    json::write_string(&mut out, s);
+    out
 }
 
 /// Writes events as JSON Lines.

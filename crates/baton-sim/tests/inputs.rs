@@ -79,3 +79,47 @@ fn simultaneous_events_come_in_the_judges_order() {
     ];
     assert_eq!(order, expected.map(|(t, p, pressed)| (t, p.to_string(), pressed)));
 }
+
+/// Each kind of mistake gets its own message, with the column where it is.
+#[test]
+fn mistakes_are_named() {
+    let err = |line: &str| parse_script(line).unwrap_err().to_string();
+    for (line, message) in [
+        (r#"{"t_ms": "5", "pin": "D3", "action": "press"}"#, "line 1: t_ms must be a number, not a string (column 10)"),
+        (r#"{"t_ms": 5, "pin": 3, "action": "press"}"#, "line 1: pin must be a string, not a number (column 20)"),
+        (r#"{"t_ms": 5, "pin": "D3", "action": null}"#, "line 1: action must be a string, not null (column 36)"),
+        (r#"{"t_ms": 5, "pin": "D3"}"#, "line 1: missing field action"),
+        (r#"{"t_ms": 5, "t_ms": 6, "pin": "D3", "action": "press"}"#, "line 1: duplicate field t_ms (column 21)"),
+        (
+            r#"{"t_ms": 5, "pin": "D3", "action": "press", "why": 1}"#,
+            "line 1: unknown field \"why\", expected t_ms, pin or action (column 52)",
+        ),
+        (
+            r#"{"t_ms": -4, "pin": "D3", "action": "press"}"#,
+            "line 1: t_ms must be from 0 to 1000000000 (about 11.5 days), not -4",
+        ),
+        (
+            r#"{"t_ms": 1e400, "pin": "D3", "action": "press"}"#,
+            "line 1: t_ms must be from 0 to 1000000000 (about 11.5 days), not 1e400",
+        ),
+        (
+            r#"{"t_ms": 5, "pin": "D3", "action": "push\n"}"#,
+            "line 1: action must be \"press\" or \"release\", not \"push\\n\"",
+        ),
+        ("not json", "line 1: expected an object, like {\"t_ms\": 0, …} (column 1)"),
+    ] {
+        assert_eq!(err(line), message, "{line}");
+    }
+}
+
+/// Times with every digit a double can need (Python writes `1240.0070000000001` for
+/// `1240 + 0.007`) are read exactly, as `json.loads` reads them.
+#[test]
+fn long_times_are_read_exactly() {
+    let at =
+        |t_ms: &str| parse_script(&format!(r#"{{"t_ms": {t_ms}, "pin": "D3", "action": "press"}}"#)).unwrap()[0].t_us;
+    assert_eq!(at("1240.0070000000001"), 1_240_007);
+    assert_eq!(at("0.30000000000000004"), 300);
+    assert_eq!(at("2.5e2"), 250_000);
+    assert_eq!(at("0.0025000000000000000001"), 2);
+}
