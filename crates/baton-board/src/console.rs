@@ -66,16 +66,17 @@ pub struct PyFloat<F = f64>(pub F);
 impl<F: Float> fmt::Display for PyFloat<F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let v = self.0;
-        if v.nan() {
+        let wide = v.wide();
+        if wide.is_nan() {
             return f.write_str("nan");
         }
-        if v.infinite() {
-            return f.write_str(if v.negative() { "-inf" } else { "inf" });
+        if wide.is_infinite() {
+            return f.write_str(if wide < 0.0 { "-inf" } else { "inf" });
         }
         let mut text = Ascii::default();
         v.write_exp(&mut text)?;
         let (digits, exp) = shortest(text.as_str());
-        if v.negative() {
+        if wide.is_sign_negative() {
             f.write_str("-")?;
         }
         let digits = digits.as_str().as_bytes();
@@ -119,9 +120,9 @@ impl Float for f32 {}
 mod sealed {
     /// What [`super::PyFloat`] asks of a float.
     pub trait Sealed: Copy {
-        fn nan(self) -> bool;
-        fn infinite(self) -> bool;
-        fn negative(self) -> bool;
+        /// The same number as an `f64` (exactly: an `f32` widens without rounding), for its
+        /// class and sign.
+        fn wide(self) -> f64;
         /// Writes a finite `|self|` with its shortest digits, as ryu or core's `{:e}` does
         /// (`1234.5`, `1e30`, `1.5e-7`): at most 24 bytes (`1.7976931348623157e308`).
         fn write_exp<W: core::fmt::Write>(self, out: &mut W) -> core::fmt::Result;
@@ -129,14 +130,8 @@ mod sealed {
 }
 
 impl sealed::Sealed for f64 {
-    fn nan(self) -> bool {
-        self.is_nan()
-    }
-    fn infinite(self) -> bool {
-        self.is_infinite()
-    }
-    fn negative(self) -> bool {
-        self.is_sign_negative()
+    fn wide(self) -> f64 {
+        self
     }
     fn write_exp<W: fmt::Write>(self, out: &mut W) -> fmt::Result {
         let v = self.abs();
@@ -153,14 +148,8 @@ impl sealed::Sealed for f64 {
 /// must read the same from its command line as from the browser. No `f32` is printed on
 /// the RP2040, so its speed there does not matter.
 impl sealed::Sealed for f32 {
-    fn nan(self) -> bool {
-        self.is_nan()
-    }
-    fn infinite(self) -> bool {
-        self.is_infinite()
-    }
-    fn negative(self) -> bool {
-        self.is_sign_negative()
+    fn wide(self) -> f64 {
+        f64::from(self)
     }
     fn write_exp<W: fmt::Write>(self, out: &mut W) -> fmt::Result {
         out.write_str(ryu::Buffer::new().format_finite(self.abs()))
