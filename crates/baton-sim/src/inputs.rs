@@ -46,10 +46,14 @@ impl std::error::Error for InputError {}
 /// A line is a JSON object with exactly the fields `t_ms` (a number), `pin` and `action`
 /// (strings), in any order.
 pub fn parse_line(text: &str) -> Result<Option<InputEvent>, String> {
-    let text = text.trim();
-    if text.is_empty() {
+    if text.trim().is_empty() {
         return Ok(None);
     }
+    // Indentation that JSON calls whitespace stays, for the reader to skip, so that an error's
+    // column counts from the line's first character; any other (Unicode) space goes first.
+    let text = text.trim_end();
+    let indent = &text[..text.len() - text.trim_start().len()];
+    let text = if indent.bytes().all(|b| matches!(b, b' ' | b'\t')) { text } else { text.trim_start() };
     let (mut t_ms, mut pin, mut action) = (None, None, None);
     json::read_object(text, |key, value| {
         let (slot, want) = match key {

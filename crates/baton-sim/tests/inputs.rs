@@ -107,6 +107,7 @@ fn mistakes_are_named() {
             "line 1: action must be \"press\" or \"release\", not \"push\\n\"",
         ),
         ("not json", "line 1: expected an object, like {\"t_ms\": 0, …} (column 1)"),
+        ("  \t{\"t_ms\" 5}", "line 1: expected ':' (column 12)"),
     ] {
         assert_eq!(err(line), message, "{line}");
     }
