@@ -42,12 +42,15 @@ proptest! {
     }
 }
 
+/// The microsecond a press at `t_ms` (as written in the script) lands on.
+fn at(t_ms: &str) -> u64 {
+    parse_script(&format!(r#"{{"t_ms": {t_ms}, "pin": "D3", "action": "press"}}"#)).unwrap()[0].t_us
+}
+
 /// `t_ms` becomes µs as the judge makes it, `int(round(t_ms * 1000))`: Python's `round` takes
 /// a half to the even neighbour (Rust's `f64::round` would take it away from zero).
 #[test]
 fn half_microseconds_round_to_even_as_python_does() {
-    let at =
-        |t_ms: &str| parse_script(&format!(r#"{{"t_ms": {t_ms}, "pin": "D3", "action": "press"}}"#)).unwrap()[0].t_us;
     assert_eq!(at("0.0145"), 14);
     assert_eq!(at("0.0155"), 16);
     assert_eq!(at("0.0025"), 2);
@@ -117,8 +120,6 @@ fn mistakes_are_named() {
 /// `1240 + 0.007`) are read exactly, as `json.loads` reads them.
 #[test]
 fn long_times_are_read_exactly() {
-    let at =
-        |t_ms: &str| parse_script(&format!(r#"{{"t_ms": {t_ms}, "pin": "D3", "action": "press"}}"#)).unwrap()[0].t_us;
     assert_eq!(at("1240.0070000000001"), 1_240_007);
     assert_eq!(at("0.30000000000000004"), 300);
     assert_eq!(at("2.5e2"), 250_000);
