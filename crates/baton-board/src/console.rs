@@ -45,11 +45,11 @@ pub trait Console {
 /// brightness as an `f32`, and the trace shows it as the program wrote it.
 ///
 /// In the playground (wasm) the digits come from `ryu` with its small tables: core's float
-/// formatting would add about 5 KB gzipped to the page (and about 8 KB to each of Python
-/// mode's and the blocking demos' worker modules). Elsewhere they come from core's
-/// `{:e}`, which is faster on the RP2040 (ryu's small tables are computed with 128-bit
-/// products, slow on a Cortex-M0+), where flash is plentiful. Both give the shortest digits
-/// (a test checks that they agree).
+/// formatting would add about 5 KB gzipped to the page. Elsewhere an `f64`'s come from
+/// core's `{:e}`, which is faster on the RP2040 (ryu's small tables are computed with
+/// 128-bit products, slow on a Cortex-M0+), where flash is plentiful; both give the
+/// shortest digits (a test checks that they agree). An `f32`'s come from ryu everywhere
+/// (see its impl below).
 ///
 /// ```
 /// use baton_board::console::PyFloat;

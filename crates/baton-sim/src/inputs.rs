@@ -60,17 +60,9 @@ pub fn parse_line(text: &str) -> Result<Option<InputEvent>, String> {
             "t_ms" => (&mut t_ms, "a number"),
             "pin" => (&mut pin, "a string"),
             "action" => (&mut action, "a string"),
-            other => {
-                let mut name = String::new();
-                json::write_string(&mut name, other);
-                return Err(format!("unknown field {name}, expected t_ms, pin or action"));
-            }
+            other => return Err(format!("unknown field {}, expected t_ms, pin or action", json::quoted(other))),
         };
-        let kind = match &value {
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Other(kind) => kind,
-        };
+        let kind = value.kind();
         if kind != want {
             return Err(format!("{key} must be {want}, not {kind}"));
         }
@@ -92,11 +84,7 @@ pub fn parse_line(text: &str) -> Result<Option<InputEvent>, String> {
     let pressed = match action.as_str() {
         "press" => true,
         "release" => false,
-        other => {
-            let mut name = String::new();
-            json::write_string(&mut name, other);
-            return Err(format!("action must be \"press\" or \"release\", not {name}"));
-        }
+        other => return Err(format!("action must be \"press\" or \"release\", not {}", json::quoted(other))),
     };
     // The judge's `int(round(t_ms * 1000))`: the product in f64, and a half goes to the even
     // neighbour, as Python's `round` does (0.0145 ms is 14 µs, 0.0155 ms is 16 µs).

@@ -41,6 +41,18 @@ pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// `s` as a JSON string, in a `String` of its own ([`write_string`]): for a message, or a
+/// field of a trace line.
+///
+/// ```
+/// assert_eq!(baton_sim::json::quoted("push\n"), r#""push\n""#);
+/// ```
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_string(&mut out, s);
+    out
+}
+
 /// A value of a flat object, as [`read_object`] hands it over.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value<'a> {
@@ -51,6 +63,18 @@ pub enum Value<'a> {
     /// Anything else, by kind: `"true"`, `"false"`, `"null"`, or `"an array"` and `"an object"`,
     /// which a flat object does not read (so they are named in an error, not skipped).
     Other(&'static str),
+}
+
+impl Value<'_> {
+    /// What kind of value it is, as an error message names it: `"a number"`, `"a string"`,
+    /// or the [`Value::Other`] kinds.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Other(kind) => kind,
+        }
+    }
 }
 
 /// Reads one JSON object whose values are numbers or strings, calling `field` with each key
@@ -93,7 +117,7 @@ pub fn read_object<'a>(
             r.skip_whitespace();
             let at = r.pos;
             let value = r.value()?;
-            let nested = matches!(value, Value::Other("an array" | "an object"));
+            let nested = matches!(value.kind(), "an array" | "an object");
             field(&key, value).map_err(|message| r.error_at(at, &message))?;
             if nested {
                 return Err(r.error_at(at, "arrays and objects are not read here"));

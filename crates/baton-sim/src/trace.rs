@@ -96,7 +96,7 @@ impl TraceEvent {
                 write!(s, r#"{{"t_us": {t_us}, "kind": "input", "pin": "{pin}", "value": {value}}}"#)
             }
             TraceEvent::Print { t_us, text } => {
-                write!(s, r#"{{"t_us": {t_us}, "kind": "print", "text": {}}}"#, json_string(text))
+                write!(s, r#"{{"t_us": {t_us}, "kind": "print", "text": {}}}"#, json::quoted(text))
             }
             TraceEvent::Pixels { t_us, pin, brightness, colors } => {
                 let _ = write!(
@@ -115,7 +115,7 @@ impl TraceEvent {
                 let _ = write!(
                     s,
                     r#"{{"t_us": {t_us}, "kind": "task", "end_us": {end_us}, "id": {id}, "name": {}, "state": "{}""#,
-                    json_string(name),
+                    json::quoted(name),
                     state_name(*state)
                 );
                 if let TaskState::Sleeping { until } = state {
@@ -140,12 +140,6 @@ pub fn state_name(state: TaskState) -> &'static str {
         TaskState::Cancelled => "cancelled",
         TaskState::Failed => "failed",
     }
-}
-
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    json::write_string(&mut out, s);
-    out
 }
 
 /// Writes events as JSON Lines.
