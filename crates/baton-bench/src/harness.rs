@@ -14,7 +14,7 @@ pub const SPAWN_TASKS: usize = 100_000;
 pub const TIMER_TASKS: usize = 10_000;
 /// Scenario 4: idle tasks.
 pub const IDLE_TASKS: usize = 10_000;
-/// Timed runs after the warm-up.
+/// Timed runs of each workload after its warm-up.
 pub const RUNS: usize = 5;
 
 /// The sleep lengths of scenario 3: a deterministic LCG, 1..=1000 (ms for
@@ -47,14 +47,42 @@ pub struct Measured {
     pub allocs: u64,
 }
 
-/// Warm-up once (counting allocations), then [`RUNS`] timed runs.
-pub fn measure(mut run: impl FnMut() -> Duration) -> Measured {
-    alloc_counter::start();
-    let _ = run();
-    let allocs = alloc_counter::stop().allocs;
-    let mut times: Vec<Duration> = (0..RUNS).map(|_| run()).collect();
-    times.sort();
-    Measured { best: times[0], median: times[RUNS / 2], allocs }
+/// One executor's workload in a scenario: each call is one run, and returns how long it took.
+pub type Workload<'a> = Box<dyn FnMut() -> Duration + 'a>;
+
+/// Measures a scenario's workloads side by side: a warm-up run of each (counting its heap
+/// allocations there only, so the timed runs do not pay for counting), then [`RUNS`] rounds
+/// in which each workload runs once, in turn, each round starting one workload further on.
+///
+/// Why rounds and not each workload's runs one after another: on a shared machine the speed
+/// moves over seconds (another tenant, the clock), and runs back to back would give one
+/// executor a slow second and the next a quick one. In rounds every executor samples the
+/// same stretches of time, so the ratios between them hold better than the times do.
+pub fn measure_side_by_side(workloads: &mut [Workload<'_>]) -> Vec<Measured> {
+    let allocs: Vec<u64> = workloads
+        .iter_mut()
+        .map(|run| {
+            alloc_counter::start();
+            let _ = run();
+            alloc_counter::stop().allocs
+        })
+        .collect();
+    let n = workloads.len();
+    let mut times: Vec<Vec<Duration>> = vec![Vec::with_capacity(RUNS); n];
+    for round in 0..RUNS {
+        for k in 0..n {
+            let i = (round + k) % n;
+            times[i].push(workloads[i]());
+        }
+    }
+    times
+        .into_iter()
+        .zip(allocs)
+        .map(|(mut t, allocs)| {
+            t.sort();
+            Measured { best: t[0], median: t[RUNS / 2], allocs }
+        })
+        .collect()
 }
 
 /// One result line.

@@ -12,7 +12,8 @@
 //! 4. `idle_memory`: heap bytes per task for 10,000 tasks that wait forever.
 //!
 //! Each timing is one warm-up (which also counts heap allocations) and the
-//! best (and median) of 5 timed runs. Results go to stdout as one JSON
+//! best (and median) of 5 timed runs, taken in rounds: each executor of a
+//! scenario runs once a round, in turn. Results go to stdout as one JSON
 //! object per line; a table goes to stderr.
 
 mod alloc_counter;
@@ -23,8 +24,9 @@ mod futures_runs;
 mod harness;
 mod tokio_runs;
 
-use harness::{emit, measure, Row, IDLE_TASKS, SPAWN_TASKS, TIMER_TASKS, YIELDS_PER_TASK, YIELD_TASKS};
+use harness::{emit, Measured, Row, Workload, IDLE_TASKS, SPAWN_TASKS, TIMER_TASKS, YIELDS_PER_TASK, YIELD_TASKS};
 use std::rc::Rc;
+use std::time::Duration;
 
 #[global_allocator]
 static ALLOC: alloc_counter::Counting = alloc_counter::Counting;
@@ -41,13 +43,46 @@ impl Bench {
         self.scenario.as_deref().is_none_or(|s| s == "all" || s == scenario)
     }
 
+    fn wants_executor(&self, executor: &str) -> bool {
+        self.executor.as_deref().is_none_or(|e| e == executor || executor.split('/').next() == Some(e))
+    }
+
     /// Measures one case (lazily: a case that is filtered out does not run).
     fn case(&mut self, scenario: &'static str, executor: &'static str, row: impl FnOnce() -> Row) {
-        let executor_wanted =
-            self.executor.as_deref().is_none_or(|e| e == executor || executor.split('/').next() == Some(e));
-        if self.wants_scenario(scenario) && executor_wanted {
+        if self.wants_scenario(scenario) && self.wants_executor(executor) {
             emit(&mut self.rows, row());
         }
+    }
+
+    /// Measures a scenario's timed cases side by side, in rounds
+    /// ([`harness::measure_side_by_side`]); those filtered out do not run.
+    fn timed(&mut self, scenario: &'static str, cases: Vec<Case<'_>>) {
+        if !self.wants_scenario(scenario) {
+            return;
+        }
+        let (mut workloads, rows): (Vec<_>, Vec<_>) =
+            cases.into_iter().filter(|c| self.wants_executor(c.executor)).map(|c| (c.run, c.row)).unzip();
+        let measured = harness::measure_side_by_side(&mut workloads);
+        for (row, m) in rows.into_iter().zip(&measured) {
+            emit(&mut self.rows, row(m));
+        }
+    }
+}
+
+/// One executor's case of a timed scenario: its workload, and its row once measured.
+struct Case<'a> {
+    executor: &'static str,
+    run: Workload<'a>,
+    row: Box<dyn FnOnce(&Measured) -> Row + 'a>,
+}
+
+impl<'a> Case<'a> {
+    fn new(
+        executor: &'static str,
+        run: impl FnMut() -> Duration + 'a,
+        row: impl FnOnce(&Measured) -> Row + 'a,
+    ) -> Case<'a> {
+        Case { executor, run: Box::new(run), row: Box::new(row) }
     }
 }
 
@@ -63,79 +98,108 @@ fn main() {
     eprintln!("baton-bench: {cpus} CPUs, load average {} at start", load.join(" "));
 
     let ops = YIELD_TASKS * YIELDS_PER_TASK;
-    b.case("yield", "baton", || Row::timed("yield", "baton", &measure(baton_runs::yield_once), ops));
-    b.case("yield", "tokio", || Row::timed("yield", "tokio", &measure(tokio_runs::yield_once), ops));
-    b.case("yield", "futures", || Row::timed("yield", "futures", &measure(futures_runs::yield_once), ops));
-    b.case("yield", "async-executor", || {
-        Row::timed("yield", "async-executor", &measure(async_executor_runs::yield_once), ops)
-    });
-    b.case("yield", "embassy", || {
-        Row::timed("yield", "embassy", &measure(embassy_runs::yield_once), ops)
-            .note("static pool_size=1000, joined by a countdown")
-    });
+    b.timed(
+        "yield",
+        vec![
+            Case::new("baton", baton_runs::yield_once, move |m| Row::timed("yield", "baton", m, ops)),
+            Case::new("tokio", tokio_runs::yield_once, move |m| Row::timed("yield", "tokio", m, ops)),
+            Case::new("futures", futures_runs::yield_once, move |m| Row::timed("yield", "futures", m, ops)),
+            Case::new("async-executor", async_executor_runs::yield_once, move |m| {
+                Row::timed("yield", "async-executor", m, ops)
+            }),
+            Case::new("embassy", embassy_runs::yield_once, move |m| {
+                Row::timed("yield", "embassy", m, ops).note("static pool_size=1000, joined by a countdown")
+            }),
+        ],
+    );
 
     let ops = SPAWN_TASKS;
-    b.case("spawn", "baton", || Row::timed("spawn", "baton", &measure(baton_runs::spawn_once), ops));
-    b.case("spawn", "tokio", || Row::timed("spawn", "tokio", &measure(tokio_runs::spawn_once), ops));
-    b.case("spawn", "futures", || {
-        Row::timed("spawn", "futures", &measure(futures_runs::spawn_once), ops)
-            .note("joined through spawn_local_with_handle's RemoteHandle")
-    });
-    b.case("spawn", "async-executor", || {
-        Row::timed("spawn", "async-executor", &measure(async_executor_runs::spawn_once), ops)
-    });
+    let mut spawn = vec![
+        Case::new("baton", baton_runs::spawn_once, move |m| Row::timed("spawn", "baton", m, ops)),
+        Case::new("tokio", tokio_runs::spawn_once, move |m| Row::timed("spawn", "tokio", m, ops)),
+        Case::new("futures", futures_runs::spawn_once, move |m| {
+            Row::timed("spawn", "futures", m, ops).note("joined through spawn_local_with_handle's RemoteHandle")
+        }),
+        Case::new("async-executor", async_executor_runs::spawn_once, move |m| {
+            Row::timed("spawn", "async-executor", m, ops)
+        }),
+    ];
     for (batch, executor) in [
         (embassy_runs::SPAWN_BATCH, "embassy"),
         (1, "embassy/batch=1"),
         (10, "embassy/batch=10"),
         (1000, "embassy/batch=1000"),
     ] {
-        b.case("spawn", executor, || {
-            Row::timed("spawn", executor, &measure(|| embassy_runs::spawn_once(batch)), ops).note(format!(
+        spawn.push(Case::new(executor, move || embassy_runs::spawn_once(batch), move |m| {
+            Row::timed("spawn", executor, m, ops).note(format!(
                 "static pool_size={batch}: spawn {batch}, join them (no join handle: a countdown the last task wakes), repeat"
             ))
-        });
+        }));
     }
+    b.timed("spawn", spawn);
 
     let ops = TIMER_TASKS;
     let lengths = Rc::new(harness::sleep_lengths());
     let wall_note = "lengths 1..=1000 us, so a run includes >= 1 ms of real waiting";
-    b.case("timers", "baton", || {
-        Row::timed("timers", "baton", &measure(|| baton_runs::timers_virtual_once(&lengths)), ops)
-            .clock("virtual")
-            .extra("sleep_unit", "\"ms\"")
-            .note("ManualClock jumped to next_deadline when idle")
-    });
-    b.case("timers", "tokio", || {
-        Row::timed("timers", "tokio", &measure(|| tokio_runs::timers_paused_once(&lengths)), ops)
-            .clock("paused")
-            .extra("sleep_unit", "\"ms\"")
-            .note("start_paused(true): auto-advance when idle")
-    });
-    b.case("timers", "embassy", || {
-        Row::timed("timers", "embassy", &measure(|| embassy_runs::timers_virtual_once(&lengths)), ops)
-            .clock("virtual")
-            .extra("sleep_unit", "\"ms\"")
-            .note("embassy-time mock-driver advanced 1 ms per executor round by a driver task; integrated timer queue")
-    });
-    b.case("timers", "baton", || {
-        Row::timed("timers", "baton", &measure(|| baton_runs::timers_wall_once(&lengths)), ops)
-            .clock("wall")
-            .extra("sleep_unit", "\"us\"")
-            .note(format!("baton::run (StdClock, thread::sleep to the next deadline); {wall_note}"))
-    });
-    b.case("timers", "futures", || {
-        Row::timed("timers", "futures", &measure(|| futures_runs::timers_wall_once(&lengths)), ops)
-            .clock("wall")
-            .extra("sleep_unit", "\"us\"")
-            .note(format!("async-io Timer, reactor on async-io's own thread; {wall_note}"))
-    });
-    b.case("timers", "async-executor", || {
-        Row::timed("timers", "async-executor", &measure(|| async_executor_runs::timers_wall_once(&lengths)), ops)
-            .clock("wall")
-            .extra("sleep_unit", "\"us\"")
-            .note(format!("async-io Timer, driven by async_io::block_on; {wall_note}"))
-    });
+    let l = &lengths;
+    b.timed(
+        "timers",
+        vec![
+            Case::new("baton", || baton_runs::timers_virtual_once(l), move |m| {
+                Row::timed("timers", "baton", m, ops)
+                    .clock("virtual")
+                    .extra("sleep_unit", "\"ms\"")
+                    .note("ManualClock jumped to next_deadline when idle")
+            }),
+            Case::new("tokio", || tokio_runs::timers_paused_once(l), move |m| {
+                Row::timed("timers", "tokio", m, ops)
+                    .clock("paused")
+                    .extra("sleep_unit", "\"ms\"")
+                    .note("start_paused(true): auto-advance when idle")
+            }),
+            Case::new("embassy", || embassy_runs::timers_virtual_once(l), move |m| {
+                Row::timed("timers", "embassy", m, ops).clock("virtual").extra("sleep_unit", "\"ms\"").note(
+                    "embassy-time mock-driver advanced 1 ms per executor round by a driver task; integrated timer queue",
+                )
+            }),
+        ],
+    );
+    // The wall-clock runs are a scenario of their own: each includes real waiting.
+    b.timed(
+        "timers",
+        vec![
+            Case::new(
+                "baton",
+                || baton_runs::timers_wall_once(l),
+                move |m| {
+                    Row::timed("timers", "baton", m, ops)
+                        .clock("wall")
+                        .extra("sleep_unit", "\"us\"")
+                        .note(format!("baton::run (StdClock, thread::sleep to the next deadline); {wall_note}"))
+                },
+            ),
+            Case::new(
+                "futures",
+                || futures_runs::timers_wall_once(l),
+                move |m| {
+                    Row::timed("timers", "futures", m, ops)
+                        .clock("wall")
+                        .extra("sleep_unit", "\"us\"")
+                        .note(format!("async-io Timer, reactor on async-io's own thread; {wall_note}"))
+                },
+            ),
+            Case::new(
+                "async-executor",
+                || async_executor_runs::timers_wall_once(l),
+                move |m| {
+                    Row::timed("timers", "async-executor", m, ops)
+                        .clock("wall")
+                        .extra("sleep_unit", "\"us\"")
+                        .note(format!("async-io Timer, driven by async_io::block_on; {wall_note}"))
+                },
+            ),
+        ],
+    );
 
     // Each is run once to warm up (first-use allocations: thread-locals,
     // allocator arenas), then measured; the figures are deterministic.
