@@ -140,7 +140,6 @@ fn main() {
 
     let ops = TIMER_TASKS;
     let lengths = Rc::new(harness::sleep_lengths());
-    let wall_note = "lengths 1..=1000 us, so a run includes >= 1 ms of real waiting";
     let l = &lengths;
     b.timed(
         "timers",
@@ -165,38 +164,27 @@ fn main() {
         ],
     );
     // The wall-clock runs are a scenario of their own: each includes real waiting.
+    let wall = |executor: &'static str, run: fn(&Rc<Vec<u64>>) -> Duration, how: &'static str| {
+        Case::new(
+            executor,
+            move || run(l),
+            move |m| {
+                Row::timed("timers", executor, m, ops)
+                    .clock("wall")
+                    .extra("sleep_unit", "\"us\"")
+                    .note(format!("{how}; lengths 1..=1000 us, so a run includes >= 1 ms of real waiting"))
+            },
+        )
+    };
     b.timed(
         "timers",
         vec![
-            Case::new(
-                "baton",
-                || baton_runs::timers_wall_once(l),
-                move |m| {
-                    Row::timed("timers", "baton", m, ops)
-                        .clock("wall")
-                        .extra("sleep_unit", "\"us\"")
-                        .note(format!("baton::run (StdClock, thread::sleep to the next deadline); {wall_note}"))
-                },
-            ),
-            Case::new(
-                "futures",
-                || futures_runs::timers_wall_once(l),
-                move |m| {
-                    Row::timed("timers", "futures", m, ops)
-                        .clock("wall")
-                        .extra("sleep_unit", "\"us\"")
-                        .note(format!("async-io Timer, reactor on async-io's own thread; {wall_note}"))
-                },
-            ),
-            Case::new(
+            wall("baton", baton_runs::timers_wall_once, "baton::run (StdClock, thread::sleep to the next deadline)"),
+            wall("futures", futures_runs::timers_wall_once, "async-io Timer, reactor on async-io's own thread"),
+            wall(
                 "async-executor",
-                || async_executor_runs::timers_wall_once(l),
-                move |m| {
-                    Row::timed("timers", "async-executor", m, ops)
-                        .clock("wall")
-                        .extra("sleep_unit", "\"us\"")
-                        .note(format!("async-io Timer, driven by async_io::block_on; {wall_note}"))
-                },
+                async_executor_runs::timers_wall_once,
+                "async-io Timer, driven by async_io::block_on",
             ),
         ],
     );
