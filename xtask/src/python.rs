@@ -264,7 +264,7 @@ pub(crate) fn stage_for_web(cx: &Ctx) -> Result {
 ///
 /// The sources explain themselves in comments, which the interpreter never reads and every
 /// visitor of Python mode would download: blanking those lines takes the module from 8.0 to
-/// 6.1 KB gzipped. Emptied, not removed, so that a traceback's line numbers still match the
+/// 6.2 KB gzipped. Emptied, not removed, so that a traceback's line numbers still match the
 /// repository's files. A line inside a triple-quoted string is text and stays (the sources'
 /// triple quotes stand one or two to a line, which is what the count below relies on); a
 /// comment after code stays too, as telling it from a `#` inside a string needs a tokenizer.
