@@ -27,8 +27,9 @@
 pub use crate::context::set_executor_context;
 use crate::context::Enter;
 use crate::scheduler::callbacks::CallbackHandle;
+use crate::scheduler::cell::Joinable;
 use crate::scheduler::header::{default_name, TaskId, TaskInfo, TaskName, TaskState};
-use crate::scheduler::join::{JoinCell, Joiner};
+use crate::scheduler::join::Joiner;
 use crate::scheduler::{PollEvent, Scheduler};
 use crate::time::{Clock, Duration, Instant};
 use crate::Task;
@@ -37,6 +38,7 @@ use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::future::Future;
+use core::pin::Pin;
 
 /// What happened in one call of [`Executor::poll_one`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,8 +190,8 @@ impl Executor {
         Self::hosted(self.inner.spawn(TaskName::Given(name.into()), fut))
     }
 
-    fn hosted<T>(cell: Rc<JoinCell<T>>) -> Task<T> {
-        *cell.joiner.borrow_mut() = Joiner::Host;
+    fn hosted<T>(cell: Pin<Rc<dyn Joinable<T>>>) -> Task<T> {
+        *cell.join().joiner.borrow_mut() = Joiner::Host;
         Task::new(cell)
     }
 
@@ -319,20 +321,27 @@ impl Executor {
         F::Output: 'static,
     {
         let mut task = self.spawn_main(main);
+        let main_id = task.id();
         // Installed once for the whole loop: each turn then finds it current.
         let _entered = self.enter();
         loop {
-            if let Some(result) = task.try_result() {
-                return match result {
-                    Ok(v) => v,
-                    Err(e) => panic!("baton: main {e}"),
-                };
-            }
-            if self.poll_one().is_none() {
-                let deadline = self.next_deadline();
-                idle(deadline);
-                if deadline.is_none() && !self.has_ready() {
-                    panic!("baton: main can never finish: no task is queued and nothing can wake one");
+            match self.poll_one() {
+                // A task's result is recorded only in its own turn.
+                Some(turn) if turn.task == main_id => {
+                    if let Some(result) = task.try_result() {
+                        return match result {
+                            Ok(v) => v,
+                            Err(e) => panic!("baton: main {e}"),
+                        };
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    let deadline = self.next_deadline();
+                    idle(deadline);
+                    if deadline.is_none() && !self.has_ready() {
+                        panic!("baton: main can never finish: no task is queued and nothing can wake one");
+                    }
                 }
             }
         }

@@ -6,6 +6,7 @@
 //! result — or tells that it was cancelled or panicked.
 
 use crate::context;
+use crate::scheduler::cell::Joinable;
 use crate::scheduler::header::{default_name, TaskName};
 use crate::scheduler::join::{JoinCell, JoinState, Joiner};
 use alloc::borrow::Cow;
@@ -38,31 +39,31 @@ pub use crate::scheduler::join::TaskError;
 /// assert_eq!(answer, Ok(42));
 /// ```
 pub struct Task<T> {
-    cell: Rc<JoinCell<T>>,
+    cell: Pin<Rc<dyn Joinable<T>>>,
 }
 
 impl<T> Task<T> {
-    pub(crate) fn new(cell: Rc<JoinCell<T>>) -> Self {
+    pub(crate) fn new(cell: Pin<Rc<dyn Joinable<T>>>) -> Self {
         Task { cell }
     }
 
-    pub(crate) fn cell(&self) -> &Rc<JoinCell<T>> {
-        &self.cell
+    pub(crate) fn cell(&self) -> &JoinCell<T> {
+        self.cell.join()
     }
 
     /// The task's id.
     pub fn id(&self) -> TaskId {
-        self.cell.id()
+        self.cell().id()
     }
 
     /// Whether the task has finished: returned, was cancelled or panicked.
     pub fn is_done(&self) -> bool {
-        !self.cell.is_running()
+        !self.cell().is_running()
     }
 
     /// Whether the task ended by cancellation.
     pub fn is_cancelled(&self) -> bool {
-        self.cell.cancelled.get()
+        self.cell().cancelled.get()
     }
 
     /// Asks the task to stop. Returns `false` if it had already finished.
@@ -79,12 +80,13 @@ impl<T> Task<T> {
         if self.is_done() {
             return false;
         }
-        self.cell.sched.upgrade().is_some_and(|s| s.cancel(self.cell.task))
+        let cell = self.cell();
+        cell.sched.upgrade().is_some_and(|s| s.cancel(cell.task))
     }
 
     /// Takes the result if the task has finished, without waiting.
     pub fn try_result(&mut self) -> Option<Result<T, TaskError>> {
-        let mut state = self.cell.state.borrow_mut();
+        let mut state = self.cell().state.borrow_mut();
         match &*state {
             JoinState::Finished(_) => match core::mem::replace(&mut *state, JoinState::Taken) {
                 JoinState::Finished(r) => Some(r),
@@ -127,7 +129,7 @@ impl<T> IntoFuture for &mut Task<T> {
 /// The future of `task.await` (see [`Task`]).
 #[must_use = "a task's result is only waited for when awaited"]
 pub struct Join<T> {
-    cell: Rc<JoinCell<T>>,
+    cell: Pin<Rc<dyn Joinable<T>>>,
 }
 
 impl<T> Future for Join<T> {
@@ -136,7 +138,7 @@ impl<T> Future for Join<T> {
     /// # Panics
     /// If polled again after it returned its result (the result was moved out).
     fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let cell = &self.cell;
+        let cell = self.cell.join();
         let mut state = cell.state.borrow_mut();
         match &*state {
             JoinState::Running => {
@@ -160,7 +162,7 @@ impl<T> Future for Join<T> {
 impl<T> Drop for Join<T> {
     fn drop(&mut self) {
         // No longer waiting: the task must not wake us when it ends.
-        if let Ok(mut j) = self.cell.joiner.try_borrow_mut() {
+        if let Ok(mut j) = self.cell.join().joiner.try_borrow_mut() {
             if matches!(*j, Joiner::Task(_)) {
                 *j = Joiner::Nobody;
             }

@@ -35,6 +35,7 @@
 //! `wait_io_event` pushes tasks whose streams became ready.
 
 pub(crate) mod callbacks;
+pub(crate) mod cell;
 pub(crate) mod header;
 mod inspect;
 pub(crate) mod join;
@@ -49,13 +50,14 @@ use alloc::collections::VecDeque;
 use alloc::rc::{Rc, Weak};
 use alloc::vec::Vec;
 use callbacks::{CallbackFn, CallbackHandle, Callbacks};
+use cell::{Joinable, RawTask, TaskCell};
 use core::cell::{Cell, RefCell};
 use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 use header::{TaskId, TaskName, TaskRef, TaskState, CANCEL, FAILED};
 use inspect::Finished;
-use join::{JoinCell, TaskControl, TaskError};
+use join::{JoinCell, TaskError};
 use portable_atomic_util::Arc;
 use run_queue::RunQueue;
 use slab::Slab;
@@ -63,14 +65,14 @@ use slab::Slab;
 pub(crate) use inspect::Hook;
 pub use inspect::PollEvent;
 
-type BoxedTask = Pin<Box<dyn Future<Output = ()>>>;
+/// A task's cell as the scheduler holds it (see [`cell`]).
+type RawTaskRef = Pin<Rc<dyn RawTask>>;
 
 struct Slot {
     id: TaskId,
     name: TaskName,
-    /// `None` while the task is being polled.
-    future: Option<BoxedTask>,
-    control: Rc<dyn TaskControl>,
+    /// The task's future and join state, shared with its handle.
+    task: RawTaskRef,
     /// The interrupt-safe waker, for futures that are not Baton's own.
     waker_arc: Arc<TaskWaker>,
     /// `waker_arc` as a `Waker`; lent to the task while it is polled.
@@ -256,8 +258,8 @@ impl Scheduler {
     }
 
     /// `create_task`: a new task, pushed at the current tick. Returns what the
-    /// task's handle holds.
-    pub(crate) fn spawn<F>(&self, name: TaskName, fut: F) -> Rc<JoinCell<F::Output>>
+    /// task's handle holds: the task's cell (one allocation, see [`cell`]).
+    pub(crate) fn spawn<F>(&self, name: TaskName, fut: F) -> Pin<Rc<dyn Joinable<F::Output>>>
     where
         F: Future + 'static,
         F::Output: 'static,
@@ -271,17 +273,11 @@ impl Scheduler {
         let recycled = self.waker_pool.borrow_mut().pop().and_then(|w| TaskWaker::reuse(w, slot, id.0).ok());
         let waker_arc = recycled.unwrap_or_else(|| TaskWaker::new(slot, id.0, self.woken.clone()));
         let waker = TaskWaker::into_waker(waker_arc.clone());
-        let cell = Rc::new(JoinCell::new(task, self.me.clone()));
-        let join = cell.clone();
-        let future = Box::pin(async move {
-            let out = fut.await;
-            join.finish(Ok(out));
-        });
+        let cell = Rc::pin(TaskCell::new(JoinCell::new(task, self.me.clone()), fut));
         entry.insert(Slot {
             id,
             name,
-            future: Some(future),
-            control: cell.clone(),
+            task: cell.clone(),
             waker_arc,
             waker: Some(waker),
             bits: 0,
@@ -482,17 +478,22 @@ impl Scheduler {
     /// One turn: pops the head if its tick has come, calls `before` (where a
     /// simulator charges the poll cost), then resumes the task — or, if a
     /// cancellation is pending, drops it.
+    ///
+    /// # Panics
+    /// When called from inside one of this scheduler's tasks (a task that
+    /// calls its own executor's `poll_one`): one turn at a time. The panic
+    /// fails the calling task, on std, and leaves the scheduler as it was.
     pub(crate) fn poll_next(&self, before: impl FnOnce(TaskId)) -> Option<(TaskId, TaskState)> {
+        if self.current.get().is_some() {
+            nested_turn();
+        }
         self.between_turns();
         // The clock is read only if no task is queued at a past tick.
         let (slot_key, key) = self.queue.borrow_mut().pop_due(|| self.now_tick())?;
         self.turn_key.set(key);
-        let (id, name, future, waker, cancel) = {
+        let (id, name, task, waker, bits) = {
             let mut tasks = self.tasks.borrow_mut();
             let slot = &mut tasks[slot_key];
-            // `None`: the task failed in its last turn, nobody awaited it,
-            // and this is its extra turn (see `FAILED`).
-            let future = slot.future.take();
             slot.polls += 1;
             slot.awaiting = None;
             // Lend the task its waker for the poll instead of cloning it (a
@@ -501,7 +502,7 @@ impl Scheduler {
             let waker = slot.waker.take();
             // Only a hook needs the name.
             let name = self.hooked.get().then(|| slot.name.clone());
-            (slot.id, name, future, waker, slot.bits & CANCEL != 0)
+            (slot.id, name, slot.task.clone(), waker, slot.bits)
         };
         // Given back to the slot if the task goes on, dropped before the slot
         // is freed if it ends (so that the waker can be reused).
@@ -511,31 +512,25 @@ impl Scheduler {
         if let Some(name) = &name {
             self.report(&PollEvent::Start { task: id, name: name.as_str(), at: self.now() });
         }
-        let control = || self.tasks.borrow()[slot_key].control.clone();
-        let ended = match future {
-            // The library throws the exception in again, to call the loop's
-            // exception handler: one more resumption, then the task is over.
-            None => Some(TaskState::Failed),
-            Some(future) if cancel => {
-                drop_quietly(future);
-                control().abandon(TaskError::Cancelled);
-                Some(TaskState::Cancelled)
-            }
-            Some(mut future) => match poll_catching(&mut future, waker.as_ref().unwrap_or(Waker::noop())) {
-                Ok(Poll::Ready(())) => {
-                    drop_quietly(future);
-                    Some(TaskState::Done)
-                }
+        let ended = if bits & FAILED != 0 {
+            // The task failed in its last turn and nobody awaited it: the
+            // library throws the exception in again, to call the loop's
+            // exception handler. One more resumption, then the task is over.
+            Some(TaskState::Failed)
+        } else if bits & CANCEL != 0 {
+            drop_quietly(task.as_ref());
+            task.control().abandon(TaskError::Cancelled);
+            Some(TaskState::Cancelled)
+        } else {
+            match poll_catching(task.as_ref(), waker.as_ref().unwrap_or(Waker::noop())) {
+                Ok(Poll::Ready(())) => Some(TaskState::Done),
                 Ok(Poll::Pending) => {
-                    let mut tasks = self.tasks.borrow_mut();
-                    let slot = &mut tasks[slot_key];
-                    slot.future = Some(future);
-                    slot.waker = waker.take();
+                    self.tasks.borrow_mut()[slot_key].waker = waker.take();
                     None
                 }
                 Err(message) => {
-                    drop_quietly(future);
-                    if control().abandon(TaskError::Panicked(message)) {
+                    drop_quietly(task.as_ref());
+                    if task.control().abandon(TaskError::Panicked(message)) {
                         Some(TaskState::Failed)
                     } else {
                         // Nobody awaits it: the library queues it once more
@@ -558,7 +553,7 @@ impl Scheduler {
                         return Some((id, TaskState::Failed));
                     }
                 }
-            },
+            }
         };
         self.current.set(None);
         drop(waker);
@@ -619,18 +614,27 @@ impl Scheduler {
     /// current one, so that their destructors — a lock handing itself on —
     /// can reach it).
     pub(crate) fn shutdown(&self) {
-        let futures: Vec<_> = self.tasks.borrow_mut().iter_mut().filter_map(|(_, s)| s.future.take()).collect();
-        drop(futures);
+        let tasks: Vec<_> = self.tasks.borrow().iter().map(|(_, s)| s.task.clone()).collect();
+        for task in &tasks {
+            task.as_ref().drop_future();
+        }
+        drop(tasks);
         self.tasks.borrow_mut().clear();
     }
+}
+
+#[cold]
+#[inline(never)]
+fn nested_turn() -> ! {
+    panic!("baton: a task ran its own executor's turn (poll_one inside a task); turns do not nest")
 }
 
 /// Polls a task. On std a panic is caught and becomes the task's failure, so
 /// one bad task cannot take the scheduler down with it.
 #[cfg(feature = "std")]
-fn poll_catching(future: &mut BoxedTask, waker: &Waker) -> Result<Poll<()>, alloc::string::String> {
+fn poll_catching(task: Pin<&dyn RawTask>, waker: &Waker) -> Result<Poll<()>, alloc::string::String> {
     use std::panic::{catch_unwind, AssertUnwindSafe};
-    let result = catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(&mut Context::from_waker(waker))));
+    let result = catch_unwind(AssertUnwindSafe(|| task.poll(&mut Context::from_waker(waker))));
     result.map_err(|payload| {
         if let Some(s) = payload.downcast_ref::<&str>() {
             (*s).into()
@@ -645,18 +649,18 @@ fn poll_catching(future: &mut BoxedTask, waker: &Waker) -> Result<Poll<()>, allo
 /// Without std a panic is the firmware's panic handler's business: it never
 /// comes back here.
 #[cfg(not(feature = "std"))]
-fn poll_catching(future: &mut BoxedTask, waker: &Waker) -> Result<Poll<()>, alloc::string::String> {
-    Ok(future.as_mut().poll(&mut Context::from_waker(waker)))
+fn poll_catching(task: Pin<&dyn RawTask>, waker: &Waker) -> Result<Poll<()>, alloc::string::String> {
+    Ok(task.poll(&mut Context::from_waker(waker)))
 }
 
 /// Drops a task's future; on std a panicking destructor is contained too.
-fn drop_quietly(future: BoxedTask) {
+fn drop_quietly(task: Pin<&dyn RawTask>) {
     #[cfg(feature = "std")]
     {
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(future)));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || task.drop_future()));
     }
     #[cfg(not(feature = "std"))]
-    drop(future);
+    task.drop_future();
 }
 
 /// A xorshift generator for the scheduler's randomized tests: `rand(n)` is in `0..n`.
@@ -675,6 +679,32 @@ mod tests {
     use super::Scheduler;
     use crate::time::ManualClock;
     use alloc::boxed::Box;
+
+    /// A task that takes a turn of its own executor fails with a message; the
+    /// executor goes on.
+    #[test]
+    fn turns_do_not_nest() {
+        use crate::{yield_now, Executor, ManualClock, TaskError};
+        use alloc::rc::Rc;
+        let exec = Rc::new(Executor::new(ManualClock::new()));
+        let e = exec.clone();
+        let other = exec.spawn(async { 7 });
+        let mut nested = exec.spawn(async move {
+            yield_now().await;
+            // Queued now: a nested turn would find it due.
+            let _queued = crate::create_task(async {});
+            e.poll_one();
+        });
+        while exec.poll_one().is_some() {}
+        match nested.try_result() {
+            Some(Err(TaskError::Panicked(m))) => assert!(m.contains("turns do not nest"), "{m}"),
+            r => panic!("{r:?}"),
+        }
+        assert!(other.is_done());
+        let after = exec.spawn(async { 8 });
+        while exec.poll_one().is_some() {}
+        assert!(after.is_done());
+    }
 
     /// The tick of every reading is `us / tick_us`, whatever the readings
     /// before it: the same tick, the next, far ahead (past 2³² µs), or back.
