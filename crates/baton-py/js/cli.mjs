@@ -45,13 +45,17 @@ function command() {
       if (i + 1 >= args.length) fail(`${a} needs a value`);
       return args[++i];
     };
-    const number = (s) => {
+    // The simulator's limits (crates/baton-sim/src/main.rs): a day of virtual time, 1 s a poll.
+    const number = (s, max) => {
       if (!/^\d+$/.test(s)) fail(`${a}: not a whole number: ${s}`);
+      if (s.replace(/^0+(?=\d)/, "").length > String(max).length || Number(s) > max) {
+        fail(`${a}: ${s} is too large (at most ${max})`);
+      }
       return Number(s);
     };
     if (a === "--pkg") pkg = value();
-    else if (a === "--for-ms") forMs = number(value());
-    else if (a === "--poll-cost-us") pollCostUs = number(value());
+    else if (a === "--for-ms") forMs = number(value(), 86_400_000);
+    else if (a === "--poll-cost-us") pollCostUs = number(value(), 1_000_000);
     else if (a === "--inputs") inputsPath = value();
     else if (a.startsWith("--")) fail(`unknown option ${a}`);
     else if (program === null) program = a;
@@ -60,7 +64,6 @@ function command() {
   if (!pkg) fail("--pkg DIR is required");
   if (!program) fail("usage: run-python <code.py> --for-ms N [--poll-cost-us C] [--inputs F]");
   if (forMs === null) fail("--for-ms N is required");
-  if (pollCostUs > 1_000_000) fail("--poll-cost-us: at most 1000000");
 
   let source, inputs = "";
   try { source = readFileSync(program, "utf8"); } catch (e) { fail(`cannot read ${program}: ${e.message}`); }

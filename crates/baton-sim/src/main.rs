@@ -34,7 +34,15 @@ struct Args {
 
 fn number(flag: &str, value: Option<String>, max: u64) -> Result<u64, String> {
     let v = value.ok_or_else(|| format!("{flag} needs a value"))?;
-    let n: u64 = v.trim().parse().map_err(|_| format!("{flag}: {v:?} is not a whole number"))?;
+    let digits = v.trim();
+    let n: u64 = match digits.parse() {
+        Ok(n) => n,
+        // Digits only, but more than a u64 holds: too large, not malformed.
+        Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(format!("{flag}: {digits} is too large (at most {max})"));
+        }
+        Err(_) => return Err(format!("{flag}: {v:?} is not a whole number")),
+    };
     if n > max {
         return Err(format!("{flag}: {n} is too large (at most {max})"));
     }

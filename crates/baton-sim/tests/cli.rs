@@ -78,6 +78,8 @@ fn bad_numbers() {
     fails_with(sim(&["blink-one", "--for-ms", "ten"]), &["--for-ms", "ten"]);
     fails_with(sim(&["blink-one", "--for-ms", "-5"]), &["--for-ms"]);
     fails_with(sim(&["blink-one", "--for-ms", "99999999999"]), &["--for-ms", "too large"]);
+    // Past what a u64 holds: still "too large", not "not a whole number".
+    fails_with(sim(&["blink-one", "--for-ms", "99999999999999999999"]), &["--for-ms", "too large", "at most"]);
     fails_with(sim(&["blink-one", "--for-ms", "10", "--poll-cost-us", "1.5"]), &["--poll-cost-us"]);
     fails_with(sim(&["blink-one"]), &["--for-ms"]);
 }

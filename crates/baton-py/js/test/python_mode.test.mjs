@@ -120,6 +120,23 @@ test("random numbers are the same on every run (a share link replays exactly)", 
   assert.equal(a.stdout, b.stdout);
 });
 
+test("bad command-line numbers exit 1 with the reason, before anything runs", () => {
+  const program = join(scratch, "bad-args.py");
+  writeFileSync(program, "print('ran')\n");
+  for (const [args, reason] of [
+    [["--for-ms", "1e3"], "--for-ms: not a whole number: 1e3"],
+    [["--for-ms", "99999999999999999999"], "--for-ms: 99999999999999999999 is too large (at most 86400000)"],
+    [["--for-ms", "86400001"], "--for-ms: 86400001 is too large (at most 86400000)"],
+    [["--for-ms", "10", "--poll-cost-us", "0x10"], "--poll-cost-us: not a whole number: 0x10"],
+    [["--for-ms", "10", "--poll-cost-us", "1000001"], "--poll-cost-us: 1000001 is too large (at most 1000000)"],
+  ]) {
+    const r = spawnSync(cli, ["--pkg", pkg, program, ...args], { encoding: "utf8" });
+    assert.equal(r.status, 1, `${args.join(" ")}: ${r.stderr}`);
+    assert.equal(r.stdout, "");
+    assert.equal(r.stderr, `run-python: ${reason}\n`);
+  }
+});
+
 function errorCase(name, source, line, message, { printed = [] } = {}) {
   test(`a Python error exits 2: ${name}`, () => {
     const program = join(scratch, `${name}.py`);
