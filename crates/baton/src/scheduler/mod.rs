@@ -54,7 +54,7 @@ use cell::{Joinable, RawTask, TaskCell};
 use core::cell::{Cell, RefCell};
 use core::future::Future;
 use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
+use core::task::Poll;
 use header::{TaskId, TaskName, TaskRef, TaskState, CANCEL, FAILED};
 use inspect::Finished;
 use join::{JoinCell, TaskError};
@@ -73,10 +73,9 @@ struct Slot {
     name: TaskName,
     /// The task's future and join state, shared with its handle.
     task: RawTaskRef,
-    /// The interrupt-safe waker, for futures that are not Baton's own.
+    /// The interrupt-safe waker, for futures that are not Baton's own (the
+    /// task's cell holds it as a `Waker`).
     waker_arc: Arc<TaskWaker>,
-    /// `waker_arc` as a `Waker`; lent to the task while it is polled.
-    waker: Option<Waker>,
     /// State bits (see [`header`]).
     bits: u8,
     /// The task this one awaits: where a cancellation is forwarded.
@@ -273,17 +272,8 @@ impl Scheduler {
         let recycled = self.waker_pool.borrow_mut().pop().and_then(|w| TaskWaker::reuse(w, slot, id.0).ok());
         let waker_arc = recycled.unwrap_or_else(|| TaskWaker::new(slot, id.0, self.woken.clone()));
         let waker = TaskWaker::into_waker(waker_arc.clone());
-        let cell = Rc::pin(TaskCell::new(JoinCell::new(task, self.me.clone()), fut));
-        entry.insert(Slot {
-            id,
-            name,
-            task: cell.clone(),
-            waker_arc,
-            waker: Some(waker),
-            bits: 0,
-            awaiting: None,
-            polls: 0,
-        });
+        let cell = Rc::pin(TaskCell::new(JoinCell::new(task, self.me.clone()), waker, fut));
+        entry.insert(Slot { id, name, task: cell.clone(), waker_arc, bits: 0, awaiting: None, polls: 0 });
         let count = tasks.len();
         drop(tasks);
         if count > self.reserved.get() {
@@ -491,22 +481,15 @@ impl Scheduler {
         // The clock is read only if no task is queued at a past tick.
         let (slot_key, key) = self.queue.borrow_mut().pop_due(|| self.now_tick())?;
         self.turn_key.set(key);
-        let (id, name, task, waker, bits) = {
+        let (id, name, task, bits) = {
             let mut tasks = self.tasks.borrow_mut();
             let slot = &mut tasks[slot_key];
             slot.polls += 1;
             slot.awaiting = None;
-            // Lend the task its waker for the poll instead of cloning it (a
-            // clone and a drop are two atomic read-modify-writes, critical
-            // sections on thumbv6m); it is put back if the task goes on.
-            let waker = slot.waker.take();
             // Only a hook needs the name.
             let name = self.hooked.get().then(|| slot.name.clone());
-            (slot.id, name, slot.task.clone(), waker, slot.bits)
+            (slot.id, name, slot.task.clone(), slot.bits)
         };
-        // Given back to the slot if the task goes on, dropped before the slot
-        // is freed if it ends (so that the waker can be reused).
-        let mut waker = waker;
         before(id);
         self.current.set(Some(slot_key));
         if let Some(name) = &name {
@@ -522,12 +505,10 @@ impl Scheduler {
             task.control().abandon(TaskError::Cancelled);
             Some(TaskState::Cancelled)
         } else {
-            match poll_catching(task.as_ref(), waker.as_ref().unwrap_or(Waker::noop())) {
+            match poll_catching(task.as_ref()) {
                 Ok(Poll::Ready(())) => Some(TaskState::Done),
-                Ok(Poll::Pending) => {
-                    self.tasks.borrow_mut()[slot_key].waker = waker.take();
-                    None
-                }
+                // The task goes on: its slot is as it was, waker included (in the cell).
+                Ok(Poll::Pending) => None,
                 Err(message) => {
                     drop_quietly(task.as_ref());
                     if task.control().abandon(TaskError::Panicked(message)) {
@@ -556,7 +537,6 @@ impl Scheduler {
             }
         };
         self.current.set(None);
-        drop(waker);
         let state = match ended {
             Some(state) => self.finish(slot_key, state),
             None => self.state_after_turn(slot_key),
@@ -597,7 +577,8 @@ impl Scheduler {
         self.queue.borrow_mut().remove(slot_key);
         let slot = self.tasks.borrow_mut().remove(slot_key);
         slot.waker_arc.retire();
-        drop(slot.waker);
+        // The cell may outlive the slot (a handle holds it): its waker goes now.
+        drop(slot.task.take_waker());
         if let Ok(w) = TaskWaker::reuse(slot.waker_arc, usize::MAX, u64::MAX) {
             self.waker_pool.borrow_mut().push(w);
         }
@@ -632,9 +613,9 @@ fn nested_turn() -> ! {
 /// Polls a task. On std a panic is caught and becomes the task's failure, so
 /// one bad task cannot take the scheduler down with it.
 #[cfg(feature = "std")]
-fn poll_catching(task: Pin<&dyn RawTask>, waker: &Waker) -> Result<Poll<()>, alloc::string::String> {
+fn poll_catching(task: Pin<&dyn RawTask>) -> Result<Poll<()>, alloc::string::String> {
     use std::panic::{catch_unwind, AssertUnwindSafe};
-    let result = catch_unwind(AssertUnwindSafe(|| task.poll(&mut Context::from_waker(waker))));
+    let result = catch_unwind(AssertUnwindSafe(|| task.poll()));
     result.map_err(|payload| {
         if let Some(s) = payload.downcast_ref::<&str>() {
             (*s).into()
@@ -649,8 +630,8 @@ fn poll_catching(task: Pin<&dyn RawTask>, waker: &Waker) -> Result<Poll<()>, all
 /// Without std a panic is the firmware's panic handler's business: it never
 /// comes back here.
 #[cfg(not(feature = "std"))]
-fn poll_catching(task: Pin<&dyn RawTask>, waker: &Waker) -> Result<Poll<()>, alloc::string::String> {
-    Ok(task.poll(&mut Context::from_waker(waker)))
+fn poll_catching(task: Pin<&dyn RawTask>) -> Result<Poll<()>, alloc::string::String> {
+    Ok(task.poll())
 }
 
 /// Drops a task's future; on std a panicking destructor is contained too.
