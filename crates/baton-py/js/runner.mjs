@@ -27,7 +27,7 @@ const BRIDGE = [
   "spawn", "wake_awaiters", "wait_task", "sleep_until_tick", "kick", "run",
   "event_new", "event_set", "event_clear", "event_is_set", "event_wait",
   "lock_new", "lock_acquire", "lock_release", "lock_holder", "lock_locked",
-  "output", "write", "read", "keys_new", "keys_get",
+  "output", "write", "read", "keys_new", "keys_get", "keys_len",
   "counter_new", "counter_count", "counter_set",
   "pixels_new", "pixels_set", "pixels_brightness", "pixels_show",
   "sleep_us", "monotonic", "now_us", "print", "note",

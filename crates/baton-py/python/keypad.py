@@ -6,6 +6,7 @@ from _vboard import Peripheral
 
 # Looked up once: an attribute of a JavaScript object costs a lookup per use.
 _keys_get = _baton.keys_get
+_keys_len = _baton.keys_len
 _keys_new = _baton.keys_new
 
 
@@ -31,6 +32,30 @@ class EventQueue:
         if e < 0:
             return None
         return Event(e >> 1, bool(e & 1))
+
+    def get_into(self, event):
+        """Fills `event` with the next event, without making a new one: `True`
+        if there was one."""
+        e = _keys_get(self._h)
+        if e < 0:
+            return False
+        event.key_number = e >> 1
+        event.pressed = bool(e & 1)
+        event.released = not event.pressed
+        return True
+
+    def clear(self):
+        while _keys_get(self._h) >= 0:
+            pass
+
+    def __len__(self):
+        return _keys_len(self._h)
+
+    def __bool__(self):
+        return _keys_len(self._h) > 0
+
+    # The virtual board's queue has room for every event: it never drops one.
+    overflowed = False
 
 
 class Keys(Peripheral):

@@ -679,6 +679,13 @@ impl PySim {
         e.map_or(-1, |(k, pressed)| (k as i32) * 2 + i32::from(pressed))
     }
 
+    /// `len(keys.events)`: how many events wait in the queue (after the scans due now).
+    pub fn keys_len(&self, h: usize) -> u32 {
+        self.inner.board.advance(0);
+        let keys = self.inner.keys.borrow().get(h).cloned();
+        keys.map_or(0, |k| u32::try_from(k.borrow().queue.len()).unwrap_or(u32::MAX))
+    }
+
     /// `countio.Counter(pin, edge=…)` (`edge`: 0 rise, 1 fall, 2 both).
     /// Returns its handle.
     pub fn counter_new(&self, pin: &str, edge: u8) -> Result<usize, JsError> {

@@ -90,6 +90,62 @@ function expectedSuite(label, dir, forMs) {
 expectedSuite("semantics", join(root, "crates/baton-py/tests/programs"), 2000);
 expectedSuite("rule", join(root, "tests/oracle/programs"), 1000);
 
+// CircuitPython's EventQueue has more than the judge's board models (get_into, len, truth,
+// clear): a program that uses them has the trace of the same program written with get(),
+// which the judge runs.
+test("keypad's get_into, len, truth and clear behave as get() does on the judge's board", () => {
+  const program = (drain) => [
+    "import asyncio, board, keypad",
+    "",
+    "async def main():",
+    "    keys = keypad.Keys((board.D3, board.D4), value_when_pressed=False)",
+    ...(drain === "rich" ? ["    ev = keypad.Event()"] : []),
+    "    for step in range(40):",
+    "        await asyncio.sleep(0.01)",
+    ...(drain === "rich"
+      ? [
+        "        if step == 21:",
+        "            print('dropped', len(keys.events))",
+        "            keys.events.clear()",
+        "        print(step, len(keys.events), bool(keys.events))",
+        "        while keys.events.get_into(ev):",
+        "            print('key', ev.key_number, ev.pressed, ev.released)",
+      ]
+      : [
+        "        if step == 21:",
+        "            n = 0",
+        "            while keys.events.get():",
+        "                n += 1",
+        "            print('dropped', n)",
+        "        pending = []",
+        "        while True:",
+        "            e = keys.events.get()",
+        "            if e is None:",
+        "                break",
+        "            pending.append(e)",
+        "        print(step, len(pending), len(pending) > 0)",
+        "        for e in pending:",
+        "            print('key', e.key_number, e.pressed, e.released)",
+      ]),
+    "",
+    "asyncio.run(main())",
+    "",
+  ].join("\n");
+  const rich = join(scratch, "keypad_rich.py");
+  const plain = join(scratch, "keypad_plain.py");
+  writeFileSync(rich, program("rich"));
+  writeFileSync(plain, program("plain"));
+  const inputs = join(scratch, "keypad_rich.inputs.jsonl");
+  writeFileSync(inputs, [
+    [35, "D3", "press"], [75, "D3", "release"], [95, "D4", "press"], [130, "D4", "release"],
+    [190, "D3", "press"], [205, "D4", "press"], [260, "D3", "release"], [330, "D4", "release"],
+  ].map(([t, pin, action]) => JSON.stringify({ t_ms: t, pin, action })).join("\n") + "\n");
+  const ours = runPython(rich, 500, 10, inputs);
+  assert.equal(ours.status, 0, ours.stderr);
+  assert.ok(ours.stdout.includes("dropped 1"), ours.stdout);
+  assertExact("keypad.rich", judge(plain, 500, 10, inputs), ours.stdout, 500 * 1000);
+});
+
 test("an exception that ends a task is reported in the trace, and the others go on", () => {
   const ours = runPython(join(root, "crates/baton-py/tests/programs/task_exception.py"), 2000, 10);
   assert.equal(ours.status, 0, ours.stderr);
