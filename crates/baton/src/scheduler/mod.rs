@@ -71,7 +71,7 @@ type RawTaskRef = Pin<Rc<dyn RawTask>>;
 struct Slot {
     id: TaskId,
     name: TaskName,
-    /// The task's future and join state, shared with its handle.
+    /// The task's cell: its future, waker and join state, shared with its handle.
     task: RawTaskRef,
     /// The interrupt-safe waker, for futures that are not Baton's own (the
     /// task's cell holds it as a `Waker`).
