@@ -33,6 +33,7 @@
 use crate::time::Instant;
 use alloc::borrow::Cow;
 use core::fmt;
+use core::num::NonZeroU64;
 
 /// State bit: a cancellation is pending (see the module docs).
 pub(crate) const CANCEL: u8 = 1 << 0;
@@ -43,14 +44,15 @@ pub(crate) const CANCEL: u8 = 1 << 0;
 pub(crate) const FAILED: u8 = 1 << 1;
 
 /// A task's identity: unique within its executor, counted from 1 in
-/// creation order.
+/// creation order. Never 0, so that an `Option<TaskId>` (and a task's
+/// reference in a slot, a wait list or a join) takes no extra word.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub struct TaskId(pub(crate) u64);
+pub struct TaskId(pub(crate) NonZeroU64);
 
 impl TaskId {
     /// The number behind the id.
     pub fn as_u64(self) -> u64 {
-        self.0
+        self.0.get()
     }
 }
 

@@ -53,6 +53,7 @@ use callbacks::{CallbackFn, CallbackHandle, Callbacks};
 use cell::{Joinable, RawTask, TaskCell};
 use core::cell::{Cell, RefCell};
 use core::future::Future;
+use core::num::NonZeroU64;
 use core::pin::Pin;
 use core::task::Poll;
 use header::{TaskId, TaskName, TaskRef, TaskState, CANCEL, FAILED};
@@ -107,7 +108,7 @@ pub(crate) struct Scheduler {
     /// only to grow it.
     reserved: Cell<usize>,
     callbacks: RefCell<Callbacks>,
-    next_id: Cell<u64>,
+    next_id: Cell<NonZeroU64>,
     /// The slot being polled.
     current: Cell<Option<usize>>,
     finished: RefCell<VecDeque<Finished>>,
@@ -173,7 +174,7 @@ impl Scheduler {
             waker_pool: RefCell::new(Vec::new()),
             reserved: Cell::new(0),
             callbacks: RefCell::new(Callbacks::default()),
-            next_id: Cell::new(1),
+            next_id: Cell::new(NonZeroU64::MIN),
             current: Cell::new(None),
             tick_base: Cell::new((0, 0)),
             turn_key: Cell::new(0),
@@ -264,13 +265,13 @@ impl Scheduler {
         F::Output: 'static,
     {
         let id = TaskId(self.next_id.get());
-        self.next_id.set(id.0 + 1);
+        self.next_id.set(id.0.saturating_add(1));
         let mut tasks = self.tasks.borrow_mut();
         let entry = tasks.vacant_entry();
         let slot = entry.key();
         let task = TaskRef { slot, id };
-        let recycled = self.waker_pool.borrow_mut().pop().and_then(|w| TaskWaker::reuse(w, slot, id.0).ok());
-        let waker_arc = recycled.unwrap_or_else(|| TaskWaker::new(slot, id.0, self.woken.clone()));
+        let recycled = self.waker_pool.borrow_mut().pop().and_then(|w| TaskWaker::reuse(w, slot, id.as_u64()).ok());
+        let waker_arc = recycled.unwrap_or_else(|| TaskWaker::new(slot, id.as_u64(), self.woken.clone()));
         let waker = TaskWaker::into_waker(waker_arc.clone());
         let cell = Rc::pin(TaskCell::new(JoinCell::new(task, self.me.clone()), waker, fut));
         entry.insert(Slot { id, name, task: cell.clone(), waker_arc, bits: 0, awaiting: None, polls: 0 });
@@ -385,7 +386,7 @@ impl Scheduler {
             };
             {
                 let mut tasks = self.tasks.borrow_mut();
-                let Some(s) = tasks.get_mut(slot).filter(|s| s.id.0 == id) else { continue };
+                let Some(s) = tasks.get_mut(slot).filter(|s| s.id.as_u64() == id) else { continue };
                 s.waker_arc.dequeued();
                 s.awaiting = None;
             }
