@@ -1,6 +1,6 @@
-//! One task in one allocation: its future and what its handle shares with the
-//! scheduler (the [`JoinCell`]), side by side in one `Rc`, as embassy's and
-//! tokio's task cells hold header, future and output together.
+//! One task in one allocation: its future, its waker and what its handle
+//! shares with the scheduler (the [`JoinCell`]), side by side in one `Rc`, as
+//! embassy's and tokio's task cells hold header, future and output together.
 //!
 //! Why one allocation: a spawn used to make three (the boxed future, the
 //! join cell, the waker's `Arc`), and `malloc`/`free` were most of a spawn's
@@ -24,13 +24,14 @@ use core::task::{Context, Poll, Waker};
 use pin_cell::{PinCell, PinMut};
 
 pin_project_lite::pin_project! {
-    /// A task's cell: its join state and its future (`None` once it ended).
-    /// The future is pinned structurally (`#[pin]`): the cell never hands out
-    /// an unpinned `&mut F`.
+    /// A task's cell: its join state, its waker and its future (`None` once
+    /// it ended). The future is pinned structurally (`#[pin]`): the cell never
+    /// hands out an unpinned `&mut F`.
     pub(crate) struct TaskCell<F: Future> {
         join: JoinCell<F::Output>,
-        // The task's waker (`None` once the task ended, or while a poll of a
-        // future that panicked unwinds: the scheduler then reuses its `Arc`).
+        // The task's waker: `None` while it is lent to a poll, once the task
+        // ended (the scheduler then reuses its `Arc`), and after a poll that
+        // panicked (the lent waker is dropped as the panic unwinds).
         waker: Cell<Option<Waker>>,
         #[pin]
         future: PinCell<Option<F>>,
