@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -102,6 +103,11 @@ export async function newPage(browser, options = {}) {
   });
   page.on('pageerror', (err) => page.errors.push(`pageerror: ${err.message}`));
   return page;
+}
+
+/** Bytes of Python code as a share link's `code` value (src/link.rs: `d1.` + base64url of raw DEFLATE). */
+export function linkCode(bytes) {
+  return 'd1.' + deflateRawSync(bytes).toString('base64url');
 }
 
 /** Opens the playground at `query` and waits until the board is painted. */

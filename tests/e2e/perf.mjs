@@ -10,10 +10,10 @@
 // speed each guide program reaches at poll cost 10, measured in headless Chromium.
 import { readdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { deflateRawSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { serveDist, launch, newPage, open, DIST } from './harness.mjs';
+import { serveDist, launch, newPage, open, linkCode, DIST } from './harness.mjs';
 import { EXAMPLES } from '../oracle/judge.mjs';
 
 const SAMPLE_MS = Number(process.env.SAMPLE_MS || 5000);
@@ -138,7 +138,7 @@ async function pythonSpeed(browser, url, demo, whole = false) {
   // Opened from a share link, so the page starts in Python mode: opened in Rust mode and
   // switched, a blocking Rust demo's worker would run first and its messages (its `ready`,
   // its `done`) would mix with the Python run's in the log.
-  const code = 'd1.' + deflateRawSync(readFileSync(join(EXAMPLES, `${demo}.py`))).toString('base64url');
+  const code = linkCode(readFileSync(join(EXAMPLES, `${demo}.py`)));
   await open(page, url, `?v=1&demo=${demo}&speed=100&lang=python&code=${code}`);
   await page.waitForFunction(() => window.batonTraceLog.some((m) => m.type === 'ready'));
   await page.waitForTimeout(1000 + SAMPLE_MS);

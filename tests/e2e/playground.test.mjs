@@ -4,9 +4,8 @@ import { test, before, after, afterEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { deflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
-import { serveDist, launch, newPage, open, consoleLines, workerTrace, ARTIFACTS } from './harness.mjs';
+import { serveDist, launch, newPage, open, consoleLines, workerTrace, linkCode, ARTIFACTS } from './harness.mjs';
 import { EXAMPLES, assertExact, judge } from '../oracle/judge.mjs';
 
 const DEMOS = [
@@ -292,7 +291,7 @@ describe('playground', () => {
 
   test('when main returns the page says the program has ended, in the page and in the worker', async () => {
     // blink-one in the page, blink-blocking in the worker, and blink-one's code.py in Python mode.
-    const code = 'd1.' + deflateRawSync(readFileSync(join(EXAMPLES, 'blink-one.py'))).toString('base64url');
+    const code = linkCode(readFileSync(join(EXAMPLES, 'blink-one.py')));
     for (const demo of ['blink-one', 'blink-blocking', `blink-one&lang=python&code=${code}`]) {
       const p = await page();
       await open(p, server.url, `?v=1&demo=${demo}&speed=100`);

@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
-import { serveDist, launch, newPage, open, consoleLines, workerTrace } from './harness.mjs';
+import { serveDist, launch, newPage, open, consoleLines, workerTrace, linkCode } from './harness.mjs';
 import { EXAMPLES, SAMPLE_INPUTS, assertExact, judge } from '../oracle/judge.mjs';
 
 const SCRATCH = mkdtempSync(join(tmpdir(), 'baton-e2e-python-'));
@@ -54,8 +53,8 @@ async function setCode(p, text) {
   await p.keyboard.insertText(text);
 }
 
-/** A program file as a link's `code` value (link.rs: `d1.` + base64url of raw DEFLATE). */
-const codeParam = (file) => 'd1.' + deflateRawSync(readFileSync(file)).toString('base64url');
+/** A program file as a link's `code` value. */
+const codeParam = (file) => linkCode(readFileSync(file));
 
 /** An input script's presses (JSON Lines). */
 const readScript = (file) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -250,8 +249,8 @@ describe('Python mode', () => {
 
   for (const [what, code, expected] of [
     ['is not DEFLATE', 'd1.AAAA', /the link's code cannot be read: not DEFLATE data/],
-    ['inflates past 16 KB', 'd1.' + deflateRawSync(Buffer.alloc(16 * 1024 + 1, '#')).toString('base64url'), /longer than 16 KB/],
-    ['is not UTF-8', 'd1.' + deflateRawSync(Buffer.from([0xff, 0xfe])).toString('base64url'), /not UTF-8 text/],
+    ['inflates past 16 KB', linkCode(Buffer.alloc(16 * 1024 + 1, '#')), /longer than 16 KB/],
+    ['is not UTF-8', linkCode(Buffer.from([0xff, 0xfe])), /not UTF-8 text/],
   ]) {
     test(`a link whose code ${what} shows its error and falls back`, async () => {
       const p = await page(`?v=1&demo=blink-one&lang=python&code=${code}`);
@@ -269,7 +268,7 @@ describe('Python mode', () => {
     await p.addInitScript(() => {
       delete globalThis.DecompressionStream;
     });
-    const code = 'd1.' + deflateRawSync(Buffer.from('print(1)\n')).toString('base64url');
+    const code = linkCode(Buffer.from('print(1)\n'));
     await open(p, server.url, `?v=1&demo=blink-one&lang=python&code=${code}`);
     const error = p.locator('[data-link-error]');
     await error.waitFor({ timeout: 10_000 });
