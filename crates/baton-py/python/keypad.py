@@ -48,11 +48,9 @@ class EventQueue:
         while _keys_get(self._h) >= 0:
             pass
 
+    # Also the queue's truth: without a `__bool__`, Python asks `__len__`.
     def __len__(self):
         return _keys_len(self._h)
-
-    def __bool__(self):
-        return _keys_len(self._h) > 0
 
     # The virtual board's queue has room for every event: it never drops one.
     overflowed = False
