@@ -108,15 +108,27 @@ fn module_stem(name: &str) -> String {
 /// Where npm puts MicroPython's port (`crates/baton-py/js/package.json` pins it).
 const MICROPYTHON_DIR: &str = "node_modules/@micropython/micropython-webassembly-pyscript";
 
-/// The one assertion taken out of MicroPython's JavaScript glue (see [`stage_micropython`]).
-const TABLE_ASSERTION: &str =
-    r#"assert(wasmTable.get(funcPtr)==func,"JavaScript-side Wasm function table mirror is out of date!"),"#;
+/// What is taken out of MicroPython's JavaScript glue, each found exactly once (see
+/// [`stage_micropython`]): the assertion on the interpreter's hottest path, and the two that
+/// check for the REPL's exports, which the staged wasm no longer has ([`REMOVED_EXPORTS`]).
+const GLUE_PATCHES: [&str; 3] = [
+    r#"assert(wasmTable.get(funcPtr)==func,"JavaScript-side Wasm function table mirror is out of date!"),"#,
+    r#"assert(void 0!==wasmExports.mp_js_repl_init,"missing Wasm export: mp_js_repl_init"),"#,
+    r#"assert(void 0!==wasmExports.mp_js_repl_process_char,"missing Wasm export: mp_js_repl_process_char"),"#,
+];
+
+/// The exports of MicroPython's wasm that wasm-opt removes, with the code only they reach:
+/// the REPL (`mp.replInit`, `mp.replProcessChar`), which Python mode never starts. 4.4 KB
+/// gzipped of readline and the REPL's loop.
+const REMOVED_EXPORTS: &str = "mp_js_repl_init,mp_js_repl_process_char";
 
 /// Puts MicroPython's port beside baton-py's bindings (`micropython.mjs`, `micropython.wasm`),
 /// where headless runs and the page both load it from.
 ///
-/// The wasm goes through wasm-opt -Oz, as the page's own does: 192.2 → 188.0 KB gzipped,
-/// and the headless tests run that same optimized module.
+/// The wasm is the package's, slimmed by `tools/web/slim-micropython.mjs` (its frozen
+/// micropython-lib modules and their interned strings out: a CircuitPython board has none of
+/// them) and then through wasm-opt -Oz, as the page's own wasm, less the REPL's exports: 192.2
+/// → 146.9 KB gzipped (188.0 with -Oz alone). The headless tests run that same module.
 ///
 /// The npm package is built with emscripten's assertions on. One of them sits on the
 /// interpreter's hottest path: every call that C makes through a function pointer while
@@ -125,45 +137,65 @@ const TABLE_ASSERTION: &str =
 /// (`WebAssembly.Table.get`) to check its JavaScript mirror. Nothing in this build ever
 /// changes the table (the glue has no `wasmTable.set` or `grow`, nor `addFunction`), so
 /// the mirror cannot go stale and the check can never fail; it alone took 22 % of a
-/// polling program's time. The staged glue is the package's, less that one assertion;
-/// if a new version of the package no longer has it word for word, the build says so
-/// rather than ship an unexamined glue.
+/// polling program's time. The staged glue is the package's, less that assertion and the two
+/// for the removed exports; if a new version of the package no longer has them word for
+/// word, the build says so rather than ship an unexamined glue.
 fn stage_micropython(cx: &Ctx, pkg: &Path) -> Result {
     let from = cx.root.join(JS_DIR).join(MICROPYTHON_DIR);
     let (glue, wasm) = (from.join("micropython.mjs"), from.join("micropython.wasm"));
     let (glue_out, wasm_out) = (pkg.join("micropython.mjs"), pkg.join("micropython.wasm"));
-    let fresh = |from: &Path, to: &Path| matches!((mtime(from), mtime(to)), (Some(f), Some(t)) if t >= f);
-    if !fresh(&glue, &glue_out) {
-        let text = std::fs::read_to_string(&glue).map_err(|e| format!("reading {}: {e}", glue.display()))?;
-        if text.matches(TABLE_ASSERTION).count() != 1 {
-            return Err(format!(
-                "{} does not hold the table-mirror assertion exactly once: MicroPython's glue changed; \
-                 review xtask/src/python.rs (stage_micropython) against the new version",
-                glue.display()
-            ));
+    let slim = cx.root.join(crate::WEB_TOOLS_DIR).join("slim-micropython.mjs");
+    // Up to date when newer than every input (the xtask binary holds the patches).
+    let fresh = |inputs: &[&Path], to: &Path| {
+        let built = std::env::current_exe().ok().and_then(|exe| mtime(&exe));
+        mtime(to).is_some_and(|t| inputs.iter().map(|i| mtime(i)).chain([built]).all(|i| i.is_some_and(|i| t >= i)))
+    };
+    if !fresh(&[&glue], &glue_out) {
+        let mut text = std::fs::read_to_string(&glue).map_err(|e| format!("reading {}: {e}", glue.display()))?;
+        for patch in GLUE_PATCHES {
+            if text.matches(patch).count() != 1 {
+                return Err(format!(
+                    "{} does not hold `{patch}` exactly once: MicroPython's glue changed; \
+                     review xtask/src/python.rs (stage_micropython) against the new version",
+                    glue.display()
+                ));
+            }
+            text = text.replacen(patch, "", 1);
         }
-        let patched = text.replacen(TABLE_ASSERTION, "", 1);
-        std::fs::write(&glue_out, patched).map_err(|e| format!("writing {}: {e}", glue_out.display()))?;
+        std::fs::write(&glue_out, text).map_err(|e| format!("writing {}: {e}", glue_out.display()))?;
     }
-    if !fresh(&wasm, &wasm_out) {
-        wasm_opt(cx, &wasm, &wasm_out)?;
+    if !fresh(&[&wasm, &slim], &wasm_out) {
+        let slimmed = pkg.join("micropython.slim.wasm");
+        let mut node = cx.command("node");
+        node.arg(&slim).arg(&wasm).arg(&slimmed);
+        to_stderr(&mut node);
+        cx.run_quiet(node)?;
+        wasm_opt(
+            cx,
+            &slimmed,
+            &wasm_out,
+            &["--remove-exports", &format!("--pass-arg=remove-exports@{REMOVED_EXPORTS}")],
+        )?;
+        std::fs::remove_file(&slimmed).map_err(|e| format!("removing {}: {e}", slimmed.display()))?;
     }
     Ok(())
 }
 
-/// `wasm-opt -Oz` (npm's binaryen, in tools/web) from `wasm` into `out`.
-fn wasm_opt(cx: &Ctx, wasm: &Path, out: &Path) -> Result {
+/// `wasm-opt -Oz` (npm's binaryen, in tools/web) from `wasm` into `out`, after the passes in
+/// `before`.
+fn wasm_opt(cx: &Ctx, wasm: &Path, out: &Path, before: &[&str]) -> Result {
     let opt = cx.root.join(crate::WEB_TOOLS_DIR).join("node_modules/.bin/wasm-opt");
     let mut cmd = cx.command(&opt.to_string_lossy());
-    cmd.arg("-Oz").args(crate::WASM_FEATURES).arg(wasm).arg("-o").arg(out);
+    cmd.args(before).arg("-Oz").args(crate::WASM_FEATURES).arg(wasm).arg("-o").arg(out);
     cx.run_quiet(cmd)
 }
 
 /// Minifies one ES module with esbuild (npm, in tools/web) from `from` into `to`. Python
-/// mode's JavaScript is written (or generated, by wasm-bindgen and emscripten) to be read;
-/// minified it is 41.5 → 35.3 KB gzipped. The headless runs load the readable files; the
-/// browser tests check the minified ones. esbuild takes milliseconds, so this runs every
-/// time (no freshness check that an older, unminified copy could pass).
+/// mode's JavaScript is written (or generated, by wasm-bindgen) to be read; MicroPython's
+/// glue has its own minifier (`tools/web/minify-micropython-glue.mjs`). The headless runs
+/// load the readable files; the browser tests check the minified ones. esbuild takes
+/// milliseconds, so this runs every time (no freshness check that an older, unminified copy
+/// could pass).
 fn minify(cx: &Ctx, from: &Path, to: &Path) -> Result {
     let esbuild = cx.root.join(crate::WEB_TOOLS_DIR).join("node_modules/.bin/esbuild");
     let mut cmd = cx.command(&esbuild.to_string_lossy());
@@ -203,21 +235,23 @@ pub(crate) fn stage_for_web(cx: &Ctx) -> Result {
     let dir = cx.root.join(WEB_DIR);
     std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let js = cx.root.join(JS_DIR);
-    let scripts = [
-        (js.join("worker.mjs"), "worker.mjs"),
-        (js.join("runner.mjs"), "runner.mjs"),
-        (pkg.join("micropython.mjs"), "micropython.mjs"),
-    ];
-    for (from, name) in scripts {
-        minify(cx, &from, &dir.join(name))?;
+    for name in ["worker.mjs", "runner.mjs"] {
+        minify(cx, &js.join(name), &dir.join(name))?;
     }
+    // MicroPython's glue as a release build of it would be, without emscripten's assertions.
+    let mut glue = cx.command("node");
+    glue.arg(cx.root.join(crate::WEB_TOOLS_DIR).join("minify-micropython-glue.mjs"))
+        .arg(pkg.join("micropython.mjs"))
+        .arg(dir.join("micropython.mjs"));
+    to_stderr(&mut glue);
+    cx.run_quiet(glue)?;
     for stem in CRATES.map(module_stem) {
         let name = format!("{stem}.js");
         minify(cx, &pkg.join(&name), &dir.join(&name))?;
         // The wasm, optimized for size like the page's own.
         let (wasm, out) = (pkg.join(format!("{stem}_bg.wasm")), dir.join(format!("{stem}_bg.wasm")));
         if mtime(&out).is_none_or(|o| mtime(&wasm).is_some_and(|w| w > o)) {
-            wasm_opt(cx, &wasm, &out)?;
+            wasm_opt(cx, &wasm, &out, &[])?;
         }
     }
     // Already optimized: MicroPython's wasm (stage_micropython) and the editor (its bundle).
