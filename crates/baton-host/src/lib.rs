@@ -12,6 +12,15 @@
 
 #![forbid(unsafe_code)]
 
+/// The allocator of both worker modules (a global allocator is one per module, so it is
+/// declared here, where both link it): talc, a maintained `no_std` allocator with a
+/// WebAssembly mode that grows the memory as Rust's default dlmalloc does, in less code —
+/// baton-py's wasm 60,166 → 57,859 B gzipped, measured in one build of each — and, by its
+/// benchmarks, in less time.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use baton_board::Pin;
 use baton_sim::{inputs, Bounce, InputEvent, VirtualBoard};
 use wasm_bindgen::{JsError, JsValue};

@@ -48,10 +48,11 @@ use baton_board::neopixel::NeoPixel;
 use baton_board::{Board, Pin};
 use baton_host::{bounce, host_input, pace_fn, pin_of, schedule_script, turn};
 use baton_sim::board::{Console, EdgeInput, Output, Pixels, Time};
-use baton_sim::{inputs, TraceEvent, VirtualBoard};
+use baton_sim::{inputs, VirtualBoard};
 use litemap::LiteMap;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::future::Future;
 use std::pin::Pin as StdPin;
 use std::rc::{Rc, Weak};
@@ -825,8 +826,6 @@ impl PySim {
 }
 
 fn push_note(out: &mut String, t: u64, text: &str) {
-    let line = TraceEvent::Print { t_us: t, text: text.to_owned() }.to_json();
-    // The same shape as a print, another kind: readers that don't know it skip it.
-    out.push_str(&line.replacen(r#""kind": "print""#, r#""kind": "exception""#, 1));
-    out.push('\n');
+    // The shape of a print, another kind: readers that don't know it skip it.
+    let _ = writeln!(out, r#"{{"t_us": {t}, "kind": "exception", "text": {}}}"#, baton_sim::json::quoted(text));
 }
