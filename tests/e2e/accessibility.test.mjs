@@ -1,32 +1,21 @@
 // Accessibility of the playground, checked by axe-core: no WCAG 2 A/AA violation on any demo,
 // in the light and the dark theme. Part of `npm test` (after `cargo xtask build-web`).
-import { test, before, after, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { serveDist, launch, newPage, open } from './harness.mjs';
+import { serveAndLaunch, newPage, open } from './harness.mjs';
 
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa'];
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = serveAndLaunch();
 
 /** The demo ids, as the page's demo picker lists them. */
 async function demoIds() {
-  const p = await newPage(browser);
+  const p = await newPage(env.browser);
   try {
-    await open(p, server.url);
+    await open(p, env.server.url);
     return await p.$$eval('select[name="demo"] option', (els) => els.map((e) => e.value));
   } finally {
     await p.context().close();
@@ -62,9 +51,9 @@ describe('accessibility (axe-core, WCAG 2 A/AA)', () => {
       assert.ok(demos.length >= 10, `only ${demos.length} demos in the picker`);
       const failures = [];
       for (const demo of demos) {
-        const p = await newPage(browser, { colorScheme });
+        const p = await newPage(env.browser, { colorScheme });
         try {
-          await open(p, server.url, `?v=1&demo=${demo}`);
+          await open(p, env.server.url, `?v=1&demo=${demo}`);
           // Let the console, task table and timeline fill in a little.
           await p.waitForTimeout(300);
           const violations = await axe(p);
@@ -79,9 +68,9 @@ describe('accessibility (axe-core, WCAG 2 A/AA)', () => {
 
     test(`every program in Python mode has no violations, nor has an error (${colorScheme} theme)`, async () => {
       const failures = [];
-      const p = await newPage(browser, { colorScheme });
+      const p = await newPage(env.browser, { colorScheme });
       try {
-        await open(p, server.url);
+        await open(p, env.server.url);
         await p.selectOption('select[name="language"]', 'python');
         const programs = await p.$$eval('select[name="demo"] option', (els) => els.map((e) => e.value));
         assert.equal(programs.length, 10, `Python mode lists ${programs.length} programs`);
@@ -113,9 +102,9 @@ describe('accessibility (axe-core, WCAG 2 A/AA)', () => {
         const violations = await axe(p);
         if (violations.length) failures.push(`${what}:\n${describeViolations(violations)}`);
       };
-      const p = await newPage(browser, { colorScheme });
+      const p = await newPage(env.browser, { colorScheme });
       try {
-        await open(p, server.url, '?v=1&demo=button-interval');
+        await open(p, env.server.url, '?v=1&demo=button-interval');
         await p.getByRole('button', { name: /^Record/ }).click();
         await p.click('[data-part="button"][data-pin="D3"]');
         await p.getByRole('button', { name: /Copy link/ }).click();
@@ -126,7 +115,7 @@ describe('accessibility (axe-core, WCAG 2 A/AA)', () => {
         await p.press('#param-interval', 'Enter');
         await p.waitForSelector('.field.invalid .error');
         await check(p, 'a bad parameter');
-        await open(p, server.url, '?v=1&demo=nope');
+        await open(p, env.server.url, '?v=1&demo=nope');
         await p.waitForSelector('[data-link-error]');
         await check(p, 'a link error');
         assert.deepEqual(p.errors, [], 'errors in the browser console');

@@ -1,12 +1,13 @@
 // Shared set-up of the browser tests: a tiny static server for dist/ on 127.0.0.1 (a free
 // port), and Debian's Chromium through playwright-core.
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '..', '..');
@@ -70,6 +71,23 @@ export async function serveDist({ isolated = true } = {}) {
     url: `http://127.0.0.1:${port}/`,
     close: () => new Promise((ok) => server.close(ok)),
   };
+}
+
+/**
+ * A test file's set-up: serves dist/ and launches Chromium before its tests, and stops both
+ * after them. Returns `{ server, browser }`, filled in once they are up.
+ */
+export function serveAndLaunch() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await serveDist();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }
 
 /** Launches headless Chromium with a fresh profile. */
@@ -156,3 +174,51 @@ export async function workerTrace(page, base, query, endMs) {
       .join(''),
   );
 }
+
+// ---- Sizes ---------------------------------------------------------------------------------
+// What a visitor downloads, as the budgets count it (issue 10): each file compressed with
+// gzip -9 (zlib's), summed. perf.mjs prints these, budgets.test.mjs checks them.
+
+/** A file of dist/ (a path under it): its size raw and gzip -9. */
+export async function fileSize(name) {
+  const body = await readFile(join(DIST, name));
+  return { name, raw: body.length, gz: gzipSync(body, { level: 9 }).length };
+}
+
+/** The page's own download: the wasm and JS of dist/ and the snippets its glue imports at start. */
+export async function pageFiles() {
+  const snippets = (await readdir(join(DIST, 'snippets'), { recursive: true }))
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => join('snippets', name));
+  const names = [...(await readdir(DIST)), ...snippets].filter((name) => /\.(wasm|js)$/.test(name));
+  return Promise.all(names.map(fileSize));
+}
+
+/**
+ * What a page fetches from dist/python/ (the worker's files, loaded on demand) to run `query`
+ * after `act(page)`, once the run has sent its first trace: the files, as fileSize gives them,
+ * recorded from the requests of the page and of its worker.
+ */
+export async function pythonFetched(browser, base, query, act) {
+  const page = await newPage(browser);
+  await page.addInitScript(() => {
+    window.batonTraceLog = [];
+  });
+  const fetched = new Set();
+  // The context's requests include the worker's (its imports, its wasm).
+  page.context().on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/python/')) fetched.add(path.slice(1));
+  });
+  try {
+    await open(page, base, query);
+    await act(page);
+    await page.waitForFunction(() => window.batonTraceLog.some((m) => m.type === 'trace'), null, { timeout: 60_000 });
+    return await Promise.all([...fetched].sort().map(fileSize));
+  } finally {
+    await page.context().close();
+  }
+}
+
+/** The sum of the files' gzip -9 sizes. */
+export const gzTotal = (files) => files.reduce((sum, f) => sum + f.gz, 0);

@@ -8,12 +8,11 @@
 // busy share on the rainbow demo (and the busiest polling demo) at 1x and 100x, and for Python
 // mode: the time from Run to the program's first event with the interpreter cached, and the
 // speed each guide program reaches at poll cost 10, measured in headless Chromium.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
-import { serveDist, launch, newPage, open, linkCode, DIST } from './harness.mjs';
+import { serveDist, launch, newPage, open, linkCode, DIST, fileSize, pageFiles, pythonFetched, gzTotal } from './harness.mjs';
 import { EXAMPLES } from '../oracle/judge.mjs';
 
 const SAMPLE_MS = Number(process.env.SAMPLE_MS || 5000);
@@ -28,64 +27,24 @@ function quantile(sorted, q) {
 }
 
 async function sizes() {
-  let raw = 0;
-  let gz = 0;
-  const rows = [];
-  // The page's wasm and glue, and the snippets the glue imports at start (src/js/).
-  const snippets = (await readdir(join(DIST, 'snippets'), { recursive: true }))
-    .filter((name) => name.endsWith('.js'))
-    .map((name) => join('snippets', name));
-  for (const name of [...(await readdir(DIST)), ...snippets]) {
-    if (!/\.(wasm|js)$/.test(name)) continue;
-    const body = await readFile(join(DIST, name));
-    const z = gzipSync(body, { level: 9 }).length;
-    raw += body.length;
-    gz += z;
-    rows.push(`  ${name}: ${kib(body.length)} raw, ${kib(z)} gzip -9`);
-  }
+  const show = (f) => `  ${f.name}: ${kib(f.raw)} raw, ${kib(f.gz)} gzip -9`;
+  const page = await pageFiles();
   console.log('Size (dist/):');
-  rows.forEach((r) => console.log(r));
-  console.log(`  total wasm + JS: ${kib(raw)} raw, ${kib(gz)} gzip -9 (${gz} B)`);
-  let pyRaw = 0;
-  let pyGz = 0;
-  const pyRows = [];
-  for (const name of await readdir(join(DIST, 'python'))) {
-    const body = await readFile(join(DIST, 'python', name));
-    const z = gzipSync(body, { level: 9 }).length;
-    pyRaw += body.length;
-    pyGz += z;
-    pyRows.push(`  python/${name}: ${kib(body.length)} raw, ${kib(z)} gzip -9`);
-  }
+  page.forEach((f) => console.log(show(f)));
+  const raw = (files) => files.reduce((sum, f) => sum + f.raw, 0);
+  console.log(`  total wasm + JS: ${kib(raw(page))} raw, ${kib(gzTotal(page))} gzip -9 (${gzTotal(page)} B)`);
+  const python = await Promise.all((await readdir(join(DIST, 'python'))).map((name) => fileSize(join('python', name))));
   console.log('Python mode, loaded when it opens (dist/python/):');
-  pyRows.forEach((r) => console.log(r));
-  console.log(`  total: ${kib(pyRaw)} raw, ${kib(pyGz)} gzip -9 (${pyGz} B)`);
+  python.forEach((f) => console.log(show(f)));
+  console.log(`  total: ${kib(raw(python))} raw, ${kib(gzTotal(python))} gzip -9 (${gzTotal(python)} B)`);
 }
 
-/** What a page fetches from dist/python/ (the worker's files, loaded on demand) to run
- * `query` — after `act` — with each file's gzip -9 size: what a visitor downloads. */
+/** What a page fetches from dist/python/ to run `query` — after `act` — with each file's gzip -9
+ * size: what a visitor downloads. */
 async function loads(browser, url, label, query, act) {
-  const page = await newPage(browser);
-  await page.addInitScript(() => {
-    window.batonTraceLog = [];
-  });
-  const fetched = new Set();
-  // The context's requests include the worker's (its imports, its wasm).
-  page.context().on('request', (r) => {
-    const path = new URL(r.url()).pathname;
-    if (path.startsWith('/python/')) fetched.add(path.slice('/python/'.length));
-  });
-  await open(page, url, query);
-  await act(page);
-  await page.waitForFunction(() => window.batonTraceLog.some((m) => m.type === 'trace'), null, { timeout: 60_000 });
-  let gz = 0;
-  const rows = [];
-  for (const name of [...fetched].sort()) {
-    const z = gzipSync(await readFile(join(DIST, 'python', name)), { level: 9 }).length;
-    gz += z;
-    rows.push(`${name} ${kib(z)}`);
-  }
-  console.log(`  ${label}: ${kib(gz)} gzip -9 (${gz} B): ${rows.join(', ')}`);
-  await page.context().close();
+  const files = await pythonFetched(browser, url, query, act);
+  const rows = files.map((f) => `${f.name.slice('python/'.length)} ${kib(f.gz)}`);
+  console.log(`  ${label}: ${kib(gzTotal(files))} gzip -9 (${gzTotal(files)} B): ${rows.join(', ')}`);
 }
 
 /** Python mode: Run → first event, with the interpreter cached (the second Run of a page). */

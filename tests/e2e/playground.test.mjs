@@ -1,11 +1,11 @@
 // Browser end-to-end tests of the playground: `npm test` (after the playground is built into
 // dist/, which `cargo xtask test` does first).
-import { test, before, after, afterEach, describe } from 'node:test';
+import { test, afterEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveDist, launch, newPage, open, consoleLines, workerTrace, linkCode, ARTIFACTS } from './harness.mjs';
+import { serveAndLaunch, serveDist, newPage, open, consoleLines, workerTrace, linkCode, ARTIFACTS } from './harness.mjs';
 import { EXAMPLES, assertExact, judge } from '../oracle/judge.mjs';
 
 const DEMOS = [
@@ -21,13 +21,12 @@ const DEMOS = [
   'keypad-transitions',
 ];
 
-let server;
-let browser;
+const env = serveAndLaunch();
 const pages = [];
 const closedErrors = [];
 
 async function page(options) {
-  const p = await newPage(browser, options);
+  const p = await newPage(env.browser, options);
   pages.push(p);
   return p;
 }
@@ -38,16 +37,6 @@ async function close(p) {
   closedErrors.push(...p.errors);
   await p.context().close();
 }
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 afterEach(async () => {
   // No test may leave a console error or an uncaught exception behind.
@@ -60,7 +49,7 @@ describe('playground', () => {
   test('loads and paints the board within a few seconds', async () => {
     const p = await page();
     const started = Date.now();
-    await open(p, server.url);
+    await open(p, env.server.url);
     assert.ok(Date.now() - started < 8000, 'painted in time');
     // The default demo: two LEDs on D1 and D2.
     assert.equal(await p.inputValue('select[name="demo"]'), 'blink-two');
@@ -84,7 +73,7 @@ describe('playground', () => {
   test('a source that cannot be fetched says so, and the board still runs', async () => {
     const p = await page();
     await p.route('**/sources/blink_one.rs', (route) => route.fulfill({ status: 404, body: 'gone' }));
-    await open(p, server.url, '?v=1&demo=blink-one');
+    await open(p, env.server.url, '?v=1&demo=blink-one');
     const note = p.locator('.source-note[role="alert"]');
     await note.waitFor();
     assert.match(await note.textContent(), /The source could not be loaded: sources\/blink_one\.rs: HTTP 404/);
@@ -97,7 +86,7 @@ describe('playground', () => {
 
   test('blink-one blinks D1 at its rate (0.25 s on, 0.25 s off) at 1x', async () => {
     const p = await page();
-    await open(p, server.url, '?v=1&demo=blink-one');
+    await open(p, env.server.url, '?v=1&demo=blink-one');
     // Sample data-on on every animation frame for 1.5 s of wall time.
     const toggles = await p.evaluate(
       () =>
@@ -125,7 +114,7 @@ describe('playground', () => {
 
   test('button-interval: a click on D3 prints "interval is now 0.6"', async () => {
     const p = await page();
-    await open(p, server.url, '?v=1&demo=button-interval');
+    await open(p, env.server.url, '?v=1&demo=button-interval');
     const button = p.locator('button[data-part="button"][data-pin="D3"]');
     assert.equal(await button.evaluate((b) => b.tagName), 'BUTTON');
     await button.click();
@@ -141,7 +130,7 @@ describe('playground', () => {
 
   test('"Download firmware" saves a UF2 with the running demo in its configuration block', async () => {
     const p = await page();
-    await open(p, server.url, '?v=1&demo=button-interval&interval=0.7');
+    await open(p, env.server.url, '?v=1&demo=button-interval&interval=0.7');
     const [download] = await Promise.all([
       p.waitForEvent('download', { timeout: 10000 }),
       p.click('button[data-download-board="pico"]'),
@@ -163,7 +152,7 @@ describe('playground', () => {
 
   test('the keyboard holds buttons too (key 2 is D4 on button-interval)', async () => {
     const p = await page();
-    await open(p, server.url, '?v=1&demo=button-interval');
+    await open(p, env.server.url, '?v=1&demo=button-interval');
     assert.match(await p.textContent('[data-part="button"][data-pin="D4"]'), /2/);
     await p.keyboard.press('2');
     await p.waitForFunction(() => document.querySelector('[data-console]').textContent.includes('interval is now 0.4'));
@@ -171,7 +160,7 @@ describe('playground', () => {
 
   test('a recorded run replays from its link: same lines at the same virtual times', async () => {
     const p = await page();
-    await open(p, server.url, '?v=1&demo=button-interval');
+    await open(p, env.server.url, '?v=1&demo=button-interval');
     await p.getByRole('button', { name: /^Record/ }).click();
     await p.waitForTimeout(300);
     await p.click('[data-part="button"][data-pin="D4"]');
@@ -204,7 +193,7 @@ describe('playground', () => {
   ]) {
     test(`a malformed link (${query}) shows its error and falls back`, async () => {
       const p = await page();
-      await open(p, server.url, query);
+      await open(p, env.server.url, query);
       const error = p.locator('[data-link-error]');
       assert.ok(await error.isVisible());
       assert.match(await error.textContent(), expected);
@@ -215,14 +204,14 @@ describe('playground', () => {
 
   test('nothing from a link is injected as HTML', async () => {
     const p = await page();
-    await open(p, server.url, '?v=1&demo=%3Cimg%20src=x%20onerror=alert(1)%3E');
+    await open(p, env.server.url, '?v=1&demo=%3Cimg%20src=x%20onerror=alert(1)%3E');
     assert.match(await p.textContent('[data-link-error]'), /unknown demo "<img src=x onerror=alert\(1\)>"/);
     assert.equal(await p.locator('img').count(), 0);
   });
 
   test('a bad parameter shows an inline error and the demo keeps running', async () => {
     const p = await page();
-    await open(p, server.url, '?v=1&demo=blink-two');
+    await open(p, env.server.url, '?v=1&demo=blink-two');
     await p.fill('#param-interval1', '-1');
     await p.press('#param-interval1', 'Enter');
     await p.waitForSelector('.field.invalid .error');
@@ -241,7 +230,7 @@ describe('playground', () => {
     await mkdir(dir, { recursive: true });
     for (const demo of DEMOS) {
       const p = await page({ viewport: { width: 1280, height: 900 } });
-      await open(p, server.url, `?v=1&demo=${demo}`);
+      await open(p, env.server.url, `?v=1&demo=${demo}`);
       await p.waitForTimeout(800);
       assert.equal(await p.inputValue('select[name="demo"]'), demo);
       const parts = await p.$$eval('[data-part]', (els) => els.map((e) => `${e.dataset.part}:${e.dataset.pin}`));
@@ -260,7 +249,7 @@ describe('playground', () => {
 
   test('fits a phone: no horizontal scrolling at 390 px, buttons work by touch', async () => {
     const p = await page({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
-    await open(p, server.url, '?v=1&demo=button-interval');
+    await open(p, env.server.url, '?v=1&demo=button-interval');
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `page is ${overflow}px wider than the screen`);
     await p.tap('[data-part="button"][data-pin="D3"]');
@@ -272,7 +261,7 @@ describe('playground', () => {
   // long intervals that poll lasts minutes, which in the page would freeze it.
   test('blink-polling with long intervals runs across frames: the page stays responsive, main has the CPU', async () => {
     const p = await page();
-    await open(p, server.url, '?v=1&demo=blink-polling&interval1=60&count1=1000&interval2=60&count2=1000');
+    await open(p, env.server.url, '?v=1&demo=blink-polling&interval1=60&count1=1000&interval2=60&count2=1000');
     await p.waitForFunction(() => /^\s*[1-9]/.test(document.querySelector('.clock .time').textContent), null, { timeout: 10_000 });
     for (let i = 0; i < 5; i++) {
       const t0 = Date.now();
@@ -294,7 +283,7 @@ describe('playground', () => {
     const code = linkCode(readFileSync(join(EXAMPLES, 'blink-one.py')));
     for (const demo of ['blink-one', 'blink-blocking', `blink-one&lang=python&code=${code}`]) {
       const p = await page();
-      await open(p, server.url, `?v=1&demo=${demo}&speed=100`);
+      await open(p, env.server.url, `?v=1&demo=${demo}&speed=100`);
       await p.waitForFunction(() => /the program ended at \d/.test(document.querySelector('.clock').textContent), null, { timeout: 15_000 });
       const lines = await consoleLines(p);
       const end = parseFloat((await p.textContent('.clock')).match(/ended at ([\d.]+)/)[1]) * 1e6;
@@ -323,7 +312,7 @@ describe('playground', () => {
     test(`the page runs ${demo} (in the worker) exactly as the judge`, async () => {
       const p = await page();
       const end = 6000;
-      const trace = await workerTrace(p, server.url, `?v=1&demo=${demo}&speed=100`, end);
+      const trace = await workerTrace(p, env.server.url, `?v=1&demo=${demo}&speed=100`, end);
       const reference = judge(join(EXAMPLES, `${demo}.py`), end, 10);
       assert.match(assertExact(`${demo}.page`, reference, trace, end * 1000), /^exact: [1-9]/);
     });

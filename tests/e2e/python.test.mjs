@@ -1,29 +1,18 @@
 // Python mode in the browser: write a code.py in the editor, run it in the worker, press the
 // board's buttons, see errors on their line, survive a task that never awaits, and share a
 // link that replays exactly. Part of `npm test` (after `cargo xtask build-web`).
-import { test, before, after, afterEach, describe } from 'node:test';
+import { test, afterEach, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { serveDist, launch, newPage, open, consoleLines, workerTrace, linkCode } from './harness.mjs';
+import { serveAndLaunch, serveDist, newPage, open, consoleLines, workerTrace, linkCode } from './harness.mjs';
 import { EXAMPLES, SAMPLE_INPUTS, assertExact, judge } from '../oracle/judge.mjs';
 
 const SCRATCH = mkdtempSync(join(tmpdir(), 'baton-e2e-python-'));
 
-let server;
-let browser;
+const env = serveAndLaunch();
 const pages = [];
-
-before(async () => {
-  server = await serveDist();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 afterEach(async () => {
   const errors = pages.flatMap((p) => p.errors);
@@ -32,9 +21,9 @@ afterEach(async () => {
 });
 
 async function page(query = '') {
-  const p = await newPage(browser);
+  const p = await newPage(env.browser);
   pages.push(p);
-  await open(p, server.url, query);
+  await open(p, env.server.url, query);
   return p;
 }
 
@@ -64,9 +53,9 @@ const recParam = (events) => events.map((e) => `${e.t_ms}:${e.pin}${e.action ===
 
 /** A fresh page's whole run of `query` past `endMs` (harness.mjs, workerTrace). */
 async function pageTrace(query, endMs) {
-  const p = await newPage(browser);
+  const p = await newPage(env.browser);
   pages.push(p);
-  return workerTrace(p, server.url, query, endMs);
+  return workerTrace(p, env.server.url, query, endMs);
 }
 
 const editorText = (p) => p.$eval('[data-part="editor"]', (el) => el.batonEditor.getText());
@@ -263,13 +252,13 @@ describe('Python mode', () => {
   }
 
   test('a browser without DecompressionStream says why it cannot open a code link', async () => {
-    const p = await newPage(browser);
+    const p = await newPage(env.browser);
     pages.push(p);
     await p.addInitScript(() => {
       delete globalThis.DecompressionStream;
     });
     const code = linkCode(Buffer.from('print(1)\n'));
-    await open(p, server.url, `?v=1&demo=blink-one&lang=python&code=${code}`);
+    await open(p, env.server.url, `?v=1&demo=blink-one&lang=python&code=${code}`);
     const error = p.locator('[data-link-error]');
     await error.waitFor({ timeout: 10_000 });
     assert.match(await error.textContent(), /this browser cannot decompress it \(it has no DecompressionStream\)/);
@@ -296,7 +285,7 @@ describe('Python mode', () => {
   test('a page served without cross-origin isolation says what Python mode needs', async () => {
     const plain = await serveDist({ isolated: false });
     try {
-      const p = await newPage(browser);
+      const p = await newPage(env.browser);
       pages.push(p);
       await open(p, plain.url);
       await python(p, 'blink-one');

@@ -22,14 +22,16 @@
 //   size below by MICROPY_ALLOC_QSTR_ENTRIES_INIT), and `is_sorted = 0` keeps the lookup from
 //   bisecting an empty pool. The pool's hashes, lengths and string pointers are zeroed, and
 //   each string's bytes too where nothing else refers into them (a C string may share a
-//   string's tail).
+//   string's tail); so are the bytes of the modules' str and bytes constants (C strings
+//   outside the block).
 // - The input is the pinned package's file, checked by its SHA-256: the layout below was read
 //   from that file (see --report). A new version stops the build rather than being patched
 //   unexamined. Python mode's tests run the slimmed module: the guide's programs and random
 //   ones against the judge, and `import` of a removed module (crates/baton-py/js/test).
 //
-// Measured on the pinned 1.27.0 port, after wasm-opt -Oz, GNU gzip -9: 187,974 → 146,890 B
-// (the REPL exports, removed by xtask's wasm-opt call, take it to 142,5xx B).
+// Measured on the pinned 1.27.0 port, after wasm-opt -Oz, GNU gzip -9: 187,963 → 150,675 B
+// (58,825 bytes of data zeroed); without the REPL's exports too (xtask's wasm-opt call),
+// 146,301 B.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import binaryen from 'binaryen';
@@ -137,19 +139,39 @@ const live = new Set(constants);
 for (const [a, v] of words) if (isData(v) && !isDead(a)) live.add(v);
 const liveSorted = [...live].filter(isData).sort((x, y) => x - y);
 
-// The pool's strings: each one's bytes, from the start of the NUL-ended run it lies in (a
-// longer string may end with it) to its NUL, unless something live points into that run.
+// The text of the pool's strings, and of the modules' str and bytes constants (objects in the
+// block: type, hash, length, and a pointer to a C string outside it). Each one's bytes go,
+// from the start of the NUL-ended run it lies in (a longer string may end with it) to its
+// NUL, unless something live points into that run.
 let stringBytes = 0;
-for (let k = 0; k < pool.len; k++) {
-  const at = u32(pool.qstrs + 4 * k);
-  const end = at + memory[pool.lengths + k];
-  if (memory[end] !== 0) throw new Error(`frozen qstr ${pool.totalPrevLen + k} does not end where its length says`);
+const zeroText = (at, length) => {
+  const end = at + length;
+  if (memory[end] !== 0) throw new Error(`the string at ${at} does not end where its length says`);
   let start = at;
   while (start > dataStart && memory[start - 1] !== 0) start--;
-  if (firstAtLeast(liveSorted, start) <= end) continue;
+  if (firstAtLeast(liveSorted, start) <= end || isDead(start)) return;
   dead.push([start, end]);
   stringBytes += end - start;
+};
+for (let k = 0; k < pool.len; k++) {
+  const at = u32(pool.qstrs + 4 * k);
+  const length = memory[pool.lengths + k];
+  if (qstrHash(at, length) !== u16At(pool.hashes, k)) throw new Error(`frozen qstr ${k}'s hash is not MicroPython's`);
+  zeroText(at, length);
 }
+// A constant is told by its hash: MicroPython's (djb2 to 16 bits, as the pool's, checked just
+// above) of the text it points to. Its first word is its type, str's or bytes'.
+const strConstants = [];
+for (let a = namesAt; a + 16 <= blockEnd; a += 4) {
+  const [hash, length, text] = [u32(a + 4), u32(a + 8), u32(a + 12)];
+  if (length > 0 && length < 1 << 16 && isData(text) && (text < namesAt || text >= blockEnd) &&
+      text + length < dataEnd && memory[text + length] === 0 && hash === qstrHash(text, length)) {
+    strConstants.push({ type: u32(a), text, length });
+  }
+}
+const types = new Set(strConstants.map((c) => c.type));
+if (types.size > 2) throw new Error(`str and bytes constants of ${types.size} types in the frozen block`);
+for (const { text, length } of strConstants) zeroText(text, length);
 
 // Strays: what refers into the zeroed bytes from outside them, apart from the two tables and
 // the pool's own pointers to its hashes and lengths (set to NULL below).
@@ -190,6 +212,19 @@ writeFileSync(output, bytes);
 console.error(
   `slimmed MicroPython: ${names.length} frozen modules and ${pool.len} frozen qstrs out, ${zeroed} bytes of data zeroed`,
 );
+
+/** MicroPython's qstr hash (py/qstr.c: djb2, masked to the pool's hash width, never 0). */
+function qstrHash(at, length) {
+  let hash = 5381;
+  for (let i = 0; i < length; i++) hash = ((hash * 33) ^ memory[at + i]) >>> 0;
+  hash &= 2 ** (8 * hashBytes) - 1;
+  return hash === 0 ? 1 : hash;
+}
+
+/** The k-th hash of a pool's hash array. */
+function u16At(hashes, k) {
+  return hashBytes === 2 ? memory[hashes + 2 * k] | (memory[hashes + 2 * k + 1] << 8) : memory[hashes + k];
+}
 
 /** The pool header at an aligned address whose prev and total_prev_len are these, or null. */
 function findPool(prev, totalPrevLen) {
