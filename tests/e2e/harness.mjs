@@ -34,7 +34,7 @@ export async function serveDist({ isolated = true } = {}) {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error(
       `dist/ has no index.html (${DIST}): build the playground first ` +
-        '(`cargo xtask build-web`, or `trunk build --offline`; `cargo xtask test` does it for you)',
+        '(`cargo xtask build-web`; `cargo xtask test` does it for you)',
     );
   }
   const server = createServer(async (req, res) => {

@@ -187,13 +187,11 @@ const TEST_STEPS: &[Step] = &[
         },
     },
     Step {
-        name: "prebuilt firmware + trunk build --offline (the playground's wasm build)",
+        // The release build, as `build-web` makes it: the browser tests check what a visitor
+        // downloads (budgets.test.mjs sizes it).
+        name: "prebuilt firmware + the playground's release build (as cargo xtask build-web)",
         quick: false,
-        run: |cx| {
-            firmware::stage_for_web(cx)?;
-            python::stage_for_web(cx)?;
-            cx.run(cx.trunk(&["build", "--offline"])?).map(|()| None)
-        },
+        run: |cx| build_release(cx).map(|()| None),
     },
     Step {
         name: "npm test (browser end-to-end, tests/e2e)",
@@ -293,6 +291,12 @@ fn print_usage() {
 /// `cargo xtask build-web`.
 fn build_web(cx: &Ctx) -> Result {
     setup(cx, Needs { e2e: false })?;
+    build_release(cx)
+}
+
+/// The playground's release build in `dist/`: the firmware and Python mode staged, Trunk's
+/// release build (wasm-opt, minified glue), and the snippets minified.
+fn build_release(cx: &Ctx) -> Result {
     firmware::stage_for_web(cx)?;
     python::stage_for_web(cx)?;
     cx.run(cx.trunk(&["build", "--release", "--offline"])?)?;
