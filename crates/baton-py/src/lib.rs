@@ -52,7 +52,6 @@ use baton_sim::{inputs, VirtualBoard};
 use litemap::LiteMap;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::fmt::Write as _;
 use std::future::Future;
 use std::pin::Pin as StdPin;
 use std::rc::{Rc, Weak};
@@ -826,6 +825,6 @@ impl PySim {
 }
 
 fn push_note(out: &mut String, t: u64, text: &str) {
-    // The shape of a print, another kind: readers that don't know it skip it.
-    let _ = writeln!(out, r#"{{"t_us": {t}, "kind": "exception", "text": {}}}"#, baton_sim::json::quoted(text));
+    out.push_str(&baton_sim::trace::text_json(t, "exception", text));
+    out.push('\n');
 }

@@ -96,7 +96,8 @@ impl TraceEvent {
                 write!(s, r#"{{"t_us": {t_us}, "kind": "input", "pin": "{pin}", "value": {value}}}"#)
             }
             TraceEvent::Print { t_us, text } => {
-                write!(s, r#"{{"t_us": {t_us}, "kind": "print", "text": {}}}"#, json::quoted(text))
+                s = text_json(*t_us, "print", text);
+                Ok(())
             }
             TraceEvent::Pixels { t_us, pin, brightness, colors } => {
                 let _ = write!(
@@ -127,6 +128,17 @@ impl TraceEvent {
         };
         s
     }
+}
+
+/// A line of text at a time as one line of JSON, of the given `kind`: a print's
+/// (`"print"`), or another kind of the same shape (Python mode's `"exception"`, a task's
+/// uncaught exception as CircuitPython reports it: readers that don't know it skip it).
+///
+/// ```
+/// assert_eq!(baton_sim::trace::text_json(7, "print", "a \"b\""), r#"{"t_us": 7, "kind": "print", "text": "a \"b\""}"#);
+/// ```
+pub fn text_json(t_us: u64, kind: &str, text: &str) -> String {
+    format!(r#"{{"t_us": {t_us}, "kind": "{kind}", "text": {}}}"#, json::quoted(text))
 }
 
 /// A task state as the trace and the playground name it.
