@@ -156,7 +156,7 @@ const zeroText = (at, length) => {
 for (let k = 0; k < pool.len; k++) {
   const at = u32(pool.qstrs + 4 * k);
   const length = memory[pool.lengths + k];
-  if (qstrHash(at, length) !== u16At(pool.hashes, k)) throw new Error(`frozen qstr ${k}'s hash is not MicroPython's`);
+  if (qstrHash(at, length) !== poolHash(k)) throw new Error(`frozen qstr ${k}'s hash is not MicroPython's`);
   zeroText(at, length);
 }
 // A constant is told by its hash: MicroPython's (djb2 to 16 bits, as the pool's, checked just
@@ -221,9 +221,10 @@ function qstrHash(at, length) {
   return hash === 0 ? 1 : hash;
 }
 
-/** The k-th hash of a pool's hash array. */
-function u16At(hashes, k) {
-  return hashBytes === 2 ? memory[hashes + 2 * k] | (memory[hashes + 2 * k + 1] << 8) : memory[hashes + k];
+/** The frozen pool's hash of its k-th string, as stored (1 or 2 bytes, little-endian). */
+function poolHash(k) {
+  const at = pool.hashes + hashBytes * k;
+  return hashBytes === 2 ? memory[at] | (memory[at + 1] << 8) : memory[at];
 }
 
 /** The pool header at an aligned address whose prev and total_prev_len are these, or null. */
