@@ -3,7 +3,7 @@
 //! ```text
 //! cargo xtask firmware [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--out FILE]
 //! cargo xtask firmware --all
-//! cargo xtask flash    [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--drive PATH]
+//! cargo xtask flash    [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--drive PATH] [--port PORT]
 //! ```
 //!
 //! The demo and its parameters are checked first (by `baton-uf2 check`, which asks
@@ -17,10 +17,11 @@
 //! xtask itself has no dependencies: the UF2 work is done by the `baton-uf2` command of the
 //! workspace (crates/baton-uf2), run through `cargo run`.
 
-use super::{describe, flush, Ctx, Result, FIRMWARE_DIR, FIRMWARE_TARGET};
+use super::{describe, flush, touch, Ctx, Result, FIRMWARE_DIR, FIRMWARE_TARGET};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 /// Every board: the name on the command line and the cargo feature of firmware/.
 pub const BOARDS: &[Board] = &[
@@ -60,11 +61,14 @@ struct Request {
     params: Vec<String>,
     out: Option<PathBuf>,
     drive: Option<PathBuf>,
+    /// A running Baton board's serial port, to put it into BOOTSEL with the 1200-baud touch.
+    port: Option<PathBuf>,
     all: bool,
 }
 
 fn parse(args: &[&str], flash: bool) -> Result<Request> {
-    let mut req = Request { board: BOARDS[0], demo: None, params: Vec::new(), out: None, drive: None, all: false };
+    let mut req =
+        Request { board: BOARDS[0], demo: None, params: Vec::new(), out: None, drive: None, port: None, all: false };
     let mut it = args.iter();
     while let Some(&arg) = it.next() {
         let mut value = || it.next().copied().ok_or_else(|| format!("{arg} needs a value"));
@@ -80,6 +84,7 @@ fn parse(args: &[&str], flash: bool) -> Result<Request> {
             }
             "--out" if !flash => req.out = Some(absolute(value()?)),
             "--drive" if flash => req.drive = Some(absolute(value()?)),
+            "--port" if flash => req.port = Some(absolute(value()?)),
             "--all" if !flash => req.all = true,
             other => return Err(format!("unknown argument {other:?} (see `cargo xtask help`)")),
         }
@@ -118,22 +123,64 @@ pub fn firmware_cmd(cx: &Ctx, args: &[&str]) -> Result {
     Ok(())
 }
 
-/// `cargo xtask flash …`.
+/// `cargo xtask flash …`: copies the UF2 to a board in BOOTSEL mode; a Baton board that is
+/// running (found on USB, or named with `--port`) is put into BOOTSEL first with the
+/// 1200-baud touch, so no button is needed.
 pub fn flash_cmd(cx: &Ctx, args: &[&str]) -> Result {
     let req = parse(args, true)?;
-    // Find the drive first: no point building for a board that is not there.
-    let drive = match &req.drive {
-        Some(d) if d.join("INFO_UF2.TXT").is_file() || d.is_dir() => d.clone(),
-        Some(d) => return Err(format!("{} is not a mounted RPI-RP2 drive", d.display())),
-        None => find_drive().ok_or_else(|| {
-            "no RPI-RP2 drive is mounted (looked in /media/*/RPI-RP2, /run/media/*/RPI-RP2, /media/RPI-RP2, \
-             /mnt/RPI-RP2). Put the board in BOOTSEL mode: unplug it, hold the BOOTSEL button (QT Py: BOOT), \
-             plug it in, release; it appears as a USB drive named RPI-RP2. (QT Py: or hold BOOT and press RST.) \
-             Then run this again, or pass --drive PATH"
-                .to_owned()
-        })?,
+    if let Some(d) = &req.drive {
+        if !d.is_dir() {
+            return Err(format!("{} is not a mounted RPI-RP2 drive", d.display()));
+        }
+    }
+    // Find the board first: no point building for a board that is not there.
+    let drive = req.drive.clone().or_else(find_drive);
+    let port = match (&drive, &req.port) {
+        (Some(_), _) => None,
+        (None, Some(p)) => Some(p.clone()),
+        (None, None) => {
+            let mut ports = touch::find_ports(Path::new("/sys/class/tty"));
+            if ports.len() > 1 {
+                let list: Vec<String> =
+                    ports.iter().map(|p| format!("{} ({}, {})", p.dev.display(), p.product, p.serial)).collect();
+                return Err(format!(
+                    "{} Baton boards are attached: {}; choose one with --port",
+                    ports.len(),
+                    list.join(", ")
+                ));
+            }
+            ports.pop().map(|p| {
+                println!("found {} on {} (serial number {})", p.product, p.dev.display(), p.serial);
+                p.dev
+            })
+        }
     };
+    if drive.is_none() && port.is_none() {
+        return Err("no RPI-RP2 drive is mounted (looked in /media/*/RPI-RP2, /run/media/*/RPI-RP2, /media/RPI-RP2, \
+             /mnt/RPI-RP2), and no running Baton board is attached. Put the board in BOOTSEL mode: unplug it, \
+             hold the BOOTSEL button (QT Py: BOOT), plug it in, release; it appears as a USB drive named RPI-RP2. \
+             (QT Py: or hold BOOT and press RST.) Then run this again, or pass --drive PATH (or --port PORT for a \
+             board that runs Baton)"
+            .to_owned());
+    }
     let uf2 = build_uf2(cx, req.board, req.demo.as_deref(), &req.params, None)?;
+    let drive = match (drive, port) {
+        (Some(d), _) => d,
+        (None, Some(port)) => {
+            println!("restarting the board on {} into BOOTSEL (the 1200-baud touch) …", port.display());
+            flush();
+            touch::touch(&port)?;
+            wait_for_drive(Duration::from_secs(15)).ok_or_else(|| {
+                format!(
+                    "the RPI-RP2 drive did not appear within 15 s after the 1200-baud touch on {}: is it a Baton \
+                     board, and does this system mount USB drives by itself? (Otherwise mount it and pass --drive \
+                     PATH; or use `picotool load -x FILE.uf2 -f`.)",
+                    port.display()
+                )
+            })?
+        }
+        (None, None) => unreachable!("checked above"),
+    };
     let name = uf2.file_name().map(|n| n.to_owned()).unwrap_or_else(|| "baton.uf2".into());
     let dest = drive.join(name);
     println!("copying {} to {} …", cx.rel(&uf2), dest.display());
@@ -143,6 +190,19 @@ pub fn flash_cmd(cx: &Ctx, args: &[&str]) -> Result {
     let _ = cx.command("sync").status();
     println!("✓ flashed: the board restarts and runs it (console: USB serial, 115200 8N1 on the UART)");
     Ok(())
+}
+
+/// Waits for an `RPI-RP2` drive to be mounted (the desktop mounts it a few seconds after
+/// the board restarts into BOOTSEL).
+fn wait_for_drive(limit: Duration) -> Option<PathBuf> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(d) = find_drive() {
+            return Some(d);
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    None
 }
 
 /// Mounted `RPI-RP2` drives, in the usual places.
@@ -359,6 +419,8 @@ mod tests {
         assert!(parse(&["--param", "a=1"], false).is_err());
         assert!(parse(&["--demo", "x", "--param", "a"], false).is_err());
         assert!(parse(&["--drive", "/x"], false).is_err());
+        assert!(parse(&["--port", "/dev/ttyACM0"], false).is_err());
+        assert_eq!(parse(&["--port", "/dev/ttyACM0"], true).unwrap().port, Some(PathBuf::from("/dev/ttyACM0")));
         assert!(parse(&["--out", "/x"], true).is_err());
         assert!(parse(&["--all", "--demo", "blink-one"], false).is_err());
         assert!(parse(&["--all"], false).unwrap().all);
