@@ -107,3 +107,22 @@ pub async fn run(board: FirmwareBoard) {
         let _ = if level { ack.set_high() } else { ack.set_low() };
     }
 }
+
+/// The scratch register value that asks the bench build to panic at the very
+/// start of `main`, before the clocks and the consoles are up (the emulator
+/// test of "a panic before the console is up still ends in safe mode" sets it
+/// before it boots the chip).
+const PANIC_EARLY: u32 = 0x7061_4e31;
+
+/// Panics if the emulator asked for it (watchdog scratch register 2), clearing
+/// the request first so that the next boot does not panic again.
+pub fn panic_early_if_asked() {
+    // SAFETY: the watchdog's registers are always mapped; scratch 2 is used by
+    // nothing else in the firmware.
+    let wd = unsafe { &*rp2040_hal::pac::WATCHDOG::ptr() };
+    if wd.scratch2().read().bits() == PANIC_EARLY {
+        // SAFETY: plain scratch register.
+        wd.scratch2().write(|w| unsafe { w.bits(0) });
+        panic!("bench: a deliberate panic before the console is up");
+    }
+}

@@ -1,5 +1,5 @@
 //! `print`: lines go to the console UART (TX only, 115200 8N1) and to USB CDC
-//! serial, whichever are up.
+//! serial, as on a CircuitPython board.
 //!
 //! The UART is fed from a ring buffer by its TX interrupt: a print copies
 //! the line into the ring, tops up the UART's 32-byte FIFO and returns; the
@@ -10,10 +10,25 @@
 //! waits only when the ring is full (more than [`RING`] bytes not yet on the
 //! wire), and then with interrupts enabled.
 //!
-//! USB drops what does not fit its buffer (for instance when no terminal is
-//! open); the boot lines are said again when a terminal opens the port. The panic handler prints through the same path with interrupts
-//! masked: the writer tops up the FIFO itself while it waits, so it needs no
-//! interrupt to make progress.
+//! USB serial gets output only while a terminal holds the port open (DTR),
+//! as a CircuitPython board's console does. Until then nothing piles up in
+//! the host's buffers: on Linux a port nobody has open still takes data, so a
+//! terminal opened later would start with stale prints and, worse, with the
+//! greeting cut short. Instead the console keeps the last [`HISTORY`] bytes
+//! of output ([`History`]); a terminal that opens the port gets the boot lines
+//! in full (the greeting), a line saying how many earlier bytes were not
+//! kept, then that recent output, then whatever is printed while it stays
+//! open. USB is a reader with a cursor into the history: if prints outrun
+//! the host, it skips ahead and says how much it skipped.
+//!
+//! Closing the port after opening it at 1200 baud (the "1200-baud touch"
+//! that Arduino and CircuitPython tools send) restarts the board into its
+//! boot ROM's USB mode (BOOTSEL, the `RPI-RP2` drive), so a new UF2 can be
+//! copied without pressing a button.
+//!
+//! The panic handler prints through the same paths with interrupts masked:
+//! the writer tops up the UART's FIFO itself while it waits, and the handler
+//! polls USB itself, so neither needs an interrupt to make progress.
 
 use crate::boards;
 use alloc::boxed::Box;
@@ -42,6 +57,100 @@ pub struct Usb {
     pub serial: SerialPort<'static, UsbBus, [u8; USB_READ], [u8; USB_WRITE]>,
     /// Whether a terminal had the port open (DTR) at the last poll.
     pub open: bool,
+    /// What the open terminal has not got yet (`None` while no terminal is open).
+    pub outbox: Option<Outbox>,
+}
+
+/// Where a terminal that holds the port open is in the console's output.
+pub struct Outbox {
+    /// Bytes of the greeting already handed to USB.
+    greeting_at: usize,
+    /// The "bytes not kept" line still to send, and how much of it went.
+    notice: Line,
+    /// The next byte of the history to send (counted from boot).
+    cursor: u64,
+}
+
+impl Outbox {
+    /// For a terminal that has just opened the port: everything from the greeting on.
+    fn opened(history: &History) -> Self {
+        let mut outbox = Outbox { greeting_at: 0, notice: Line::new(), cursor: 0 };
+        outbox.skip_to(history.oldest());
+        outbox
+    }
+
+    /// Moves the cursor to `at`, noting the bytes skipped.
+    fn skip_to(&mut self, at: u64) {
+        if at <= self.cursor {
+            return;
+        }
+        let skipped = at - self.cursor;
+        self.cursor = at;
+        self.notice = Line::new();
+        let _ = write!(
+            self.notice,
+            "baton: ({skipped} bytes of earlier output not kept: the console keeps the last {HISTORY})\r\n"
+        );
+    }
+}
+
+/// One short line, formatted without allocating (inside the USB interrupt), and how much
+/// of it has been sent.
+struct Line {
+    bytes: [u8; 96],
+    len: usize,
+    sent: usize,
+}
+
+impl Line {
+    const fn new() -> Self {
+        Line { bytes: [0; 96], len: 0, sent: 0 }
+    }
+}
+
+impl Write for Line {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let n = s.len().min(self.bytes.len() - self.len);
+        self.bytes[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
+/// How much recent output a terminal that opens the port gets.
+pub const HISTORY: usize = 2048;
+
+/// The console's last [`HISTORY`] bytes of output, for USB serial.
+pub struct History {
+    ring: [u8; HISTORY],
+    /// Bytes written since boot.
+    total: u64,
+}
+
+impl History {
+    const fn new() -> Self {
+        History { ring: [0; HISTORY], total: 0 }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.ring[(self.total % HISTORY as u64) as usize] = b;
+            self.total += 1;
+        }
+    }
+
+    /// The oldest byte still kept.
+    fn oldest(&self) -> u64 {
+        self.total.saturating_sub(HISTORY as u64)
+    }
+
+    /// The kept bytes from `at` (≥ [`Self::oldest`]) up to the end of the ring's storage or
+    /// of the output, whichever comes first.
+    fn from(&self, at: u64) -> &[u8] {
+        let start = (at % HISTORY as u64) as usize;
+        let len = ((self.total - at) as usize).min(HISTORY - start);
+        &self.ring[start..start + len]
+    }
 }
 
 // SAFETY: the RP2040 firmware runs on core 0 only; the USB objects are only
@@ -50,11 +159,10 @@ pub struct Usb {
 unsafe impl Send for Usb {}
 
 /// The USB serial port's buffers: input is read and dropped; output holds what
-/// the host has not fetched yet (the boot lines for a terminal that opens the
-/// port, or a burst of prints).
+/// the host has not fetched yet (the console's [`History`] holds the rest).
 pub const USB_READ: usize = 64;
 /// See [`USB_READ`].
-pub const USB_WRITE: usize = 512;
+pub const USB_WRITE: usize = 256;
 
 /// Bytes that may wait for the UART (44 ms of wire at 115200 baud).
 pub const RING: usize = 512;
@@ -95,6 +203,8 @@ static UART: Mutex<RefCell<Option<Box<Tx>>>> = Mutex::new(RefCell::new(None));
 /// The boot lines, said again on USB each time a terminal opens the port: USB
 /// comes up about a second after reset, long after they were printed.
 static GREETING: Mutex<RefCell<String>> = Mutex::new(RefCell::new(String::new()));
+/// The recent output, for USB serial (`.bss`: 2 KB of RAM, no flash).
+static HISTORY_RING: Mutex<RefCell<History>> = Mutex::new(RefCell::new(History::new()));
 /// Boxed: an `Option<Usb>` in a static would be 1 KB of `.data` (flash and RAM).
 static USB: Mutex<RefCell<Option<Box<Usb>>>> = Mutex::new(RefCell::new(None));
 
@@ -137,22 +247,45 @@ fn write_uart(bytes: &[u8]) {
     }
 }
 
-/// Hands bytes to USB serial (what does not fit is dropped).
+/// Keeps bytes for USB serial, and hands a terminal that holds the port open what it
+/// has not got yet.
 fn write_usb(bytes: &[u8]) {
     critical_section::with(|cs| {
-        let Ok(mut usb) = USB.borrow(cs).try_borrow_mut() else { return };
-        let Some(usb) = usb.as_mut() else { return };
-        if usb.device.state() != UsbDeviceState::Configured {
-            return;
-        }
-        let mut rest = bytes;
-        while !rest.is_empty() {
-            match usb.serial.write(rest) {
-                Ok(n) if n > 0 => rest = &rest[n..],
-                _ => break,
-            }
-        }
+        HISTORY_RING.borrow_ref_mut(cs).push(bytes);
+        pump(cs);
     });
+}
+
+/// Hands the open terminal, if any, as much of what it has not got as USB takes now.
+fn pump(cs: critical_section::CriticalSection<'_>) {
+    let Ok(mut usb) = USB.borrow(cs).try_borrow_mut() else { return };
+    let Some(Usb { device, serial, outbox: Some(out), .. }) = usb.as_deref_mut() else { return };
+    if device.state() != UsbDeviceState::Configured {
+        return;
+    }
+    // The greeting, whole.
+    let greeting = GREETING.borrow_ref(cs);
+    while out.greeting_at < greeting.len() {
+        match serial.write(&greeting.as_bytes()[out.greeting_at..]) {
+            Ok(n) => out.greeting_at += n,
+            Err(_) => return,
+        }
+    }
+    let history = HISTORY_RING.borrow_ref(cs);
+    // Prints that outran the host: skip what the ring no longer holds, and say so.
+    out.skip_to(history.oldest());
+    while out.notice.sent < out.notice.len {
+        match serial.write(&out.notice.bytes[out.notice.sent..out.notice.len]) {
+            Ok(n) => out.notice.sent += n,
+            Err(_) => return,
+        }
+    }
+    while out.cursor < history.total {
+        match serial.write(history.from(out.cursor)) {
+            Ok(n) => out.cursor += n as u64,
+            Err(_) => return,
+        }
+    }
 }
 
 /// Writes bytes to every console that is up.
@@ -179,13 +312,18 @@ pub fn flush_uart() {
     }
 }
 
-/// Prints a boot line, and keeps it for the USB greeting.
+/// Prints a boot line on the UART, and keeps it for the USB greeting (a terminal
+/// gets it first, whenever it opens the port; it is not part of the history).
 pub fn announce(line: &str) {
-    write_line(line);
+    write_uart(line.as_bytes());
+    write_uart(b"\r\n");
     critical_section::with(|cs| {
         let mut greeting = GREETING.borrow_ref_mut(cs);
         greeting.push_str(line);
         greeting.push_str("\r\n");
+        drop(greeting);
+        // An open terminal gets the new line too.
+        pump(cs);
     });
 }
 
@@ -224,33 +362,40 @@ fn UART1_IRQ() {
 }
 
 /// Polls the USB device once (the interrupt handler does this; the panic
-/// handler calls it with interrupts off).
+/// handler calls it with interrupts off), follows the terminal's DTR, and
+/// hands it what it has not got yet.
 pub fn poll_usb() {
-    critical_section::with(|cs| {
-        if let Ok(mut usb) = USB.borrow(cs).try_borrow_mut() {
-            if let Some(Usb { device, serial, open }) = usb.as_deref_mut() {
-                if device.poll(&mut [serial]) {
-                    // Input is not used: read it so the host is not stalled.
-                    let mut buf = [0u8; 64];
-                    let _ = serial.read(&mut buf);
-                }
-                // A terminal has just opened the port: greet it with the boot lines (as many
-                // whole lines as fit the port's buffer).
-                if serial.dtr() && !*open {
-                    let greeting = GREETING.borrow_ref(cs);
-                    let mut room = USB_WRITE;
-                    for line in greeting.split_inclusive('\n') {
-                        if line.len() > room || serial.write(line.as_bytes()).is_err() {
-                            break;
-                        }
-                        room -= line.len();
-                    }
-                }
-                *open = serial.dtr();
-            }
+    let touched = critical_section::with(|cs| {
+        let Ok(mut usb) = USB.borrow(cs).try_borrow_mut() else { return false };
+        let Some(Usb { device, serial, open, outbox }) = usb.as_deref_mut() else { return false };
+        if device.poll(&mut [serial]) {
+            // Input is not used: read it so the host is not stalled.
+            let mut buf = [0u8; 64];
+            let _ = serial.read(&mut buf);
         }
+        let dtr = serial.dtr() && device.state() == UsbDeviceState::Configured;
+        let mut touched = false;
+        if dtr && !*open {
+            *outbox = Some(Outbox::opened(&HISTORY_RING.borrow_ref(cs)));
+        } else if !dtr && *open {
+            // The terminal closed the port: drop what it did not fetch, so that the next
+            // one starts from the greeting, not from stale bytes.
+            *outbox = None;
+            usb_device::class::UsbClass::reset(serial);
+            touched = serial.line_coding().data_rate() == TOUCH_BAUD;
+        }
+        *open = dtr;
+        drop(usb);
+        pump(cs);
+        touched
     });
+    if touched {
+        crate::bootsel::restart_into_bootsel("the port was closed after being opened at 1200 baud");
+    }
 }
+
+/// Opening the port at this rate and closing it restarts the board into BOOTSEL.
+pub const TOUCH_BAUD: u32 = 1200;
 
 #[interrupt]
 fn USBCTRL_IRQ() {

@@ -12,7 +12,9 @@
 //!
 //! Which demo runs is read from the configuration block at the end of flash
 //! (see [`config`]); the board is chosen at build time by cargo feature
-//! (`pico`, `qtpy`; see [`boards`]).
+//! (`pico`, `qtpy`; see [`boards`]). After a panic or a watchdog restart the
+//! board boots into [`safe_mode`] instead, and stays there until it is reset
+//! or reflashed.
 
 #![no_std]
 #![no_main]
@@ -23,11 +25,14 @@ extern crate alloc;
 mod bench;
 mod board;
 mod boards;
+mod bootsel;
 mod config;
 mod console;
 mod divider;
 mod edges;
 mod pixels;
+mod safe_mode;
+mod serial_number;
 mod timer;
 mod watchdog;
 
@@ -90,11 +95,31 @@ fn describe(params: &Params) -> String {
     s
 }
 
+/// What this boot runs.
+enum Mode {
+    /// The configured demo (or the board's default).
+    Demo(Params),
+    /// Safe mode, after Baton's watchdog restarted the board; with the reason.
+    Safe(watchdog::Restart),
+}
+
+impl Mode {
+    /// Whether this boot's program uses GPIO `gpio`.
+    fn uses_gpio(&self, gpio: u8) -> bool {
+        match self {
+            Mode::Demo(params) => config::uses_gpio(params, gpio),
+            Mode::Safe(_) => safe_mode::uses_gpio(gpio),
+        }
+    }
+}
+
 #[hal::entry]
 fn main() -> ! {
     init_heap();
-    // Read (and clear) the watchdog's marks before anything else.
+    // Read (and clear) the watchdog's marks before anything else: they decide the mode.
     let last_reset = watchdog::last_reset();
+    #[cfg(feature = "bench")]
+    bench::panic_early_if_asked();
     let mut pac = pac::Peripherals::take().expect("peripherals are taken once");
     let mut watchdog = hal::Watchdog::new(pac.WATCHDOG);
     let clocks = match hal::clocks::init_clocks_and_plls(
@@ -114,9 +139,15 @@ fn main() -> ! {
     let timer = hal::Timer::new(pac.TIMER, &mut pac.RESETS, &clocks);
     let mut table = pin_table(pins);
 
-    // Which demo; then the consoles (the UART only if the demo leaves its pin free).
+    // Which demo (or safe mode); then the consoles (the UART only if the program leaves
+    // its pin free).
     let (params, problem) = config::load();
-    let tx_free = !config::uses_gpio(&params, boards::CONSOLE_TX);
+    let described = describe(&params);
+    let mode = match last_reset {
+        Some(restart) => Mode::Safe(restart),
+        None => Mode::Demo(params),
+    };
+    let tx_free = !mode.uses_gpio(boards::CONSOLE_TX);
     if tx_free {
         let tx = table[usize::from(boards::CONSOLE_TX)]
             .take()
@@ -133,11 +164,12 @@ fn main() -> ! {
             }
         }
     }
+    let serial_number = serial_number::read();
     let usb_bus: &'static UsbBusAllocator<hal::usb::UsbBus> = Box::leak(Box::new(UsbBusAllocator::new(
         hal::usb::UsbBus::new(pac.USBCTRL_REGS, pac.USBCTRL_DPRAM, clocks.usb_clock, true, &mut pac.RESETS),
     )));
     let serial = usbd_serial::SerialPort::new_with_store(usb_bus, [0u8; console::USB_READ], [0u8; console::USB_WRITE]);
-    let strings = StringDescriptors::default().manufacturer("Baton").product(boards::NAME).serial_number("baton");
+    let strings = StringDescriptors::default().manufacturer("Baton").product(boards::NAME).serial_number(serial_number);
     // (64-byte control packets, as the RP2040 supports: enumeration takes fewer transfers.)
     let device = UsbDeviceBuilder::new(usb_bus, UsbVidPid(0x16c0, 0x27dd))
         .strings(&[strings])
@@ -146,21 +178,27 @@ fn main() -> ! {
         .unwrap_or_else(|_| panic!("USB packet size"))
         .device_class(usbd_serial::USB_CLASS_CDC)
         .build();
-    console::set_usb(console::Usb { device, serial, open: false });
+    console::set_usb(console::Usb { device, serial, open: false, outbox: None });
 
     // The board. An on-board NeoPixel's power goes on now, so that it has
     // settled by the first frame (see `board::NEOPIXEL_POWER_SETTLE_US`).
     let (pio0, sm0, _, _, _) = pac.PIO0.split(&mut pac.RESETS);
     let board = FirmwareBoard::new(table, pio0, sm0, timer, clocks.system_clock.freq().to_Hz());
-    if boards::gpio(baton_board::Pin::NeoPixel).is_some_and(|gp| config::uses_gpio(&params, gp)) {
+    if boards::gpio(baton_board::Pin::NeoPixel).is_some_and(|gp| mode.uses_gpio(gp)) {
         board.power_neopixel();
     }
 
-    if let Some(line) = last_reset {
-        console::announce(&line);
-    }
-    if let Some(problem) = problem {
-        console::announce(&problem);
+    match &mode {
+        Mode::Safe(restart) => {
+            for line in safe_mode::lines(&alloc::format!("{restart}")) {
+                console::announce(&line);
+            }
+        }
+        Mode::Demo(_) => {
+            if let Some(problem) = problem {
+                console::announce(&problem);
+            }
+        }
     }
     if !tx_free {
         console::announce(&format!(
@@ -182,14 +220,16 @@ fn main() -> ! {
     // A task joins the queue at the current tick, so the clock is started
     // provisionally: the task is queued at tick 0, and it is still tick 0 when
     // the epoch is taken again below.
-    let line = format!("baton: {}, running {}", boards::NAME, describe(&params));
+    let line = match &mode {
+        Mode::Demo(_) => format!("baton: {}, running {described}", boards::NAME),
+        Mode::Safe(_) => format!("baton: {}, safe mode (not running {described})", boards::NAME),
+    };
     timer::start_epoch(&timer);
-    #[cfg(not(feature = "bench"))]
-    let mut main_task = exec.spawn(async move { baton_demos::run(board, params).await });
-    #[cfg(feature = "bench")]
     let mut main_task = exec.spawn(async move {
-        bench::run(board).await;
-        Ok::<(), baton_board::BoardError>(())
+        match mode {
+            Mode::Demo(params) => run_demo(board, params).await,
+            Mode::Safe(restart) => safe_mode::run(board, alloc::format!("{restart}")).await,
+        }
     });
     let mut reported = false;
     // The executor stays installed for the whole loop: a turn then only checks it.
@@ -237,6 +277,18 @@ fn main() -> ! {
     }
 }
 
+/// The configured demo (the bench build: the timing experiments instead).
+async fn run_demo(board: FirmwareBoard, params: Params) -> Result<(), baton_board::BoardError> {
+    #[cfg(not(feature = "bench"))]
+    return baton_demos::run(board, params).await;
+    #[cfg(feature = "bench")]
+    {
+        let _ = params;
+        bench::run(board).await;
+        Ok(())
+    }
+}
+
 /// Whether the core is in thread mode (no exception active: IPSR is 0), where
 /// Baton's executor runs.
 fn thread_mode() -> bool {
@@ -274,13 +326,13 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
     cortex_m::interrupt::disable();
     let mut note = Note { bytes: [0; watchdog::NOTE_LEN], len: 0 };
     let _ = core::fmt::Write::write_fmt(&mut note, format_args!("{info}"));
-    // Kept for the next boot: the watchdog (if it was started) is no longer
-    // fed, and restarts the board after its timeout.
+    // Kept for the next boot, which goes into safe mode and says it.
     watchdog::note_panic(core::str::from_utf8(&note.bytes[..note.len]).unwrap_or("panic"));
+    watchdog::restart_after_panic();
     say!("panic: {info}");
     // With interrupts off, the UART's ring is drained here, not by its interrupt.
     console::flush_uart();
-    // Keep USB alive so the message reaches an open terminal until then.
+    // Keep USB alive so the message reaches an open terminal until the restart.
     loop {
         console::poll_usb();
     }

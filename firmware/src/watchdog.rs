@@ -1,6 +1,9 @@
 //! The watchdog: if the host loop stops coming round (a task that never
-//! gives control back, an interrupt storm, a panic), the board restarts
-//! after [`TIMEOUT_US`], and the next boot says so on the console.
+//! gives control back, an interrupt storm), the board restarts after
+//! [`TIMEOUT_US`]; after a panic the panic handler has it restart the board
+//! at once ([`restart_after_panic`]). Either way the next boot knows why
+//! ([`last_reset`]) and goes into safe mode (see `safe_mode`) instead of
+//! running the demo into the same wall again.
 //!
 //! Who feeds it: the host loop on every turn (and it never sleeps longer than
 //! [`FEED_US`]), and the blocking parts of the guide's API that are busy by
@@ -17,8 +20,8 @@
 //! initialised at boot (a watchdog reset keeps RAM). Scratch registers 4–7
 //! belong to the boot ROM and are left alone.
 
-use alloc::format;
 use alloc::string::String;
+use core::fmt;
 use core::mem::MaybeUninit;
 use rp2040_hal::pac;
 
@@ -86,9 +89,57 @@ pub fn note_panic(message: &str) {
     regs().scratch1().write(|w| unsafe { w.bits(PANICKED | n as u32) });
 }
 
-/// What the last reset was, if it was Baton's watchdog: the line to print.
-/// Clears the marks, so the line is said once.
-pub fn last_reset() -> Option<String> {
+/// How long the panic handler leaves the consoles to say the panic before the
+/// board restarts (into safe mode).
+const PANIC_RESTART_US: u32 = 200_000;
+
+/// Restarts the board [`PANIC_RESTART_US`] from now, whether or not `main` has
+/// started the watchdog yet: a panic before the console is up must end in safe
+/// mode too. (The panic handler calls this after [`note_panic`], with
+/// interrupts off.)
+pub fn restart_after_panic() {
+    let r = regs();
+    // SAFETY: plain scratch register: the mark that says Baton armed the watchdog.
+    r.scratch0().write(|w| unsafe { w.bits(ARMED) });
+    // What the watchdog resets: everything but the oscillators, as the HAL's `start` sets it.
+    // SAFETY: PSM's WDSEL only selects what a watchdog reset resets.
+    let psm = unsafe { &*pac::PSM::ptr() };
+    // SAFETY: as above; the bit pattern is the HAL's.
+    psm.wdsel().write(|w| unsafe { w.bits(0x0001_ffff & !(1 << 1 | 1 << 0)) });
+    // The watchdog counts the tick generator's ticks; before the clocks are set up it may
+    // not tick yet. (12 cycles of a 12 MHz clk_ref is a µs; on the ring oscillator, before
+    // the clocks are set up, the restart merely comes later.)
+    if !r.tick().read().running().bit_is_set() || r.tick().read().cycles().bits() == 0 {
+        // SAFETY: ENABLE (bit 9) and CYCLES; the HAL's `enable_tick_generation(12)`.
+        r.tick().write(|w| unsafe { w.bits(0x200 | 12) });
+    }
+    // SAFETY: LOAD only reloads the counter (2 per µs: RP2040-E1).
+    r.load().write(|w| unsafe { w.bits(PANIC_RESTART_US * 2) });
+    r.ctrl().modify(|_, w| w.enable().set_bit());
+}
+
+/// Why Baton's watchdog restarted the board.
+pub enum Restart {
+    /// A panic, with its message.
+    Panic(String),
+    /// No task gave control back for [`TIMEOUT_US`].
+    Hang,
+}
+
+impl fmt::Display for Restart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Restart::Panic(message) => write!(f, "the watchdog restarted it after a panic: {message}"),
+            Restart::Hang => {
+                write!(f, "the watchdog restarted it: no task gave control back for {} ms", TIMEOUT_US / 1000)
+            }
+        }
+    }
+}
+
+/// What the last reset was, if it was Baton's watchdog. Clears the marks, so that the
+/// next reset (the RUN pin, power, a new UF2) starts the demo again.
+pub fn last_reset() -> Option<Restart> {
     let r = regs();
     let reason = r.reason().read().bits();
     let armed = r.scratch0().read().bits() == ARMED;
@@ -100,21 +151,19 @@ pub fn last_reset() -> Option<String> {
     if reason == 0 || !armed {
         return None;
     }
-    let why = if panicked & !0xff == PANICKED {
-        let n = (panicked & 0xff) as usize;
-        let note = core::ptr::addr_of!(NOTE).cast::<u8>();
-        let mut bytes = [0u8; NOTE_LEN];
-        for (i, b) in bytes.iter_mut().enumerate().take(n.min(NOTE_LEN)) {
-            // SAFETY: `i < NOTE_LEN`; written by `note_panic` before the reset.
-            *b = unsafe { note.add(i).read_volatile() };
-        }
-        let text = match core::str::from_utf8(&bytes[..n.min(NOTE_LEN)]) {
-            Ok(s) => s,
-            Err(e) => core::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
-        };
-        format!("after a panic: {text}")
-    } else {
-        format!("no task gave control back for {} ms", TIMEOUT_US / 1000)
+    if panicked & !0xff != PANICKED {
+        return Some(Restart::Hang);
+    }
+    let n = ((panicked & 0xff) as usize).min(NOTE_LEN);
+    let note = core::ptr::addr_of!(NOTE).cast::<u8>();
+    let mut bytes = [0u8; NOTE_LEN];
+    for (i, b) in bytes.iter_mut().enumerate().take(n) {
+        // SAFETY: `i < NOTE_LEN`; written by `note_panic` before the reset.
+        *b = unsafe { note.add(i).read_volatile() };
+    }
+    let text = match core::str::from_utf8(&bytes[..n]) {
+        Ok(s) => s,
+        Err(e) => core::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
     };
-    Some(format!("baton: the watchdog restarted the board ({why})"))
+    Some(Restart::Panic(String::from(text)))
 }

@@ -19,6 +19,7 @@
 //! Default demo (no configuration block): `blink-one` on the on-board LED,
 //! so a bare Pico shows that it is alive.
 
+use crate::safe_mode::Status;
 use baton_board::Pin;
 
 /// The board's name, as the console prints it.
@@ -58,6 +59,9 @@ pub type ConsoleTx = rp2040_hal::gpio::bank0::Gpio16;
 pub const CONSOLE_IRQ: rp2040_hal::pac::Interrupt = rp2040_hal::pac::Interrupt::UART0_IRQ;
 /// The console UART's TX GPIO number (to keep it out of a demo's way).
 pub const CONSOLE_TX: u8 = 16;
+
+/// How the board shows safe mode: the on-board LED (GP25) flashes.
+pub const STATUS: Status = Status::Led(Pin::Led);
 
 /// What runs without a configuration block.
 pub const DEFAULT_DEMO: &str = "blink-one";

@@ -29,6 +29,7 @@
 //! Default demo (no configuration block): the guide's rainbow on the
 //! on-board NeoPixel — the guide's example was tested on this board.
 
+use crate::safe_mode::Status;
 use baton_board::Pin;
 
 /// The board's name, as the console prints it.
@@ -65,6 +66,9 @@ pub type ConsoleTx = rp2040_hal::gpio::bank0::Gpio20;
 pub const CONSOLE_IRQ: rp2040_hal::pac::Interrupt = rp2040_hal::pac::Interrupt::UART1_IRQ;
 /// The console UART's TX GPIO number (to keep it out of a demo's way).
 pub const CONSOLE_TX: u8 = 20;
+
+/// How the board shows safe mode: the on-board NeoPixel glows dim red.
+pub const STATUS: Status = Status::NeoPixel(Pin::NeoPixel);
 
 /// What runs without a configuration block.
 pub const DEFAULT_DEMO: &str = "rainbow";
