@@ -352,7 +352,7 @@ impl Image {
     /// that erase this sector.
     pub fn clear_config(&mut self) {
         self.clear_config_pages();
-        self.pages.insert(CONFIG_ADDR, [0xFF; PAGE_SIZE]);
+        self.pages.insert(CONFIG_ADDR, ERASED_PAGE);
     }
 
     fn clear_config_pages(&mut self) {
