@@ -30,5 +30,5 @@ pub mod vcd;
 
 pub use board::VirtualBoard;
 pub use inputs::{Bounce, InputError, InputEvent, LevelEvent};
-pub use simulation::{SimConfig, Simulation, Step};
-pub use trace::TraceEvent;
+pub use simulation::{Program, SimConfig, Simulation, Step};
+pub use trace::{TraceEvent, TraceExt};
