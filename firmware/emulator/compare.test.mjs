@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BOARDS, WS2812, checkBoot2, emulate, gpioOf, parseInputs, uf2Flash } from './emulate.mjs';
-import { assertSameBehaviour, firmwareFor, prebuilt, press, release, simulate, streams } from './fixtures.mjs';
+import { TOLERANCE_US, assertSameBehaviour, firmwareFor, prebuilt, press, release, simulate, streams } from './fixtures.mjs';
 
 const CASES = [
   { demo: 'blink-two', params: [], forMs: 5200 },
@@ -92,6 +92,63 @@ function assertGoodFrames(frames) {
   const shortest = Math.min(...latches);
   assert.ok(shortest >= WS2812.latchUs, `a frame started ${shortest} µs after the previous one ended (latch ≥ ${WS2812.latchUs} µs)`);
   return { t0h, t1h, bit, shortest };
+}
+
+// ---- The QT Py with its console UART's pin, the TX pad (D6), given to the demo: no UART line
+// marks time zero, and the console is USB only. Time zero comes from the demo's first output
+// change (emulate's `zeroAt`: the simulator's first pin event, on the same pin); everything
+// after it is compared. Prints are read from a USB terminal, opened within ~11 ms of time
+// zero, before any print.
+
+const D6_CASES = [
+  // An LED on the TX pad.
+  { demo: 'blink-two', params: ['led2=D6', 'interval1=0.1', 'count1=6', 'interval2=0.15', 'count2=5'], forMs: 1600 },
+  {
+    // D6 is LED 2's "faster" button: pressing it changes LED 2's blinking, so the pins show that
+    // the pad works as an input. Its prints are compared by content and order; their times are
+    // bounded by twice the tolerance: this demo's prints come 230–345 µs after the simulator's
+    // here, and 210–260 µs on the Pico's UART for like presses — the four tasks' turns and the
+    // float formatting on the chip, not USB.
+    // (Shorter intervals than the guide's, for a short run: the monitors spin, sleep(0).)
+    demo: 'button-interval-two',
+    params: ['interval1=0.2', 'interval2=0.3'],
+    forMs: 1100,
+    inputs: [press('D6', 105), release('D6', 155), press('D6', 405), release('D6', 455), press('D3', 705), release('D3', 755)],
+  },
+];
+
+for (const c of D6_CASES) {
+  test(`qtpy: ${c.demo} ${c.params.join(' ')} (the TX pad is the demo's): time zero from its first pin change; matches the simulator`, () => {
+    const board = 'qtpy';
+    const inputsText = c.inputs ? c.inputs.join('\n') + '\n' : null;
+    const sim = simulate(c.demo, c.params, c.forMs, inputsText);
+    const first = sim.find((e) => e.kind === 'pin');
+    const { events, boot, usbOpenUs } = emulate({
+      uf2: firmwareFor(board, c.demo, c.params),
+      board,
+      forMs: c.forMs,
+      inputs: inputsText ? parseInputs(inputsText) : [],
+      usb: true,
+      zeroAt: { pin: first.pin, tUs: first.t_us },
+    });
+    assert.deepEqual(boot, [], 'a line on the UART, whose pin the demo has');
+    const usb = events.filter((e) => e.kind === 'usb');
+    assert.ok(usb.some((e) => e.text.includes('console on USB only')), JSON.stringify(usb));
+    assert.ok(usb.some((e) => e.text.startsWith('baton: Adafruit QT Py RP2040, running ' + c.demo)), JSON.stringify(usb));
+    const simPrints = sim.filter((e) => e.kind === 'print');
+    assert.ok(simPrints.every((e) => e.t_us > usbOpenUs), `the terminal opened at ${usbOpenUs} µs, after a print`);
+    const prints = usb.filter((e) => !e.text.startsWith('baton: '));
+    assert.deepEqual(
+      prints.map((e) => e.text),
+      simPrints.map((e) => e.text),
+    );
+    const lag = prints.map((e, i) => e.t_us - simPrints[i].t_us);
+    assert.ok(lag.every((d) => Math.abs(d) <= 2 * TOLERANCE_US), `print times against the simulator's: ${lag} µs`);
+    const pinsOnly = (ev) => ev.filter((e) => e.kind === 'pin');
+    const { compared, worst } = assertSameBehaviour(pinsOnly(sim), pinsOnly(events), c.forMs, board);
+    if (!c.inputs) assert.ok(pinsOnly(events).some((e) => e.gpio === gpioOf(board, 'D6')), 'the LED on D6 never changed');
+    console.log(`# qtpy ${c.demo} (D6 the demo's): ${compared} pin changes, worst ${worst} µs; ${prints.length} prints on USB, ${lag.join(', ') || '-'} µs after the simulator's`);
+  });
 }
 
 for (const board of Object.keys(BOARDS)) {

@@ -361,11 +361,21 @@ function pioRunner(mcu, onFrame) {
  * and the scheduler: the same moment as the simulator's time zero); inputs are applied
  * relative to it.
  *
+ * A demo that takes the console UART's pin (the QT Py's TX pad, D6) has no UART line: the
+ * firmware takes its epoch at once. Then `zeroAt: { pin, tUs }` says where time zero is: `tUs`
+ * before the first level the output `pin` drives — the simulator's time of its first event on
+ * that pin. That first change then matches by construction; every later one is compared.
+ * (Why not the USB line: the firmware takes its epoch without waiting for USB, and says its
+ * boot lines there when a terminal opens the port — on a desk a second or more after reset,
+ * here whenever the emulated host gets to it — so their arrival says nothing about time zero.
+ * The first thing the demo does that leaves the chip is the honest mark.)
+ *
  * Returns `{ events, boot, stats }`: events like the simulator's trace (`kind` "pin",
  * "print", "pixels", "input" or "reset"; `t_us` from time zero; pins also carry `gpio`),
  * the console lines that start with "baton: " (boot lines, from every boot), and statistics.
  * With `withBoot`, events are recorded from reset and their times count from reset. With
- * `usb`, a USB host opens the firmware's serial port; `usb` in the result is what it read.
+ * `usb`, a USB host opens the firmware's serial port; `usb` in the result is what it read,
+ * `usbOpenUs` when it opened the port (DTR), and each line it read is a "usb" event.
  * `onCycles(pc, cycles, us, tNs, core)` is called after each instruction: its address, its
  * cycles, the emulated µs since reset when it started, the ns since time zero (`null` before
  * it) and rp2040js's core (profile.mjs samples with it).
@@ -381,7 +391,7 @@ function pioRunner(mcu, onFrame) {
  * press and release chatters as the simulator makes it chatter (inputs.mjs). An "input" event
  * is recorded when a pin's level changes.
  */
-export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce = null, board = 'pico', onCycles = null, maxBootMs = 2000, withBoot = false, usb = false }) {
+export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce = null, board = 'pico', onCycles = null, maxBootMs = 2000, withBoot = false, usb = false, zeroAt = null }) {
   if (!BOARDS[board]) throw new Error(`no pin map for board ${board}`);
   const { pins, uart: uartIndex, flashBytes } = BOARDS[board];
   const byGpio = new Map();
@@ -413,6 +423,8 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
   let line = [];
   let lineStartNs = 0;
   let usbText = '';
+  let usbSeen = 0; // how much of usbText is in "usb" events
+  let usbOpenNs = null;
 
   // Event times count from time zero; with `withBoot`, from reset (and boot events are kept).
   const origin = () => (withBoot ? 0 : t0);
@@ -430,7 +442,7 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
     line = [];
     if (t0 === null) {
       boot.push(text);
-      if (/^baton: .*, running /.test(text)) t0 = endNs;
+      if (!zeroAt && /^baton: .*, running /.test(text)) t0 = endNs;
     } else if (text.startsWith('baton: ')) {
       boot.push(text);
     } else {
@@ -478,6 +490,9 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
     for (const [gp, level] of inputLevels) m.gpio[gp].setInputValue(level);
     for (const [gp, name] of byGpio) {
       m.gpio[gp].addListener((state) => {
+        if (t0 === null && zeroAt && gp === pins[zeroAt.pin] && m === mcu && (state === GPIOPinState.Low || state === GPIOPinState.High)) {
+          t0 = m.clock.nanos - zeroAt.tUs * 1000; // time zero from this pin (see `zeroAt`)
+        }
         if (!recording() || m !== mcu) return;
         if (m.gpio[gp].functionSelect === FUNCTION_PIO0 || m.gpio[gp].functionSelect === FUNCTION_PIO0 + 1) return;
         if (state === GPIOPinState.Low || state === GPIOPinState.High) {
@@ -495,7 +510,8 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
       const cdc = new USBCDC(m.usbCtrl);
       // rp2040js's host sends SET_CONTROL_LINE_STATE to the device; the CDC class (and
       // usbd-serial) takes it at the communication interface, as a host's driver sends it.
-      const open = m.clock.createAlarm(() =>
+      const open = m.clock.createAlarm(() => {
+        usbOpenNs = m.clock.nanos;
         m.usbCtrl.sendSetupPacket(
           createSetupPacket({
             dataDirection: DataDirection.HostToDevice,
@@ -506,12 +522,17 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
             wIndex: 0,
             wLength: 0,
           }),
-        ),
-      );
+        );
+      });
       cdc.onDeviceConnected = () => open.schedule(1e6);
       down.push(() => open.cancel());
       cdc.onSerialData = (bytes) => {
-        if (m === mcu) usbText += Buffer.from(bytes).toString('utf8');
+        if (m !== mcu) return;
+        usbText += Buffer.from(bytes).toString('utf8');
+        // Each whole line as a "usb" event, stamped when its end arrived.
+        for (let nl; (nl = usbText.indexOf('\n', usbSeen)) >= 0; usbSeen = nl + 1) {
+          if (recording()) events.push({ t_us: rel(m.clock.nanos), kind: 'usb', text: usbText.slice(usbSeen, nl).replace(/\r$/, '') });
+        }
       };
     }
     const runner = pioRunner(m, (gp, frame) => {
@@ -580,7 +601,7 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
   }
   for (const f of teardown) f();
   for (const e of events) delete e.startNs;
-  return { events, boot, usb: usbText, flash, stats: { instructions, resets, clkSys: mcu.clkSys, bootUs: Math.round(t0 / 1000), boot2 } };
+  return { events, boot, usb: usbText, usbOpenUs: usbOpenNs === null || t0 === null ? null : rel(usbOpenNs), flash, stats: { instructions, resets, clkSys: mcu.clkSys, bootUs: Math.round(t0 / 1000), boot2 } };
 }
 
 function main(argv) {
