@@ -6,10 +6,16 @@
 // Where rp2040js 1.4.1 is looser than the chip, the harness makes it behave as the chip does,
 // so that the hazards a real board would hit show here too:
 //
-// - Boot: there is no boot ROM. The harness checks the second-stage bootloader (the UF2's
-//   first 256 bytes) as the boot ROM does — its CRC-32 — and refuses a UF2 that would not
-//   boot; then copies the UF2's blocks into flash, points VTOR at the vector table
-//   (0x10000100, after boot2, which is skipped) and resets the core. The firmware makes no
+// - Flashing: rp2040js starts with erased flash and loads nothing. Here a board's flash starts
+//   full of another program's bytes, and a UF2 is written into it as the boot ROM writes a
+//   file dropped on its drive (bootsel.mjs): the first block of each group of 16 block numbers
+//   erases one sector, its own; pages are programmed by clearing bits. A UF2 that leaves a
+//   sector unerased (an old configuration block, say) boots with what is left, as on a board.
+//   `emulate({ flash })` keeps the flash across runs, so a test can flash several UF2s in turn.
+// - Boot: there is no boot ROM. The harness checks the second-stage bootloader (the first 256
+//   bytes of flash, after writing) as the boot ROM does — its CRC-32 — and refuses flash that
+//   would not boot; then points VTOR at the vector table (0x10000100, after boot2, which is
+//   skipped) and resets the core. The firmware makes no
 //   boot-ROM calls (rp2040-hal's `disable-intrinsics`: no ROM float routines).
 // - PIO runs at its clock divider, one instruction per (1 + delay) PIO cycles (rp2040js runs
 //   it on real-time timers, ignoring delays and dividers). The NeoPixel data line is decoded
@@ -27,17 +33,22 @@
 //   scratch registers and its REASON register survive, as on the chip; the firmware boots
 //   again from the start. The reset is recorded as a `reset` event.
 //
-//   node emulate.mjs FIRMWARE.uf2 --for-ms N [--inputs FILE.jsonl] [--board pico]
+//   node emulate.mjs FIRMWARE.uf2 --for-ms N [--inputs FILE.jsonl] [--bounce-us D [--bounce-count K]] [--board pico]
 //
 // BATON_EMU_LOG=1 prints rp2040js's own log (unimplemented registers, USB transfers) to stderr.
 
 import { readFileSync } from 'node:fs';
 import { DataDirection, GPIOPinState, RP2040, SetupRecipient, SetupType, USBCDC, createSetupPacket } from 'rp2040js';
+import { anotherProgram, writeUf2 } from './bootsel.mjs';
+import { levelChanges, parseInputs } from './inputs.mjs';
+
+export { parseInputs };
 
 /** The guide's pin names to GPIO numbers, and the console UART, as in firmware/src/boards/*.rs. */
 export const BOARDS = {
   pico: {
     uart: 0,
+    flashBytes: 2 << 20, // W25Q16JV
     pins: {
       ...Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`D${i}`, i])),
       A0: 26,
@@ -49,6 +60,7 @@ export const BOARDS = {
   },
   qtpy: {
     uart: 1,
+    flashBytes: 8 << 20, // GD25Q64C
     pins: {
       A0: 29,
       A1: 28,
@@ -77,7 +89,6 @@ export function gpioOf(board, name) {
   return BOARDS[board].pins[name];
 }
 
-const FLASH_START = 0x10000000;
 const VECTOR_TABLE = 0x10000100;
 const WATCHDOG_BASE = 0x40058;
 const TIMER_BASE = 0x40054;
@@ -104,36 +115,22 @@ export function checkBoot2(flash) {
   return { ok: stored === computed, stored, computed, bytes: Buffer.from(bytes) };
 }
 
-/** The first 256 bytes of flash as a UF2 file writes them (0xff where it writes nothing). */
+/** The first 256 bytes of erased flash after the boot ROM has written a UF2 file into it. */
 export function uf2Flash(bytes) {
-  const flash = new Uint8Array(256).fill(0xff);
-  loadUf2({ flash }, bytes, 256);
-  return flash;
+  const flash = new Uint8Array(2 << 20).fill(0xff);
+  writeUf2(flash, bytes);
+  return flash.subarray(0, 256);
 }
 
-/** Copies a UF2 file's 256-byte payloads into the emulator's flash. */
-export function loadUf2(rp2040, bytes, limit = Infinity) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 0; at + 512 <= bytes.length; at += 512) {
-    if (view.getUint32(at, true) !== 0x0a324655 || view.getUint32(at + 508, true) !== 0x0ab16f30) {
-      throw new Error(`block at ${at} is not a UF2 block`);
-    }
-    const target = view.getUint32(at + 12, true);
-    const size = view.getUint32(at + 16, true);
-    if (target - FLASH_START + size > limit) continue;
-    rp2040.flash.set(bytes.subarray(at + 32, at + 32 + size), target - FLASH_START);
-  }
-}
-
-/** Parses the simulator's input script: `{"t_ms": 1200, "pin": "D3", "action": "press"}` lines. */
-export function parseInputs(text) {
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l)
-    .map((l) => JSON.parse(l))
-    .map((e) => ({ tUs: Math.round(e.t_ms * 1000), pin: e.pin, pressed: e.action === 'press' }))
-    .sort((a, b) => a.tUs - b.tUs);
+const programs = new Map();
+/**
+ * A board's flash as it comes: full of another program's bytes (bootsel.mjs's
+ * `anotherProgram`), not erased. A copy each time, so that each run starts from the same bytes.
+ */
+export function usedFlash(board) {
+  const size = BOARDS[board].flashBytes;
+  if (!programs.has(size)) programs.set(size, anotherProgram(size));
+  return programs.get(size).slice();
 }
 
 // ---- Timer: alarms fire when the counter reaches them.
@@ -364,22 +361,48 @@ function pioRunner(mcu, onFrame) {
  * and the scheduler: the same moment as the simulator's time zero); inputs are applied
  * relative to it.
  *
+ * A demo that takes the console UART's pin (the QT Py's TX pad, D6) has no UART line: the
+ * firmware takes its epoch at once. Then `zeroAt: { pin, tUs }` says where time zero is: `tUs`
+ * before the first level the output `pin` drives — the simulator's time of its first event on
+ * that pin. That first change then matches by construction; every later one is compared.
+ * (Why not the USB line: the firmware takes its epoch without waiting for USB, and says its
+ * boot lines there when a terminal opens the port — on a desk a second or more after reset,
+ * here whenever the emulated host gets to it — so their arrival says nothing about time zero.
+ * The first thing the demo does that leaves the chip is the honest mark.)
+ *
  * Returns `{ events, boot, stats }`: events like the simulator's trace (`kind` "pin",
  * "print", "pixels", "input" or "reset"; `t_us` from time zero; pins also carry `gpio`),
  * the console lines that start with "baton: " (boot lines, from every boot), and statistics.
  * With `withBoot`, events are recorded from reset and their times count from reset. With
- * `usb`, a USB host opens the firmware's serial port; `usb` in the result is what it read.
+ * `usb`, a USB host opens the firmware's serial port; `usb` in the result is what it read,
+ * `usbOpenUs` when it opened the port (DTR), and each line it read is a "usb" event.
  * `onCycles(pc, cycles, us, tNs, core)` is called after each instruction: its address, its
  * cycles, the emulated µs since reset when it started, the ns since time zero (`null` before
  * it) and rp2040js's core (profile.mjs samples with it).
+ *
+ * The board's flash: `flash` (its bytes from 0x10000000, `BOARDS[board].flashBytes` long) or,
+ * without it, another program's bytes (`usedFlash`). `uf2`, if given, is first written into
+ * it as the boot ROM writes a file dropped on its drive (bootsel.mjs), changing `flash` — so a
+ * caller that keeps `flash` can flash several UF2s in turn and boot what they leave. The
+ * result's `flash` is that flash.
+ *
+ * `inputs` (`{ tUs, pin, pressed }`, as `parseInputs` gives) drive the button pins; with
+ * `bounce` (`{ durationUs, count }`, the simulator's `--bounce-us D --bounce-count K`) each
+ * press and release chatters as the simulator makes it chatter (inputs.mjs). An "input" event
+ * is recorded when a pin's level changes.
  */
-export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = null, maxBootMs = 2000, withBoot = false, usb = false }) {
+export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce = null, board = 'pico', onCycles = null, maxBootMs = 2000, withBoot = false, usb = false, zeroAt = null }) {
   if (!BOARDS[board]) throw new Error(`no pin map for board ${board}`);
-  const { pins, uart: uartIndex } = BOARDS[board];
+  const { pins, uart: uartIndex, flashBytes } = BOARDS[board];
   const byGpio = new Map();
   for (const [name, gp] of Object.entries(pins)) if (!byGpio.has(gp)) byGpio.set(gp, name);
 
-  const boot2 = checkBoot2(uf2Flash(uf2));
+  flash ??= usedFlash(board);
+  if (flash.length !== flashBytes) throw new Error(`the ${board}'s flash is ${flashBytes} bytes, not ${flash.length}`);
+  if (uf2 && !writeUf2(flash, uf2).complete) {
+    throw new Error('the boot ROM did not get every block the UF2 counts: it would wait for the rest and not reboot');
+  }
+  const boot2 = checkBoot2(flash);
   if (!boot2.ok) {
     throw new Error(
       `boot2 CRC mismatch (stored ${boot2.stored.toString(16)}, computed ${boot2.computed.toString(16)}): the boot ROM would not start this UF2`,
@@ -400,6 +423,8 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
   let line = [];
   let lineStartNs = 0;
   let usbText = '';
+  let usbSeen = 0; // how much of usbText is in "usb" events
+  let usbOpenNs = null;
 
   // Event times count from time zero; with `withBoot`, from reset (and boot events are kept).
   const origin = () => (withBoot ? 0 : t0);
@@ -417,7 +442,7 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
     line = [];
     if (t0 === null) {
       boot.push(text);
-      if (/^baton: .*, running /.test(text)) t0 = endNs;
+      if (!zeroAt && /^baton: .*, running /.test(text)) t0 = endNs;
     } else if (text.startsWith('baton: ')) {
       boot.push(text);
     } else {
@@ -430,7 +455,7 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
     m.logger = process.env.BATON_EMU_LOG
       ? { debug: (...a) => console.error(...a), info: (...a) => console.error(...a), warn: (...a) => console.error(...a), error: (...a) => console.error(...a) }
       : { debug() {}, info() {}, warn() {}, error() {} };
-    loadUf2(m, uf2);
+    m.flash.set(flash);
     if (previous) {
       // A watchdog reset keeps RAM and the watchdog's scratch and reason registers.
       m.sram.set(previous.sram);
@@ -465,6 +490,9 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
     for (const [gp, level] of inputLevels) m.gpio[gp].setInputValue(level);
     for (const [gp, name] of byGpio) {
       m.gpio[gp].addListener((state) => {
+        if (t0 === null && zeroAt && gp === pins[zeroAt.pin] && m === mcu && (state === GPIOPinState.Low || state === GPIOPinState.High)) {
+          t0 = m.clock.nanos - zeroAt.tUs * 1000; // time zero from this pin (see `zeroAt`)
+        }
         if (!recording() || m !== mcu) return;
         if (m.gpio[gp].functionSelect === FUNCTION_PIO0 || m.gpio[gp].functionSelect === FUNCTION_PIO0 + 1) return;
         if (state === GPIOPinState.Low || state === GPIOPinState.High) {
@@ -482,7 +510,8 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
       const cdc = new USBCDC(m.usbCtrl);
       // rp2040js's host sends SET_CONTROL_LINE_STATE to the device; the CDC class (and
       // usbd-serial) takes it at the communication interface, as a host's driver sends it.
-      const open = m.clock.createAlarm(() =>
+      const open = m.clock.createAlarm(() => {
+        usbOpenNs = m.clock.nanos;
         m.usbCtrl.sendSetupPacket(
           createSetupPacket({
             dataDirection: DataDirection.HostToDevice,
@@ -493,12 +522,17 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
             wIndex: 0,
             wLength: 0,
           }),
-        ),
-      );
+        );
+      });
       cdc.onDeviceConnected = () => open.schedule(1e6);
       down.push(() => open.cancel());
       cdc.onSerialData = (bytes) => {
-        if (m === mcu) usbText += Buffer.from(bytes).toString('utf8');
+        if (m !== mcu) return;
+        usbText += Buffer.from(bytes).toString('utf8');
+        // Each whole line as a "usb" event, stamped when its end arrived.
+        for (let nl; (nl = usbText.indexOf('\n', usbSeen)) >= 0; usbSeen = nl + 1) {
+          if (recording()) events.push({ t_us: rel(m.clock.nanos), kind: 'usb', text: usbText.slice(usbSeen, nl).replace(/\r$/, '') });
+        }
       };
     }
     const runner = pioRunner(m, (gp, frame) => {
@@ -514,7 +548,7 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
   ({ m: mcu, down: teardown, runner: pio } = start(null));
   clock = mcu.clock;
 
-  const pending = [...inputs];
+  const pending = levelChanges(inputs, bounce);
   const endBootNs = maxBootMs * 1e6;
   let instructions = 0;
   let resets = 0;
@@ -536,9 +570,10 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
         const e = pending.shift();
         const gp = pins[e.pin];
         if (gp === undefined) throw new Error(`the input script names pin ${e.pin}, which ${board} lacks`);
-        inputLevels.set(gp, !e.pressed);
-        mcu.gpio[gp].setInputValue(!e.pressed);
-        events.push({ t_us: rel(clock.nanos), t_ns: Math.round(clock.nanos - origin()), kind: 'input', pin: e.pin, gpio: gp, value: !e.pressed });
+        if (inputLevels.get(gp) === e.level) continue; // no change (as the simulator: no edge, no event)
+        inputLevels.set(gp, e.level);
+        mcu.gpio[gp].setInputValue(e.level);
+        events.push({ t_us: rel(clock.nanos), t_ns: Math.round(clock.nanos - origin()), kind: 'input', pin: e.pin, gpio: gp, value: e.level });
       }
       if (clock.nanos - t0 >= forMs * 1e6) break;
     }
@@ -566,21 +601,23 @@ export function emulate({ uf2, forMs, inputs = [], board = 'pico', onCycles = nu
   }
   for (const f of teardown) f();
   for (const e of events) delete e.startNs;
-  return { events, boot, usb: usbText, stats: { instructions, resets, clkSys: mcu.clkSys, bootUs: Math.round(t0 / 1000), boot2 } };
+  return { events, boot, usb: usbText, usbOpenUs: usbOpenNs === null || t0 === null ? null : rel(usbOpenNs), flash, stats: { instructions, resets, clkSys: mcu.clkSys, bootUs: Math.round(t0 / 1000), boot2 } };
 }
 
 function main(argv) {
-  const args = { board: 'pico', forMs: 1000, inputs: [] };
+  const args = { board: 'pico', forMs: 1000, inputs: [], bounce: null };
   const rest = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--for-ms') args.forMs = Number(argv[++i]);
     else if (a === '--inputs') args.inputs = parseInputs(readFileSync(argv[++i], 'utf8'));
     else if (a === '--board') args.board = argv[++i];
+    else if (a === '--bounce-us') args.bounce = { count: 3, ...args.bounce, durationUs: Number(argv[++i]) };
+    else if (a === '--bounce-count') args.bounce = { ...args.bounce, count: Number(argv[++i]) };
     else rest.push(a);
   }
-  if (rest.length !== 1) {
-    console.error('usage: node emulate.mjs FIRMWARE.uf2 --for-ms N [--inputs FILE.jsonl] [--board pico]');
+  if (rest.length !== 1 || (args.bounce && args.bounce.durationUs === undefined)) {
+    console.error('usage: node emulate.mjs FIRMWARE.uf2 --for-ms N [--inputs FILE.jsonl] [--bounce-us D [--bounce-count K]] [--board pico]');
     process.exit(2);
   }
   const { events, boot, stats } = emulate({ ...args, uf2: readFileSync(rest[0]) });

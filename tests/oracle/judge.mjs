@@ -47,7 +47,11 @@ export function judge(program, forMs, pollCostUs, inputs) {
   return r.stdout;
 }
 
-/** exact.py's verdict on two traces up to `endUs`; on a difference both stay in a scratch folder. */
+/**
+ * exact.py's verdict on two traces up to `endUs`, and then the `pwm` events, which exact.py
+ * (as handed over) does not compare: the same lines, character for character (the judge's keys
+ * in the judge's order), in the same order. On a difference both traces stay in a scratch folder.
+ */
 export function assertExact(name, reference, candidate, endUs) {
   const ref = join(scratch, `${name}.judge.jsonl`);
   const cand = join(scratch, `${name}.baton.jsonl`);
@@ -55,5 +59,14 @@ export function assertExact(name, reference, candidate, endUs) {
   writeFileSync(cand, candidate);
   const r = sh("python3", [join(here, "exact.py"), ref, cand, "--end-us", String(endUs)]);
   assert.equal(r.status, 0, `${name}: ${r.stdout.trim()} (traces: ${ref}, ${cand})`);
-  return r.stdout.trim();
+  const [a, b] = [reference, candidate].map(pwmLines(endUs));
+  const i = a.findIndex((line, k) => line !== b[k]);
+  assert.ok(i < 0 && a.length === b.length,
+    `${name}: pwm events differ at pwm event ${i < 0 ? a.length : i}: reference ${a[i] ?? "none"} vs candidate ` +
+    `${b[i < 0 ? a.length : i] ?? "none"} (traces: ${ref}, ${cand})`);
+  return a.length ? `${r.stdout.trim()}, ${a.length} pwm events` : r.stdout.trim();
 }
+
+/** A trace's `pwm` lines up to `endUs`, as written. */
+const pwmLines = (endUs) => (trace) =>
+  trace.split("\n").filter((line) => line.includes('"kind": "pwm"') && JSON.parse(line).t_us <= endUs);

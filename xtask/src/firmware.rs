@@ -372,6 +372,10 @@ pub fn test_step(cx: &Ctx) -> Result<Option<String>> {
         if !info.contains("no configuration block") {
             return Err(format!("the default UF2 should carry an erased configuration sector:\n{info}"));
         }
+        // The boot ROM erases one sector per 16 block numbers: the file must be laid out for that.
+        if !info.contains("boot ROM: writes every sector whole") {
+            return Err(format!("the boot ROM would not write the default UF2 exactly:\n{info}"));
+        }
         println!("{info}");
     }
     let emulator = cx.root.join(EMULATOR_DIR);

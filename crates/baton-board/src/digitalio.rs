@@ -1,8 +1,10 @@
 //! `digitalio`: a pin the program drives, as the guide's LEDs are.
 
 use core::convert::Infallible;
-/// The embedded-hal pin traits, re-exported so task code needs no other import.
-pub use embedded_hal::digital::{InputPin, OutputPin};
+/// The embedded-hal pin traits and their error trait, re-exported so that task code — and a
+/// pin of your own (`impl ErrorType for MyPin { type Error = Infallible; }`, then
+/// `impl OutputPin for MyPin`) — needs no direct embedded-hal dependency.
+pub use embedded_hal::digital::{ErrorType, InputPin, OutputPin, PinState};
 
 /// An output pin with a readable `value`, like CircuitPython's
 /// `digitalio.DigitalInOut` after `switch_to_output()`.
@@ -11,18 +13,24 @@ pub use embedded_hal::digital::{InputPin, OutputPin};
 /// written is remembered: that is what `led.value = not led.value` needs.
 ///
 /// ```
-/// use baton_board::digitalio::DigitalInOut;
-/// # use core::convert::Infallible;
-/// # struct FakeLed(Vec<bool>);
-/// # impl embedded_hal::digital::ErrorType for FakeLed { type Error = Infallible; }
-/// # impl embedded_hal::digital::OutputPin for FakeLed {
-/// #     fn set_low(&mut self) -> Result<(), Infallible> { self.0.push(false); Ok(()) }
-/// #     fn set_high(&mut self) -> Result<(), Infallible> { self.0.push(true); Ok(()) }
-/// # }
+/// use baton_board::digitalio::{DigitalInOut, ErrorType, OutputPin};
+/// use core::convert::Infallible;
+///
+/// /// A pin of your own: it remembers what it was told (only baton-board imported).
+/// struct FakeLed(Vec<bool>);
+/// impl ErrorType for FakeLed {
+///     type Error = Infallible;
+/// }
+/// impl OutputPin for FakeLed {
+///     fn set_low(&mut self) -> Result<(), Infallible> { self.0.push(false); Ok(()) }
+///     fn set_high(&mut self) -> Result<(), Infallible> { self.0.push(true); Ok(()) }
+/// }
+///
 /// let mut led = DigitalInOut::new(FakeLed(vec![]));
 /// led.switch_to_output(false);
 /// led.set_value(!led.value());
 /// assert!(led.value());
+/// assert_eq!(led.into_inner().0, [false, true]);
 /// ```
 #[derive(Debug)]
 pub struct DigitalInOut<P> {

@@ -68,7 +68,7 @@ impl DemoSim {
         config.poll_cost_us = (poll_cost_us.max(0.0) as u64).min(baton_sim::simulation::MAX_POLL_COST_US);
         config.task_events = true;
         // Only the blocking programs: the worker's wasm links no other demo.
-        let sim = Simulation::with_main(config, move |board| async move {
+        let sim = Simulation::with_blocking_main(config, move |board| {
             baton_demos::run_blocking(&board, &p).unwrap_or(Ok(()))
         });
         let board = sim.board();

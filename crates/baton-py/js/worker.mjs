@@ -14,7 +14,9 @@
 //   bytes  64..92   Int32   [seq, stop, heartbeat, current, waiting,
 //                            inputs_written, inputs_read]
 //   bytes 128..1152 64 input slots of 16 bytes: pin name (ASCII, NUL-padded,
-//                   8 bytes), then 1 pressed / 0 released
+//                   8 bytes), then 1 pressed / 0 released / 2 a potentiometer's
+//                   reading / 3 a knob's turn, and at bytes 12..16 the reading
+//                   (0-65535) or the detents turned (Int32, little-endian)
 //
 // The page bumps `seq` and notifies it after any change. `heartbeat` moves at
 // every turn and every pace; `want_us` is how far the worker asked to go
@@ -30,8 +32,11 @@
 //
 // Messages to the page: {type: "ready"} once loaded; {type: "spawn", id, task,
 // name} (Python's id, Baton's; a demo's tasks have one id); {type: "trace", events, parts, inputs, turns}
-// (the trace's events as objects, new board parts, presses as scheduled: {t_us, pin, pressed},
-// and the turns as a Float64Array, PySim::take_turns); and at the end {type: "done", t_us} or
+// (the trace's events as objects, `pwm` ones included; new board parts, one a line: `led D1`,
+// `button D3`, `pixels A0 24`, `pwm D5`, `analog A1`, `encoder D8 D9`; the inputs as
+// scheduled: presses {t_us, pin, pressed}, readings {t_us, pin, action: "analog", value} and
+// turns {t_us, pin, action: "turn", steps}; and the turns of the tasks as a Float64Array,
+// PySim::take_turns); and at the end {type: "done", t_us} or
 // {type: "error", text} (`code.py line N: Type: message`).
 
 export const SEQ = 0, STOP = 1, HEARTBEAT = 2, CURRENT = 3, WAITING = 4, INPUTS_WRITTEN = 5, INPUTS_READ = 6;
@@ -108,6 +113,7 @@ async function start({ program, pollCostUs, bounce, inputs, shared }) {
   const f64 = new Float64Array(shared, 0, 3);
   const i32 = new Int32Array(shared, 64, 8);
   const ring = new Uint8Array(shared, 128, SLOTS * SLOT_BYTES);
+  const ringView = new DataView(shared, 128, SLOTS * SLOT_BYTES);
   const { sim, run } =
     program.kind === "demo"
       ? await demoSession(program.demo, program.params, pollCostUs)
@@ -152,16 +158,25 @@ async function start({ program, pollCostUs, bounce, inputs, shared }) {
       const at = (read % SLOTS) * SLOT_BYTES;
       let pin = "";
       for (let k = 0; k < 8 && ring[at + k]; k++) pin += String.fromCharCode(ring[at + k]);
-      const pressed = ring[at + 8] === 1;
+      const code = ring[at + 8];
+      const pressed = code === 1;
+      const level = ringView.getInt32(at + 12, true);
       try {
-        // A release comes no sooner than MIN_HOLD_US after its press.
-        const notBefore = pressed ? 0 : (pressedAt.get(pin) ?? -MIN_HOLD_US) + MIN_HOLD_US;
-        const t_us = sim.input(pin, pressed, notBefore);
-        if (pressed) pressedAt.set(pin, t_us);
-        scheduled.push({ t_us, pin, pressed });
+        if (code === 2) {
+          scheduled.push({ t_us: sim.analog_input(pin, level, 0), pin, action: "analog", value: level });
+        } else if (code === 3) {
+          scheduled.push({ t_us: sim.turn_input(pin, level, 0), pin, action: "turn", steps: level });
+        } else {
+          // A release comes no sooner than MIN_HOLD_US after its press.
+          const notBefore = pressed ? 0 : (pressedAt.get(pin) ?? -MIN_HOLD_US) + MIN_HOLD_US;
+          const t_us = sim.input(pin, pressed, notBefore);
+          if (pressed) pressedAt.set(pin, t_us);
+          scheduled.push({ t_us, pin, pressed });
+        }
         any = true;
       } catch {
-        // Not a pin of the board: nothing happens.
+        // Not a pin of the board, a reading out of range, or a demo (no potentiometer or
+        // knob): nothing happens.
       }
     }
     Atomics.store(i32, INPUTS_READ, read);

@@ -33,7 +33,18 @@ def _error_line(e):
     last = lines[-1].strip() if lines else type(e).__name__
     if last.endswith(":"):
         last = last[:-1]
+    if isinstance(e, ImportError) and str(e).startswith("no module named"):
+        last += "; the board has " + ", ".join(_board_modules())
     return "code.py line {}: {}".format(line, last)
+
+
+def _board_modules():
+    """The modules this board has for a program (besides MicroPython's own, such as
+    `math`): the Python files beside this one that are not internal, and `time`."""
+    import os
+
+    names = [f[:-3] for f in os.listdir("/") if f.endswith(".py") and f[0] != "_"]
+    return sorted(names + ["time"])
 
 
 def run_program(src):

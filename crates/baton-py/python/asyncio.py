@@ -27,6 +27,7 @@ _b_lock_holder = _baton.lock_holder
 _b_lock_locked = _baton.lock_locked
 _b_lock_new = _baton.lock_new
 _b_lock_release = _baton.lock_release
+_b_new_event_loop = _baton.new_event_loop
 _b_note = _baton.note
 _b_run = _baton.run
 _b_now_us = _baton.now_us
@@ -154,7 +155,11 @@ def _ticks():
 def sleep_ms(t, sgen=SingletonGenerator()):
     """Sleep for *t* milliseconds."""
     assert sgen.state is None, "Check for a missing `await` in your code"
-    sgen.state = _ticks() + max(0, t)
+    t = max(0, t)
+    # The library's ticks_add(ticks(), t) (adafruit_ticks) refuses half its period or more.
+    if t >= 0x10000000:
+        raise OverflowError("ticks interval overflow")
+    sgen.state = _ticks() + t
     return sgen
 
 
@@ -436,8 +441,11 @@ def current_task():
 
 
 def new_event_loop():
-    """Reset the event loop's state and return it (there is one loop)."""
+    """Reset the event loop's state and return it (there is one loop): the
+    tasks on the old queue (ready or sleeping) are dropped, as the library's
+    new `_task_queue` does not have them."""
     global cur_task
+    _b_new_event_loop()
     cur_task = None
     _exc_context["exception"] = None
     _exc_context["future"] = None

@@ -46,9 +46,9 @@ use baton::{Event, Executor, Lock, LockGuard, Sleep};
 use baton_board::countio::{Counter, Edge};
 use baton_board::neopixel::NeoPixel;
 use baton_board::{Board, Pin};
-use baton_host::{bounce, host_input, pace_fn, pin_of, schedule_script, turn};
+use baton_host::{bounce, host_input, pace_fn, pin_of, turn};
 use baton_sim::board::{Console, EdgeInput, Output, Pixels, Time};
-use baton_sim::{inputs, VirtualBoard};
+use baton_sim::{inputs, LevelEvent, VirtualBoard};
 use litemap::LiteMap;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -97,6 +97,8 @@ enum Wait {
 
 /// Baton's side of one Python task.
 struct Slot {
+    /// Its Baton task (for `new_event_loop`, which drops the queued ones).
+    task: baton::TaskId,
     pending: Option<Wait>,
     /// Set to push the task at the current tick (a cancellation, gather's
     /// wake-up): every waiting task also waits on its kick.
@@ -125,6 +127,12 @@ enum Part {
     Led(Pin),
     Button(Pin),
     Pixels(Pin, usize),
+    /// A `pwmio.PWMOut`: an LED whose brightness is its duty cycle.
+    Pwm(Pin),
+    /// An `analogio.AnalogIn`: a potentiometer.
+    Analog(Pin),
+    /// A `rotaryio.IncrementalEncoder` on `pin_a`, `pin_b`: a knob.
+    Encoder(Pin, Pin),
 }
 
 impl Part {
@@ -133,6 +141,9 @@ impl Part {
             Part::Led(pin) => format!("led {pin}"),
             Part::Button(pin) => format!("button {pin}"),
             Part::Pixels(pin, n) => format!("pixels {pin} {n}"),
+            Part::Pwm(pin) => format!("pwm {pin}"),
+            Part::Analog(pin) => format!("analog {pin}"),
+            Part::Encoder(a, b) => format!("encoder {a} {b}"),
         }
     }
 }
@@ -154,21 +165,31 @@ struct Inner {
     main_done: Cell<bool>,
     events: RefCell<Vec<Event>>,
     locks: RefCell<Vec<Lk>>,
-    outputs: RefCell<Vec<Output>>,
+    /// Each output pin, and the level it was last driven to.
+    outputs: RefCell<Vec<(Output, Pin, Option<bool>)>>,
     output_of: RefCell<LiteMap<Pin, usize>>,
     inputs: RefCell<LiteMap<Pin, baton_sim::board::Input>>,
     keys: RefCell<Vec<Rc<RefCell<Keys>>>>,
     counters: RefCell<Vec<Counter<EdgeInput>>>,
     strips: RefCell<Vec<NeoPixel<Pixels>>>,
-    /// Lines for the trace that the board does not record (a task's
-    /// uncaught exception), with their time.
-    notes: RefCell<Vec<(u64, String)>>,
+    /// The trace so far, as JSON Lines, with the lines the board does not record (a PWM
+    /// output's change, a task's uncaught exception) in their places: [`Inner::line`].
+    out: RefCell<String>,
+    /// The potentiometers' readings and the knobs' turns (input scripts, the page), sorted as
+    /// [`inputs::parse_inputs`] sorts them.
+    analog: RefCell<Vec<LevelEvent>>,
+    turns_in: RefCell<Vec<LevelEvent>>,
+    /// Baton tasks that `new_event_loop` dropped while they were queued: their turn, when it
+    /// comes, takes no time and runs nothing (the library's new queue does not have them).
+    dropped: RefCell<Vec<baton::TaskId>>,
     /// Whether each turn is recorded as a `task` event (the page's task table and timeline).
     task_events: Cell<bool>,
     /// The turns recorded since the page last asked ([`PySim::take_turns`]).
     turns: RefCell<Vec<f64>>,
     /// Parts created since the page last asked ([`PySim::take_parts`]).
     parts: RefCell<Vec<Part>>,
+    /// Every part created.
+    all_parts: RefCell<Vec<Part>>,
 }
 
 impl Inner {
@@ -223,13 +244,39 @@ impl Inner {
     }
 
     fn note(&self, text: &str) {
-        self.notes.borrow_mut().push((self.board.now_us(), text.to_owned()));
+        self.line(&baton_sim::trace::text_json(self.board.now_us(), "exception", text));
     }
 
+    /// Adds a line to the trace after everything the board has recorded so far, so that
+    /// events of one microsecond stay in the order they happened.
+    fn line(&self, line: &str) {
+        let mut out = self.out.borrow_mut();
+        for e in self.board.take_trace() {
+            out.push_str(&e.to_json());
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+
+    /// Schedules a script's potentiometer readings and knob turns.
+    fn add_levels(&self, analog: &[LevelEvent], turns: &[LevelEvent]) {
+        for (list, new) in [(&self.analog, analog), (&self.turns_in, turns)] {
+            if !new.is_empty() {
+                let mut list = list.borrow_mut();
+                list.extend_from_slice(new);
+                list.sort_by_cached_key(|e| (e.t_us, e.pin.to_string(), e.value));
+            }
+        }
+    }
+
+    /// A part for the page to draw, once (a PWM output's every change, a second `AnalogIn` on a
+    /// pin, come here too).
     fn add_part(&self, part: Part) {
-        let mut parts = self.parts.borrow_mut();
-        if !parts.contains(&part) {
-            parts.push(part);
+        let mut all = self.all_parts.borrow_mut();
+        if !all.contains(&part) {
+            all.push(part);
+            self.parts.borrow_mut().push(part);
         }
     }
 }
@@ -316,8 +363,8 @@ impl PySim {
         let board = VirtualBoard::new(true);
         let exec = Executor::new(board.clock());
         board.attach_background(exec.background());
-        let events = inputs::parse_script(inputs).map_err(|e| JsError::new(&format!("inputs: {e}")))?;
-        board.schedule_inputs(&events);
+        let script = inputs::parse_inputs(inputs).map_err(|e| JsError::new(&format!("inputs: {e}")))?;
+        board.schedule_inputs(&script.presses);
         let inner = Inner {
             time: board.time(),
             console: board.console(),
@@ -339,10 +386,14 @@ impl PySim {
             keys: RefCell::new(Vec::new()),
             counters: RefCell::new(Vec::new()),
             strips: RefCell::new(Vec::new()),
-            notes: RefCell::new(Vec::new()),
+            out: RefCell::new(String::new()),
+            analog: RefCell::new(script.analog),
+            turns_in: RefCell::new(script.turns),
+            dropped: RefCell::new(Vec::new()),
             task_events: Cell::new(false),
             turns: RefCell::new(Vec::new()),
             parts: RefCell::new(Vec::new()),
+            all_parts: RefCell::new(Vec::new()),
         };
         Ok(PySim { inner: Rc::new(inner) })
     }
@@ -388,10 +439,36 @@ impl PySim {
         host_input(&self.inner.board, pin, pressed, not_before_us)
     }
 
-    /// Schedules an input script's presses (JSON Lines, `docs/SIMULATOR.md`): a recording
-    /// to replay. Set the bounce first: it applies as they are scheduled.
+    /// Schedules an input script (JSON Lines, `docs/SIMULATOR.md`): a recording to replay.
+    /// Set the bounce first: it applies to the presses as they are scheduled.
     pub fn schedule(&self, script: &str) -> Result<(), JsError> {
-        schedule_script(&self.inner.board, script)
+        let script = inputs::parse_inputs(script).map_err(|e| JsError::new(&format!("inputs: {e}")))?;
+        self.inner.board.schedule_inputs(&script.presses);
+        self.inner.add_levels(&script.analog, &script.turns);
+        Ok(())
+    }
+
+    /// The page's potentiometer on `pin` set to `value` (0–65535), 1 µs from now and no sooner
+    /// than `not_before_us`. Returns its time, for the recording (as [`PySim::input`]).
+    pub fn analog_input(&self, pin: &str, value: f64, not_before_us: f64) -> Result<f64, JsError> {
+        if value.fract() != 0.0 || !(0.0..=65535.0).contains(&value) {
+            return Err(JsError::new(&format!("an analog reading is a whole number from 0 to 65535, not {value}")));
+        }
+        let t_us = self.level_time(not_before_us);
+        self.inner.add_levels(&[LevelEvent { t_us, pin: pin_of(pin)?, value: value as i32 }], &[]);
+        Ok(t_us as f64)
+    }
+
+    /// The page's knob on `pin_a` turned by `steps` detents, 1 µs from now and no sooner than
+    /// `not_before_us`. Returns its time, for the recording.
+    pub fn turn_input(&self, pin_a: &str, steps: i32, not_before_us: f64) -> Result<f64, JsError> {
+        let t_us = self.level_time(not_before_us);
+        self.inner.add_levels(&[], &[LevelEvent { t_us, pin: pin_of(pin_a)?, value: steps }]);
+        Ok(t_us as f64)
+    }
+
+    fn level_time(&self, not_before_us: f64) -> u64 {
+        (self.inner.board.now_us() + 1).max(not_before_us.max(0.0) as u64)
     }
 
     /// The parts created since the last call, one per line: `led D1`,
@@ -417,11 +494,37 @@ impl PySim {
     /// becomes a Baton task, pushed at the current tick.
     /// Returns the Baton task's id (the turns' task id).
     pub fn spawn(&self, id: u32, name: String) -> f64 {
-        let slot = Slot { pending: None, kick: Event::new(), kick_wait: None, done: Event::new() };
-        self.inner.tasks.borrow_mut().insert(id, slot);
         let fut = PyTask { id, inner: Rc::downgrade(&self.inner) };
         // Dropping the handle detaches the task, as in asyncio.
-        self.inner.exec.spawn_named(name, fut).id().as_u64() as f64
+        let task = self.inner.exec.spawn_named(name, fut).id();
+        let slot = Slot { task, pending: None, kick: Event::new(), kick_wait: None, done: Event::new() };
+        self.inner.tasks.borrow_mut().insert(id, slot);
+        task.as_u64() as f64
+    }
+
+    /// The library's `new_event_loop()`: a new, empty `_task_queue`. Every task on the queue
+    /// (ready, or sleeping) is dropped: it never runs again. A task that waits for an event,
+    /// a lock or another task is not on the queue, and stays: what it waits for may still
+    /// push it onto the new queue.
+    pub fn new_event_loop(&self) {
+        let queued: Vec<baton::TaskId> = self
+            .inner
+            .exec
+            .tasks()
+            .into_iter()
+            .filter(|t| matches!(t.state, baton::TaskState::Ready | baton::TaskState::Sleeping { .. }))
+            .map(|t| t.id)
+            .collect();
+        let mut tasks = self.inner.tasks.borrow_mut();
+        let gone: Vec<u32> = tasks.iter().filter(|(_, s)| queued.contains(&s.task)).map(|(&id, _)| id).collect();
+        let mut dropped = self.inner.dropped.borrow_mut();
+        for id in gone {
+            // Its wait goes with it; its Baton task, still queued, ends at its turn (`PyTask`
+            // finds no slot), which `run` neither charges nor records.
+            if let Some(slot) = tasks.remove(&id) {
+                dropped.push(slot.task);
+            }
+        }
     }
 
     /// Python task `id` has ended: wake the tasks that await it, in order.
@@ -501,7 +604,19 @@ impl PySim {
             let board = &inner.board;
             let start = board.now_us();
             // (In the page, charging the cost waits until the page allows it.)
-            if let Some(outcome) = inner.exec.poll_one_with(|_| board.advance(cost)) {
+            let dropped = &inner.dropped;
+            let charge = |task| {
+                if !dropped.borrow().contains(&task) {
+                    board.advance(cost);
+                }
+            };
+            if let Some(outcome) = inner.exec.poll_one_with(charge) {
+                let gone = dropped.borrow().iter().position(|&t| t == outcome.task);
+                if let Some(i) = gone {
+                    // A task new_event_loop dropped: gone, at no cost, unseen.
+                    dropped.borrow_mut().swap_remove(i);
+                    continue;
+                }
                 if inner.task_events.get() {
                     let turn = turn(start, board.now_us(), outcome.task.as_u64(), outcome.state);
                     inner.turns.borrow_mut().extend_from_slice(&turn);
@@ -620,16 +735,25 @@ impl PySim {
         let out = self.inner.board.output(pin).map_err(|e| JsError::new(&e.to_string()))?;
         self.inner.add_part(Part::Led(pin));
         let mut outputs = self.inner.outputs.borrow_mut();
-        outputs.push(out);
+        outputs.push((out, pin, None));
         self.inner.output_of.borrow_mut().insert(pin, outputs.len() - 1);
         Ok(outputs.len() - 1)
     }
 
-    /// Drives output `h` high or low (recorded when the level changes).
+    /// Drives output `h` high or low, and records it. Python's `DigitalInOut` calls this only
+    /// when its own value changes, and so the judge's board records it: a second
+    /// `DigitalInOut` on a pin (a blink task started again) records its first level even if
+    /// the first one left the pin there, which the board itself would not.
     pub fn write(&self, h: usize, value: bool) {
         use embedded_hal::digital::OutputPin;
-        if let Some(o) = self.inner.outputs.borrow_mut().get_mut(h) {
-            let _ = if value { o.set_high() } else { o.set_low() };
+        if let Some((o, pin, level)) = self.inner.outputs.borrow_mut().get_mut(h) {
+            if *level == Some(value) {
+                let t_us = self.inner.board.now_us();
+                self.inner.board.record(|| baton_sim::TraceEvent::Pin { t_us, pin: *pin, value });
+            } else {
+                *level = Some(value);
+                let _ = if value { o.set_high() } else { o.set_low() };
+            }
         }
     }
 
@@ -779,6 +903,52 @@ impl PySim {
         }
     }
 
+    /// A `pwmio.PWMOut` on `pin` was created, or its duty cycle or frequency changed: a
+    /// `pwm` event, as the judge records it (its fields in the judge's order).
+    pub fn pwm(&self, pin: &str, duty_cycle: u16, frequency: f64) -> Result<(), JsError> {
+        let pin = pin_of(pin)?;
+        self.inner.add_part(Part::Pwm(pin));
+        let t = self.inner.board.now_us();
+        self.inner.line(&format!(
+            r#"{{"t_us": {t}, "kind": "pwm", "pin": "{pin}", "duty_cycle": {duty_cycle}, "frequency": {}}}"#,
+            frequency as i64
+        ));
+        Ok(())
+    }
+
+    /// An `analogio.AnalogIn` on `pin` (a potentiometer, for the page to draw).
+    pub fn analog_new(&self, pin: &str) -> Result<(), JsError> {
+        self.inner.add_part(Part::Analog(pin_of(pin)?));
+        Ok(())
+    }
+
+    /// `AnalogIn.value`: the last reading of `pin` at or before now, 0 before any. Free.
+    pub fn analog(&self, pin: &str) -> Result<i32, JsError> {
+        let (pin, now) = (pin_of(pin)?, self.inner.board.now_us());
+        let readings = self.inner.analog.borrow();
+        Ok(readings.iter().take_while(|e| e.t_us <= now).filter(|e| e.pin == pin).last().map_or(0, |e| e.value))
+    }
+
+    /// A `rotaryio.IncrementalEncoder` on `pin_a`, `pin_b` (a knob, for the page to draw).
+    /// Returns now, µs: its position counts the turns after it.
+    pub fn encoder_new(&self, pin_a: &str, pin_b: &str) -> Result<f64, JsError> {
+        self.inner.add_part(Part::Encoder(pin_of(pin_a)?, pin_of(pin_b)?));
+        Ok(self.inner.board.now_us() as f64)
+    }
+
+    /// The detents the knob on `pin_a` turned after `since_us`, up to now. Free.
+    pub fn turned(&self, pin_a: &str, since_us: f64) -> Result<f64, JsError> {
+        let (pin, now) = (pin_of(pin_a)?, self.inner.board.now_us());
+        let turns = self.inner.turns_in.borrow();
+        let sum: i64 = turns
+            .iter()
+            .take_while(|e| e.t_us <= now)
+            .filter(|e| e.pin == pin && e.t_us as f64 > since_us)
+            .map(|e| i64::from(e.value))
+            .sum();
+        Ok(sum as f64)
+    }
+
     /// `print(...)`: one line on the console and in the trace.
     pub fn print(&self, line: &str) {
         use baton_board::console::Console as _;
@@ -795,36 +965,17 @@ impl PySim {
     /// at each turn that has some, so that a task that then never awaits has shown all it did
     /// before).
     pub fn has_trace(&self) -> bool {
-        self.inner.board.has_trace() || !self.inner.notes.borrow().is_empty()
+        self.inner.board.has_trace() || !self.inner.out.borrow().is_empty()
     }
 
     /// The trace so far, as JSON Lines (taken: the next call gives what
     /// follows). Uncaught task exceptions are `"kind": "exception"` lines.
     pub fn take_trace(&self) -> String {
-        let events = self.inner.board.take_trace();
-        let notes = std::mem::take(&mut *self.inner.notes.borrow_mut());
-        let mut out = String::new();
-        let mut notes = notes.into_iter().peekable();
-        for e in &events {
-            while let Some((t, _)) = notes.peek() {
-                if *t > e.t_us() {
-                    break;
-                }
-                if let Some((t, text)) = notes.next() {
-                    push_note(&mut out, t, &text);
-                }
-            }
+        let mut out = std::mem::take(&mut *self.inner.out.borrow_mut());
+        for e in self.inner.board.take_trace() {
             out.push_str(&e.to_json());
             out.push('\n');
         }
-        for (t, text) in notes {
-            push_note(&mut out, t, &text);
-        }
         out
     }
-}
-
-fn push_note(out: &mut String, t: u64, text: &str) {
-    out.push_str(&baton_sim::trace::text_json(t, "exception", text));
-    out.push('\n');
 }

@@ -5,12 +5,18 @@ usage: random_board_programs.py SEED           (prints the program)
 
 Where random_programs.py exercises the scheduler, these exercise the board modules under it:
 each program sets up some of LEDs (`digitalio` outputs), a button read through an input
-`DigitalInOut`, a `keypad.Keys` over one to three pins, a `countio.Counter` and a `NeoPixel`
-strip, then runs two to four tasks that blink, read the buttons, count edges, reset the count,
-paint pixels (by index, with `fill`, with `colorwheel`, shown at once or with `show`), block in
-`time.sleep`, busy-wait on `time.monotonic`, and sleep. Everything a task reads is printed, so
+`DigitalInOut` (switched to an input with a pull, or by its `direction`, or neither), a
+`keypad.Keys` over one to three pins, a `countio.Counter`, a `NeoPixel` strip, a
+`pwmio.PWMOut`, an `analogio.AnalogIn` and a `rotaryio.IncrementalEncoder`, then runs two to
+four tasks that blink, read the buttons, count edges, reset the count, paint pixels (by index,
+with `fill`, with `colorwheel`, shown at once or with `show`), set a duty cycle or a frequency
+(also ones the PWMOut refuses), read the potentiometer and the knob, set the knob's position,
+read `supervisor.ticks_ms`, `adafruit_ticks` and `time.monotonic_ns`, block in `time.sleep`,
+busy-wait on `time.monotonic` or on a ticks deadline, and sleep (also 2**28 ms, which is
+refused). Everything a task reads is printed, so
 `exact.py` compares what the program saw, and when. The presses come at random times, also at
-the same microsecond on one pin, on a keypad scan and in bursts shorter than a poll. They use
+the same microsecond on one pin, on a keypad scan and in bursts shorter than a poll; the
+potentiometer's readings and the knob's turns too. They use
 only what the judge's board (tests/oracle/vboard.py) and CircuitPython share, and print only
 integers and booleans (float formatting is MicroPython's, not CPython's).
 `js/test/python_mode.test.mjs` runs a fixed set of seeds (400 ms each); more seeds, by hand:
@@ -41,6 +47,10 @@ class Board:
         self.keys_at_start = rng.random() < 0.3
         self.strip = (free.pop(), rng.randint(1, 10), rng.random() < 0.5) if rng.random() < 0.5 else None
         self.brightness = rng.choice(["0.1", "0.3", "1.0"])
+        self.pwm = (free.pop(), rng.random() < 0.5, rng.choice([0, 100, 65535])) if rng.random() < 0.4 else None
+        self.pot = free.pop() if rng.random() < 0.4 else None
+        self.knob = (free.pop(), free.pop(), rng.random() < 0.5) if rng.random() < 0.4 else None
+        self.button_mode = rng.choice(["none", "pull", "direction"])
 
     def inputs(self):
         """The pins a press can go to."""
@@ -49,7 +59,7 @@ class Board:
 
 def action(rng, b, me):
     """One step of a task: a few lines of Python, at the task's indentation."""
-    choices = ["sleep", "sleep", "sleep", "block", "wait_until"]
+    choices = ["sleep", "sleep", "sleep", "block", "wait_until", "ticks", "ns"]
     if b.leds:
         choices += ["led", "led"]
     if b.button:
@@ -60,8 +70,38 @@ def action(rng, b, me):
         choices += ["count", "reset"]
     if b.strip:
         choices += ["pixel", "fill", "wheel", "show"]
+    if b.pwm:
+        choices += ["duty", "duty", "frequency"]
+    if b.pot:
+        choices += ["pot", "pot"]
+    if b.knob:
+        choices += ["knob", "knob", "knob_set"]
     k = rng.choice(choices)
+    if k == "ticks":
+        return [rng.choice([f"say('{me} ticks', supervisor.ticks_ms())", f"say('{me} ticks', ticks_ms())",
+                            f"say('{me} ticks', ticks_diff(ticks_ms(), T0), ticks_less(T0, ticks_ms()))"]),
+                # A polling wait on a deadline: each ticks_ms() costs a microsecond.
+                f"deadline = ticks_add(ticks_ms(), {rng.choice([0, 1, 2])})",
+                "while ticks_less(ticks_ms(), deadline):", "    pass"]
+    if k == "ns":
+        return [f"say('{me} ns', time.monotonic_ns())"]
+    if k == "duty":
+        v = rng.choice([0, 1, 32768, 65535, rng.randrange(65536), rng.randrange(65536), -1, 65536])
+        return ["try:", f"    pwm.duty_cycle = {v}", "except ValueError as e:", f"    say('{me} refused', e)",
+                f"say('{me} duty', pwm.duty_cycle)"]
+    if k == "frequency":
+        return ["try:", f"    pwm.frequency = {rng.choice([500, 1000, 50, 20000])}",
+                "except AttributeError as e:", f"    say('{me} refused', e)", f"say('{me} frequency', pwm.frequency)"]
+    if k == "pot":
+        return [f"say('{me} pot', pot.value)"]
+    if k == "knob":
+        return [f"say('{me} knob', knob.position)"]
+    if k == "knob_set":
+        return [f"knob.position = {rng.choice([0, 0, 10, -3])}"]
     if k == "sleep":
+        if rng.random() < 0.03:
+            return ["try:", "    await asyncio.sleep_ms(1 << 28)", "except OverflowError as e:",
+                    f"    say('{me} refused', e)"]
         return [f"await asyncio.sleep({rng.choice(SLEEPS)})"]
     if k == "block":
         return [f"time.sleep({rng.choice(BLOCKS)})"]
@@ -96,7 +136,8 @@ def action(rng, b, me):
 def program(seed):
     rng = random.Random(seed)
     b = Board(rng)
-    out = ["import asyncio", "import board", "import time"]
+    out = ["import asyncio", "import board", "import time", "import supervisor",
+           "from adafruit_ticks import ticks_add, ticks_diff, ticks_less, ticks_ms"]
     if b.leds or b.button:
         out.append("import digitalio")
     if b.keys:
@@ -105,12 +146,30 @@ def program(seed):
         out.append("import countio")
     if b.strip:
         out += ["import neopixel", "from rainbowio import colorwheel"]
-    out += ["", "def say(*a):", "    print(*a)", ""]
+    if b.pwm:
+        out.append("import pwmio")
+    if b.pot:
+        out.append("import analogio")
+    if b.knob:
+        out.append("import rotaryio")
+    out += ["", "def say(*a):", "    print(*a)", "", "T0 = ticks_ms()"]
     out.append(f"led = [{', '.join(f'digitalio.DigitalInOut(board.{p})' for p in b.leds)}]")
     for i in range(len(b.leds)):
         out.append(f"led[{i}].switch_to_output({rng.random() < 0.5})")
     if b.button:
         out.append(f"button = digitalio.DigitalInOut(board.{b.button})")
+        if b.button_mode == "pull":
+            out.append(f"button.switch_to_input(pull=digitalio.Pull.{rng.choice(['UP', 'DOWN'])})")
+        elif b.button_mode == "direction":
+            out += ["button.direction = digitalio.Direction.INPUT",
+                    "say('input', button.direction == digitalio.Direction.INPUT)"]
+    if b.pwm:
+        pin, variable, duty = b.pwm
+        out.append(f"pwm = pwmio.PWMOut(board.{pin}, duty_cycle={duty}, frequency=1000, variable_frequency={variable})")
+    if b.pot:
+        out.append(f"pot = analogio.AnalogIn(board.{b.pot})")
+    if b.knob and b.knob[2]:
+        out.append(f"knob = rotaryio.IncrementalEncoder(board.{b.knob[0]}, board.{b.knob[1]})")
     if b.strip:
         pin, n, auto = b.strip
         out.append(f"pixels = neopixel.NeoPixel(board.{pin}, {n}, brightness={b.brightness}, auto_write={auto})")
@@ -136,6 +195,9 @@ def program(seed):
         out += ["    global keys", f"    keys = {keys}"]
     if b.counter:
         out += ["    global counter", f"    counter = countio.Counter(board.{b.counter}, edge=countio.Edge.{b.edge}, pull=None)"]
+    # A knob made in main counts only the turns after main began.
+    if b.knob and not b.knob[2]:
+        out += ["    global knob", f"    knob = rotaryio.IncrementalEncoder(board.{b.knob[0]}, board.{b.knob[1]})"]
     out.append(f"    await asyncio.gather({', '.join(f't{t}()' for t in range(n_tasks))})")
     out += ["    say('all done')", "", "asyncio.run(main())", ""]
     return "\n".join(out)
@@ -143,12 +205,11 @@ def program(seed):
 
 def inputs(seed):
     rng = random.Random(seed)
-    pins = Board(rng).inputs()
+    board_ = Board(rng)
+    pins = board_.inputs()
     rng = random.Random(seed * 7919 + 1)
     lines = []
-    if not pins:
-        return ""
-    for _ in range(rng.randint(2, 24)):
+    for _ in range(rng.randint(2, 24) if pins else 0):
         pin = rng.choice(pins)
         kind = rng.randrange(5)
         if kind == 0:  # on a keypad scan (they come every 20 ms after the keypad is made)
@@ -164,8 +225,20 @@ def inputs(seed):
         # A press held from a few microseconds (a bounce, shorter than a poll) to 80 ms.
         hold = rng.choice([0.003, 0.012, round(rng.uniform(0.05, 5), 3), round(rng.uniform(15, 80), 3)])
         lines += [(t, pin, "press"), (round(t + hold, 3), pin, "release")]
-    rng.shuffle(lines)
-    return "".join(json.dumps({"t_ms": t, "pin": p, "action": a}) + "\n" for t, p, a in lines)
+    events = [{"t_ms": t, "pin": p, "action": a} for t, p, a in lines]
+    # The potentiometer's readings and the knob's turns: at random times, at 0, on a poll's
+    # microsecond, and two at once.
+    rng = random.Random(seed * 104729 + 3)
+    for pin, action, field, draw in ((board_.pot, "analog", "value", lambda: rng.choice([0, 65535, rng.randrange(65536)])),
+                                     (board_.knob and board_.knob[0], "turn", "steps", lambda: rng.randint(-5, 5))):
+        if not pin:
+            continue
+        for _ in range(rng.randint(1, 12)):
+            t = rng.choice([0, rng.randrange(FOR_MS), round(rng.uniform(0, FOR_MS), 3)])
+            for _ in range(rng.choice([1, 1, 1, 2])):
+                events.append({"t_ms": t, "pin": pin, "action": action, field: draw()})
+    rng.shuffle(events)
+    return "".join(json.dumps(e) + "\n" for e in events)
 
 
 if __name__ == "__main__":

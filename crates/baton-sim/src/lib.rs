@@ -29,6 +29,6 @@ pub mod trace;
 pub mod vcd;
 
 pub use board::VirtualBoard;
-pub use inputs::{Bounce, InputError, InputEvent};
-pub use simulation::{SimConfig, Simulation, Step};
-pub use trace::TraceEvent;
+pub use inputs::{Bounce, InputError, InputEvent, LevelEvent};
+pub use simulation::{Program, SimConfig, Simulation, Step};
+pub use trace::{TraceEvent, TraceExt};

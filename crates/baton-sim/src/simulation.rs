@@ -1,10 +1,13 @@
-//! A running demo on the virtual board: the API the CLI, the tests and the
-//! playground drive.
+//! A program running on the virtual board: the API the CLI, the tests and the
+//! playground drive — for the guide's demos and for a program of your own.
 //!
 //! The host loop follows the timing model of `docs/SIMULATOR.md`:
 //! each poll of a task costs `poll_cost_us` of virtual time, charged before
 //! the task runs; when no task is ready, time jumps to the next timer or
-//! input change.
+//! input change. A program that never uses the scheduler (plain blocking code, run with
+//! [`Simulation::with_blocking_main`]) runs no task and pays no poll cost: which of the two a
+//! program is, is said by how it is handed over (an `async` main or a plain function),
+//! never by a demo id.
 
 use crate::board::{Core, SimClock, Strip, VirtualBoard};
 use crate::inputs::{Bounce, InputEvent};
@@ -21,11 +24,16 @@ pub const DEFAULT_POLL_COST_US: u64 = 10;
 /// The largest poll cost accepted (one second).
 pub const MAX_POLL_COST_US: u64 = 1_000_000;
 
-/// How to run a simulation.
+/// How to run a simulation: what runs (`params`) and the contract's timing knobs.
+///
+/// `P` says what runs: a built-in demo's [`Params`] ([`SimConfig::new`], which
+/// [`Simulation::new`] runs), or [`Program`]: a program of your own ([`SimConfig::program`],
+/// handed to [`Simulation::with_main`] or [`Simulation::with_blocking_main`]). The timing
+/// fields mean the same for both.
 #[derive(Clone, Debug, PartialEq)]
-pub struct SimConfig {
-    /// The demo and its parameters.
-    pub params: Params,
+pub struct SimConfig<P = Params> {
+    /// The demo and its parameters, or [`Program`] for your own.
+    pub params: P,
     /// Virtual time charged for each task poll.
     pub poll_cost_us: u64,
     /// Switch bounce for every button, or none.
@@ -37,17 +45,54 @@ pub struct SimConfig {
     pub trace: bool,
 }
 
+/// What a [`SimConfig`] for a program of your own says about the program: nothing. It names
+/// no built-in demo and has no parameters (they are your code's), so nothing about it can
+/// change the timing; how you hand the program over does ([`Simulation::with_main`] or
+/// [`Simulation::with_blocking_main`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Program;
+
+impl<P> SimConfig<P> {
+    fn with_params(params: P) -> Self {
+        SimConfig { params, poll_cost_us: DEFAULT_POLL_COST_US, bounce: None, task_events: false, trace: true }
+    }
+}
+
 impl SimConfig {
     /// The guide's parameters for `demo`, the spec's default poll cost, no
     /// bounce, no task events.
     pub fn new(demo: DemoId) -> Self {
-        SimConfig {
-            params: Params::defaults(demo),
-            poll_cost_us: DEFAULT_POLL_COST_US,
-            bounce: None,
-            task_events: false,
-            trace: true,
-        }
+        Self::with_params(Params::defaults(demo))
+    }
+}
+
+impl SimConfig<Program> {
+    /// For a program of your own: the spec's default poll cost (10 µs), no bounce, no task
+    /// events, a trace.
+    ///
+    /// ```
+    /// use baton_sim::{SimConfig, Simulation, TraceExt};
+    /// use baton_board::{digitalio::DigitalInOut, Board, Pin};
+    ///
+    /// let mut config = SimConfig::program();
+    /// config.poll_cost_us = 25;
+    /// let mut sim = Simulation::with_main(config, |board| async move {
+    ///     let mut led = DigitalInOut::new(board.output(Pin::D(13))?);
+    ///     led.switch_to_output(true);
+    ///     Ok(())
+    /// });
+    /// sim.run_until(1_000);
+    /// // main is a task: its first turn costs the poll cost.
+    /// assert_eq!(sim.trace().pin("D13"), [(25, true)]);
+    /// ```
+    pub fn program() -> Self {
+        Self::with_params(Program)
+    }
+}
+
+impl Default for SimConfig<Program> {
+    fn default() -> Self {
+        Self::program()
     }
 }
 
@@ -76,27 +121,26 @@ pub enum Step {
     Idle,
 }
 
-/// A demo running on a virtual board.
+/// A program running on a virtual board: one of the guide's demos, or your own.
 ///
 /// ```
-/// use baton_sim::{SimConfig, Simulation, TraceEvent};
+/// use baton_sim::{SimConfig, Simulation, TraceExt};
 /// use baton_demos::DemoId;
 ///
 /// let mut sim = Simulation::new(SimConfig::new(DemoId::BlinkOne));
 /// sim.run_until(300_000);
-/// let first: Vec<_> = sim.trace().iter().take(3).cloned().collect();
 /// // main runs at 10 µs, blink at 20 µs (switch_to_output, then on). Its
 /// // sleep(0.25) counts 250 ticks of 1 ms from tick 0, so it resumes at
 /// // 250 000 µs and, after its 10 µs poll cost, turns the LED off.
-/// assert!(matches!(first[0], TraceEvent::Pin { t_us: 20, value: false, .. }));
-/// assert!(matches!(first[1], TraceEvent::Pin { t_us: 20, value: true, .. }));
-/// assert!(matches!(first[2], TraceEvent::Pin { t_us: 250_010, value: false, .. }));
+/// assert_eq!(sim.trace().pin("D1"), [(20, false), (20, true), (250_010, false)]);
 /// ```
-pub struct Simulation {
+pub struct Simulation<P = Params> {
     core: Rc<Core>,
     exec: Executor,
     main: Task<Result<(), BoardError>>,
-    config: SimConfig,
+    config: SimConfig<P>,
+    /// `main` is plain blocking code, not a task of the program's: it pays no poll cost.
+    blocking: bool,
     names: LiteMap<u64, Rc<str>>,
     polls: u64,
     failure: Option<String>,
@@ -105,15 +149,86 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Starts `config`'s demo at virtual time 0 (nothing runs until a step).
+    /// Starts `config`'s demo at virtual time 0 (nothing runs until a step). The guide's
+    /// blocking programs ([`DemoId::uses_asyncio`] is false) run as
+    /// [`Simulation::with_blocking_main`] runs yours, the others as [`Simulation::with_main`].
     pub fn new(config: SimConfig) -> Self {
         let params = config.params.clone();
-        Self::with_main(config, |board| baton_demos::run(board, params))
+        if params.demo().uses_asyncio() {
+            Self::with_main(config, |board| baton_demos::run(board, params))
+        } else {
+            Self::with_blocking_main(config, move |board| baton_demos::run_blocking(&board, &params).unwrap_or(Ok(())))
+        }
+    }
+}
+
+impl<P> Simulation<P> {
+    /// Starts the program that `main` makes on the board at virtual time 0: the guide's
+    /// `asyncio.run(main())`. `main`'s future is a task, and every resumption of every task
+    /// — main's first included — costs `config.poll_cost_us`, as the contract says. (What
+    /// the closure does before it returns the future runs before `asyncio.run`, at 0 and
+    /// free.) `config` says nothing else about the program: use [`SimConfig::program`] for
+    /// your own. A host that runs only some of the demos (and so links only those) uses it
+    /// too.
+    ///
+    /// ```
+    /// use baton::{create_task, sleep_ms, Event};
+    /// use baton_board::{console::Console, Board};
+    /// use baton_sim::{SimConfig, Simulation, TraceExt};
+    ///
+    /// let mut sim = Simulation::with_main(SimConfig::program(), |board| async move {
+    ///     let ready = Event::new();
+    ///     let waiter = create_task({
+    ///         let ready = ready.clone();
+    ///         async move { ready.wait().await }
+    ///     });
+    ///     sleep_ms(5).await;
+    ///     ready.set();
+    ///     let _ = waiter.await;
+    ///     board.console().print_line("set");
+    ///     Ok(())
+    /// });
+    /// sim.run_until(10_000);
+    /// // main at 10 µs, the waiter at 20; main again at tick 5 (5 010 µs) sets the event and
+    /// // awaits the waiter, which runs at 5 020; main prints after one more turn.
+    /// assert_eq!(sim.trace().prints(), [(5_030, "set".to_string())]);
+    /// ```
+    pub fn with_main<F>(config: SimConfig<P>, main: impl FnOnce(VirtualBoard) -> F) -> Self
+    where
+        F: Future<Output = Result<(), BoardError>> + 'static,
+    {
+        Self::start(config, false, main)
     }
 
-    /// Starts the program that `main` makes on the board, with `config`'s timing and
-    /// parameters: for a host that runs only some of the demos (and so links only those).
-    pub fn with_main<F>(config: SimConfig, main: impl FnOnce(VirtualBoard) -> F) -> Self
+    /// Starts a program that never uses the scheduler: plain blocking code (a loop that
+    /// blinks with the board's blocking `time.sleep()`, as the guide's blink-blocking does).
+    /// On CircuitPython such a program never calls `asyncio.run`, so it runs no task and
+    /// pays no poll cost: nor does it here. It runs from its start to its end in one
+    /// step, at virtual time 0.
+    ///
+    /// ```
+    /// use baton_board::{digitalio::DigitalInOut, time::Time, Board, Pin};
+    /// use baton_sim::{SimConfig, Simulation, TraceExt};
+    /// use std::time::Duration;
+    ///
+    /// let mut sim = Simulation::with_blocking_main(SimConfig::program(), |board| {
+    ///     let mut led = DigitalInOut::new(board.output(Pin::D(13))?);
+    ///     led.switch_to_output(true);
+    ///     board.time().sleep(Duration::from_millis(250));
+    ///     led.set_value(false);
+    ///     Ok(())
+    /// });
+    /// sim.run_until(1_000_000);
+    /// assert_eq!(sim.trace().pin("D13"), [(0, true), (250_000, false)]);
+    /// ```
+    pub fn with_blocking_main(
+        config: SimConfig<P>,
+        main: impl FnOnce(VirtualBoard) -> Result<(), BoardError> + 'static,
+    ) -> Self {
+        Self::start(config, true, |board| async move { main(board) })
+    }
+
+    fn start<F>(config: SimConfig<P>, blocking: bool, main: impl FnOnce(VirtualBoard) -> F) -> Self
     where
         F: Future<Output = Result<(), BoardError>> + 'static,
     {
@@ -125,11 +240,21 @@ impl Simulation {
         let _ = core.background.set(exec.background());
         let board = VirtualBoard { core: core.clone() };
         let main = exec.spawn_main_named("main", main(board));
-        Simulation { core, exec, main, config, names: LiteMap::new(), polls: 0, failure: None, ended_us: None }
+        Simulation {
+            core,
+            exec,
+            main,
+            config,
+            blocking,
+            names: LiteMap::new(),
+            polls: 0,
+            failure: None,
+            ended_us: None,
+        }
     }
 
     /// The configuration it runs with.
-    pub fn config(&self) -> &SimConfig {
+    pub fn config(&self) -> &SimConfig<P> {
         &self.config
     }
 
@@ -201,7 +326,7 @@ impl Simulation {
         let cost = self.config.poll_cost_us;
         // A program that never calls asyncio.run runs no task: its main is
         // the host's, and costs no resumption.
-        let free = (!self.config.params.demo().uses_asyncio()).then(|| self.main.id());
+        let free = self.blocking.then(|| self.main.id());
         let core = &self.core;
         let outcome = self.exec.poll_one_with(|id| {
             core.polling.set(Some((id.as_u64(), start_us)));

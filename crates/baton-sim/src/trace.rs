@@ -130,6 +130,95 @@ impl TraceEvent {
     }
 }
 
+/// Questions a test asks of a trace, answered as plain values to compare with
+/// `assert_eq!`: one pin's levels, the console's lines, one strip's frames. Implemented for
+/// `[TraceEvent]`, so it works on [`crate::Simulation::trace`] and on a taken trace alike.
+///
+/// ```
+/// use baton_sim::{SimConfig, Simulation, TraceExt};
+/// use baton_demos::DemoId;
+///
+/// let mut sim = Simulation::new(SimConfig::new(DemoId::BlinkOne));
+/// sim.run_until(5_100_000);
+/// let trace = sim.trace();
+/// // switch_to_output(False) then on, at main's and blink's turns (10 µs a turn).
+/// assert_eq!(trace.pin("D1")[..3], [(20, false), (20, true), (250_010, false)]);
+/// assert_eq!(trace.pin("D1").len(), 21);
+/// assert_eq!(trace.prints(), [(5_000_020, "done".to_string())]);
+/// ```
+pub trait TraceExt {
+    /// The level changes of the output pin named `pin` (`"D1"`, `"LED"`): `(t_us, level)`,
+    /// in time order.
+    ///
+    /// # Panics
+    /// If `pin` is not one of the board's pin names (a typo would otherwise pass as "no
+    /// events").
+    fn pin(&self, pin: &str) -> Vec<(u64, bool)>;
+
+    /// Every line printed: `(t_us, text)`, in time order.
+    fn prints(&self) -> Vec<(u64, String)>;
+
+    /// The frames shown on the NeoPixel strip on `pin`: `(t_us, colours as set)`, in time
+    /// order (the brightness is in the [`TraceEvent::Pixels`] event).
+    ///
+    /// ```
+    /// use baton_sim::{SimConfig, Simulation, TraceExt};
+    /// use baton_board::{neopixel::{Color, NeoPixel}, Board, Pin};
+    ///
+    /// let mut sim = Simulation::with_main(SimConfig::program(), |board| async move {
+    ///     let mut strip = NeoPixel::new(board.neopixel(Pin::NeoPixel, 2)?, 2, 0.5, false);
+    ///     strip.fill(0x00ff00);
+    ///     strip.show();
+    ///     Ok(())
+    /// });
+    /// sim.run_until(1_000);
+    /// // The frame is on the wire 30 µs a pixel + 80 µs after its turn began (10 µs).
+    /// assert_eq!(sim.trace().pixels("NEOPIXEL"), [(150, vec![Color::new(0, 255, 0); 2])]);
+    /// ```
+    ///
+    /// # Panics
+    /// If `pin` is not one of the board's pin names.
+    fn pixels(&self, pin: &str) -> Vec<(u64, Vec<Color>)>;
+}
+
+#[track_caller]
+fn pin_named(name: &str) -> Pin {
+    name.parse().unwrap_or_else(|e| panic!("{e}"))
+}
+
+impl TraceExt for [TraceEvent] {
+    #[track_caller]
+    fn pin(&self, pin: &str) -> Vec<(u64, bool)> {
+        let wanted = pin_named(pin);
+        self.iter()
+            .filter_map(|e| match e {
+                TraceEvent::Pin { t_us, pin, value } if *pin == wanted => Some((*t_us, *value)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn prints(&self) -> Vec<(u64, String)> {
+        self.iter()
+            .filter_map(|e| match e {
+                TraceEvent::Print { t_us, text } => Some((*t_us, text.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[track_caller]
+    fn pixels(&self, pin: &str) -> Vec<(u64, Vec<Color>)> {
+        let wanted = pin_named(pin);
+        self.iter()
+            .filter_map(|e| match e {
+                TraceEvent::Pixels { t_us, pin, colors, .. } if *pin == wanted => Some((*t_us, colors.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// A line of text at a time as one line of JSON, of the given `kind`: a print's
 /// (`"print"`), or another kind of the same shape (Python mode's `"exception"`, a task's
 /// uncaught exception as CircuitPython reports it: readers that don't know it skip it).

@@ -1,6 +1,6 @@
 //! The input-script parser never panics, and every error names its line.
 
-use baton_sim::inputs::parse_script;
+use baton_sim::inputs::{parse_inputs, parse_script};
 use proptest::prelude::*;
 
 proptest! {
@@ -95,7 +95,7 @@ fn mistakes_are_named() {
         (r#"{"t_ms": 5, "t_ms": 6, "pin": "D3", "action": "press"}"#, "line 1: duplicate field t_ms (column 21)"),
         (
             r#"{"t_ms": 5, "pin": "D3", "action": "press", "why": 1}"#,
-            "line 1: unknown field \"why\", expected t_ms, pin or action (column 52)",
+            "line 1: unknown field \"why\", expected t_ms, pin, action, value or steps (column 52)",
         ),
         (
             r#"{"t_ms": -4, "pin": "D3", "action": "press"}"#,
@@ -107,7 +107,7 @@ fn mistakes_are_named() {
         ),
         (
             r#"{"t_ms": 5, "pin": "D3", "action": "push\n"}"#,
-            "line 1: action must be \"press\" or \"release\", not \"push\\n\"",
+            "line 1: action must be \"press\", \"release\", \"analog\" or \"turn\", not \"push\\n\"",
         ),
         ("not json", "line 1: expected an object, like {\"t_ms\": 0, …} (column 1)"),
         ("  \t{\"t_ms\" 5}", "line 1: expected ':' (column 12)"),
@@ -124,4 +124,83 @@ fn long_times_are_read_exactly() {
     assert_eq!(at("0.30000000000000004"), 300);
     assert_eq!(at("2.5e2"), 250_000);
     assert_eq!(at("0.0025000000000000000001"), 2);
+}
+
+/// Python mode's potentiometer and knob: `analog` and `turn` lines, read into their own lists,
+/// sorted as the judge sorts them; a Rust demo's `parse_script` leaves them out.
+#[test]
+fn analog_and_turn_lines_are_read() {
+    let text = concat!(
+        r#"{"t_ms": 900, "pin": "D8", "action": "turn", "steps": -2}"#,
+        "\n",
+        r#"{"action": "analog", "value": 40000, "pin": "A1", "t_ms": 300.0005}"#,
+        "\n",
+        r#"{"t_ms": 300.0005, "pin": "A1", "action": "analog", "value": 7e3}"#,
+        "\n",
+        r#"{"t_ms": 5, "pin": "D3", "action": "press"}"#,
+        "\n",
+        r#"{"t_ms": 100, "pin": "D8", "action": "turn", "steps": 3}"#,
+    );
+    let s = parse_inputs(text).unwrap();
+    let pairs =
+        |v: &[baton_sim::LevelEvent]| v.iter().map(|e| (e.t_us, e.pin.to_string(), e.value)).collect::<Vec<_>>();
+    // Of two readings at one microsecond the larger holds (the judge's sort keeps it last).
+    assert_eq!(pairs(&s.analog), [(300_000, "A1".into(), 7000), (300_000, "A1".into(), 40000)]);
+    assert_eq!(pairs(&s.turns), [(100_000, "D8".into(), 3), (900_000, "D8".into(), -2)]);
+    assert_eq!(s.presses.len(), 1);
+    assert_eq!(parse_script(text).unwrap(), s.presses);
+}
+
+/// Garbage in an `analog` or `turn` line is named, with its line, and nothing else is read.
+#[test]
+fn analog_and_turn_mistakes_are_named() {
+    let err = |line: &str| parse_inputs(line).unwrap_err().to_string();
+    for (line, message) in [
+        (r#"{"t_ms": 5, "pin": "A1", "action": "analog"}"#, "line 1: missing field value"),
+        (
+            r#"{"t_ms": 5, "pin": "A1", "action": "analog", "value": 65536}"#,
+            "line 1: value must be a whole number from 0 to 65535, not 65536",
+        ),
+        (
+            r#"{"t_ms": 5, "pin": "A1", "action": "analog", "value": -1}"#,
+            "line 1: value must be a whole number from 0 to 65535, not -1",
+        ),
+        (
+            r#"{"t_ms": 5, "pin": "A1", "action": "analog", "value": 0.5}"#,
+            "line 1: value must be a whole number from 0 to 65535, not 0.5",
+        ),
+        (
+            r#"{"t_ms": 5, "pin": "A1", "action": "analog", "value": "9"}"#,
+            "line 1: value must be a number, not a string (column 55)",
+        ),
+        (r#"{"t_ms": 5, "pin": "D8", "action": "turn"}"#, "line 1: missing field steps"),
+        (
+            r#"{"t_ms": 5, "pin": "D8", "action": "turn", "steps": 1.5}"#,
+            "line 1: steps must be a whole number from -1000000 to 1000000, not 1.5",
+        ),
+        (
+            r#"{"t_ms": 5, "pin": "D8", "action": "turn", "steps": 1e7}"#,
+            "line 1: steps must be a whole number from -1000000 to 1000000, not 1e7",
+        ),
+        (
+            r#"{"t_ms": 5, "pin": "D8", "action": "turn", "steps": 1, "value": 3}"#,
+            "line 1: value belongs to \"analog\", not to \"turn\"",
+        ),
+        (
+            r#"{"t_ms": 5, "pin": "D3", "action": "press", "steps": 1}"#,
+            "line 1: steps belongs to \"turn\", not to \"press\"",
+        ),
+        (
+            r#"{"t_ms": 5, "pin": "A9", "action": "analog", "value": 1}"#,
+            "line 1: unknown pin \"A9\" (pins are D0-D13, A0-A5, LED, NEOPIXEL)",
+        ),
+        (
+            r#"{"t_ms": 5, "pin": "A1", "action": "twist", "value": 1}"#,
+            "line 1: action must be \"press\", \"release\", \"analog\" or \"turn\", not \"twist\"",
+        ),
+    ] {
+        assert_eq!(err(line), message, "{line}");
+        // A Rust demo's reader refuses the same line, for the same reason.
+        assert_eq!(parse_script(line).unwrap_err().to_string(), message, "{line}");
+    }
 }

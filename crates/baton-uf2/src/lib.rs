@@ -8,6 +8,9 @@
 //!   and with their configuration block replaced, so that one prebuilt
 //!   firmware runs any demo.
 //! - [`elf`]: the little of ELF that the two above need.
+//! - [`boot_rom`]: how the RP2040's boot ROM writes a UF2 file to flash,
+//!   modelled, and the rule ([`boot_rom::check`]) a file must follow for the
+//!   write to be exact — which every file [`uf2`] makes does.
 //!
 //! The `baton-uf2` command (feature `cli`, on by default) puts them together
 //! for `cargo xtask firmware`.
@@ -18,6 +21,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod boot_rom;
 pub mod config;
 pub mod elf;
 pub mod uf2;

@@ -20,6 +20,11 @@
 //! configuration sector can be replaced — which is how a prebuilt UF2 is
 //! given another demo without rebuilding (the playground does this in the
 //! browser).
+//!
+//! Every UF2 file made here — by `cargo xtask firmware`, `baton-uf2 patch`
+//! and the playground's "Download firmware" — comes from [`Image::to_uf2`],
+//! which writes each 4 KB sector the image touches whole, so that the
+//! RP2040's boot ROM erases every one of them (see [`crate::boot_rom`]).
 
 use crate::config::{CONFIG_ADDR, CONFIG_SIZE};
 use crate::elf::{Elf, ElfError};
@@ -47,6 +52,12 @@ pub const BLOCK_SIZE: usize = 512;
 pub const FLASH_START: u32 = 0x1000_0000;
 /// The end of a 2 MB flash.
 pub const FLASH_END: u32 = 0x1020_0000;
+/// Bytes per flash sector, the unit the flash erases (to `0xFF`).
+pub const SECTOR_SIZE: usize = 4096;
+/// Pages (and so UF2 blocks) per sector.
+pub const PAGES_PER_SECTOR: usize = SECTOR_SIZE / PAGE_SIZE;
+/// A page as erased flash holds it.
+const ERASED_PAGE: [u8; PAGE_SIZE] = [0xFF; PAGE_SIZE];
 
 /// A problem building or reading a UF2 image.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,7 +152,7 @@ pub struct Block {
     pub family_id: u32,
 }
 
-fn word(b: &[u8], at: usize) -> u32 {
+pub(crate) fn word(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
 
@@ -178,6 +189,13 @@ pub fn parse_blocks(bytes: &[u8]) -> Result<Vec<Block>, Uf2Error> {
 }
 
 /// The contents of flash, one 256-byte page at a time.
+///
+/// An image stands for whole 4 KB sectors: the sectors its pages are in, where
+/// the pages it lacks read as erased (`0xFF`) — which is what its UF2 file
+/// writes there. Read back from a UF2 file (or built from an ELF file), an
+/// image keeps only the pages that are not erased, plus one erased page at the
+/// start of a sector that holds nothing else (as [`Image::clear_config`]
+/// leaves it), so that reading back a file gives the image it was made from.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Image {
     pages: LiteMap<u32, [u8; PAGE_SIZE]>,
@@ -226,6 +244,7 @@ impl Image {
                 return Err(Uf2Error::OverlapsConfig { end: last + PAGE_SIZE as u32 });
             }
         }
+        image.settle();
         Ok(image)
     }
 
@@ -245,7 +264,31 @@ impl Image {
             }
             image.write(b.target_addr, &b.payload, 0)?;
         }
+        image.settle();
         Ok(image)
+    }
+
+    /// Drops erased pages, which the sector they are in reads as anyway,
+    /// keeping one at the start of a sector that would be left empty (it
+    /// still has to be written, to erase it).
+    fn settle(&mut self) {
+        let before: Vec<u32> = self.sectors().collect();
+        self.pages.retain(|_, p| *p != ERASED_PAGE);
+        let after: Vec<u32> = self.sectors().collect();
+        for s in before {
+            if after.binary_search(&s).is_err() {
+                self.pages.insert(s, ERASED_PAGE);
+            }
+        }
+    }
+
+    /// The 4 KB sectors the image writes, by address.
+    pub fn sectors(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut last = None;
+        self.pages.keys().filter_map(move |&a| {
+            let s = a & !(SECTOR_SIZE as u32 - 1);
+            (last.replace(s) != Some(s)).then_some(s)
+        })
     }
 
     /// The pages, by address.
@@ -253,9 +296,15 @@ impl Image {
         self.pages.iter().map(|(a, p)| (*a, p))
     }
 
-    /// How many pages (and so UF2 blocks) the image has.
+    /// How many pages the image holds (its UF2 file has
+    /// [`Image::block_count`] blocks: whole sectors).
     pub fn len(&self) -> usize {
         self.pages.len()
+    }
+
+    /// How many blocks its UF2 file has: 16 for each sector it writes.
+    pub fn block_count(&self) -> usize {
+        self.sectors().count() * PAGES_PER_SECTOR
     }
 
     /// Whether the image is empty.
@@ -294,12 +343,16 @@ impl Image {
     }
 
     /// Makes the configuration sector read as erased: one `0xFF` page at its
-    /// start. Flashing such an image wipes a block left by an earlier one
-    /// (the boot ROM erases each 4 KB sector it writes into), so the
-    /// firmware runs its built-in default.
+    /// start, so that the UF2 file writes the sector (whole, as it writes
+    /// every sector it touches) and flashing it wipes a block left by an
+    /// earlier file: the firmware runs its built-in default. Without that
+    /// page the file would leave the sector alone, old block and all. The
+    /// boot ROM does not erase every sector a file writes into, only one per
+    /// group of 16 block numbers; [`Image::to_uf2`]'s layout is what makes
+    /// that erase this sector.
     pub fn clear_config(&mut self) {
         self.clear_config_pages();
-        self.pages.insert(CONFIG_ADDR, [0xFF; PAGE_SIZE]);
+        self.pages.insert(CONFIG_ADDR, ERASED_PAGE);
     }
 
     fn clear_config_pages(&mut self) {
@@ -312,20 +365,43 @@ impl Image {
         self.read(CONFIG_ADDR, CONFIG_SIZE)
     }
 
-    /// The UF2 file: one block per page, in address order, for `family_id`.
+    /// The UF2 file, for `family_id`: every sector the image touches, whole —
+    /// 16 blocks, the pages the image lacks written as `0xFF` — in address
+    /// order, so that block numbers `16k..16k + 16` are exactly one sector.
+    ///
+    /// That is what the RP2040's boot ROM needs to write the file exactly: it
+    /// erases one sector per group of 16 block numbers, the one the group's
+    /// first block targets, and programs the rest without erasing (see
+    /// [`crate::boot_rom`]). Numbering the pages one after another instead
+    /// leaves any sector whose first page shares a group with the sector
+    /// before it unerased: the configuration sector, unless the program
+    /// happens to end on a sector boundary. picotool pads the same way.
     pub fn to_uf2(&self, family_id: u32) -> Vec<u8> {
-        let n = self.pages.len() as u32;
-        let mut out = Vec::with_capacity(self.pages.len() * BLOCK_SIZE);
-        for (i, (addr, page)) in self.pages.iter().enumerate() {
-            let mut b = [0u8; BLOCK_SIZE];
-            let words =
-                [MAGIC_START0, MAGIC_START1, FLAG_FAMILY_ID_PRESENT, *addr, PAGE_SIZE as u32, i as u32, n, family_id];
-            for (k, w) in words.iter().enumerate() {
-                b[4 * k..4 * k + 4].copy_from_slice(&w.to_le_bytes());
+        let n = self.block_count();
+        let mut out = Vec::with_capacity(n * BLOCK_SIZE);
+        for (s, sector) in self.sectors().enumerate() {
+            for k in 0..PAGES_PER_SECTOR {
+                let addr = sector + (k * PAGE_SIZE) as u32;
+                let page = self.pages.get(&addr).unwrap_or(&ERASED_PAGE);
+                let number = (s * PAGES_PER_SECTOR + k) as u32;
+                let words = [
+                    MAGIC_START0,
+                    MAGIC_START1,
+                    FLAG_FAMILY_ID_PRESENT,
+                    addr,
+                    PAGE_SIZE as u32,
+                    number,
+                    n as u32,
+                    family_id,
+                ];
+                let mut b = [0u8; BLOCK_SIZE];
+                for (i, w) in words.iter().enumerate() {
+                    b[4 * i..4 * i + 4].copy_from_slice(&w.to_le_bytes());
+                }
+                b[32..32 + PAGE_SIZE].copy_from_slice(page);
+                b[508..512].copy_from_slice(&MAGIC_END.to_le_bytes());
+                out.extend_from_slice(&b);
             }
-            b[32..32 + PAGE_SIZE].copy_from_slice(page);
-            b[508..512].copy_from_slice(&MAGIC_END.to_le_bytes());
-            out.extend_from_slice(&b);
         }
         out
     }
@@ -353,8 +429,8 @@ pub fn patch_config(uf2: &[u8], block: &[u8]) -> Result<Vec<u8>, Uf2Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config;
     use crate::elf::tests::tiny_elf;
+    use crate::{boot_rom, config};
 
     fn sample_elf() -> Vec<u8> {
         let boot2: Vec<u8> = (0..=255u8).collect();
@@ -374,8 +450,10 @@ mod tests {
     fn block_layout_and_magic() {
         let image = Image::from_elf(&sample_elf()).unwrap();
         let file = image.to_uf2(RP2040_FAMILY_ID);
-        // boot2 (1 page) + 610 bytes from 0x10000100 (3 pages: 0x100, 0x200, 0x300).
-        assert_eq!(file.len(), 4 * BLOCK_SIZE);
+        // boot2 (1 page) + 610 bytes from 0x10000100 (3 pages: 0x100, 0x200,
+        // 0x300), in one sector: written whole, 16 blocks.
+        assert_eq!(image.len(), 4);
+        assert_eq!(file.len(), 16 * BLOCK_SIZE);
         for (i, b) in file.chunks(BLOCK_SIZE).enumerate() {
             assert_eq!(&b[0..4], &[0x55, 0x46, 0x32, 0x0A], "\"UF2\\n\"");
             assert_eq!(word(b, 0), 0x0A32_4655);
@@ -384,10 +462,12 @@ mod tests {
             assert_eq!(word(b, 12), 0x1000_0000 + 256 * i as u32);
             assert_eq!(word(b, 16), 256);
             assert_eq!(word(b, 20), i as u32);
-            assert_eq!(word(b, 24), 4);
+            assert_eq!(word(b, 24), 16);
             assert_eq!(word(b, 28), 0xE48B_FF56);
             assert!(b[32 + 256..508].iter().all(|&x| x == 0));
             assert_eq!(word(b, 508), 0x0AB1_6F30);
+            // The pages after the image's are erased flash.
+            assert_eq!(b[32..32 + 256].iter().all(|&x| x == 0xFF), i >= 4, "page {i}");
         }
         // Payloads by physical address: boot2, then code, then .data's initial values.
         assert_eq!(file[32], 0);
@@ -407,9 +487,12 @@ mod tests {
         image.set_config(&config::encode("blink-one", &[("count", "3")]).unwrap()).unwrap();
         let file = image.to_uf2(RP2040_FAMILY_ID);
         let blocks = parse_blocks(&file).unwrap();
-        assert_eq!(blocks.len(), 5);
-        assert_eq!(blocks[4].target_addr, CONFIG_ADDR);
-        assert!(blocks.iter().all(|b| b.num_blocks == 5 && b.payload.len() == 256));
+        // Two sectors, whole: the program's and the configuration's, which
+        // starts the second group of 16 block numbers.
+        assert_eq!(blocks.len(), 32);
+        assert_eq!(blocks[16].target_addr, CONFIG_ADDR);
+        assert_eq!(blocks[31].target_addr, CONFIG_ADDR + 15 * 256);
+        assert!(blocks.iter().all(|b| b.num_blocks == 32 && b.payload.len() == 256));
         let back = Image::from_uf2(&file).unwrap();
         assert_eq!(back, image);
         assert_eq!(back.to_uf2(RP2040_FAMILY_ID), file);
@@ -428,8 +511,11 @@ mod tests {
         let file = image.to_uf2(RP2040_FAMILY_ID);
         let patched = patch_config(&file, &config::encode("rainbow", &[]).unwrap()).unwrap();
         let blocks = parse_blocks(&patched).unwrap();
-        assert_eq!(blocks.len(), 5);
-        assert_eq!(blocks.last().unwrap().block_no, 4);
+        assert_eq!(blocks.len(), 32);
+        assert_eq!(blocks.last().unwrap().block_no, 31);
+        // The second page of the long block is erased, not left over.
+        assert_eq!(blocks[17].target_addr, CONFIG_ADDR + 256);
+        assert!(blocks[17].payload.iter().all(|&x| x == 0xFF));
         let back = Image::from_uf2(&patched).unwrap();
         assert_eq!(config::decode(&back.config_bytes()).unwrap().demo(), "rainbow");
         // The program is untouched.
@@ -474,6 +560,63 @@ mod tests {
         // RAM-only load addresses are not flash.
         let ram = tiny_elf(&[(0x2000_0000, 0x2000_0000, &[1], 1)]);
         assert!(matches!(Image::from_elf(&ram), Err(Uf2Error::OutsideFlash { .. })));
+    }
+
+    #[test]
+    fn erased_pages_read_back_as_the_sector_they_are_in() {
+        let mut image = Image::new();
+        // Data, an erased page between data, and an erased page alone in its sector.
+        image.write(FLASH_START, &[1; 256], 0).unwrap();
+        image.write(FLASH_START + 256, &[0xFF; 256], 0).unwrap();
+        image.write(FLASH_START + 512, &[2; 256], 0).unwrap();
+        image.write(FLASH_START + 0x1000 + 512, &[0xFF; 256], 0).unwrap();
+        assert_eq!(image.len(), 4);
+        let file = image.to_uf2(RP2040_FAMILY_ID);
+        assert_eq!(file.len(), 32 * BLOCK_SIZE);
+        let back = Image::from_uf2(&file).unwrap();
+        // The same flash, in the same sectors, from fewer pages: the lone
+        // erased page kept (moved to its sector's start) so that its sector is still written.
+        assert_eq!(back.read(FLASH_START, 0x2000), image.read(FLASH_START, 0x2000));
+        assert_eq!(back.sectors().collect::<Vec<_>>(), [FLASH_START, FLASH_START + 0x1000]);
+        assert_eq!(
+            back.pages().map(|(a, _)| a).collect::<Vec<_>>(),
+            [FLASH_START, FLASH_START + 512, FLASH_START + 0x1000]
+        );
+        assert_eq!(back.to_uf2(RP2040_FAMILY_ID), file);
+        assert_eq!(Image::from_uf2(&file).unwrap(), back);
+    }
+
+    #[test]
+    fn every_file_made_here_follows_the_boot_roms_rule() {
+        // Program lengths around a sector boundary, patched and cleared.
+        for pages in [1, 15, 16, 17, 31, 32, 497] {
+            let mut image = Image::new();
+            image.write(FLASH_START, &alloc::vec![0x5A; pages * PAGE_SIZE], 0).unwrap();
+            image.clear_config();
+            let file = image.to_uf2(RP2040_FAMILY_ID);
+            let sectors = pages.div_ceil(16) + 1;
+            assert_eq!(boot_rom::check(&file), Ok(boot_rom::Fit { sectors, blocks: 16 * sectors }));
+            let patched = patch_config(&file, &config::encode("rainbow", &[]).unwrap()).unwrap();
+            assert_eq!(boot_rom::check(&patched), Ok(boot_rom::Fit { sectors, blocks: 16 * sectors }));
+        }
+        // patch_config lays out again a file made the old way (one block per page).
+        let mut old = Image::new();
+        old.write(FLASH_START, &[7; 300], 0).unwrap();
+        old.clear_config();
+        let mut sequential = Vec::new();
+        for (i, (addr, page)) in old.pages().enumerate() {
+            let mut b = [0u8; BLOCK_SIZE];
+            let words = [MAGIC_START0, MAGIC_START1, FLAG_FAMILY_ID_PRESENT, addr, 256, i as u32, 3, RP2040_FAMILY_ID];
+            for (k, w) in words.iter().enumerate() {
+                b[4 * k..4 * k + 4].copy_from_slice(&w.to_le_bytes());
+            }
+            b[32..32 + 256].copy_from_slice(page);
+            b[508..].copy_from_slice(&MAGIC_END.to_le_bytes());
+            sequential.extend_from_slice(&b);
+        }
+        assert!(boot_rom::check(&sequential).is_err());
+        let patched = patch_config(&sequential, &config::encode("rainbow", &[]).unwrap()).unwrap();
+        assert_eq!(boot_rom::check(&patched), Ok(boot_rom::Fit { sectors: 2, blocks: 32 }));
     }
 
     #[test]

@@ -221,11 +221,94 @@ errorCase("in main", [
   "asyncio.run(main())",
   "",
 ].join("\n"), 5, "ValueError: bad value 3", { printed: ["main starts"] });
-errorCase("import", "import board\nimport busio\n", 2, "ImportError: no module named 'busio'");
+// A module the board does not have fails on its import line, and the message lists those it has.
+const BOARD_MODULES = "adafruit_ticks, analogio, asyncio, board, countio, digitalio, keypad, neopixel, pwmio, " +
+  "rainbowio, rotaryio, supervisor, time";
+errorCase("import", "import board\nimport busio\n", 2, `ImportError: no module named 'busio'; the board has ${BOARD_MODULES}`);
+errorCase("from-import", "import asyncio\nimport board\nfrom audioio import AudioOut\n", 3,
+  `ImportError: no module named 'audioio'; the board has ${BOARD_MODULES}`);
+errorCase("import in main", [
+  "import asyncio",
+  "",
+  "async def main():",
+  "    print('main starts')",
+  "    import displayio",
+  "",
+  "asyncio.run(main())",
+  "",
+].join("\n"), 5, `ImportError: no module named 'displayio'; the board has ${BOARD_MODULES}`, { printed: ["main starts"] });
+errorCase("a duty cycle out of range", "import board\nimport pwmio\n\npwm = pwmio.PWMOut(board.D5)\npwm.duty_cycle = 70000\n", 5,
+  "ValueError: duty_cycle must be 0-65535");
+errorCase("a fixed frequency", "import board\nimport pwmio\n\npwm = pwmio.PWMOut(board.D5)\npwm.frequency = 1000\n", 5,
+  "AttributeError: PWM frequency not writable when variable_frequency is False");
 errorCase("no message", "raise RuntimeError()\n", 1, "RuntimeError");
+
+// The judge's error (its exception's last line, and the program's line it names last), which
+// cpboard.py reports by failing with a traceback.
+function judgeError(program, forMs, cost) {
+  const args = [join(root, "tests/oracle/cpboard.py"), program, "--cp-asyncio", process.env.BATON_CP_ASYNCIO || join(root, "target/cp-asyncio"),
+    "--for-ms", String(forMs), "--poll-cost-us", String(cost)];
+  const r = sh("python3", args);
+  assert.notEqual(r.status, 0, `the judge ran ${program} without an error`);
+  // The traceback: from its header to the exception's line, the first that is not indented
+  // (Python's warnings about coroutines never awaited may follow it).
+  const lines = r.stderr.split("\n");
+  const from = lines.lastIndexOf("Traceback (most recent call last):");
+  const end = lines.findIndex((l, i) => i > from && !l.startsWith(" "));
+  const at = lines.slice(from, end).filter((l) => l.includes(`File "${program}", line `)).pop();
+  return { line: Number(at.match(/line (\d+)/)[1]), last: lines[end].replace(/^cp_asyncio\.core\./, "") };
+}
+
+// A sleep of 2**28 ms or more: OverflowError at the sleep's line, as the judge's library raises it.
+for (const [name, call] of [["sleep", "asyncio.sleep(268435.456)"], ["sleep_ms", "asyncio.sleep_ms(1 << 28)"],
+  ["wait_for", "asyncio.wait_for(nap(), 300000)"]]) {
+  test(`an uncaught ${name} of 2**28 ms is the judge's OverflowError, on its line`, () => {
+    const program = join(scratch, `overflow-${name}.py`);
+    writeFileSync(program, [
+      "import asyncio",
+      "",
+      "async def nap():",
+      "    await asyncio.sleep(1)",
+      "",
+      "async def main():",
+      "    await asyncio.sleep_ms(3)",
+      "    print('slept')",
+      `    await ${call}`,
+      "",
+      "asyncio.run(main())",
+      "",
+    ].join("\n"));
+    const judged = judgeError(program, 1000, 10);
+    assert.equal(judged.last, "OverflowError: ticks interval overflow");
+    const ours = runPython(program, 1000, 10);
+    assert.equal(ours.status, 2, ours.stderr);
+    assert.equal(ours.stderr, `code.py line ${judged.line}: ${judged.last}\n`);
+  });
+}
+
+// An input script with a mistake in an analog or turn line: run-python names it and runs nothing.
+for (const [line, reason] of [
+  ['{"t_ms": 300, "pin": "A1", "action": "analog", "value": 65536}', "value must be a whole number from 0 to 65535, not 65536"],
+  ['{"t_ms": 300, "pin": "A1", "action": "analog", "value": -3}', "value must be a whole number from 0 to 65535, not -3"],
+  ['{"t_ms": 900, "pin": "D8", "action": "turn", "steps": 1.5}', "steps must be a whole number from -1000000 to 1000000, not 1.5"],
+  ['{"t_ms": 900, "pin": "D8", "action": "turn"}', "missing field steps"],
+  ['{"t_ms": 900, "pin": "D8", "action": "spin", "steps": 1}', 'action must be "press", "release", "analog" or "turn", not "spin"'],
+]) {
+  test(`a bad input line is refused with its reason: ${reason}`, () => {
+    const program = join(scratch, "bad-inputs.py");
+    writeFileSync(program, "print('ran')\n");
+    const inputs = join(scratch, "bad-inputs.jsonl");
+    writeFileSync(inputs, `{"t_ms": 1, "pin": "D3", "action": "press"}\n${line}\n`);
+    const r = runPython(program, 100, 10, inputs);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.equal(r.stderr, `run-python: inputs: line 2: ${reason}\n`);
+  });
+}
 // The port's frozen micropython-lib modules are taken out (tools/web/slim-micropython.mjs): as
 // on a CircuitPython board, they are not there to import.
-errorCase("a frozen micropython-lib module", "import datetime\n", 1, "ImportError: no module named 'datetime'");
+errorCase("a frozen micropython-lib module", "import datetime\n", 1,
+  `ImportError: no module named 'datetime'; the board has ${BOARD_MODULES}`);
 // The playground draws every pixel: a strip is 1 to 256 pixels, as in the Rust demos.
 errorCase("too many pixels", "import board\nimport neopixel\n\npixels = neopixel.NeoPixel(board.A0, 100000)\n", 4,
   "ValueError: the virtual board has room for 1 to 256 pixels, not 100000");

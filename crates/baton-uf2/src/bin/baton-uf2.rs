@@ -15,6 +15,7 @@
 //! then runs its board's default demo.
 
 use baton_demos::{DemoId, Params};
+use baton_uf2::boot_rom;
 use baton_uf2::config::{self, CONFIG_ADDR};
 use baton_uf2::elf::Elf;
 use baton_uf2::uf2::{self, Image, RP2040_FAMILY_ID};
@@ -92,6 +93,23 @@ fn write(path: &PathBuf, bytes: &[u8]) -> Result {
     fs::write(path, bytes).map_err(|e| format!("writing {}: {e}", path.display()))
 }
 
+/// What the boot ROM makes of a file, as `info` says it.
+fn rom_line(file: &[u8]) -> String {
+    match boot_rom::check(file) {
+        Ok(fit) => format!("boot ROM: writes every sector whole ({} sectors, {} blocks)", fit.sectors, fit.blocks),
+        Err(v) => format!("boot ROM: WILL NOT write this file correctly: {v}"),
+    }
+}
+
+/// Writes a UF2 file this command made, once the boot ROM's rule holds for
+/// it: a file that breaks it would flash wrong on a real board (and never in
+/// the emulator, which has no boot ROM), so the writer's bug fails here.
+fn write_uf2(path: &PathBuf, file: &[u8]) -> Result {
+    boot_rom::check(file)
+        .map_err(|v| format!("bug: the UF2 file made for {} breaks the boot ROM's rule: {v}", path.display()))?;
+    write(path, file)
+}
+
 fn run(args: &[String]) -> Result {
     let (cmd, rest) = args.split_first().ok_or_else(|| USAGE.to_string())?;
     let a = parse_args(rest)?;
@@ -118,8 +136,13 @@ fn run(args: &[String]) -> Result {
                 None => return Err("--param needs --demo".into()),
             };
             let file = image.to_uf2(RP2040_FAMILY_ID);
-            write(out, &file)?;
-            println!("wrote {} ({} blocks, {} KiB): {what}", out.display(), image.len(), file.len() / 1024);
+            write_uf2(out, &file)?;
+            println!(
+                "wrote {} ({} blocks, {} KiB): {what}",
+                out.display(),
+                file.len() / uf2::BLOCK_SIZE,
+                file.len() / 1024
+            );
         }
         "patch" => {
             let input = a.input.as_ref().ok_or("patch needs --in")?;
@@ -127,7 +150,7 @@ fn run(args: &[String]) -> Result {
             let demo = a.demo.as_deref().ok_or("patch needs --demo")?;
             let (block, line) = validated_block(demo, &a.params)?;
             let file = uf2::patch_config(&read(input)?, &block).map_err(|e| e.to_string())?;
-            write(out, &file)?;
+            write_uf2(out, &file)?;
             println!("wrote {}: {line}", out.display());
         }
         "block" => {
@@ -139,12 +162,16 @@ fn run(args: &[String]) -> Result {
         }
         "info" => {
             let path = a.files.first().ok_or("info needs a UF2 file")?;
-            let image = Image::from_uf2(&read(path)?).map_err(|e| e.to_string())?;
+            let bytes = read(path)?;
+            // The boot ROM's verdict holds for any file, even one this
+            // command cannot read as an image: said first.
+            let rom = rom_line(&bytes);
+            let image = Image::from_uf2(&bytes).map_err(|e| format!("{e}\n{rom}"))?;
             let end = image.program_end().unwrap_or(uf2::FLASH_START);
             println!(
                 "{}: {} blocks, program {:#010x}..{end:#010x} ({} bytes)",
                 path.display(),
-                image.len(),
+                bytes.len() / uf2::BLOCK_SIZE,
                 uf2::FLASH_START,
                 end - uf2::FLASH_START
             );
@@ -156,6 +183,7 @@ fn run(args: &[String]) -> Result {
                 }
                 Err(e) => println!("configuration at {CONFIG_ADDR:#010x}: {e}"),
             }
+            println!("{rom}");
         }
         "size" => {
             let path = a.files.first().ok_or("size needs an ELF file")?;
