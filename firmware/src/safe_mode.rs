@@ -24,7 +24,7 @@ use crate::board::FirmwareBoard;
 use crate::boards;
 use crate::console;
 use alloc::string::String;
-use baton::{sleep, Duration};
+use baton::{create_task, sleep, Duration};
 use baton_board::digitalio::DigitalInOut;
 use baton_board::neopixel::NeoPixel;
 use baton_board::{Board, BoardError, Pin};
@@ -70,22 +70,23 @@ pub fn lines(why: &str) -> [String; 2] {
     ]
 }
 
-/// Safe mode's task: show it on the board and say why, forever.
+/// Safe mode's task: say why every [`REPEAT_EVERY`] (a task of its own) and show it on
+/// the board, forever.
 pub async fn run(board: FirmwareBoard, why: String) -> Result<(), BoardError> {
     let reminder = alloc::format!("baton: safe mode: {why} (reset or reflash the board to leave it)");
+    let _reminder = create_task(async move {
+        loop {
+            sleep(REPEAT_EVERY).await;
+            console::write_line(&reminder);
+        }
+    });
     match boards::STATUS {
         Status::Led(pin) => {
             let mut led = DigitalInOut::new(board.output(pin)?);
-            let mut since_said = Duration::ZERO;
             loop {
                 for (i, ms) in FLASHES_MS.iter().enumerate() {
                     led.set_value(i % 2 == 0);
                     sleep(Duration::from_millis(*ms)).await;
-                }
-                since_said += Duration::from_millis(FLASHES_MS.iter().sum());
-                if since_said >= REPEAT_EVERY {
-                    since_said = Duration::ZERO;
-                    console::write_line(&reminder);
                 }
             }
         }
@@ -93,9 +94,9 @@ pub async fn run(board: FirmwareBoard, why: String) -> Result<(), BoardError> {
             let mut pixel = NeoPixel::new(board.neopixel(pin, 1)?, 1, 1.0, false);
             pixel.fill(DIM_RED);
             pixel.show();
+            // The pixel keeps its colour; this task only keeps the reminder's company.
             loop {
                 sleep(REPEAT_EVERY).await;
-                console::write_line(&reminder);
             }
         }
     }
