@@ -74,7 +74,8 @@
 //! computer; a firmware depends on it without:
 //!
 //! ```toml
-//! baton = { version = "0.1", default-features = false }
+//! # (a path into a clone of Baton's repository: the name `baton` on crates.io is another crate's)
+//! baton = { path = "../baton/crates/baton", default-features = false }
 //! # thumbv6m (RP2040) has no atomic compare-and-swap: portable-atomic must be told how to
 //! # make one (on a single core: assume nothing else runs; or its "critical-section").
 //! portable-atomic = { version = "1", features = ["unsafe-assume-single-core"] }
@@ -196,7 +197,7 @@
 compile_error!(
     "baton: the `std` feature (on by default) needs the standard library, which this target \
      does not have; depend on baton with `default-features = false` \
-     (baton = { version = \"0.1\", default-features = false })"
+     (baton = { path = \"…/crates/baton\", default-features = false })"
 );
 
 extern crate alloc;
