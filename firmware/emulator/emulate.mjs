@@ -32,6 +32,11 @@
 // - The watchdog resets the chip when it expires (rp2040js only logs it): RAM, the watchdog's
 //   scratch registers and its REASON register survive, as on the chip; the firmware boots
 //   again from the start. The reset is recorded as a `reset` event.
+// - Switches bounce (rp2040js's inputs are clean levels): with `bounce`, each press and release
+//   chatters exactly as the simulator's `--bounce-us D --bounce-count K` makes it (inputs.mjs).
+// - Time zero is the end of the firmware's "running" line on the UART. A demo that takes the
+//   UART's pin (the QT Py's TX pad, D6) has no such line; its time zero is then taken from its
+//   first output change, set to the simulator's time for that change (`zeroAt`).
 //
 //   node emulate.mjs FIRMWARE.uf2 --for-ms N [--inputs FILE.jsonl] [--bounce-us D [--bounce-count K]] [--board pico]
 //
