@@ -841,11 +841,11 @@ function bootRom(mcu, chip, flash, ssi, ioQspi) {
           if (!(at & (blockSize - 1)) && goal - at >= blockSize && blockSize > 4096) {
             const t = { 0xd8: FLASH_TIMING.block64EraseUs, 0x52: FLASH_TIMING.block32EraseUs }[blockCmd];
             if (!t) throw new ChipError('flash', `flash_range_erase with block command ${hex(blockCmd, 2)}, which the flash lacks`);
-            mcu.flash.fill(0xff, at, at + blockSize);
+            flash.erase(at, blockSize);
             us += t;
             at += blockSize;
           } else {
-            mcu.flash.fill(0xff, at, at + 4096);
+            flash.erase(at, 4096);
             us += FLASH_TIMING.sectorEraseUs;
             at += 4096;
           }
@@ -864,7 +864,8 @@ function bootRom(mcu, chip, flash, ssi, ioQspi) {
         if (addr % 256) throw new ChipError('flash', `flash_range_program(${hex(addr)}, …, ${count}): the address must be a multiple of 256`);
         if (count % 256) throw new ChipError('flash', `flash_range_program(${hex(addr)}, …, ${count}): the ROM programs whole 256-byte pages and would read past the data`);
         flashRange('flash_range_program', addr, count);
-        for (let i = 0; i < count; i++) mcu.flash[addr + i] &= core.readUint8(data + i); // (a flash source faults: XIP is off)
+        const bytes = Uint8Array.from({ length: count }, (_, i) => core.readUint8(data + i)); // (a flash source faults: XIP is off)
+        flash.program(addr, bytes);
         const pages = count / 256;
         ioQspi.writeUint32(IO_QSPI_SS_CTRL, 3 << 8);
         charge(pages * (FLASH_TIMING.pageProgramUs * 1000 + spiNs(260)));
@@ -942,11 +943,12 @@ const BAUD_TOLERANCE = 0.02;
 /**
  * Makes `mcu` (a fresh, reset RP2040 with its firmware loaded and VTOR set) the strict chip.
  * `previous`: the chip before a watchdog reset (the XOSC and the watchdog's tick generator
- * survive it, as rp2040-hal's PSM WDSEL leaves them). `perturb(address, value) -> value`:
+ * survive it, as rp2040-hal's PSM WDSEL leaves them). `flash`: the board's flash bytes, kept in
+ * step with the ROM's erase and program. `perturb(address, value) -> value`:
  * rewrites the firmware's 32-bit stores (tests use it to prove a check can fail). `onEvent`
  * receives events such as `{ kind: 'bootsel' }`.
  */
-export function installChip(mcu, { board = 'pico', previous = null, perturb = null, onEvent = () => {} } = {}) {
+export function installChip(mcu, { board = 'pico', previous = null, flash: boardFlash = null, perturb = null, onEvent = () => {} } = {}) {
   const spec = FLASH_CHIPS[board];
   if (!spec) throw new Error(`no flash chip for board ${board}`);
   const chip = {
@@ -1031,7 +1033,16 @@ export function installChip(mcu, { board = 'pico', previous = null, perturb = nu
   };
 
   fault = faults(mcu, chip);
-  bootRom(mcu, chip, { chip: fchip, size: spec.size }, ssi, ioQspi);
+  // Erase and program reach the emulator's flash and, if given, the board's flash that outlives
+  // this RP2040 object (emulate()'s `flash`: kept across watchdog resets and runs).
+  const stores = boardFlash ? [mcu.flash, boardFlash] : [mcu.flash];
+  const flashOps = {
+    chip: fchip,
+    size: spec.size,
+    erase: (at, n) => stores.forEach((f) => f.fill(0xff, at, at + n)),
+    program: (at, bytes) => stores.forEach((f) => bytes.forEach((b, i) => (f[at + i] &= b))),
+  };
+  bootRom(mcu, chip, flashOps, ssi, ioQspi);
 
   if (perturb) {
     const write = mcu.writeUint32.bind(mcu);
@@ -1057,6 +1068,17 @@ export function installChip(mcu, { board = 'pico', previous = null, perturb = nu
         }
         onWire(byte, startNs, endNs);
       };
+    },
+    /** What is not running that a program may be waiting for (for a run that never got going). */
+    explain() {
+      const { sys, sysSrc, refSrc } = tree.f;
+      const notes = [`clk_sys ${sys / MHZ} MHz from ${sysSrc}${sysSrc === 'clk_ref' ? ` (${refSrc})` : ''}`];
+      if (xosc.enabled && !xosc.stable) notes.push('the XOSC is still starting');
+      for (const pll of [sources.pllSys, sources.pllUsb]) {
+        if (!(pll.pwr & (PLL_PWR_PD | PLL_PWR_VCOPD)) && !pll.locked) notes.push(`${pll.name} is not locked (${pll.vcoProblem ?? 'locking'})`);
+      }
+      if (timer.periodNs === Infinity) notes.push('the watchdog tick is off: the timer stands still');
+      return notes.join('; ');
     },
     stats() {
       return {

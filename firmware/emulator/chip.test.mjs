@@ -85,17 +85,18 @@ test('boot ROM: looking up a function the model lacks stops the run, naming it',
   assert.throws(() => run(machine(a.bytes())), (e) => e instanceof ChipError && /ROM function 'ZZ'/.test(e.message));
 });
 
-test('boot ROM: emulate() stops a firmware that calls reset_usb_boot and reports BOOTSEL', () => {
-  // A UF2 of boot2 (only its CRC matters: the harness skips it), a vector table and code in flash.
-  const image = new Uint8Array(0x400);
+/**
+ * A UF2 of boot2 (only its CRC matters: the harness skips it), a vector table, `code` at
+ * 0x10000200 and `more` ([offset, bytes]) elsewhere in the image.
+ */
+function uf2Of(code, more = []) {
+  const image = new Uint8Array(0x1000);
   const view = new DataView(image.buffer);
   view.setUint32(252, crc32mpeg2(image.subarray(0, 252)), true);
   view.setUint32(0x100, 0x20040000, true);
   view.setUint32(0x104, (FLASH + 0x200) | 1, true);
-  const a = new Thumb(FLASH + 0x200);
-  a.movs(0, 0).movs(1, 0);
-  call(a, 'UB', 0, 0).stop();
-  image.set(a.bytes(), 0x200);
+  image.set(code, 0x200);
+  for (const [at, bytes] of more) image.set(bytes, at);
   const blocks = image.length / 256;
   const uf2 = new Uint8Array(512 * blocks);
   const u = new DataView(uf2.buffer);
@@ -105,7 +106,13 @@ test('boot ROM: emulate() stops a firmware that calls reset_usb_boot and reports
     uf2.set(image.subarray(256 * i, 256 * i + 256), at + 32);
     u.setUint32(at + 508, 0x0ab16f30, true);
   }
-  const result = emulate({ uf2, board: 'pico', forMs: 10, withBoot: true });
+  return uf2;
+}
+
+test('boot ROM: emulate() stops a firmware that calls reset_usb_boot and reports BOOTSEL', () => {
+  const a = new Thumb(FLASH + 0x200);
+  call(a, 'UB', 0, 0).stop();
+  const result = emulate({ uf2: uf2Of(a.bytes()), board: 'pico', forMs: 10, withBoot: true });
   assert.equal(result.bootsel, true);
   const events = result.events.filter((e) => e.kind === 'bootsel');
   assert.equal(events.length, 1);
@@ -239,6 +246,33 @@ test('flash: programming a page again without erasing ANDs the new bytes into th
   assert.deepEqual(Array.from(m.mcu.flash.subarray(addr, addr + 256)), Array.from(page, (b) => b & 0xf0));
 });
 
+test("flash: what the ROM erases and programs stays in emulate()'s flash, for the next run", () => {
+  // In flash: copy the RAM part (code and the page to program) to RAM and jump there; in RAM:
+  // erase a sector, program the page, back to XIP, then reset_usb_boot to end the run.
+  const addr = 0x1f0000;
+  const ram = new Thumb(RAM);
+  ram.cpsid();
+  for (const c of ['IF', 'EX']) call(ram, c);
+  call(ram, 'RE', addr, 4096, 1 << 31, 0);
+  call(ram, 'RP', addr, RAM + 0x400, 256);
+  for (const c of ['FC', 'CX']) call(ram, c);
+  ram.cpsie();
+  call(ram, 'UB', 0, 0).stop();
+  const page = Uint8Array.from({ length: 256 }, (_, i) => 255 - i);
+  const blob = new Uint8Array(0x500);
+  blob.set(ram.bytes());
+  blob.set(page, 0x400);
+  const boot = new Thumb(FLASH + 0x200);
+  boot.ldrConst(0, FLASH + 0x800).ldrConst(1, RAM).ldrConst(2, blob.length);
+  boot.label('copy').ldr(3, 0).str(3, 1).adds(0, 4).adds(1, 4).subs(2, 4).b('copy', 'ne');
+  boot.ldrConst(3, RAM | 1).bx(3);
+  const result = emulate({ uf2: uf2Of(boot.bytes(), [[0x800, blob]]), board: 'pico', forMs: 10, withBoot: true });
+  assert.equal(result.bootsel, true);
+  assert.deepEqual(Array.from(result.flash.subarray(addr, addr + 256)), Array.from(page));
+  assert.ok(result.flash.subarray(addr + 256, addr + 4096).every((b) => b === 0xff));
+  assert.ok(result.stats.chip.maxMaskedAroundFlashUs >= FLASH_TIMING.sectorEraseUs, JSON.stringify(result.stats.chip));
+});
+
 test('flash: an erase not on a 4096-byte boundary, or a program of part of a page, stops the run', () => {
   assert.throws(() => run(eraseAndProgram(0x1ff100, new Uint8Array(256))), /multiples of 4096/);
   assert.throws(() => run(eraseAndProgram(0x1ff000, new Uint8Array(100))), /whole 256-byte pages/);
@@ -307,6 +341,14 @@ test('clocks: PLL_SYS at FBDIV 100 instead of 125 (clk_sys 100 MHz) puts the con
   assert.throws(
     () => emulate({ uf2: readFileSync(PICO), forMs: 100, strict: { perturb } }),
     (e) => e instanceof ChipError && /^uart: UART at 92166 baud, the console expects 115200$/.test(e.message),
+  );
+});
+
+test("clocks: PLL_SYS at FBDIV 140 (a 1680 MHz VCO, above the datasheet's 1600) never locks: the firmware waits for ever, and the harness says why", { skip }, () => {
+  const perturb = (address, value) => (address === PLL_SYS_FBDIV && value === 125 ? 140 : value);
+  assert.throws(
+    () => emulate({ uf2: readFileSync(PICO), forMs: 100, maxBootMs: 150, strict: { perturb } }),
+    /did not start a demo within 150 ms.*chip: clk_sys 6.5 MHz from clk_ref \(ROSC\); PLL_SYS is not locked \(VCO 1680 MHz outside 750–1600 MHz\)/,
   );
 });
 

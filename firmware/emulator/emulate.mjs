@@ -458,7 +458,7 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
     m.core.VTOR = VECTOR_TABLE;
     m.core.reset();
     // The strict chip (chip.mjs): faults, clocks, timer and watchdog tick, boot ROM, flash.
-    m.chip = installChip(m, { board, previous: previous?.chip, ...strict });
+    m.chip = installChip(m, { board, previous: previous?.chip, flash, ...strict });
     const down = [m.chip.down, pacedUart(m, m.uart[uartIndex], m.chip.console(m.uart[uartIndex], onWire))];
     const wd = m.peripherals[WATCHDOG_BASE];
     const stopWatchdog = () => {
@@ -555,7 +555,7 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
     }
     const core = mcu.core;
     if (t0 === null && clock.nanos > endBootNs) {
-      throw new Error(`the firmware did not start a demo within ${maxBootMs} ms; console: ${boot.join(' | ')}`);
+      throw new Error(`the firmware did not start a demo within ${maxBootMs} ms; console: ${boot.join(' | ')}; chip: ${mcu.chip.explain()}`);
     }
     if (t0 !== null) {
       while (pending.length && t0 + pending[0].tUs * 1000 <= clock.nanos) {
