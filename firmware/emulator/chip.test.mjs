@@ -23,12 +23,19 @@ const rom = (s) => s.charCodeAt(0) | (s.charCodeAt(1) << 8);
 const PC = 15;
 
 /** An RP2040 running `code` (assembled for `at`, in RAM or flash) from reset; strict unless told. */
-function machine(code, { at = RAM, board = 'pico', strict = true, data = [] } = {}) {
+function machine(code, { at = RAM, board = 'pico', strict = true, data = [], vectors = [] } = {}) {
   const mcu = new RP2040();
   mcu.logger = quiet;
   const flash = new DataView(mcu.flash.buffer);
   flash.setUint32(0x100, 0x20040000, true); // vector table: initial SP, reset vector
   flash.setUint32(0x104, at | 1, true);
+  for (const [n, handler] of vectors) flash.setUint32(0x100 + 4 * n, handler | 1, true);
+  // As emulate.mjs: the hardware clears the handler address's Thumb bit on exception entry.
+  const entry = mcu.core.exceptionEntry.bind(mcu.core);
+  mcu.core.exceptionEntry = (n) => {
+    entry(n);
+    mcu.core.PC &= ~1;
+  };
   if (at >= RAM) mcu.sram.set(code, at - RAM);
   else mcu.flash.set(code, at - FLASH);
   for (const [addr, bytes] of data) mcu.sram.set(bytes, addr - RAM);
@@ -43,6 +50,11 @@ function run({ mcu, chip }, max = 2e6) {
   const { core, clock } = mcu;
   for (let i = 0; i < max; i++) {
     if (chip?.halt) return 'halt';
+    if (core.waiting) {
+      if (!clock.nextAlarm) throw new Error('asleep in WFI with nothing to wake it');
+      clock.tick(clock.nanosToNextAlarm);
+      continue;
+    }
     const pc = core.PC;
     const before = core.cycles;
     core.executeInstruction();
@@ -315,6 +327,42 @@ test('fault: the same jumps with the Thumb bit set, and aligned accesses, run on
   const m = machine(a.bytes(), { data: [[TARGET, Uint8Array.of(0xfe, 0xe7, 0, 0, 0x70, 0x47)]] });
   assert.equal(run(m), 'stopped');
   assert.equal(m.mcu.core.PC, TARGET);
+});
+
+test('PRIMASK: a masked stretch counts the time awake, not the time asleep in WFI until the timer alarm wakes the core', () => {
+  const a = new Thumb(RAM);
+  a.ldrConst(0, 0x4005802c).ldrConst(1, 0x200 | 6).str(1, 0); // watchdog tick: clk_ref (ROSC 6.5 MHz) / 6
+  a.ldrConst(0, 0x40054038).movs(1, 1).str(1, 0); // TIMER INTE: alarm 0
+  a.ldrConst(0, 0xe000e100).movs(1, 1).str(1, 0); // NVIC: IRQ 0 (TIMER_IRQ_0)
+  a.cpsid();
+  a.ldrConst(0, 0x40054028).ldr(1, 0).adds(1, 200).ldrConst(0, 0x40054010).str(1, 0); // ALARM0 = now + 200
+  a.emit(0xbf30); // wfi
+  a.cpsie().stop(); // the handler runs here
+  const handler = new Thumb(RAM + 0x800);
+  handler.ldrConst(0, 0x40054034).movs(1, 1).str(1, 0); // clear the alarm's interrupt
+  handler.ldrConst(0, RAM + 0x1000).str(1, 0).bx(14); // a mark; return (EXC_RETURN in LR)
+  const m = machine(a.bytes(), { data: [[RAM + 0x800, handler.bytes()]], vectors: [[16, RAM + 0x800]] });
+  const t0 = m.mcu.clock.nanos;
+  assert.equal(run(m), 'stopped');
+  assert.equal(bytesAt(m.mcu, RAM + 0x1000, 1)[0], 1, 'the alarm interrupt ran');
+  const tickUs = 6 / 6.5;
+  const elapsedUs = (m.mcu.clock.nanos - t0) / 1000;
+  assert.ok(elapsedUs > 200 * tickUs && elapsedUs < 200 * tickUs + 30, `${elapsedUs} µs`);
+  const { maxMaskedUs } = m.chip.stats();
+  assert.ok(maxMaskedUs > 0 && maxMaskedUs < 15, `masked ${maxMaskedUs} µs`);
+});
+
+test('TIMER: an alarm written for the count it already has matches only after the 32-bit wrap, as the comparator does', () => {
+  const a = new Thumb(RAM);
+  a.ldrConst(0, 0x4005802c).ldrConst(1, 0x200 | 0x1ff).str(1, 0); // a slow tick (~79 µs), so that…
+  a.ldrConst(0, 0x40054028).ldr(1, 0).ldrConst(0, 0x40054010).str(1, 0); // …ALARM0 = TIMERAWL, still
+  a.ldrConst(2, 20000).label('spin').subs(2, 1).b('spin', 'ne'); // ~20000 × 3 cycles
+  a.ldrConst(0, 0x40054034).ldr(1, 0).ldrConst(0, RAM + 0x1000).str(1, 0); // INTR
+  a.stop();
+  const m = machine(a.bytes());
+  assert.equal(run(m), 'stopped');
+  assert.equal(bytesAt(m.mcu, RAM + 0x1000, 1)[0], 0, 'the alarm fired within ~9 ms');
+  assert.equal(m.mcu.readUint32(0x40054020), 1, 'ARMED');
 });
 
 // ---- The real firmware on the strict clocks, and with a register write perturbed.
