@@ -384,6 +384,24 @@ test('clocks: the firmware brings up 12 MHz clk_ref, 125 MHz clk_sys and clk_per
   assert.ok(Math.abs(led.at(-1) - led.at(-2) - 250_000) < 50, JSON.stringify(led));
 });
 
+test('fault: every BX to a register the firmware runs (its divider tail calls, `ldr r3, =sym; bx r3`, among them) carries the Thumb bit', { skip }, () => {
+  const sites = new Map(); // pc of a BX Rm (Rm not LR) -> times run
+  let divider = 0;
+  emulate({
+    uf2: readFileSync(PICO),
+    forMs: 300,
+    onCycles: (pc, cycles, us, t, core) => {
+      const op = core.rp2040.readUint16(pc);
+      if ((op & 0xff87) !== 0x4700 || op === 0x4770) return;
+      sites.set(pc, (sites.get(pc) ?? 0) + 1);
+      if (op === 0x4718 && core.rp2040.readUint16(pc - 2) === 0x4b00) divider++; // ldr r3, [pc, #0]; bx r3
+    },
+  });
+  // Each of these went through the strict chip's Thumb-bit check (a clear bit 0 would have thrown).
+  assert.ok(divider > 0, `the divider's tail call ran ${divider} times`);
+  assert.ok(sites.size >= 1, JSON.stringify([...sites]));
+});
+
 test('clocks: PLL_SYS at FBDIV 100 instead of 125 (clk_sys 100 MHz) puts the console UART at the wrong speed, and the run fails', { skip }, () => {
   const perturb = (address, value) => (address === PLL_SYS_FBDIV && value === 125 ? 100 : value);
   assert.throws(
