@@ -200,6 +200,29 @@ for (const board of ['pico', 'qtpy']) {
   });
 }
 
+test("SSI: pico-sdk's way (flash_do_cmd: TX&RX frames, chip select forced low through IO_QSPI) reads the same unique ID", () => {
+  const a = new Thumb(RAM);
+  a.cpsid();
+  call(a, 'IF');
+  call(a, 'EX');
+  a.ldrConst(4, 0x18000000).ldrConst(5, 0x4001800c); // SSI, IO_QSPI GPIO_QSPI_SS_CTRL
+  a.ldrConst(0, 2 << 8).str(0, 5); // OUTOVER: chip select low
+  a.movs(0, 0x4b).str(0, 4, 0x60); // DR0: the command…
+  a.movs(1, 12).movs(0, 0).label('tx').str(0, 4, 0x60).subs(1, 1).b('tx', 'ne'); // …and 12 more frames
+  a.ldrConst(6, OUT).movs(1, 13);
+  a.label('rx').ldr(3, 4, 0x24).cmp(3, 0).b('rx', 'eq'); // RXFLR
+  a.ldr(3, 4, 0x60).strb(3, 6).adds(6, 1).subs(1, 1).b('rx', 'ne');
+  a.ldrConst(0, 3 << 8).str(0, 5); // chip select high
+  call(a, 'FC'); // (chip select back to the SSI)
+  call(a, 'CX');
+  a.cpsie();
+  a.ldrConst(3, FLASH + 0x100).ldr(0, 3, 0).ldrConst(3, XIP_WORD).str(0, 3, 0);
+  const m = machine(a.stop().bytes(), { board: 'qtpy' });
+  assert.equal(run(m), 'stopped');
+  assert.deepEqual(bytesAt(m.mcu, OUT + 5, 8), Array.from(uniqueId('qtpy')));
+  assert.equal(new DataView(m.mcu.sram.buffer).getUint32(XIP_WORD - RAM, true), 0x20040000);
+});
+
 test('SSI: the same sequence run from flash stops at the first fetch after flash_exit_xip', () => {
   const at = FLASH + 0x1000;
   const m = machine(readFlashCommand({ at }), { at, data: commandData(0x4b, 4, 8) });
