@@ -15,8 +15,7 @@
 // - Boot: there is no boot ROM. The harness checks the second-stage bootloader (the first 256
 //   bytes of flash, after writing) as the boot ROM does — its CRC-32 — and refuses flash that
 //   would not boot; then points VTOR at the vector table (0x10000100, after boot2, which is
-//   skipped) and resets the core. The firmware makes no
-//   boot-ROM calls (rp2040-hal's `disable-intrinsics`: no ROM float routines).
+//   skipped) and resets the core. The boot ROM's functions are modelled in chip.mjs.
 // - PIO runs at its clock divider, one instruction per (1 + delay) PIO cycles (rp2040js runs
 //   it on real-time timers, ignoring delays and dividers). The NeoPixel data line is decoded
 //   from the pin: bit timing, the 24-bit words as frames, and the low time before each frame
@@ -25,13 +24,19 @@
 //   at a time, BUSY/TXFF/TXFE flags, and the PL011's TX interrupt, raised when the FIFO
 //   drains through its trigger level (rp2040js sends every byte at once and keeps the TX
 //   interrupt raised). A console line is stamped when its first byte starts on the wire.
-// - Timer alarms fire when the counter *reaches* the alarm value, as the comparator does:
-//   an alarm written for a time the counter has already reached (in the past, or equal to the
-//   counter) only matches after the 32-bit counter wraps, 71 minutes later. (rp2040js fires
-//   an alarm for "now" at once, and one for the past after the wrap.)
+// - The chip underneath is chip.mjs's strict one: Cortex-M0+ faults (Thumb bit, alignment),
+//   clocks derived from the XOSC/PLL/CLOCKS registers (instructions take cycles / clk_sys),
+//   the timer counting the watchdog's tick with alarms that fire when the counter *reaches*
+//   them, the console's baud rate checked at the receiver, the boot ROM's functions and the
+//   flash behind the SSI. Anything the real chip would trip on stops the run with an error.
 // - The watchdog resets the chip when it expires (rp2040js only logs it): RAM, the watchdog's
 //   scratch registers and its REASON register survive, as on the chip; the firmware boots
 //   again from the start. The reset is recorded as a `reset` event.
+// - Switches bounce (rp2040js's inputs are clean levels): with `bounce`, each press and release
+//   chatters exactly as the simulator's `--bounce-us D --bounce-count K` makes it (inputs.mjs).
+// - Time zero is the end of the firmware's "running" line on the UART. A demo that takes the
+//   UART's pin (the QT Py's TX pad, D6) has no such line; its time zero is then taken from its
+//   first output change, set to the simulator's time for that change (`zeroAt`).
 //
 //   node emulate.mjs FIRMWARE.uf2 --for-ms N [--inputs FILE.jsonl] [--bounce-us D [--bounce-count K]] [--board pico]
 //
@@ -41,6 +46,7 @@ import { readFileSync } from 'node:fs';
 import { DataDirection, GPIOPinState, RP2040, SetupRecipient, SetupType, USBCDC, createSetupPacket } from 'rp2040js';
 import { anotherProgram, writeUf2 } from './bootsel.mjs';
 import { levelChanges, parseInputs } from './inputs.mjs';
+import { installChip } from './chip.mjs';
 
 export { parseInputs };
 
@@ -91,7 +97,6 @@ export function gpioOf(board, name) {
 
 const VECTOR_TABLE = 0x10000100;
 const WATCHDOG_BASE = 0x40058;
-const TIMER_BASE = 0x40054;
 
 /** CRC-32/MPEG-2 (polynomial 0x04C11DB7, not reflected, initial 0xFFFFFFFF, no final xor). */
 export function crc32mpeg2(bytes) {
@@ -131,28 +136,6 @@ export function usedFlash(board) {
   const size = BOARDS[board].flashBytes;
   if (!programs.has(size)) programs.set(size, anotherProgram(size));
   return programs.get(size).slice();
-}
-
-// ---- Timer: alarms fire when the counter reaches them.
-
-function strictAlarms(mcu) {
-  const timer = mcu.peripherals[TIMER_BASE];
-  const write = timer.writeUint32.bind(timer);
-  timer.writeUint32 = (offset, value) => {
-    if (offset >= 0x10 && offset <= 0x1c) {
-      const alarm = timer.alarms[(offset - 0x10) / 4];
-      const nowUs = Math.floor(mcu.clock.nanos / 1000);
-      // µs until the counter's low word next equals `value`; 0: it already does, and the
-      // comparator has missed its match — the next is after the wrap.
-      const ahead = (value - nowUs) >>> 0 || 2 ** 32;
-      alarm.armed = true;
-      alarm.targetMicros = value >>> 0;
-      alarm.clockAlarm.schedule((nowUs + ahead) * 1000 - mcu.clock.nanos);
-      return;
-    }
-    write(offset, value);
-  };
-  return () => timer.alarms.forEach((a) => a.clockAlarm.cancel());
 }
 
 // ---- UART: paced at the baud rate, with the PL011's TX FIFO and TX interrupt.
@@ -308,7 +291,6 @@ function ws2812Decoder(onFrame) {
 }
 
 function pioRunner(mcu, onFrame) {
-  const sysNs = 1e9 / mcu.clkSys;
   const decoders = new Map();
   const runners = mcu.pio.map((pio) => {
     for (const m of pio.machines) m.nextNs = 0;
@@ -327,6 +309,7 @@ function pioRunner(mcu, onFrame) {
     };
     return (untilNs) => {
       if (pio.stopped) return;
+      const sysNs = 1e9 / mcu.clkSys; // clk_sys changes at boot (chip.mjs)
       for (const m of pio.machines) {
         if (!m.enabled) {
           m.nextNs = untilNs;
@@ -391,7 +374,7 @@ function pioRunner(mcu, onFrame) {
  * press and release chatters as the simulator makes it chatter (inputs.mjs). An "input" event
  * is recorded when a pin's level changes.
  */
-export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce = null, board = 'pico', onCycles = null, maxBootMs = 2000, withBoot = false, usb = false, zeroAt = null }) {
+export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce = null, board = 'pico', onCycles = null, maxBootMs = 2000, withBoot = false, usb = false, zeroAt = null, strict = {} }) {
   if (!BOARDS[board]) throw new Error(`no pin map for board ${board}`);
   const { pins, uart: uartIndex, flashBytes } = BOARDS[board];
   const byGpio = new Map();
@@ -474,7 +457,9 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
     };
     m.core.VTOR = VECTOR_TABLE;
     m.core.reset();
-    const down = [strictAlarms(m), pacedUart(m, m.uart[uartIndex], onWire)];
+    // The strict chip (chip.mjs): faults, clocks, timer and watchdog tick, boot ROM, flash.
+    m.chip = installChip(m, { board, previous: previous?.chip, flash, ...strict });
+    const down = [m.chip.down, pacedUart(m, m.uart[uartIndex], m.chip.console(m.uart[uartIndex], onWire))];
     const wd = m.peripherals[WATCHDOG_BASE];
     const stopWatchdog = () => {
       wd.alarm.enable = false;
@@ -552,7 +537,14 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
   const endBootNs = maxBootMs * 1e6;
   let instructions = 0;
   let resets = 0;
+  let bootsel = false;
   for (;;) {
+    if (mcu.chip.halt) {
+      // The firmware called the ROM's reset_usb_boot: the chip is in BOOTSEL mode now.
+      bootsel = true;
+      events.push({ t_us: recording() ? rel(clock.nanos) : null, kind: 'bootsel' });
+      break;
+    }
     if (resetPending) {
       resetPending = false;
       resets++;
@@ -563,7 +555,7 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
     }
     const core = mcu.core;
     if (t0 === null && clock.nanos > endBootNs) {
-      throw new Error(`the firmware did not start a demo within ${maxBootMs} ms; console: ${boot.join(' | ')}`);
+      throw new Error(`the firmware did not start a demo within ${maxBootMs} ms; console: ${boot.join(' | ')}; chip: ${mcu.chip.explain()}`);
     }
     if (t0 !== null) {
       while (pending.length && t0 + pending[0].tUs * 1000 <= clock.nanos) {
@@ -601,7 +593,15 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
   }
   for (const f of teardown) f();
   for (const e of events) delete e.startNs;
-  return { events, boot, usb: usbText, usbOpenUs: usbOpenNs === null || t0 === null ? null : rel(usbOpenNs), flash, stats: { instructions, resets, clkSys: mcu.clkSys, bootUs: Math.round(t0 / 1000), boot2 } };
+  return {
+    events,
+    boot,
+    usb: usbText,
+    usbOpenUs: usbOpenNs === null || t0 === null ? null : rel(usbOpenNs),
+    flash,
+    bootsel,
+    stats: { instructions, resets, clkSys: mcu.clkSys, bootUs: Math.round(t0 / 1000), boot2, chip: mcu.chip.stats() },
+  };
 }
 
 function main(argv) {

@@ -30,7 +30,7 @@ const BRIDGE = [
   "output", "write", "read", "keys_new", "keys_get", "keys_len",
   "counter_new", "counter_count", "counter_set",
   "pixels_new", "pixels_set", "pixels_brightness", "pixels_show",
-  "sleep_us", "monotonic", "now_us", "print", "note", "new_event_loop",
+  "sleep_us", "monotonic", "now_us", "print", "note", "drop_task",
   "pwm", "analog_new", "analog", "encoder_new", "turned",
 ];
 

@@ -27,7 +27,7 @@ _b_lock_holder = _baton.lock_holder
 _b_lock_locked = _baton.lock_locked
 _b_lock_new = _baton.lock_new
 _b_lock_release = _baton.lock_release
-_b_new_event_loop = _baton.new_event_loop
+_b_drop_task = _baton.drop_task
 _b_note = _baton.note
 _b_run = _baton.run
 _b_now_us = _baton.now_us
@@ -442,10 +442,15 @@ def current_task():
 
 def new_event_loop():
     """Reset the event loop's state and return it (there is one loop): the
-    tasks on the old queue (ready or sleeping) are dropped, as the library's
-    new `_task_queue` does not have them."""
+    tasks on the old queue are dropped, as the library's new `_task_queue` does
+    not have them."""
     global cur_task
-    _b_new_event_loop()
+    # On the queue: a task whose `data` is not what it waits on (an event's or a lock's
+    # queue, a task, gather's _Remove) but None or the exception it is to be thrown.
+    for tid, t in list(_tasks.items()):
+        if t is not cur_task and (t.data is None or _is_exc(t.data)):
+            del _tasks[tid]
+            _b_drop_task(tid)
     cur_task = None
     _exc_context["exception"] = None
     _exc_context["future"] = None

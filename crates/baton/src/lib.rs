@@ -70,21 +70,140 @@
 //! back; the firmware decides (halt, reset, blink an error).
 //!
 //! ## `no_std`
-//! The crate is `no_std` + `alloc`. Wakers and [`ThreadSafeFlag`] use
-//! `critical-section`, so they are safe to use from interrupt handlers on a
-//! single-core MCU; targets without atomic compare-and-swap (thumbv6m) need
-//! `portable-atomic`'s `critical-section` feature enabled by the firmware (or,
-//! on a single core, its `unsafe-assume-single-core`, as Baton's firmware does).
-//! Without `std` there are no threads to keep the "current executor" in: the
-//! firmware names the one context that runs executors (thread mode, on a
-//! single-core Cortex-M) with `executor::set_executor_context` before it
-//! makes one.
+//! The crate is `no_std` + `alloc`. Its `std` feature is on by default, for programs on a
+//! computer; a firmware depends on it without:
+//!
+//! ```toml
+//! # (a path into a clone of Baton's repository: the name `baton` on crates.io is another crate's)
+//! baton = { path = "../baton/crates/baton", default-features = false }
+//! # thumbv6m (RP2040) has no atomic compare-and-swap: portable-atomic must be told how to
+//! # make one (on a single core: assume nothing else runs; or its "critical-section").
+//! portable-atomic = { version = "1", features = ["unsafe-assume-single-core"] }
+//! # The example below also uses:
+//! cortex-m = { version = "0.7", features = ["critical-section-single-core"] }
+//! cortex-m-rt = "0.7"
+//! embedded-alloc = "0.6"
+//! panic-halt = "1"
+//! ```
+//!
+//! Left on for a target without an operating system (`target_os = "none"`), `std` stops the
+//! build with an error that says so. Wakers and [`ThreadSafeFlag`] use `critical-section`,
+//! so they are safe to use from interrupt handlers on a single-core MCU; the firmware brings
+//! the implementation (`cortex-m`'s `critical-section-single-core`), while on every target
+//! with an operating system baton turns on critical-section's std one. Without `std` there
+//! are no threads to keep the "current executor" in: the firmware names the one context that
+//! runs executors (thread mode, on a single-core Cortex-M) with
+//! `executor::set_executor_context` before it makes one.
+//!
+//! A firmware's `main`, whole — the executor, a clock, and the host loop that sleeps in WFI
+//! until the next deadline (Baton's own firmware, `firmware/src/main.rs`, is this with a
+//! watchdog and its board). It is not compiled here: it needs a Cortex-M target,
+//! `cortex-m-rt`, a heap and baton built without `std` (`set_executor_context` exists only
+//! there), none of which a doctest on the host has.
+//!
+//! ```ignore
+//! #![no_std]
+//! #![no_main]
+//! extern crate alloc;
+//!
+//! use baton::{Clock, Executor, Instant};
+//! use embedded_alloc::LlffHeap as Heap;
+//! use panic_halt as _;
+//!
+//! #[global_allocator]
+//! static HEAP: Heap = Heap::empty();
+//!
+//! /// The scheduler's clock: a free-running 1 MHz hardware timer (your HAL's).
+//! struct TimerClock(my_hal::Timer);
+//! impl Clock for TimerClock {
+//!     fn now(&self) -> Instant {
+//!         Instant::from_micros(self.0.get_counter_us())
+//!     }
+//! }
+//!
+//! /// Thread mode: no exception is active (IPSR is 0).
+//! fn thread_mode() -> bool {
+//!     cortex_m::peripheral::SCB::vect_active() == cortex_m::peripheral::scb::VectActive::ThreadMode
+//! }
+//!
+//! #[cortex_m_rt::entry]
+//! fn main() -> ! {
+//!     {
+//!         static mut MEMORY: [core::mem::MaybeUninit<u8>; 16 * 1024] = [core::mem::MaybeUninit::uninit(); 16 * 1024];
+//!         // SAFETY: runs once, before anything allocates; MEMORY is used by nothing else.
+//!         unsafe { HEAP.init(core::ptr::addr_of_mut!(MEMORY) as usize, 16 * 1024) }
+//!     }
+//!     let (timer, alarm, board) = my_hal::init();
+//!     // SAFETY: only one core runs, so thread mode is one context of execution, and
+//!     // interrupt handlers are not in it.
+//!     unsafe { baton::executor::set_executor_context(thread_mode) };
+//!     let exec = Executor::new(TimerClock(timer));
+//!     exec.spawn_main(my_app::main(board));
+//!     let _entered = exec.enter(); // installed once for the whole loop
+//!     loop {
+//!         if exec.poll_one().is_some() {
+//!             continue;
+//!         }
+//!         // Nothing is due. Interrupts masked: look once more, arm the alarm, sleep. A pending
+//!         // interrupt ends WFI even while masked, so a wake in between is not lost.
+//!         cortex_m::interrupt::free(|_| {
+//!             if exec.has_ready() {
+//!                 return;
+//!             }
+//!             if let Some(t) = exec.next_deadline() {
+//!                 alarm.schedule_at_us(t.as_micros()); // fires at once if t has passed
+//!             }
+//!             cortex_m::asm::wfi();
+//!         });
+//!     }
+//! }
+//! ```
+//!
+//! The same loop, compiled and run here, on a [`ManualClock`] that the "alarm" moves:
+//!
+//! ```
+//! use baton::{create_task, sleep_ms, Clock, Executor, ManualClock};
+//! use std::rc::Rc;
+//!
+//! let clock = Rc::new(ManualClock::new());
+//! let exec = Executor::new(clock.clone());
+//! let main = exec.spawn_main(async {
+//!     let blink = create_task(async { sleep_ms(250).await; 1 });
+//!     sleep_ms(100).await;
+//!     blink.await.unwrap() + 1
+//! });
+//! let _entered = exec.enter();
+//! while !main.is_done() {
+//!     if exec.poll_one().is_some() {
+//!         continue;
+//!     }
+//!     if exec.has_ready() {
+//!         continue;
+//!     }
+//!     match exec.next_deadline() {
+//!         Some(t) => clock.advance_to(t), // the alarm fires, WFI returns
+//!         None => unreachable!("nothing can wake a task: on a board, WFI waits for an interrupt"),
+//!     }
+//! }
+//! assert_eq!(clock.now().as_micros(), 250_000);
+//! ```
 
 #![no_std]
 #![cfg_attr(feature = "std", forbid(unsafe_code))]
 
+// The `std` feature is on by default, so a firmware that forgets `default-features = false`
+// would otherwise fail far from here ("can't find crate for std", in a dependency).
+#[cfg(all(feature = "std", target_os = "none"))]
+compile_error!(
+    "baton: the `std` feature (on by default) needs the standard library, which this target \
+     does not have; depend on baton with `default-features = false` \
+     (baton = { path = \"…/crates/baton\", default-features = false })"
+);
+
 extern crate alloc;
-#[cfg(feature = "std")]
+// Not on a bare-metal target even with `std` on: the compile_error! above says why, and
+// "can't find crate for std" here would only come first.
+#[cfg(all(feature = "std", not(target_os = "none")))]
 extern crate std;
 
 mod callback;

@@ -96,8 +96,8 @@ test("the page's slider and knob, moved while the program runs, give the judge's
         assert.equal(t_us, now + 1, "a move lands 1 us after the pace that took it");
         recorded.push({ t_ms: t_us / 1000, pin, action, [action === "analog" ? "value" : "steps"]: level });
       }
-      assert.throws(() => sim.analog_input("A1", 65536, 0), /whole number from 0 to 65535, not 65536/);
-      assert.throws(() => sim.analog_input("A1", 1.5, 0), /not 1.5/);
+      assert.throws(() => sim.analog_input("A1", 65536, 0), /an analog reading is a whole number from 0 to 65535/);
+      assert.throws(() => sim.analog_input("A1", 1.5, 0), /an analog reading is a whole number from 0 to 65535/);
       assert.throws(() => sim.turn_input("Q9", 1, 0), /unknown pin/);
     },
   });
