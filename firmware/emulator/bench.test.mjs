@@ -26,8 +26,6 @@ const UF2 = join(ROOT, 'target', 'firmware', 'baton-pico-bench.uf2');
 const RESULTS = join(ROOT, 'target', 'firmware', 'bench.txt');
 const SWITCHES = 1000; // per task, as src/bench.rs
 const NS_PER_CYCLE = 8;
-/** The bench build's watchdog timeout (src/watchdog.rs). */
-const WATCHDOG_MS = 100;
 const skip = !existsSync(UF2) && `${UF2} is missing`;
 
 const fmt = (ns) => `${(ns / 1000).toFixed(2)} µs (${Math.round(ns / NS_PER_CYCLE)} cycles)`;
@@ -94,33 +92,5 @@ test('bench: task switch, timer wake-up, alarm armed for now, GPIO edge to await
   assert.ok(avg < 100_000, `edge latency ${fmt(avg)}`);
 });
 
-/** Runs the bench with one stop pin pressed at 60 ms; returns the events and boot lines. */
-function stopAt(pinName, forMs) {
-  return emulate({ uf2: readFileSync(UF2), forMs, inputs: [{ tUs: 60_000, pin: pinName, pressed: true }] });
-}
-
-test('watchdog: a task that never gives control back restarts the board, and the next boot says so', { skip }, () => {
-  const { events, boot } = stopAt('D5', 60 + WATCHDOG_MS + 60);
-  assert.ok(events.some((e) => e.kind === 'print' && e.text === 'bench: hanging'), 'the hang did not start');
-  const resets = events.filter((e) => e.kind === 'reset');
-  assert.equal(resets.length, 1, JSON.stringify(resets));
-  // The watchdog was last fed just before the hang (at most a few µs after the press).
-  const after = resets[0].t_us - 60_000;
-  assert.ok(after >= WATCHDOG_MS * 1000 && after < WATCHDOG_MS * 1000 + 1000, `reset ${after} µs after the hang`);
-  // The first boot's lines, then the second boot's: it says why, then runs again.
-  const said = boot.filter((l) => l.startsWith('baton: the watchdog restarted the board'));
-  assert.deepEqual(said, [`baton: the watchdog restarted the board (no task gave control back for ${WATCHDOG_MS} ms)`]);
-  assert.ok(boot.at(-1).includes('running'), boot.join(' | '));
-  console.log(`# watchdog: reset ${(after / 1000).toFixed(1)} ms after the hang; next boot: ${said[0]}`);
-});
-
-test('watchdog: after a panic the board restarts, and the next boot gives the panic message', { skip }, () => {
-  const { events, boot } = stopAt('D6', 60 + WATCHDOG_MS + 60);
-  const panic = events.find((e) => e.kind === 'print' && e.text.startsWith('panic: '));
-  assert.ok(panic && panic.text.includes('bench: a deliberate panic'), JSON.stringify(events.filter((e) => e.kind === 'print')));
-  assert.equal(events.filter((e) => e.kind === 'reset').length, 1);
-  const said = boot.filter((l) => l.startsWith('baton: the watchdog restarted the board'));
-  assert.equal(said.length, 1, boot.join(' | '));
-  assert.ok(said[0].includes('after a panic: panicked at') && said[0].includes('bench: a deliberate panic'), said[0]);
-  console.log(`# watchdog after a panic; next boot: ${said[0]}`);
-});
+// The bench's stop pins (D5 hang, D6 panic) and its early panic are the safe-mode tests'
+// (safemode.test.mjs): after either, the board restarts once into safe mode.

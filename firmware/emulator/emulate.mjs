@@ -373,8 +373,15 @@ function pioRunner(mcu, onFrame) {
  * `bounce` (`{ durationUs, count }`, the simulator's `--bounce-us D --bounce-count K`) each
  * press and release chatters as the simulator makes it chatter (inputs.mjs). An "input" event
  * is recorded when a pin's level changes.
+ *
+ * `fromReset`: time zero is the reset itself — for runs that never start a demo (safe mode,
+ * BOOTSEL) or that look at the boot: every event, and `inputs`, count from reset. `lines` in
+ * the result is every line the console UART sent, with its time (`null` before time zero).
+ * `onStart(mcu, boot)` is called each time the chip starts (boot 0, then once per reset)
+ * before it runs an instruction: a test attaches a USB host there (usbhost.mjs) or sets
+ * registers that a reset keeps (the watchdog's scratch registers).
  */
-export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce = null, board = 'pico', onCycles = null, maxBootMs = 2000, withBoot = false, usb = false, zeroAt = null, strict = {} }) {
+export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce = null, board = 'pico', onCycles = null, maxBootMs = 2000, withBoot = false, usb = false, zeroAt = null, strict = {}, fromReset = false, onStart = null }) {
   if (!BOARDS[board]) throw new Error(`no pin map for board ${board}`);
   const { pins, uart: uartIndex, flashBytes } = BOARDS[board];
   const byGpio = new Map();
@@ -392,9 +399,10 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
     );
   }
 
-  let t0 = null; // emulated ns at demo start
+  let t0 = fromReset ? 0 : null; // emulated ns at demo start (`fromReset`: at reset)
   const events = [];
   const boot = [];
+  const lines = []; // every console line on the UART, with its time (null before time zero)
   const inputLevels = new Map(); // gpio -> level driven by the script
   for (const gp of byGpio.keys()) inputLevels.set(gp, true); // released (high, active-low)
 
@@ -423,6 +431,7 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
     }
     const text = Buffer.from(line).toString('utf8');
     line = [];
+    lines.push({ t_us: recording() ? rel(lineStartNs) : null, text });
     if (t0 === null) {
       boot.push(text);
       if (!zeroAt && /^baton: .*, running /.test(text)) t0 = endNs;
@@ -527,6 +536,7 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
       events.push(frame);
     });
     down.push(runner.close);
+    if (onStart) onStart(m, previous ? resets : 0);
     return { m, down, runner };
   }
 
@@ -596,6 +606,7 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
   return {
     events,
     boot,
+    lines,
     usb: usbText,
     usbOpenUs: usbOpenNs === null || t0 === null ? null : rel(usbOpenNs),
     flash,

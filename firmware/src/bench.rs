@@ -15,9 +15,10 @@
 //!    toggles `D1` each time: the delay from the edge to `D1` is the GPIO interrupt, the
 //!    `ThreadSafeFlag`, the WFI exit and the poll.
 //!
-//! And two ways to stop the host loop, for the watchdog test: a falling edge on `D5`
-//! makes a task spin forever (a hang), one on `D6` panics. Either way the watchdog
-//! restarts the board, and the next boot says why.
+//! And two ways to stop the host loop, for the safe-mode tests: a falling edge on `D5`
+//! makes a task spin forever (a hang), one on `D6` panics. Either way the board restarts
+//! and the next boot is in safe mode. A falling edge on `D7` prints [`BURST_LINES`] lines
+//! at once (the USB console test of what a terminal gets after more than 2 KB of output).
 
 use crate::board::FirmwareBoard;
 use crate::timer;
@@ -53,6 +54,23 @@ async fn stop_on(board: FirmwareBoard, pin: Pin, panic: bool) {
     }
 }
 
+/// Lines printed for each falling edge on `D7`.
+pub const BURST_LINES: u32 = 60;
+
+/// Prints [`BURST_LINES`] numbered lines on each falling edge of `pin`.
+async fn burst_on(board: FirmwareBoard, pin: Pin) {
+    let Ok(input) = board.edge_input(pin, Pull::Up) else { panic!("bench burst pin") };
+    let counter = Counter::new(input, Edge::Fall);
+    let mut n = 0u32;
+    loop {
+        counter.wait().await;
+        for _ in 0..BURST_LINES {
+            n += 1;
+            crate::say!("bench: burst line {n:04}, forty bytes long");
+        }
+    }
+}
+
 /// Experiment 3: how many of the deadlines in [`ALARM_OFFSETS`] raised the interrupt.
 fn alarms_armed_for_now(board: &FirmwareBoard) -> u32 {
     let t = board.timer();
@@ -82,6 +100,7 @@ pub async fn run(board: FirmwareBoard) {
     };
     let _hang = create_task(stop_on(board.clone(), Pin::D(5), false));
     let _panic = create_task(stop_on(board.clone(), Pin::D(6), true));
+    let _burst = create_task(burst_on(board.clone(), Pin::D(7)));
     sleep(Duration::from_millis(1)).await;
 
     let _ = marker.set_high();

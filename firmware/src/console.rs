@@ -243,6 +243,13 @@ fn write_uart(bytes: &[u8]) {
         if done {
             return;
         }
+        // Waiting for the wire is progress, not a hang: keep the watchdog fed (a burst of
+        // prints can take longer than its timeout). Not in the panic handler, which masks
+        // interrupts and wants the restart it has just armed. (`is_active`: PRIMASK clear,
+        // interrupts enabled.)
+        if cortex_m::register::primask::read().is_active() {
+            crate::watchdog::feed();
+        }
         core::hint::spin_loop();
     }
 }
@@ -381,8 +388,9 @@ pub fn poll_usb() {
             // The terminal closed the port: drop what it did not fetch, so that the next
             // one starts from the greeting, not from stale bytes.
             *outbox = None;
-            usb_device::class::UsbClass::reset(serial);
+            // (Before the reset below, which puts the line coding back to its default.)
             touched = serial.line_coding().data_rate() == TOUCH_BAUD;
+            usb_device::class::UsbClass::reset(serial);
         }
         *open = dtr;
         drop(usb);

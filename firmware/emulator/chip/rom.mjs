@@ -58,6 +58,19 @@ export function bootRom(mcu, chip, flash, ssi, ioQspi) {
       },
     ],
     [
+      'C4',
+      () => {
+        // memcpy44(dest, src, n): words, both pointers word-aligned, n a multiple of 4
+        // (rp2040-flash copies boot2 out of flash with it, while XIP is still on).
+        const [dest, src, n] = [arg(0), arg(1), arg(2)];
+        if (dest % 4 || src % 4 || n % 4) throw new ChipError('rom', `memcpy44(${hex(dest)}, ${hex(src)}, ${n}): pointers and length must be multiples of 4`);
+        for (let i = 0; i < n; i += 4) core.writeUint32(dest + i, core.readUint32(src + i));
+        // The ROM's loop: a load and a store a word, unrolled.
+        core.cycles += (n / 4) * 4;
+        return dest;
+      },
+    ],
+    [
       'IF',
       flashFn(() => {
         // connect_internal_flash: IO_QSPI and PADS_QSPI reset, the pins muxed to XIP.
