@@ -202,10 +202,18 @@ impl Component for App {
         // Over the last second, well short of the speed asked (a frame that caught up on its
         // own would otherwise say "running" while the page as a whole lags).
         let slow = stats.achieved_speed.is_some_and(|v| v < 0.9 * s.speed);
+        let stopped = s.remote().and_then(|r| r.stopped());
         let status = if loading && python {
             "loading MicroPython…".to_string()
         } else if loading {
             "starting the worker…".to_string()
+        } else if let Some((at, started)) = stopped {
+            // Its clock stays where it stopped (Remote::now_us); the error says why.
+            if started {
+                format!("stopped at {}", view::seconds_exact(at))
+            } else {
+                "the program could not start".to_string()
+            }
         } else if !s.running {
             "paused".to_string()
         } else if let Some(end) = d.ended_us().filter(|&end| d.display_us() >= end) {

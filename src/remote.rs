@@ -62,8 +62,13 @@ pub enum WorkerMsg {
         /// When it ended.
         at_us: Option<u64>,
     },
-    /// The program stopped with an error: `code.py line N: Type: message`.
-    Error(String),
+    /// The program stopped with an error (or could not start).
+    Error {
+        /// `code.py line N: Type: message` (a Rust demo's: why it stopped).
+        text: String,
+        /// The worker's virtual time then, µs, if it had one.
+        at_us: Option<u64>,
+    },
 }
 
 /// How many numbers a turn takes in [`WorkerMsg::Trace`]'s `turns`.
@@ -196,6 +201,8 @@ pub struct Remote {
     open: Option<(u64, u64)>,
     /// When the program ended, if it has and the worker said.
     ended_us: Option<u64>,
+    /// Whether the program has done anything: virtual time passed, a turn, an event, a part.
+    started: bool,
     /// How far the last Step lets the display go while paused (`None`: no step since the
     /// run last ran).
     step_to: Option<u64>,
@@ -224,6 +231,7 @@ impl Remote {
             bad_lines: 0,
             open: None,
             ended_us: None,
+            started: false,
             step_to: None,
         }
     }
@@ -256,12 +264,25 @@ impl Remote {
         self.credit_us
     }
 
-    /// How far the worker has run: its virtual time, or without end once the program is over
-    /// (the display then runs on with nothing more to show).
+    /// How far the worker has run: its virtual time, or without end once the program has
+    /// ended (the display then runs on with nothing more to show). A program stopped by an
+    /// error, or by the page, stays where it stopped: its clock does not run on as if it did.
     pub fn now_us(&self) -> u64 {
         match self.status {
-            Status::Loading | Status::Running => self.now_us,
-            _ => u64::MAX,
+            Status::Done => u64::MAX,
+            _ => self.now_us,
+        }
+    }
+
+    /// Where the program stopped, if an error (or the page) stopped it: the worker's virtual
+    /// time then, µs, and whether it had started. A program that could not start (for want
+    /// of a cross-origin isolated page, or a syntax error) failed at 0 s having done nothing:
+    /// no turn, no event, no board part. One the page stopped had run.
+    pub fn stopped(&self) -> Option<(u64, bool)> {
+        match self.status {
+            Status::Failed(_) => Some((self.now_us, self.started || self.now_us > 0)),
+            Status::Stopped(_) => Some((self.now_us, true)),
+            _ => None,
         }
     }
 
@@ -357,6 +378,7 @@ impl Remote {
             }
             WorkerMsg::Trace { events, bad, parts, inputs, turns } => {
                 self.bad_lines += bad;
+                self.started |= !events.is_empty() || !turns.is_empty() || !parts.is_empty();
                 let mut events = VecDeque::from(events);
                 // Each turn goes where the page's own simulation records it: after the events
                 // of its turn (at or before its end).
@@ -396,9 +418,10 @@ impl Remote {
                     self.ended_us = at_us;
                 }
             }
-            WorkerMsg::Error(text) => {
+            WorkerMsg::Error { text, at_us } => {
                 if matches!(self.status, Status::Loading | Status::Running) {
                     self.status = Status::Failed(text);
+                    self.now_us = self.now_us.max(at_us.unwrap_or(0));
                 }
             }
         }
@@ -485,13 +508,39 @@ mod tests {
         assert_eq!(r.parts(), &[Part::Led(Pin::D(1)), Part::Button(Pin::D(3)), Part::Pixels(Pin::A(0), 24)]);
         assert_eq!(r.take_scheduled().len(), 1);
         assert!(r.take_scheduled().is_empty());
-        r.receive(WorkerMsg::Error("code.py line 3: NameError: name 'x' isn't defined".into()));
+        r.receive(WorkerMsg::Error {
+            text: "code.py line 3: NameError: name 'x' isn't defined".into(),
+            at_us: Some(40),
+        });
         assert!(matches!(r.status(), Status::Failed(e) if e.contains("line 3")));
         // Presses after the end go nowhere.
         r.press(Pin::D(3), true);
         assert!(r.take_outbox().is_empty());
-        // Over: the display runs on.
+        // Stopped by an error: the display stops where the program did.
+        assert_eq!(r.now_us(), 40);
+        assert_eq!(r.stopped(), Some((40, true)));
+    }
+
+    #[test]
+    fn a_program_that_ends_lets_the_display_run_on() {
+        let mut r = Remote::new(Program::Python("x".into()), 10, None, &[]);
+        r.receive(WorkerMsg::Ready);
+        r.receive(WorkerMsg::Done { at_us: Some(1000) });
         assert_eq!(r.now_us(), u64::MAX);
+        assert_eq!(r.stopped(), None);
+    }
+
+    #[test]
+    fn a_program_that_cannot_start_stops_at_zero() {
+        let mut r = Remote::new(Program::Python("x".into()), 10, None, &[]);
+        r.receive(WorkerMsg::Error { text: "code.py line 0: Python mode needs …".into(), at_us: None });
+        assert_eq!(r.now_us(), 0);
+        assert_eq!(r.stopped(), Some((0, false)));
+        // Nor does a syntax error start it (the worker was ready, no turn was taken).
+        let mut r = Remote::new(Program::Python("x".into()), 10, None, &[]);
+        r.receive(WorkerMsg::Ready);
+        r.receive(WorkerMsg::Error { text: "code.py line 4: SyntaxError: invalid syntax".into(), at_us: Some(0) });
+        assert_eq!(r.stopped(), Some((0, false)));
     }
 
     #[test]
@@ -527,6 +576,7 @@ mod tests {
         let stop = r.probe(probe(2, false), 7100.0).unwrap();
         assert!(stop.starts_with("task `spin` has run 2 s without awaiting"), "{stop}");
         assert!(matches!(r.status(), Status::Stopped(_)));
+        assert_eq!(r.stopped(), Some((5, true)));
         // Said once.
         assert_eq!(r.probe(probe(2, false), 9000.0), None);
     }

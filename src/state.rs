@@ -1221,7 +1221,7 @@ mod tests {
         let run_id = s.run_id;
         s.dispatch(Action::Worker {
             run_id,
-            msg: WorkerMsg::Error("code.py line 4: SyntaxError: invalid syntax".into()),
+            msg: WorkerMsg::Error { text: "code.py line 4: SyntaxError: invalid syntax".into(), at_us: Some(0) },
         });
         assert_eq!(examples::error_line(s.python_error().unwrap()), (Some(4), "SyntaxError: invalid syntax".into()));
     }
@@ -1422,7 +1422,7 @@ mod tests {
         let run_id = s.run_id;
         s.dispatch(Action::Worker {
             run_id,
-            msg: WorkerMsg::Error("the worker could not run blink-polling: x".into()),
+            msg: WorkerMsg::Error { text: "the worker could not run blink-polling: x".into(), at_us: None },
         });
         assert_eq!(s.driver.failure(), Some("the worker could not run blink-polling: x"));
         assert_eq!(s.python_error(), None);

@@ -46,7 +46,8 @@ test('bounce: the emulator expands presses and releases into the simulator\'s le
     assert.ok(sim.length > 4, JSON.stringify(sim));
     const port = changes(levelChanges(parseInputs(text), bounce)).map((c) => ({ t: c.tUs, pin: c.pin, value: c.level }));
     assert.deepEqual(port, sim, `bounce ${JSON.stringify(bounce)}`);
-    // And what the emulator applied to the pins, when it did.
+    // And what the emulator applied to the pins, when it did (one run: keypad-transitions spins).
+    if (bounce.count !== 3) continue;
     const { events } = emulate({ uf2: firmwareFor('pico', 'keypad-transitions', []), forMs: 60, inputs: parseInputs(text), bounce });
     const applied = inputEvents(events);
     assert.deepEqual(

@@ -1,8 +1,9 @@
 // The firmware on the emulator against the simulator: same demo, same button script; the
 // same pin transitions, NeoPixel frames and console lines, in the same order and count, at
-// times within 200 µs — on both boards. Plus the boot paths: boot2's CRC for both boards,
-// the watchdog staying quiet on long runs, and the firmware's handling of bad configuration
-// blocks.
+// times within 200 µs — on both boards, and on the QT Py with its console UART's pin (D6)
+// given to the demo. Plus the boot paths: boot2's CRC for both boards, the watchdog staying
+// quiet on long runs, and the firmware's handling of bad configuration blocks. (Flashing UF2s
+// in turn: flash.test.mjs; switch bounce: bounce.test.mjs.)
 //
 // Needs target/firmware/baton-pico.uf2 and baton-qtpy.uf2 (`cargo xtask firmware --all`, or
 // `cargo xtask test-firmware`, which runs this afterwards). Each case gets its own UF2: the

@@ -38,7 +38,8 @@
 //   UART's pin (the QT Py's TX pad, D6) has no such line; its time zero is then taken from its
 //   first output change, set to the simulator's time for that change (`zeroAt`).
 //
-//   node emulate.mjs FIRMWARE.uf2 --for-ms N [--inputs FILE.jsonl] [--bounce-us D [--bounce-count K]] [--board pico]
+//   node emulate.mjs FIRMWARE.uf2 --for-ms N [--inputs FILE.jsonl] [--bounce-us D [--bounce-count K]]
+//                    [--over EARLIER.uf2]... [--zero-at PIN:US] [--board pico]
 //
 // BATON_EMU_LOG=1 prints rp2040js's own log (unimplemented registers, USB transfers) to stderr.
 
@@ -565,7 +566,8 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
     }
     const core = mcu.core;
     if (t0 === null && clock.nanos > endBootNs) {
-      throw new Error(`the firmware did not start a demo within ${maxBootMs} ms; console: ${boot.join(' | ')}; chip: ${mcu.chip.explain()}`);
+      const mark = zeroAt ? `no output change on ${zeroAt.pin} (zeroAt)` : 'no "running" line on the UART';
+      throw new Error(`the firmware did not start a demo within ${maxBootMs} ms (${mark}); console: ${boot.join(' | ')}; chip: ${mcu.chip.explain()}`);
     }
     if (t0 !== null) {
       while (pending.length && t0 + pending[0].tUs * 1000 <= clock.nanos) {
@@ -617,21 +619,33 @@ export function emulate({ uf2 = null, flash = null, forMs, inputs = [], bounce =
 
 function main(argv) {
   const args = { board: 'pico', forMs: 1000, inputs: [], bounce: null };
+  const over = [];
   const rest = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--for-ms') args.forMs = Number(argv[++i]);
     else if (a === '--inputs') args.inputs = parseInputs(readFileSync(argv[++i], 'utf8'));
     else if (a === '--board') args.board = argv[++i];
+    else if (a === '--over') over.push(argv[++i]);
+    else if (a === '--zero-at') {
+      const [pin, us] = argv[++i].split(':');
+      args.zeroAt = { pin, tUs: Number(us) };
+    }
     else if (a === '--bounce-us') args.bounce = { count: 3, ...args.bounce, durationUs: Number(argv[++i]) };
     else if (a === '--bounce-count') args.bounce = { ...args.bounce, count: Number(argv[++i]) };
     else rest.push(a);
   }
   if (rest.length !== 1 || (args.bounce && args.bounce.durationUs === undefined)) {
-    console.error('usage: node emulate.mjs FIRMWARE.uf2 --for-ms N [--inputs FILE.jsonl] [--bounce-us D [--bounce-count K]] [--board pico]');
+    console.error('usage: node emulate.mjs FIRMWARE.uf2 --for-ms N [--inputs FILE.jsonl] [--bounce-us D [--bounce-count K]] [--over EARLIER.uf2]... [--zero-at PIN:US] [--board pico]');
     process.exit(2);
   }
-  const { events, boot, stats } = emulate({ ...args, uf2: readFileSync(rest[0]) });
+  // `--over`: UF2s dropped on the board first, in order, as the boot ROM writes them.
+  const flash = usedFlash(args.board);
+  for (const file of over) {
+    const r = writeUf2(flash, readFileSync(file));
+    console.error(`${file}: ${r.programmed.length} pages, ${r.erased.length} sectors erased${r.complete ? '' : ' (incomplete: the ROM would wait)'}`);
+  }
+  const { events, boot, stats } = emulate({ ...args, flash, uf2: readFileSync(rest[0]) });
   for (const b of boot) console.error(b);
   for (const { t_ns, ...e } of events) console.log(JSON.stringify(e));
   console.error(`${stats.instructions} instructions, clk_sys ${stats.clkSys / 1e6} MHz, demo started ${stats.bootUs} µs after reset`);

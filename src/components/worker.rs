@@ -94,7 +94,7 @@ impl Worker {
                     .and_then(|m| m.as_string())
                     .unwrap_or_else(|| "the worker could not start".into());
                 let text = if remote.program.is_python() { format!("code.py line 0: {why}") } else { why };
-                dispatch.emit(Action::Worker { run_id, msg: WorkerMsg::Error(text) });
+                dispatch.emit(Action::Worker { run_id, msg: WorkerMsg::Error { text, at_us: None } });
                 None
             }
         };
@@ -175,7 +175,10 @@ fn decode(data: &JsValue) -> Option<WorkerMsg> {
             WorkerMsg::Trace { events, bad, parts: text("parts"), inputs, turns }
         }
         "done" => WorkerMsg::Done { at_us: get("t_us").and_then(|v| v.as_f64()).map(|t| t.max(0.0) as u64) },
-        "error" => WorkerMsg::Error(text("text")),
+        "error" => WorkerMsg::Error {
+            text: text("text"),
+            at_us: get("t_us").and_then(|v| v.as_f64()).map(|t| t.max(0.0) as u64),
+        },
         _ => return None,
     })
 }

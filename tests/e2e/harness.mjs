@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,6 +75,43 @@ export async function serveDist({ isolated = true } = {}) {
 }
 
 /**
+ * Serves `dir` with Python's own static server (no COOP, no COEP, no Cache-Control) on
+ * 127.0.0.1 and a free port; resolves to { url, close }. It runs in a process group of its
+ * own, which `close` ends (pyenv's `python3` is a shim that starts the real interpreter).
+ */
+export async function serveStatic(dir) {
+  const child = spawn('python3', ['-u', '-m', 'http.server', '--bind', '127.0.0.1', '--directory', dir, '0'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const exited = new Promise((ok) => child.once('exit', ok));
+  const port = await new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`http.server did not start: ${out}`)), 15_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/port (\d+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(Number(m[1]));
+      }
+    });
+    exited.then((code) => fail(new Error(`http.server exited (${code}): ${out}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: async () => {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+      await exited;
+    },
+  };
+}
+
+/**
  * A test file's set-up: serves dist/ and launches Chromium before its tests, and stops both
  * after them. Returns `{ server, browser }`, filled in once they are up.
  */
@@ -136,6 +174,21 @@ export async function open(page, base, query = '') {
   await page.waitForFunction(() => performance.getEntriesByName('board-painted').length > 0, null, {
     timeout: 10_000,
   });
+}
+
+/**
+ * Waits until `page` (navigated already) is cross-origin isolated and painted: on a host that
+ * sends no COOP/COEP, the first visit reloads once through the service worker (www/sw.js).
+ */
+export async function untilIsolated(page, timeout = 20_000) {
+  const deadline = Date.now() + timeout;
+  // The reload may come at any time, so each look is its own evaluation.
+  while (!(await page.evaluate(() => crossOriginIsolated).catch(() => false))) {
+    if (Date.now() > deadline) throw new Error('the page did not become cross-origin isolated');
+    await page.waitForTimeout(50);
+  }
+  await page.waitForSelector('.board', { timeout });
+  await page.waitForFunction(() => performance.getEntriesByName('board-painted').length > 0, null, { timeout });
 }
 
 /** The console's lines: [{ t: µs, text }]. */
@@ -207,6 +260,8 @@ export async function pythonFetched(browser, base, query, act) {
   const fetched = new Set();
   // The context's requests include the worker's (its imports, its wasm).
   page.context().on('request', (r) => {
+    // Not what the service worker fetches for itself (its offline copy, www/sw.js).
+    if (r.serviceWorker()) return;
     const path = new URL(r.url()).pathname;
     if (path.startsWith('/python/')) fetched.add(path.slice(1));
   });

@@ -71,7 +71,8 @@ describe('playground', () => {
   });
 
   test('a source that cannot be fetched says so, and the board still runs', async () => {
-    const p = await page();
+    // Playwright's routes do not see what a service worker fetches: without one here.
+    const p = await page({ serviceWorkers: 'block' });
     await p.route('**/sources/blink_one.rs', (route) => route.fulfill({ status: 404, body: 'gone' }));
     await open(p, env.server.url, '?v=1&demo=blink-one');
     const note = p.locator('.source-note[role="alert"]');
@@ -295,7 +296,8 @@ describe('playground', () => {
   test('a page that cannot run workers runs the blocking demos itself', async () => {
     const plain = await serveDist({ isolated: false });
     try {
-      const p = await page();
+      // Without service workers too (which would isolate the page: static-host.test.mjs).
+      const p = await page({ serviceWorkers: 'block' });
       await p.addInitScript(() => {
         window.batonTraceLog = [];
       });

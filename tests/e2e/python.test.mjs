@@ -285,7 +285,8 @@ describe('Python mode', () => {
   test('a page served without cross-origin isolation says what Python mode needs', async () => {
     const plain = await serveDist({ isolated: false });
     try {
-      const p = await newPage(env.browser);
+      // Without service workers too (which would isolate the page: static-host.test.mjs).
+      const p = await newPage(env.browser, { serviceWorkers: 'block' });
       pages.push(p);
       await open(p, plain.url);
       await python(p, 'blink-one');

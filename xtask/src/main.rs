@@ -297,7 +297,8 @@ fn build_web(cx: &Ctx) -> Result {
 }
 
 /// The playground's release build in `dist/`: the firmware and Python mode staged, Trunk's
-/// release build (wasm-opt, minified glue), and the snippets minified.
+/// release build (wasm-opt, minified glue), the snippets minified, and the service worker
+/// written with the build's files.
 fn build_release(cx: &Ctx) -> Result {
     firmware::stage_for_web(cx)?;
     python::stage_for_web(cx)?;
@@ -307,6 +308,11 @@ fn build_release(cx: &Ctx) -> Result {
     let mut minify = cx.command("node");
     minify.arg(cx.root.join(WEB_TOOLS_DIR).join("minify-snippets.mjs")).arg(&dist);
     cx.run(minify)?;
+    // The service worker last, with the hashes of dist/ as it stays (Trunk's hook wrote one
+    // before the snippets changed).
+    let mut service_worker = cx.command("node");
+    service_worker.arg(cx.root.join(WEB_TOOLS_DIR).join("service-worker.mjs")).arg(&dist);
+    cx.run(service_worker)?;
     let wasm = fs::read_dir(&dist)
         .map_err(|e| format!("reading {}: {e}", dist.display()))?
         .filter_map(|entry| entry.ok())
