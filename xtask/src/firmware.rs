@@ -17,7 +17,9 @@
 //! xtask itself has no dependencies: the UF2 work is done by the `baton-uf2` command of the
 //! workspace (crates/baton-uf2), run through `cargo run`.
 
-use super::{describe, flush, touch, Ctx, Result, FIRMWARE_DIR, FIRMWARE_TARGET};
+mod touch;
+
+use super::{describe, flush, Ctx, Result, FIRMWARE_DIR, FIRMWARE_TARGET};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

@@ -26,7 +26,6 @@ use std::time::{Duration, Instant, SystemTime};
 mod editor;
 mod firmware;
 mod python;
-mod touch;
 
 /// Errors are one-line messages for a person.
 type Result<T = ()> = std::result::Result<T, String>;
@@ -281,9 +280,8 @@ fn print_usage() {
          \x20 firmware [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--out FILE]\n\
          \x20                build the RP2040 firmware into target/firmware/baton-<board>[-<demo>].uf2\n\
          \x20 firmware --all the default UF2 of every board (target/firmware/baton-<board>.uf2)\n\
-         \x20 flash [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--drive PATH] [--port PORT]\n\
-         \x20                build, then copy to a board in BOOTSEL mode (the RPI-RP2 drive); a running\n\
-         \x20                Baton board is put into BOOTSEL first (the 1200-baud touch)\n\
+         \x20 flash [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--drive PATH]\n\
+         \x20                build, then copy to a board in BOOTSEL mode (the RPI-RP2 drive)\n\
          \x20 test-firmware  only the firmware step of `test` (builds, budgets, emulator tests)\n\
          \x20 run-python <code.py> --for-ms N [--poll-cost-us C] [--inputs F]\n\
          \x20                Python mode, headless: the trace of a CircuitPython program on Baton"

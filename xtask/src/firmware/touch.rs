@@ -12,7 +12,7 @@
 //! device says vendor 16c0, product 27dd and manufacturer "Baton" (the
 //! firmware's descriptors). Elsewhere, name the port with `--port`.
 
-use super::Result;
+use crate::Result;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
