@@ -39,12 +39,14 @@ mod watchdog;
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
-use baton::Executor;
+use baton::{Executor, TaskState};
 use baton_board::console::Console;
 use baton_demos::Params;
 use board::{FirmwareBoard, FreePin, GPIO_COUNT};
 use console::FirmwareConsole;
+use core::future::Future;
 use core::mem::MaybeUninit;
+use core::pin::Pin;
 use embedded_alloc::LlffHeap as Heap;
 use fugit::RateExtU32;
 use hal::clocks::Clock as _;
@@ -225,12 +227,12 @@ fn main() -> ! {
         Mode::Safe(_) => format!("baton: {}, safe mode (not running {described})", boards::NAME),
     };
     timer::start_epoch(&timer);
-    let mut main_task = exec.spawn(async move {
-        match mode {
-            Mode::Demo(params) => run_demo(board, params).await,
-            Mode::Safe(restart) => safe_mode::run(board, alloc::format!("{restart}")).await,
-        }
-    });
+    // Both modes' futures boxed as one type, so the executor has one kind of main task.
+    let program: Pin<Box<dyn Future<Output = Result<(), baton_board::BoardError>>>> = match mode {
+        Mode::Demo(params) => Box::pin(run_demo(board, params)),
+        Mode::Safe(restart) => Box::pin(safe_mode::run(board, alloc::format!("{restart}"))),
+    };
+    let mut main_task = exec.spawn(program);
     let mut reported = false;
     // The executor stays installed for the whole loop: a turn then only checks it.
     let _entered = exec.enter();
@@ -246,8 +248,10 @@ fn main() -> ! {
 
     loop {
         watchdog::feed();
-        if exec.poll_one().is_some() {
-            if !reported && main_task.is_done() {
+        if let Some(turn) = exec.poll_one() {
+            // Only a turn that ended its task can have ended the main one.
+            let ended = matches!(turn.state, TaskState::Done | TaskState::Cancelled);
+            if ended && !reported && main_task.is_done() {
                 reported = true;
                 if let Some(Ok(Err(e))) = main_task.try_result() {
                     FirmwareConsole.print_line(&format!("error: {e}"));
