@@ -10,8 +10,8 @@
 //   allows unaligned accesses. EXC_RETURN (0xFFFFFFF1/9/D) in handler mode is legal; any other
 //   0xFxxxxxxx there is not. A BKPT or UDF with no debugger attached is a HardFault too (rp2040js
 //   carries on). Each stops the run with a `ChipError` naming the kind, the address and PC.
-//   Cost: the checks hang on rp2040js's own hooks (BXWritePC, blTaken, the core's memory
-//   accessors), so nothing is decoded twice per instruction.
+//   Cost: the checks hang on rp2040js's own hooks (BXWritePC, blTaken) and on the core class's
+//   load and store methods (chip/core.mjs), so nothing is decoded twice per instruction.
 // - Clocks from the registers. ROSC at reset (6.5 MHz: the datasheet's typical boot frequency,
 //   §2.16.2; it gives 1.8–12 MHz as the range), the XOSC (12 MHz crystal: STATUS.STABLE only
 //   after STARTUP.DELAY × 256 crystal cycles, ×4 with X4), PLL_SYS and PLL_USB (output only
@@ -62,8 +62,9 @@
 // frequency variation. Errors throw `ChipError` from inside the instruction or alarm that
 // hit them, so emulate() fails with the message.
 //
-// The parts live in chip/: faults.mjs, clocks.mjs, tick.mjs, qspi.mjs (flash chip, SSI,
-// IO_QSPI), rom.mjs, masked.mjs; this file puts them together.
+// The parts live in chip/: core.mjs (rp2040js's core class, patched once), faults.mjs,
+// clocks.mjs, tick.mjs, qspi.mjs (flash chip, SSI, IO_QSPI), rom.mjs, masked.mjs; this file
+// puts them together.
 
 import { ChipError, MHZ } from './chip/error.mjs';
 import { PLL_PWR_PD, PLL_PWR_VCOPD, StrictPll, StrictXosc, clockTree } from './chip/clocks.mjs';
