@@ -39,10 +39,11 @@
 //   in ROM, `bkpt #n; bx lr`: rp2040js hands the BKPT to `onBreak`, which does the function's
 //   work in JavaScript (arguments in r0–r3, result in r0) and charges its time, and the real
 //   `bx lr` returns with the Thumb bit checked as above. Modelled: `rom_table_lookup` itself,
-//   'UB' reset_usb_boot (the run stops: `chip.halt`, and emulate() reports `bootsel`), and the
-//   flash functions 'IF' 'EX' 'RE' 'RP' 'FC' 'CX' (datasheet §2.8.3.1.3), with the register
-//   effects of the ROM's source (pico-bootrom-rp2040, program_flash_generic.c). A code the model
-//   lacks stops the run when looked up, rather than handing the firmware a null pointer.
+//   'UB' reset_usb_boot (the run stops: `chip.halt`, and emulate() reports `bootsel`), 'C4'
+//   memcpy44 (rp2040-flash copies boot2 to RAM with it), and the flash functions 'IF' 'EX'
+//   'RE' 'RP' 'FC' 'CX' (datasheet §2.8.3.1.3), with the register effects of the ROM's source
+//   (pico-bootrom-rp2040, program_flash_generic.c). A code the model lacks stops the run when
+//   looked up, rather than handing the firmware a null pointer.
 // - The flash and its SSI. The SSI (DW_apb_ssi) is modelled for what firmware drives directly
 //   after 'EX': DR0 frames at clk_sys / BAUDR, TX&RX and EEPROM-read modes, the 16-entry FIFOs
 //   and SR/TXFLR/RXFLR, CTRLR0/CTRLR1/BAUDR writable only while SSIENR is 0, chip select by the
@@ -58,8 +59,10 @@
 //   ROM flash call in it (`stats()`).
 //
 // Not modelled: the XIP cache (flash reads are free), DMA, the ROM's other functions (float,
-// memcpy, bit ops: the firmware uses none), quad-SPI transfers by the firmware, and ROSC
-// frequency variation. Errors throw `ChipError` from inside the instruction or alarm that
+// the other memcpy/memset, bit ops: the firmware uses none), quad-SPI transfers — a boot2 copy
+// run from RAM (rp2040-flash's `use_boot2`) drives the SSI in quad mode; its frames are shifted
+// as single-bit ones, the flash answers 0xFF to what it does not know, and XIP comes back when
+// boot2 leaves the SSI set up for it — and ROSC frequency variation. Errors throw `ChipError` from inside the instruction or alarm that
 // hit them, so emulate() fails with the message.
 //
 // The parts live in chip/: core.mjs (rp2040js's core class, patched once), faults.mjs,
