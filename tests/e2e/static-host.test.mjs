@@ -6,7 +6,7 @@
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, ROOT, launch, newPage, serveStatic, untilIsolated } from './harness.mjs';
@@ -271,6 +271,24 @@ describe('on a static host without COOP/COEP (python3 -m http.server)', () => {
     assert.match(await error.textContent(), /task `spin` has run 2 s without awaiting/);
     assert.ok(Date.now() - started < 6000);
     assert.match(await status(p), /stopped at/);
+  });
+
+  test('from a folder of the host (a GitHub project site): isolated, and Python mode runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-e2e-static-'));
+    symlinkSync(DIST, join(dir, 'baton'));
+    const server = await serveStatic(dir);
+    try {
+      const p = await visit('baton/?v=1&demo=blink-one', server.url);
+      assert.equal(await p.evaluate(() => navigator.serviceWorker.controller.scriptURL), `${server.url}baton/sw.js`);
+      await python(p);
+      await setCode(p, 'print("from a folder")\n');
+      await p.click('[data-part="run"]');
+      await consoleHas(p, 'from a folder');
+    } finally {
+      await server.close();
+      unlinkSync(join(dir, 'baton'));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the blocking Rust demos run in the worker', async () => {
