@@ -34,6 +34,9 @@ const BRIDGE = [
   "pwm", "analog_new", "analog", "encoder_new", "turned",
 ];
 
+/** A call of the bridge that it refuses (MicroPython's port cannot raise it in Python). */
+class BridgeError extends Error {}
+
 /**
  * The bridge as Python sees it. A program can reach `_baton` (a board module's attribute), and
  * any JavaScript function it holds leads, through `constructor`, to `Function` and so to the
@@ -49,7 +52,7 @@ export function sealBridge(bridge) {
       for (const a of args) {
         const t = typeof a;
         if (!(t === "number" || t === "string" || t === "boolean")) {
-          throw new TypeError(`_baton.${name}: the board takes numbers, strings and bools, not ${t === "object" && a !== null ? "an object" : t}`);
+          throw new BridgeError(`_baton.${name}: the board takes numbers, strings and bools, not ${t === "object" && a !== null ? "an object" : t}`);
         }
       }
       return fn(...args);
@@ -106,6 +109,7 @@ export async function createSession({ loadMicroPython, micropythonUrl, PySim, py
     try {
       return runner.run_program(source) || "";
     } catch (e) {
+      if (e instanceof BridgeError) return `code.py line 0: TypeError: ${e.message}`;
       return `code.py line 0: internal error: ${e && e.message ? e.message : e}`;
     }
   };

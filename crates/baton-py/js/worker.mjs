@@ -50,6 +50,48 @@ const MIN_HOLD_US = 50_000;
 
 let started = false;
 
+// The runner's own line to the page, kept here before `closeScope` takes `postMessage` away
+// from everything else in this worker.
+const toPage = self.postMessage.bind(self);
+
+/**
+ * What a program must not reach in this worker's globals, were it ever to hold a JavaScript
+ * handle (the runner gives it none: see `sealBridge` and `_runner.py`'s import guard): the
+ * network, the origin's storage, other workers, the page, and every way to make new
+ * JavaScript from a string (which could `import()` from anywhere).
+ */
+const CLOSED = [
+  "fetch", "fetchLater", "XMLHttpRequest", "WebSocket", "WebSocketStream", "WebTransport", "EventSource",
+  "Worker", "SharedWorker", "importScripts", "caches", "indexedDB", "cookieStore", "storageBuckets",
+  "postMessage", "BroadcastChannel", "eval", "Function", "setTimeout", "setInterval",
+];
+/** The same on the worker's `navigator`. */
+const CLOSED_NAVIGATOR = ["serviceWorker", "storage", "locks", "permissions", "sendBeacon"];
+
+/** Takes `name` off `obj` and its prototypes; throws if it is still there (fail closed). */
+function close(obj, name) {
+  for (let o = obj; o; o = Object.getPrototypeOf(o)) {
+    if (Object.hasOwn(o, name) && !delete o[name]) {
+      Object.defineProperty(o, name, { value: undefined });
+    }
+  }
+  if (obj[name] !== undefined) throw new Error(`the sandbox could not close ${name}`);
+}
+
+/**
+ * Closes the worker's scope once everything the run needs is loaded (the runner keeps
+ * `toPage`): the names in CLOSED and CLOSED_NAVIGATOR, and the `constructor` of every kind of
+ * function, the other ways to `Function` and its async and generator kin.
+ */
+function closeScope() {
+  for (const name of CLOSED) close(self, name);
+  for (const name of CLOSED_NAVIGATOR) close(self.navigator, name);
+  const kinds = [function () {}, async function () {}, function* () {}, async function* () {}];
+  for (const f of kinds) {
+    Object.defineProperty(Object.getPrototypeOf(f), "constructor", { value: undefined });
+  }
+}
+
 self.onmessage = (e) => {
   if (e.data?.type === "start" && !started) {
     started = true;
@@ -61,8 +103,8 @@ self.onmessage = (e) => {
   }
 };
 
-function post(msg) {
-  self.postMessage(msg);
+function post(msg, transfer) {
+  toPage(msg, transfer);
 }
 
 /** A code.py on MicroPython and PySim: `{ sim, run }`, `run()` answers "" or the error line. */
@@ -146,7 +188,7 @@ async function start({ program, pollCostUs, bounce, inputs, shared }) {
     if (text || parts || scheduled.length || turns.length) {
       // Parsed here, off the page's thread (and its wasm needs no JSON reader).
       const events = text ? text.split("\n").map((line) => JSON.parse(line)) : [];
-      self.postMessage({ type: "trace", events, parts, inputs: scheduled, turns }, [turns.buffer]);
+      post({ type: "trace", events, parts, inputs: scheduled, turns }, [turns.buffer]);
       scheduled = [];
     }
   };
@@ -212,6 +254,7 @@ async function start({ program, pollCostUs, bounce, inputs, shared }) {
       i32[HEARTBEAT]++;
     }
   });
+  closeScope();
   post({ type: "ready" });
   const error = run();
   f64[1] = sim.now_us();

@@ -1,0 +1,99 @@
+// Code from a link reaches nothing but the board (issue 23, item 4), headless: each way a
+// program could reach JavaScript — MicroPython's `js` and `jsffi`, the board's internals, a
+// handle from the `_baton` bridge and what hangs off it — ends in a clear Python error on the
+// line that tried; the bridge's functions lead nowhere and take only numbers, strings and
+// bools. The page's worker adds a closed scope (worker.mjs): tests/e2e/sandbox.test.mjs.
+//   node --no-concurrent-recompilation --test crates/baton-py/js/test/
+// (needs target/baton-py/pkg: `cargo xtask run-python --build-only`).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { ROOT as root, sh } from "../../../../tests/oracle/judge.mjs";
+import { createSession, sealBridge } from "../runner.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pkg = process.env.BATON_PY_PKG || join(root, "target/baton-py/pkg");
+if (!existsSync(join(pkg, "baton_py_bg.wasm"))) {
+  const r = sh("cargo", ["xtask", "run-python", "--build-only"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  assert.equal(r.status, 0, "cargo xtask run-python --build-only failed");
+}
+const bindings = await import(pathToFileURL(join(pkg, "baton_py.js")).href);
+bindings.initSync({ module: readFileSync(join(pkg, "baton_py_bg.wasm")) });
+const { loadMicroPython } = await import(pathToFileURL(join(pkg, "micropython.mjs")).href);
+const pyDir = join(here, "..", "..", "python");
+const pyFiles = Object.fromEntries(readdirSync(pyDir).filter((f) => f.endsWith(".py"))
+  .map((f) => [f, readFileSync(join(pyDir, f), "utf8")]));
+
+/** Runs `source` for 100 ms of virtual time: its error line ("" if none) and its prints. */
+async function run(source) {
+  const { sim, run } = await createSession({
+    loadMicroPython, micropythonUrl: join(pkg, "micropython.wasm"), PySim: bindings.PySim, pyFiles, forMs: 100,
+  });
+  sim.set_pace((now, want) => want);
+  const error = run(source);
+  const prints = sim.take_trace().split("\n").filter(Boolean).map((l) => JSON.parse(l))
+    .filter((e) => e.kind === "print").map((e) => e.text);
+  sim.free();
+  return { error, prints };
+}
+
+/** Where a program digs out a JavaScript function: a board module's `_baton`. */
+const HANDLE = "import digitalio\nf = digitalio._baton.spawn\n";
+
+// [what it tries, code.py, its error line]
+const ESCAPES = [
+  ["import js", "x = 1\nimport js\n", /^code\.py line 2: ImportError: no module named 'js' \(a program reaches only the board\)/],
+  ["from js import fetch", "from js import fetch\n", /^code\.py line 1: ImportError: no module named 'js'/],
+  ["import jsffi", "import jsffi\n", /^code\.py line 1: ImportError: no module named 'jsffi'/],
+  ["__import__", "g = __import__('js')\n", /^code\.py line 1: ImportError: no module named 'js'/],
+  ["exec", "exec('import jsffi')\n", /^code\.py line 1: ImportError: no module named 'jsffi'/],
+  ["import _baton", "import _baton\n", /^code\.py line 1: ImportError: no module named '_baton'/],
+  ["import builtins (to restore __import__)", "import builtins\n", /^code\.py line 1: ImportError: no module named 'builtins'/],
+  ["a board internal again", "import sys\ndel sys.modules['_vtime']\nimport _vtime\n", /^code\.py line 3: ImportError: no module named '_vtime'/],
+  ["constructor of a bridge function", `${HANDLE}F = f.constructor\n`, /^code\.py line 3: AttributeError: .*'constructor'/],
+  ["constructor of the bridge", "import asyncio\nasyncio._baton.constructor\n", /^code\.py line 2: AttributeError: .*'constructor'/],
+  ["constructor of a bridge function's call", `${HANDLE}f.call.constructor\n`, /^code\.py line 3: AttributeError: .*'constructor'/],
+  ["bind", `${HANDLE}f.bind\n`, /^code\.py line 3: AttributeError: .*'bind'/],
+  ["__proto__", `${HANDLE}f.__proto__\n`, /^code\.py line 3: AttributeError: .*'__proto__'/],
+  ["new", `${HANDLE}f.new()\n`, /^code\.py line 0: internal error: .*is not a constructor/s],
+  ["a Python object to the bridge", "import digitalio\ndigitalio._baton.print([1])\n",
+    /^code\.py line 0: TypeError: _baton\.print: the board takes numbers, strings and bools, not an object$/],
+];
+
+for (const [what, source, expected] of ESCAPES) {
+  test(`a program cannot reach JavaScript: ${what}`, async () => {
+    const { error } = await run(source);
+    assert.match(error, expected);
+  });
+}
+
+test("the board's own modules still import their internals, after the program's first import", async () => {
+  const { error, prints } = await run(
+    "import time\nprint('a')\nimport asyncio, board, digitalio, keypad, neopixel\n" +
+    "async def main():\n    await asyncio.sleep(0.01)\n    print(time.monotonic())\nasyncio.run(main())\n",
+  );
+  assert.equal(error, "");
+  assert.equal(prints.length, 2);
+  assert.equal(prints[0], "a");
+  // 10 ms of sleep and the turns' poll costs.
+  assert.ok(Number(prints[1]) >= 0.01 && Number(prints[1]) < 0.011, prints[1]);
+});
+
+test("the bridge's functions have no prototype chain and refuse objects", () => {
+  let got = null;
+  const bridge = sealBridge({ print: (line) => { got = line; } });
+  assert.equal(Object.getPrototypeOf(bridge), null);
+  assert.ok(Object.isFrozen(bridge));
+  for (const f of [bridge.print, bridge.print.call]) {
+    assert.equal(Object.getPrototypeOf(f), null);
+    assert.equal(f.constructor, undefined);
+    assert.equal(f.apply, undefined);
+    assert.equal(f.bind, undefined);
+  }
+  bridge.print.call(null, "hi");
+  assert.equal(got, "hi");
+  assert.throws(() => bridge.print({}), /_baton\.print: the board takes numbers, strings and bools, not an object/);
+  assert.throws(() => bridge.print(() => 1), /not function/);
+});
