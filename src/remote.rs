@@ -15,6 +15,8 @@
 //! the page has to tell it (credit, presses), and the runaway watch. The app moves the
 //! messages between it and the worker (`components::worker`), at the edge.
 
+pub mod wire;
+
 use baton::TaskState;
 use baton_board::Pin;
 use baton_demos::{DemoId, Params};

@@ -3,11 +3,9 @@
 //! passes it what the [`Remote`] owes it (credit, presses). The reducer never touches the
 //! worker.
 
+use crate::remote::wire::{self, Wire};
 use crate::remote::{Probe, Program, Remote, Status, WorkerMsg};
 use crate::state::Action;
-use baton_board::neopixel::Color;
-use baton_board::Pin;
-use baton_sim::{InputEvent, TraceEvent};
 use wasm_bindgen::prelude::*;
 use yew::Callback;
 
@@ -66,10 +64,14 @@ impl Worker {
     /// instead, through `dispatch`.
     pub fn start(remote: &Remote, run_id: u64, dispatch: Callback<Action>) -> Worker {
         let on_msg = dispatch.clone();
+        let prefix = if remote.program.is_python() { "code.py line 0: " } else { "" };
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |data: JsValue| {
-            if let Some(msg) = decode(&data) {
-                on_msg.emit(Action::Worker { run_id, msg });
-            }
+            // A message the page refuses ends the run with the reason (remote::wire).
+            let msg = wire::decode(&data).unwrap_or_else(|why| WorkerMsg::Error {
+                text: format!("{prefix}the page refused a message from the worker: {why}"),
+                at_us: None,
+            });
+            on_msg.emit(Action::Worker { run_id, msg });
         });
         let (bounce_us, bounce_count) = remote.bounce.map_or((0.0, 0), |b| (b.duration_us as f64, b.count));
         let (kind, text, params) = match &remote.program {
@@ -135,74 +137,27 @@ impl Drop for Worker {
     }
 }
 
-/// Reads a worker message (see `crates/baton-py/js/worker.mjs`).
-fn decode(data: &JsValue) -> Option<WorkerMsg> {
-    let get = |key: &str| js_sys::Reflect::get(data, &JsValue::from_str(key)).ok();
-    let text = |key: &str| get(key).and_then(|v| v.as_string()).unwrap_or_default();
-    Some(match get("type")?.as_string()?.as_str() {
-        "ready" => WorkerMsg::Ready,
-        "spawn" => WorkerMsg::Spawn {
-            id: get("id")?.as_f64()? as u32,
-            task: get("task")?.as_f64()? as u64,
-            name: text("name"),
-        },
-        "trace" => {
-            let inputs = get("inputs")
-                .map(|v| js_sys::Array::from(&v))
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|e| {
-                            let field = |k: &str| js_sys::Reflect::get(&e, &JsValue::from_str(k)).ok();
-                            let pin: Pin = field("pin")?.as_string()?.parse().ok()?;
-                            let t_us = field("t_us")?.as_f64()? as u64;
-                            let pressed = field("pressed")?.as_bool()?;
-                            Some(InputEvent { t_us, pin, pressed })
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            let turns = get("turns")
-                .filter(|t| t.is_instance_of::<js_sys::Float64Array>())
-                .map(|t| js_sys::Float64Array::from(t).to_vec())
-                .unwrap_or_default();
-            let (mut events, mut bad) = (Vec::new(), 0);
-            for e in get("events").map(|v| js_sys::Array::from(&v)).unwrap_or_default().iter() {
-                match event(&e) {
-                    Some(e) => events.push(e),
-                    None => bad += 1,
-                }
-            }
-            WorkerMsg::Trace { events, bad, parts: text("parts"), inputs, turns }
+/// A worker message's values, read through js-sys (see `crates/baton-py/js/worker.mjs`).
+impl Wire for JsValue {
+    fn field(&self, key: &str) -> Option<JsValue> {
+        if !self.is_object() {
+            return None;
         }
-        "done" => WorkerMsg::Done { at_us: get("t_us").and_then(|v| v.as_f64()).map(|t| t.max(0.0) as u64) },
-        "error" => WorkerMsg::Error {
-            text: text("text"),
-            at_us: get("t_us").and_then(|v| v.as_f64()).map(|t| t.max(0.0) as u64),
-        },
-        _ => return None,
-    })
-}
-
-/// Reads one trace event, as the worker parsed it from its JSON line (docs/SIMULATOR.md); an
-/// `exception` line reads as a print, which is what the console shows.
-fn event(e: &JsValue) -> Option<TraceEvent> {
-    let field = |k: &str| js_sys::Reflect::get(e, &JsValue::from_str(k)).ok();
-    let t_us = field("t_us")?.as_f64()? as u64;
-    let pin = || field("pin")?.as_string()?.parse::<Pin>().ok();
-    Some(match field("kind")?.as_string()?.as_str() {
-        "pin" => TraceEvent::Pin { t_us, pin: pin()?, value: field("value")?.as_bool()? },
-        "input" => TraceEvent::Input { t_us, pin: pin()?, value: field("value")?.as_bool()? },
-        "print" | "exception" => TraceEvent::Print { t_us, text: field("text")?.as_string()? },
-        "pixels" => {
-            let colors = js_sys::Array::from(&field("colors")?)
-                .iter()
-                .map(|c| {
-                    let rgb = u32::from_str_radix(&c.as_string()?, 16).ok()?;
-                    Some(Color { r: (rgb >> 16) as u8, g: (rgb >> 8) as u8, b: rgb as u8 })
-                })
-                .collect::<Option<Vec<_>>>()?;
-            TraceEvent::Pixels { t_us, pin: pin()?, brightness: field("brightness")?.as_f64()? as f32, colors }
-        }
-        _ => return None,
-    })
+        js_sys::Reflect::get(self, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
+    }
+    fn string(&self) -> Option<String> {
+        self.as_string()
+    }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn items(&self) -> Option<Vec<JsValue>> {
+        js_sys::Array::is_array(self).then(|| js_sys::Array::from(self).to_vec())
+    }
+    fn floats(&self) -> Option<Vec<f64>> {
+        self.is_instance_of::<js_sys::Float64Array>().then(|| js_sys::Float64Array::from(self.clone()).to_vec())
+    }
 }

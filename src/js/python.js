@@ -29,12 +29,15 @@ export class WorkerRun {
     this.ring = new Uint8Array(this.shared, 128, SLOTS * SLOT_BYTES);
     this.worker = new Worker(here("worker.mjs"), { type: "module", name: kind === "demo" ? text : "code.py" });
     this.worker.onmessage = (e) => {
-      // When it stopped: the worker wrote its time before it said.
-      if (e.data.type == "error") e.data.t_us = this.f64[1];
+      // When it stopped: the worker wrote its time before it said. Anything else the page
+      // checks and refuses (src/remote/wire.rs).
+      if (e.data?.type === "error") e.data.t_us = this.f64[1];
       // The browser tests compare the whole trace with the judge's: they set this list.
       globalThis.batonTraceLog?.push(e.data);
       onMessage(e.data);
     };
+    // A message that could not even be read (not cloneable here) is refused as well.
+    this.worker.onmessageerror = () => onMessage({ type: "unreadable" });
     const why = (e) => e.message || "worker error";
     this.worker.onerror = (e) =>
       onMessage({
