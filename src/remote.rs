@@ -455,8 +455,10 @@ impl Remote {
                         None => "a task".to_owned(),
                     },
                 };
-                // Whole seconds (not `{:.0}`, which would bring exact float printing in).
-                let secs = ((wall_ms - since) / 1000.0).round() as u64;
+                // The limit, not the time measured: the page looks every frame, and a busy
+                // machine looks late, which would make the same program say 2 s or 3 s.
+                // (Whole seconds, not `{:.0}`, which would bring exact float printing in.)
+                let secs = (RUNAWAY_MS / 1000.0) as u64;
                 let message = format!(
                     "{who} has run {secs} s without awaiting — on a board every other task would be \
                      stuck. The program was stopped."

@@ -150,15 +150,16 @@ pub struct Simulation<P = Params> {
 
 impl Simulation {
     /// Starts `config`'s demo at virtual time 0 (nothing runs until a step). The guide's
-    /// blocking programs ([`DemoId::uses_asyncio`] is false) run as
-    /// [`Simulation::with_blocking_main`] runs yours, the others as [`Simulation::with_main`].
+    /// blocking programs ([`DemoId::uses_asyncio`] is false) are timed as
+    /// [`Simulation::with_blocking_main`] times yours (no poll cost), the others as
+    /// [`Simulation::with_main`]. Every demo goes through `baton_demos::run` (where a blocking
+    /// program is one poll that keeps control from start to finish) and one `start`: the
+    /// playground links this, and a second path for the blocking two would be ~1.5 KB more
+    /// of its download.
     pub fn new(config: SimConfig) -> Self {
         let params = config.params.clone();
-        if params.demo().uses_asyncio() {
-            Self::with_main(config, |board| baton_demos::run(board, params))
-        } else {
-            Self::with_blocking_main(config, move |board| baton_demos::run_blocking(&board, &params).unwrap_or(Ok(())))
-        }
+        let blocking = !params.demo().uses_asyncio();
+        Self::start(config, blocking, |board| baton_demos::run(board, params))
     }
 }
 
