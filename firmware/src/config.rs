@@ -5,10 +5,10 @@
 //! parameter, a pin this board lacks — is said on the console, and the
 //! board's default demo runs instead.
 
-use crate::boards;
 use alloc::format;
 use alloc::string::String;
 use baton_demos::{DemoId, Params, Value};
+use baton_rp2040::boards;
 use baton_uf2::config::{self, CONFIG_ADDR, CONFIG_SIZE};
 
 /// The configuration sector, read through the XIP window.
@@ -83,7 +83,10 @@ fn from_block(bytes: &[u8]) -> Result<Params, Problem> {
     Ok(params)
 }
 
-/// Whether the demo uses the GPIO of the console's UART TX.
-pub fn uses_gpio(params: &Params, gpio: u8) -> bool {
-    params.iter().any(|(_, v)| matches!(v, Value::Pin(p) if boards::gpio(p) == Some(gpio)))
+/// The pins the demo's parameters name: the pins it will ask for.
+pub fn pins(params: &Params) -> impl Iterator<Item = baton_board::Pin> + '_ {
+    params.iter().filter_map(|(_, v)| match v {
+        Value::Pin(p) => Some(p),
+        _ => None,
+    })
 }
