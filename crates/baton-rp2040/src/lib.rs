@@ -18,7 +18,8 @@
 //!
 //! #[baton_rp2040::entry]
 //! fn main() -> ! {
-//!     baton_rp2040::run("my-app", |board| my_app::main(board))
+//!     // (or a closure: `|board| my_app::main(board, 0.5)`)
+//!     baton_rp2040::run("my-app", my_app::main)
 //! }
 //! ```
 //!
