@@ -18,14 +18,24 @@ fn sector() -> &'static [u8] {
     unsafe { core::slice::from_raw_parts(CONFIG_ADDR as *const u8, CONFIG_SIZE) }
 }
 
+/// What runs without a configuration block: on the Pico, `blink-one` on the
+/// on-board LED, so a bare board shows that it is alive.
+#[cfg(feature = "pico")]
+const DEFAULT: (&str, &[(&str, &str)]) = ("blink-one", &[("led", "LED"), ("count", "1000")]);
+/// On the QT Py, the guide's rainbow on the on-board NeoPixel (the guide's
+/// example was tested on this board).
+#[cfg(feature = "qtpy")]
+const DEFAULT: (&str, &[(&str, &str)]) =
+    ("rainbow", &[("pixel_pin", "NEOPIXEL"), ("num_pixels", "1"), ("brightness", "0.1")]);
+
 /// The board's default demo.
 pub fn default_params() -> Params {
     // (`unwrap_or_else` + `panic!` rather than `expect`: no Debug formatting
     // code for the error types in flash.)
-    let Ok(demo) = boards::DEFAULT_DEMO.parse::<DemoId>() else { panic!("the board module's default demo is unknown") };
+    let Ok(demo) = DEFAULT.0.parse::<DemoId>() else { panic!("the default demo is unknown") };
     let mut params = Params::defaults(demo);
-    if params.set_all(boards::DEFAULT_PARAMS.iter().copied()).is_err() {
-        panic!("the board module's default parameters are invalid");
+    if params.set_all(DEFAULT.1.iter().copied()).is_err() {
+        panic!("the default parameters are invalid");
     }
     params
 }

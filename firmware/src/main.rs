@@ -38,7 +38,11 @@ fn main() -> ! {
     #[cfg(feature = "bench")]
     bench::panic_early_if_asked();
     let (params, problem) = config::load();
-    let mut firmware = Firmware::new(&describe(&params)).expect_pins(config::pins(&params));
+    let mut firmware = Firmware::new(&describe(&params));
+    // (The `on-demand` build leaves them to be taken when the demo asks.)
+    if !cfg!(feature = "on-demand") {
+        firmware = firmware.expect_pins(config::pins(&params));
+    }
     if let Some(problem) = problem {
         firmware = firmware.note(problem);
     }

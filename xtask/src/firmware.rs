@@ -14,6 +14,10 @@
 //! an erased configuration sector: the board runs its default demo. `--all` writes those
 //! default UF2s for every board (the playground patches their configuration block).
 //!
+//! `cargo xtask uf2 ELF [--out FILE]` makes any RP2040 firmware's ELF (a user's own, on
+//! crates/baton-rp2040) into a UF2 with no configuration block; `cargo xtask new-firmware PATH`
+//! copies template/, a user's firmware crate, to PATH.
+//!
 //! xtask itself has no dependencies: the UF2 work is done by the `baton-uf2` command of the
 //! workspace (crates/baton-uf2), run through `cargo run`.
 
@@ -345,7 +349,8 @@ pub const EMULATOR_DIR: &str = "firmware/emulator";
 
 /// The `cargo xtask test` step: both boards build in release (every demo is linked in: the
 /// firmware picks one at run time), pass clippy and fmt, stay within budget, and their
-/// default UF2s are written to target/firmware/ and read back. Then the `bench` build, and
+/// default UF2s are written to target/firmware/ and read back. The runtime crate's fmt and
+/// clippy, the template's checks and firmware; the `bench` and `on-demand` builds; then
 /// the emulator tests (firmware/emulator: the firmware on rp2040js against the simulator,
 /// and its timing).
 pub fn test_step(cx: &Ctx) -> Result<Option<String>> {
@@ -356,7 +361,7 @@ pub fn test_step(cx: &Ctx) -> Result<Option<String>> {
     let mut fmt = cx.cargo(&["fmt", "--", "--check"]);
     fmt.current_dir(&dir);
     cx.run(fmt)?;
-    let features = BOARDS.iter().map(|b| b.feature).chain(["pico,bench"]);
+    let features = BOARDS.iter().map(|b| b.feature).chain(["pico,bench", "qtpy,on-demand"]);
     for feature in features {
         let mut clippy =
             cx.cargo(&["clippy", "--release", "--no-default-features", "--features", feature, "--", "-D", "warnings"]);
@@ -365,10 +370,15 @@ pub fn test_step(cx: &Ctx) -> Result<Option<String>> {
     }
     runtime_checks(cx)?;
     template_checks(cx)?;
-    // The bench build first, so that the last ELF built is a board's own.
+    // The bench and on-demand builds first, so that the last ELF built is a board's own.
     let bench = Board { id: "pico", feature: "pico,bench", name: "Raspberry Pi Pico (bench)" };
     let elf = build_elf(cx, bench)?;
     let out = cx.root.join("target").join("firmware").join("baton-pico-bench.uf2");
+    println!("{}", baton_uf2(cx, &["build", "--elf", &elf.to_string_lossy(), "--out", &out.to_string_lossy()])?);
+    // The demos with their pins taken when they ask, not announced at boot (ondemand.test.mjs).
+    let on_demand = Board { id: "qtpy", feature: "qtpy,on-demand", name: "Adafruit QT Py RP2040 (pins on demand)" };
+    let elf = build_elf(cx, on_demand)?;
+    let out = cx.root.join("target").join("firmware").join("baton-qtpy-on-demand.uf2");
     println!("{}", baton_uf2(cx, &["build", "--elf", &elf.to_string_lossy(), "--out", &out.to_string_lossy()])?);
     for b in BOARDS {
         let uf2 = build_uf2(cx, *b, None, &[], None)?;
