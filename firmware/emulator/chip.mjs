@@ -10,8 +10,8 @@
 //   allows unaligned accesses. EXC_RETURN (0xFFFFFFF1/9/D) in handler mode is legal; any other
 //   0xFxxxxxxx there is not. A BKPT or UDF with no debugger attached is a HardFault too (rp2040js
 //   carries on). Each stops the run with a `ChipError` naming the kind, the address and PC.
-//   Cost: the checks hang on rp2040js's own hooks (BXWritePC, blTaken, the core's memory
-//   accessors), so nothing is decoded twice per instruction.
+//   Cost: the checks hang on rp2040js's own hooks (BXWritePC, blTaken) and on the core class's
+//   load and store methods (chip/core.mjs), so nothing is decoded twice per instruction.
 // - Clocks from the registers. ROSC at reset (6.5 MHz: the datasheet's typical boot frequency,
 //   §2.16.2; it gives 1.8–12 MHz as the range), the XOSC (12 MHz crystal: STATUS.STABLE only
 //   after STARTUP.DELAY × 256 crystal cycles, ×4 with X4), PLL_SYS and PLL_USB (output only
@@ -39,10 +39,11 @@
 //   in ROM, `bkpt #n; bx lr`: rp2040js hands the BKPT to `onBreak`, which does the function's
 //   work in JavaScript (arguments in r0–r3, result in r0) and charges its time, and the real
 //   `bx lr` returns with the Thumb bit checked as above. Modelled: `rom_table_lookup` itself,
-//   'UB' reset_usb_boot (the run stops: `chip.halt`, and emulate() reports `bootsel`), and the
-//   flash functions 'IF' 'EX' 'RE' 'RP' 'FC' 'CX' (datasheet §2.8.3.1.3), with the register
-//   effects of the ROM's source (pico-bootrom-rp2040, program_flash_generic.c). A code the model
-//   lacks stops the run when looked up, rather than handing the firmware a null pointer.
+//   'UB' reset_usb_boot (the run stops: `chip.halt`, and emulate() reports `bootsel`), 'C4'
+//   memcpy44 (rp2040-flash copies boot2 to RAM with it), and the flash functions 'IF' 'EX'
+//   'RE' 'RP' 'FC' 'CX' (datasheet §2.8.3.1.3), with the register effects of the ROM's source
+//   (pico-bootrom-rp2040, program_flash_generic.c). A code the model lacks stops the run when
+//   looked up, rather than handing the firmware a null pointer.
 // - The flash and its SSI. The SSI (DW_apb_ssi) is modelled for what firmware drives directly
 //   after 'EX': DR0 frames at clk_sys / BAUDR, TX&RX and EEPROM-read modes, the 16-entry FIFOs
 //   and SR/TXFLR/RXFLR, CTRLR0/CTRLR1/BAUDR writable only while SSIENR is 0, chip select by the
@@ -58,12 +59,15 @@
 //   ROM flash call in it (`stats()`).
 //
 // Not modelled: the XIP cache (flash reads are free), DMA, the ROM's other functions (float,
-// memcpy, bit ops: the firmware uses none), quad-SPI transfers by the firmware, and ROSC
-// frequency variation. Errors throw `ChipError` from inside the instruction or alarm that
+// the other memcpy/memset, bit ops: the firmware uses none), quad-SPI transfers — a boot2 copy
+// run from RAM (rp2040-flash's `use_boot2`) drives the SSI in quad mode; its frames are shifted
+// as single-bit ones, the flash answers 0xFF to what it does not know, and XIP comes back when
+// boot2 leaves the SSI set up for it — and ROSC frequency variation. Errors throw `ChipError` from inside the instruction or alarm that
 // hit them, so emulate() fails with the message.
 //
-// The parts live in chip/: faults.mjs, clocks.mjs, tick.mjs, qspi.mjs (flash chip, SSI,
-// IO_QSPI), rom.mjs, masked.mjs; this file puts them together.
+// The parts live in chip/: core.mjs (rp2040js's core class, patched once), faults.mjs,
+// clocks.mjs, tick.mjs, qspi.mjs (flash chip, SSI, IO_QSPI), rom.mjs, masked.mjs; this file
+// puts them together.
 
 import { ChipError, MHZ } from './chip/error.mjs';
 import { PLL_PWR_PD, PLL_PWR_VCOPD, StrictPll, StrictXosc, clockTree } from './chip/clocks.mjs';

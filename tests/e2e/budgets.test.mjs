@@ -1,14 +1,15 @@
-// The download budgets of issue 10, on the built dist/ (gzip -9 of each file, summed; perf.mjs
-// prints the same figures file by file):
+// The download budgets (issues 10 and 23), on the built dist/ (gzip -9 of each file, summed;
+// perf.mjs prints the same figures file by file):
 // - the Rust page itself, its wasm and JavaScript, is at most 200 KB;
-// - Python mode adds at most 250 KB, loaded only when it opens: what the page and its worker
-//   fetch from dist/python/ to open Python mode on a demo and run its code.py.
+// - Python mode adds at most 260 KB (issue 23's budget, with pwmio, analogio, rotaryio and
+//   the ticks modules), loaded only when it opens: what the page and its worker fetch from
+//   dist/python/ to open Python mode on a demo and run its code.py.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveAndLaunch, newPage, open, pageFiles, pythonFetched, gzTotal } from './harness.mjs';
 
 const PAGE_BUDGET = 200_000;
-const PYTHON_BUDGET = 250_000;
+const PYTHON_BUDGET = 260_000;
 
 const list = (files) => files.map((f) => `${f.name} ${f.gz} B`).join(', ');
 

@@ -6,7 +6,7 @@
 import { test, describe, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, ROOT, launch, newPage, serveStatic, untilIsolated } from './harness.mjs';
@@ -134,6 +134,49 @@ describe('on a static host without COOP/COEP (python3 -m http.server)', () => {
     assert.equal(p.navigations, 3);
   });
 
+  test('a hard reload, which bypasses the service worker, is taken and reloaded isolated', async () => {
+    const p = await visit();
+    const before = p.navigations;
+    const cdp = await p.context().newCDPSession(p);
+    await cdp.send('Page.reload', { ignoreCache: true });
+    // The hard reload (not isolated: the worker did not serve it), then the one through it.
+    const deadline = Date.now() + 15_000;
+    while (p.navigations < before + 2 && Date.now() < deadline) await p.waitForTimeout(50);
+    assert.equal(p.navigations, before + 2);
+    await untilIsolated(p);
+    await p.waitForTimeout(500);
+    assert.equal(p.navigations, before + 2, 'and no more');
+  });
+
+  test('a service worker that cannot isolate the page reloads it once, not in a loop', async () => {
+    // Its headers renamed: it serves the page, which stays without isolation.
+    const dir = mkdtempSync(join(tmpdir(), 'baton-e2e-static-'));
+    try {
+      cpSync(DIST, dir, { recursive: true });
+      const sw = readFileSync(join(dir, 'sw.js'), 'utf8');
+      assert.ok(sw.includes('"Cross-Origin-Embedder-Policy"'));
+      writeFileSync(join(dir, 'sw.js'), sw.replaceAll('"Cross-Origin-', '"X-Not-Cross-Origin-'));
+      const server = await serveStatic(dir);
+      try {
+        const p = await newPage(env.browser);
+        pages.push(p);
+        p.navigations = 0;
+        p.on('framenavigated', (frame) => {
+          if (frame === p.mainFrame()) p.navigations++;
+        });
+        await p.goto(server.url);
+        await p.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
+        await p.waitForTimeout(2000);
+        assert.equal(p.navigations, 2, 'the first load, then one reload');
+        assert.equal(await p.evaluate(() => crossOriginIsolated), false);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('type a program, run it: it blinks, a press prints, at 1x; pause and step hold', async () => {
     const p = await visit();
     await python(p, 'your-program');
@@ -228,6 +271,24 @@ describe('on a static host without COOP/COEP (python3 -m http.server)', () => {
     assert.match(await error.textContent(), /task `spin` has run 2 s without awaiting/);
     assert.ok(Date.now() - started < 6000);
     assert.match(await status(p), /stopped at/);
+  });
+
+  test('from a folder of the host (a GitHub project site): isolated, and Python mode runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-e2e-static-'));
+    symlinkSync(DIST, join(dir, 'baton'));
+    const server = await serveStatic(dir);
+    try {
+      const p = await visit('baton/?v=1&demo=blink-one', server.url);
+      assert.equal(await p.evaluate(() => navigator.serviceWorker.controller.scriptURL), `${server.url}baton/sw.js`);
+      await python(p);
+      await setCode(p, 'print("from a folder")\n');
+      await p.click('[data-part="run"]');
+      await consoleHas(p, 'from a folder');
+    } finally {
+      await server.close();
+      unlinkSync(join(dir, 'baton'));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the blocking Rust demos run in the worker', async () => {

@@ -35,6 +35,37 @@ const BRIDGE = [
 ];
 
 /**
+ * The bridge as Python sees it. A program can reach `_baton` (a board module's attribute), and
+ * any JavaScript function it holds leads, through `constructor`, to `Function` and so to the
+ * worker's globals. So each function here is a fresh arrow without a prototype chain
+ * (Python sees no `constructor`, `call`, `bind`…: an AttributeError), in a frozen object
+ * without one, and each call's arguments are checked against what PySim takes (a number, a
+ * string or a bool: anything else is a clear error, not a JavaScript object reaching PySim).
+ */
+export function sealBridge(bridge) {
+  const sealed = Object.create(null);
+  for (const [name, fn] of Object.entries(bridge)) {
+    const call = (...args) => {
+      for (const a of args) {
+        const t = typeof a;
+        if (!(t === "number" || t === "string" || t === "boolean")) {
+          throw new TypeError(`_baton.${name}: the board takes numbers, strings and bools, not ${t === "object" && a !== null ? "an object" : t}`);
+        }
+      }
+      return fn(...args);
+    };
+    // MicroPython's port calls a JavaScript method as `f.call(this, ...args)`: that alone,
+    // without Function.prototype behind it.
+    const viaCall = (_this, ...args) => call(...args);
+    Object.setPrototypeOf(viaCall, null);
+    Object.setPrototypeOf(call, null);
+    Object.defineProperty(call, "call", { value: Object.freeze(viaCall) });
+    sealed[name] = Object.freeze(call);
+  }
+  return Object.freeze(sealed);
+}
+
+/**
  * Sets up one run: the simulation, an interpreter with the `_baton` bridge
  * and the Python files. `hooks.onSpawn(id, name, task)` hears of each new task (Python's id, Baton's),
  * `hooks.onResume(id)` of each turn (the worker's runaway watch) and `hooks.onPrint()` of each
@@ -65,7 +96,7 @@ export async function createSession({ loadMicroPython, micropythonUrl, PySim, py
       hooks.onPrint();
     };
   }
-  mp.registerJsModule("_baton", bridge);
+  mp.registerJsModule("_baton", sealBridge(bridge));
   for (const [name, text] of Object.entries(pyFiles)) mp.FS.writeFile("/" + name, text);
   const runner = mp.pyimport("_runner");
   const step = mp.pyimport("asyncio")._step;

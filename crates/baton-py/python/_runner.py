@@ -47,7 +47,39 @@ def _board_modules():
     return sorted(names + ["time"])
 
 
+# Modules a program may not import: MicroPython's bridge to JavaScript (`js` is the worker's
+# globals, `jsffi` makes JavaScript objects) would reach past the board, and the board's own
+# internals go around its rules. `builtins` too: deleting its `__import__` would bring the
+# unguarded one back.
+_REFUSED = ("js", "jsffi", "builtins", "_baton", "_runner", "_vboard", "_vtime")
+
+
+def _guard_imports():
+    """Installs an `__import__` that refuses _REFUSED to code.py. A board module imported by
+    the program may still import `_baton` (the guard counts imports under way). Everything is
+    held in this closure: no attribute of a module leads back to the unguarded import."""
+    import builtins
+
+    original = builtins.__import__
+    depth = [0]
+
+    def guarded(name, globals=None, locals=None, fromlist=(), level=0):
+        top = name.split(".")[0]
+        if top in _REFUSED and (depth[0] == 0 or top in ("js", "jsffi", "builtins")):
+            raise ImportError(
+                "no module named '{}' (a program reaches only the board)".format(top)
+            )
+        depth[0] += 1
+        try:
+            return original(name, globals, locals, fromlist, level)
+        finally:
+            depth[0] -= 1
+
+    builtins.__import__ = guarded
+
+
 def run_program(src):
+    _guard_imports()
     g = {"__name__": "__main__", "print": _vboard._print}
     try:
         exec(compile(src, "code.py", "exec"), g)

@@ -1,5 +1,6 @@
 // Cortex-M0+ faults that rp2040js does not raise (see ../chip.mjs).
 
+import './core.mjs';
 import { ChipError, hex } from './error.mjs';
 
 // ---- Cortex-M0+ faults.
@@ -41,34 +42,22 @@ export function faults(mcu, chip) {
   const reset = mcu.readUint32(core.VTOR + 4);
   if (!(reset & 1)) throw new ChipError('HardFault', `the reset vector (${hex(reset)}) has bit 0 clear`);
 
-  // Memory: unaligned accesses fault; with XIP off, so does any access to flash.
-  const m = mcu;
-  const inFlash = (a) => a >>> 28 === 1 && a >>> 24 < 0x14;
-  const xipOff = (a) => {
-    throw new ChipError(
-      'flash',
-      `${hex(a)} read through XIP at pc ${hex(pcOf())} while XIP is off (${chip.xipWhy()}): on the chip this reads garbage or hangs`,
-    );
+  // Memory (checked in chip/core.mjs's load and store methods): unaligned accesses fault; with
+  // XIP off, so does any access to flash.
+  core.strict = {
+    unaligned: fault,
+    xipOff(a) {
+      throw new ChipError(
+        'flash',
+        `${hex(a)} read through XIP at pc ${hex(pcOf())} while XIP is off (${chip.xipWhy()}): on the chip this reads garbage or hangs`,
+      );
+    },
   };
-  const fast = {
-    readUint32: (a) => (a & 3 ? fault('unaligned word load from', a) : m.readUint32(a)),
-    readUint16: (a) => (a & 1 ? fault('unaligned halfword load from', a) : m.readUint16(a)),
-    readUint8: (a) => m.readUint8(a),
-  };
-  const guarded = {
-    readUint32: (a) => (a & 3 ? fault('unaligned word load from', a) : inFlash(a) ? xipOff(a) : m.readUint32(a)),
-    readUint16: (a) => (a & 1 ? fault('unaligned halfword load from', a) : inFlash(a) ? xipOff(a) : m.readUint16(a)),
-    readUint8: (a) => (inFlash(a) ? xipOff(a) : m.readUint8(a)),
-  };
-  core.writeUint32 = (a, v) => (a & 3 ? fault('unaligned word store to', a) : m.writeUint32(a, v));
-  core.writeUint16 = (a, v) => (a & 1 ? fault('unaligned halfword store to', a) : m.writeUint16(a, v));
-  const use = (set) => Object.assign(core, set);
-  use(fast);
+  core.xipOff = false;
   return {
     /** XIP on: flash reads are plain; off: each one stops the run. */
     xip(on) {
-      use(on ? fast : guarded);
+      core.xipOff = !on;
     },
   };
 }
-

@@ -430,11 +430,12 @@ for (let seed = 1; seed <= 24; seed++) {
   });
 }
 
-// Random board programs and their presses (crates/baton-py/tests/random_board_programs.py:
-// LEDs, buttons read through digitalio, keypad and countio, NeoPixels and colorwheel, blocking
-// and polling waits), each against the judge. These seeds have keypad events, counts and
-// pixels; 820 seeds were equal by hand (see the generator's header).
-for (const seed of [1, 3, 17, 50, 65, 127, 198, 390]) {
+// Random board programs and their inputs (crates/baton-py/tests/random_board_programs.py:
+// LEDs, buttons read through digitalio, keypad and countio, NeoPixels and colorwheel, PWM
+// outputs, potentiometers and knobs, ticks, blocking and polling waits), each against the
+// judge. These seeds have keypad events, counts and pixels; 20, 70, 77, 84 and 95 PWM changes,
+// readings and turns; 400 seeds were equal by hand (see the generator's header).
+for (const seed of [1, 3, 17, 50, 65, 127, 198, 390, 20, 70, 77, 84, 95]) {
   const cost = COSTS[seed % COSTS.length];
   test(`random board program ${seed} at ${cost} us per poll equals the judge`, () => {
     const gen = (...args) => {
