@@ -51,7 +51,7 @@ import { installChip } from './chip.mjs';
 
 export { parseInputs };
 
-/** The guide's pin names to GPIO numbers, and the console UART, as in firmware/src/boards/*.rs. */
+/** The guide's pin names to GPIO numbers, and the console UART, as in crates/baton-rp2040/src/boards/*.rs. */
 export const BOARDS = {
   pico: {
     uart: 0,

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { after } from 'node:test';
 import assert from 'node:assert/strict';
 import { gpioOf } from './emulate.mjs';
@@ -26,10 +26,14 @@ export function prebuilt(board) {
   return file;
 }
 
-/** The board's prebuilt UF2 with a configuration block for `demo` and `params`. */
-export function firmwareFor(board, demo, params) {
-  const out = join(work, `${board}-${demo}-${params.join('-').replace(/[^a-z0-9.-]/gi, '_')}.uf2`);
-  const args = ['run', '--quiet', '--package', 'baton-uf2', '--', 'patch', '--in', prebuilt(board), '--out', out];
+/**
+ * The board's prebuilt UF2 (or the UF2 `base`) with a configuration block for `demo` and
+ * `params`.
+ */
+export function firmwareFor(board, demo, params, base = prebuilt(board)) {
+  const tag = base === prebuilt(board) ? board : basename(base, '.uf2');
+  const out = join(work, `${tag}-${demo}-${params.join('-').replace(/[^a-z0-9.-]/gi, '_')}.uf2`);
+  const args = ['run', '--quiet', '--package', 'baton-uf2', '--', 'patch', '--in', base, '--out', out];
   args.push('--demo', demo, ...params.flatMap((p) => ['--param', p]));
   execFileSync(cargo, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   return readFileSync(out);

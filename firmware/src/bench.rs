@@ -20,11 +20,10 @@
 //! and the next boot is in safe mode. A falling edge on `D7` prints [`BURST_LINES`] lines
 //! at once (the USB console test of what a terminal gets after more than 2 KB of output).
 
-use crate::board::FirmwareBoard;
-use crate::timer;
 use baton::{create_task, gather, sleep, yield_now, Duration};
 use baton_board::countio::{Counter, Edge};
 use baton_board::{Board, Pin, Pull};
+use baton_rp2040::{say, timer, Rp2040Board};
 use embedded_hal::digital::OutputPin;
 
 /// Turns per task in experiment 1.
@@ -41,14 +40,14 @@ async fn yielder() {
 }
 
 /// Waits for a falling edge on `pin`, then stops giving control back.
-async fn stop_on(board: FirmwareBoard, pin: Pin, panic: bool) {
+async fn stop_on(board: Rp2040Board, pin: Pin, panic: bool) {
     let Ok(input) = board.edge_input(pin, Pull::Up) else { panic!("bench stop pin") };
     let counter = Counter::new(input, Edge::Fall);
     counter.wait().await;
     if panic {
         panic!("bench: a deliberate panic");
     }
-    crate::say!("bench: hanging");
+    say!("bench: hanging");
     loop {
         core::hint::spin_loop();
     }
@@ -64,19 +63,19 @@ const BURST: u32 = 0x6275_7273;
 /// register 3), clearing the request.
 fn burst_if_asked() {
     // SAFETY: the watchdog's registers are always mapped; scratch 3 is used by nothing else.
-    let wd = unsafe { &*rp2040_hal::pac::WATCHDOG::ptr() };
+    let wd = unsafe { &*baton_rp2040::hal::pac::WATCHDOG::ptr() };
     if wd.scratch3().read().bits() != BURST {
         return;
     }
     // SAFETY: plain scratch register.
     wd.scratch3().write(|w| unsafe { w.bits(0) });
     for n in 1..=BURST_LINES {
-        crate::say!("bench: burst line {n:04}, forty bytes long");
+        say!("bench: burst line {n:04}, forty bytes long");
     }
 }
 
 /// Experiment 3: how many of the deadlines in [`ALARM_OFFSETS`] raised the interrupt.
-fn alarms_armed_for_now(board: &FirmwareBoard) -> u32 {
+fn alarms_armed_for_now(board: &Rp2040Board) -> u32 {
     let t = board.timer();
     let mut raised = 0;
     for offset in ALARM_OFFSETS {
@@ -96,7 +95,7 @@ fn alarms_armed_for_now(board: &FirmwareBoard) -> u32 {
 }
 
 /// Runs the experiments, then waits for edges forever.
-pub async fn run(board: FirmwareBoard) {
+pub async fn run(board: Rp2040Board) {
     let (Ok(mut marker), Ok(mut ack), Ok(mut wake)) =
         (board.output(Pin::D(0)), board.output(Pin::D(1)), board.output(Pin::D(2)))
     else {
@@ -119,7 +118,7 @@ pub async fn run(board: FirmwareBoard) {
     }
 
     let raised = alarms_armed_for_now(&board);
-    crate::say!("bench: alarm armed at or before now: {raised} of {} raised the interrupt", ALARM_OFFSETS.len());
+    say!("bench: alarm armed at or before now: {raised} of {} raised the interrupt", ALARM_OFFSETS.len());
 
     let Ok(pin) = board.edge_input(Pin::D(3), Pull::Up) else { panic!("bench edge pin") };
     let counter = Counter::new(pin, Edge::Fall);
@@ -142,7 +141,7 @@ const PANIC_EARLY: u32 = 0x7061_4e31;
 pub fn panic_early_if_asked() {
     // SAFETY: the watchdog's registers are always mapped; scratch 2 is used by
     // nothing else in the firmware.
-    let wd = unsafe { &*rp2040_hal::pac::WATCHDOG::ptr() };
+    let wd = unsafe { &*baton_rp2040::hal::pac::WATCHDOG::ptr() };
     if wd.scratch2().read().bits() == PANIC_EARLY {
         // SAFETY: plain scratch register.
         wd.scratch2().write(|w| unsafe { w.bits(0) });

@@ -5,10 +5,10 @@
 //! parameter, a pin this board lacks — is said on the console, and the
 //! board's default demo runs instead.
 
-use crate::boards;
 use alloc::format;
 use alloc::string::String;
 use baton_demos::{DemoId, Params, Value};
+use baton_rp2040::boards;
 use baton_uf2::config::{self, CONFIG_ADDR, CONFIG_SIZE};
 
 /// The configuration sector, read through the XIP window.
@@ -18,14 +18,24 @@ fn sector() -> &'static [u8] {
     unsafe { core::slice::from_raw_parts(CONFIG_ADDR as *const u8, CONFIG_SIZE) }
 }
 
+/// What runs without a configuration block: on the Pico, `blink-one` on the
+/// on-board LED, so a bare board shows that it is alive.
+#[cfg(feature = "pico")]
+const DEFAULT: (&str, &[(&str, &str)]) = ("blink-one", &[("led", "LED"), ("count", "1000")]);
+/// On the QT Py, the guide's rainbow on the on-board NeoPixel (the guide's
+/// example was tested on this board).
+#[cfg(feature = "qtpy")]
+const DEFAULT: (&str, &[(&str, &str)]) =
+    ("rainbow", &[("pixel_pin", "NEOPIXEL"), ("num_pixels", "1"), ("brightness", "0.1")]);
+
 /// The board's default demo.
 pub fn default_params() -> Params {
     // (`unwrap_or_else` + `panic!` rather than `expect`: no Debug formatting
     // code for the error types in flash.)
-    let Ok(demo) = boards::DEFAULT_DEMO.parse::<DemoId>() else { panic!("the board module's default demo is unknown") };
+    let Ok(demo) = DEFAULT.0.parse::<DemoId>() else { panic!("the default demo is unknown") };
     let mut params = Params::defaults(demo);
-    if params.set_all(boards::DEFAULT_PARAMS.iter().copied()).is_err() {
-        panic!("the board module's default parameters are invalid");
+    if params.set_all(DEFAULT.1.iter().copied()).is_err() {
+        panic!("the default parameters are invalid");
     }
     params
 }
@@ -83,7 +93,10 @@ fn from_block(bytes: &[u8]) -> Result<Params, Problem> {
     Ok(params)
 }
 
-/// Whether the demo uses the GPIO of the console's UART TX.
-pub fn uses_gpio(params: &Params, gpio: u8) -> bool {
-    params.iter().any(|(_, v)| matches!(v, Value::Pin(p) if boards::gpio(p) == Some(gpio)))
+/// The pins the demo's parameters name: the pins it will ask for.
+pub fn pins(params: &Params) -> impl Iterator<Item = baton_board::Pin> + '_ {
+    params.iter().filter_map(|(_, v)| match v {
+        Value::Pin(p) => Some(p),
+        _ => None,
+    })
 }

@@ -14,6 +14,10 @@
 //! an erased configuration sector: the board runs its default demo. `--all` writes those
 //! default UF2s for every board (the playground patches their configuration block).
 //!
+//! `cargo xtask uf2 ELF [--out FILE]` makes any RP2040 firmware's ELF (a user's own, on
+//! crates/baton-rp2040) into a UF2 with no configuration block; `cargo xtask new-firmware PATH`
+//! copies template/, a user's firmware crate, to PATH.
+//!
 //! xtask itself has no dependencies: the UF2 work is done by the `baton-uf2` command of the
 //! workspace (crates/baton-uf2), run through `cargo run`.
 
@@ -345,7 +349,8 @@ pub const EMULATOR_DIR: &str = "firmware/emulator";
 
 /// The `cargo xtask test` step: both boards build in release (every demo is linked in: the
 /// firmware picks one at run time), pass clippy and fmt, stay within budget, and their
-/// default UF2s are written to target/firmware/ and read back. Then the `bench` build, and
+/// default UF2s are written to target/firmware/ and read back. The runtime crate's fmt and
+/// clippy, the template's checks and firmware; the `bench` and `on-demand` builds; then
 /// the emulator tests (firmware/emulator: the firmware on rp2040js against the simulator,
 /// and its timing).
 pub fn test_step(cx: &Ctx) -> Result<Option<String>> {
@@ -356,17 +361,24 @@ pub fn test_step(cx: &Ctx) -> Result<Option<String>> {
     let mut fmt = cx.cargo(&["fmt", "--", "--check"]);
     fmt.current_dir(&dir);
     cx.run(fmt)?;
-    let features = BOARDS.iter().map(|b| b.feature).chain(["pico,bench"]);
+    let features = BOARDS.iter().map(|b| b.feature).chain(["pico,bench", "qtpy,on-demand"]);
     for feature in features {
         let mut clippy =
             cx.cargo(&["clippy", "--release", "--no-default-features", "--features", feature, "--", "-D", "warnings"]);
         clippy.current_dir(&dir);
         cx.run(clippy)?;
     }
-    // The bench build first, so that the last ELF built is a board's own.
+    runtime_checks(cx)?;
+    template_checks(cx)?;
+    // The bench and on-demand builds first, so that the last ELF built is a board's own.
     let bench = Board { id: "pico", feature: "pico,bench", name: "Raspberry Pi Pico (bench)" };
     let elf = build_elf(cx, bench)?;
     let out = cx.root.join("target").join("firmware").join("baton-pico-bench.uf2");
+    println!("{}", baton_uf2(cx, &["build", "--elf", &elf.to_string_lossy(), "--out", &out.to_string_lossy()])?);
+    // The demos with their pins taken when they ask, not announced at boot (ondemand.test.mjs).
+    let on_demand = Board { id: "qtpy", feature: "qtpy,on-demand", name: "Adafruit QT Py RP2040 (pins on demand)" };
+    let elf = build_elf(cx, on_demand)?;
+    let out = cx.root.join("target").join("firmware").join("baton-qtpy-on-demand.uf2");
     println!("{}", baton_uf2(cx, &["build", "--elf", &elf.to_string_lossy(), "--out", &out.to_string_lossy()])?);
     for b in BOARDS {
         let uf2 = build_uf2(cx, *b, None, &[], None)?;
@@ -402,6 +414,133 @@ pub fn test_step(cx: &Ctx) -> Result<Option<String>> {
         Err(_) => println!("- firmware timing: the bench test wrote no {}", cx.rel(&figures)),
     }
     Ok(None)
+}
+
+/// The RP2040 runtime crate (not a workspace member: it builds only for thumbv6m).
+pub const RUNTIME_DIR: &str = "crates/baton-rp2040";
+
+/// fmt and clippy of the runtime crate, for each board (and the bench's short watchdog). It
+/// shares firmware/'s target directory: same target, same flags, so the HAL is built once.
+fn runtime_checks(cx: &Ctx) -> Result {
+    let dir = cx.root.join(RUNTIME_DIR);
+    let target_dir = cx.root.join(FIRMWARE_DIR).join("target");
+    let mut fmt = cx.cargo(&["fmt", "--", "--check"]);
+    fmt.current_dir(&dir);
+    cx.run(fmt)?;
+    for feature in BOARDS.iter().map(|b| b.feature).chain(["pico,short-watchdog"]) {
+        let mut clippy = cx.cargo(&["clippy", "--release", "--features", feature, "--", "-D", "warnings"]);
+        clippy.current_dir(&dir).env("CARGO_TARGET_DIR", &target_dir);
+        cx.run(clippy)?;
+    }
+    Ok(())
+}
+
+/// The firmware template: a user's own crate (template/).
+pub const TEMPLATE_DIR: &str = "template";
+/// The template's firmware binary.
+const TEMPLATE_BIN: &str = "firmware";
+
+/// The template as a user runs it: fmt, clippy and its tests on the host (the simulator's
+/// test among them), its host example, then its firmware for each board, made into
+/// `target/firmware/my-app-<board>.uf2` for the emulator test (template.test.mjs).
+fn template_checks(cx: &Ctx) -> Result {
+    let dir = cx.root.join(TEMPLATE_DIR);
+    let in_dir = |args: &[&str]| {
+        let mut cmd = cx.cargo(args);
+        cmd.current_dir(&dir);
+        cmd
+    };
+    cx.run(in_dir(&["fmt", "--", "--check"]))?;
+    cx.run(in_dir(&["clippy", "--all-targets", "--", "-D", "warnings"]))?;
+    cx.run(in_dir(&["test"]))?;
+    cx.run(in_dir(&["run", "--example", "host"]))?;
+    for b in BOARDS {
+        let features = b.feature;
+        let release = ["--release", "--target", FIRMWARE_TARGET, "--features", features];
+        let mut clippy = vec!["clippy"];
+        clippy.extend(release);
+        clippy.extend(["--", "-D", "warnings"]);
+        cx.run(in_dir(&clippy))?;
+        let mut build = vec!["build"];
+        build.extend(release);
+        cx.run(in_dir(&build))?;
+        let elf = dir.join("target").join(FIRMWARE_TARGET).join("release").join(TEMPLATE_BIN);
+        println!("the template's firmware:");
+        report_sizes(cx, *b, &elf)?;
+        let out = cx.root.join("target").join("firmware").join(format!("my-app-{}.uf2", b.id));
+        println!("{}", baton_uf2(cx, &["build", "--elf", &elf.to_string_lossy(), "--out", &out.to_string_lossy()])?);
+    }
+    Ok(())
+}
+
+/// `cargo xtask uf2 ELF [--out FILE]`: any RP2040 firmware's ELF as a UF2, by the project's
+/// writer, with no configuration block (the default: the ELF's name with `.uf2`).
+pub fn uf2_cmd(cx: &Ctx, args: &[&str]) -> Result {
+    let (elf, out) = match args {
+        [elf] => (absolute(elf), None),
+        [elf, "--out", out] | ["--out", out, elf] => (absolute(elf), Some(absolute(out))),
+        _ => return Err("usage: cargo xtask uf2 ELF [--out FILE]".into()),
+    };
+    if !elf.is_file() {
+        return Err(format!("{} is not a file (build the firmware first)", elf.display()));
+    }
+    let out = out.unwrap_or_else(|| elf.with_extension("uf2"));
+    println!("{}", baton_uf2(cx, &["size", &elf.to_string_lossy()])?);
+    println!("{}", baton_uf2(cx, &["build", "--elf", &elf.to_string_lossy(), "--out", &out.to_string_lossy()])?);
+    println!("  copy it to the RPI-RP2 drive (BOOTSEL), or `picotool load -x {}`", out.display());
+    Ok(())
+}
+
+/// `cargo xtask new-firmware PATH`: a copy of the template at PATH (a new directory), its
+/// crate named after the directory and its dependencies pointing at this clone.
+pub fn new_firmware_cmd(cx: &Ctx, args: &[&str]) -> Result {
+    let [path] = args else { return Err("usage: cargo xtask new-firmware PATH".into()) };
+    let dest = absolute(path);
+    if dest.exists() {
+        return Err(format!("{} already exists", dest.display()));
+    }
+    let name = dest.file_name().and_then(|n| n.to_str()).ok_or_else(|| format!("{path}: no directory name"))?;
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(format!("{name:?}: a crate name is letters, digits, - and _"));
+    }
+    let crates = cx.root.join("crates");
+    let crates = crates.to_string_lossy();
+    let ident = name.replace('-', "_");
+    copy_template(&cx.root.join(TEMPLATE_DIR), &dest, &|text: &str| {
+        text.replace("\"../crates/", &format!("\"{crates}/"))
+            .replace("name = \"my-app\"", &format!("name = \"{name}\""))
+            .replace("my_app::", &format!("{ident}::"))
+            .replace("run(\"my-app\"", &format!("run(\"{name}\""))
+    })?;
+    println!(
+        "✓ {} (a copy of {TEMPLATE_DIR}/; its README is the repository's \"Use Baton in your own firmware\")",
+        dest.display()
+    );
+    println!("  cd {path} && cargo test && cargo run --example host");
+    println!(
+        "  cargo build --release --target {FIRMWARE_TARGET} --features pico && cargo xtask uf2 … (from the clone)"
+    );
+    Ok(())
+}
+
+/// Copies `from` to `to` (no `target/`), passing each text file through `edit`.
+fn copy_template(from: &Path, to: &Path, edit: &dyn Fn(&str) -> String) -> Result {
+    fs::create_dir_all(to).map_err(|e| format!("creating {}: {e}", to.display()))?;
+    let entries = fs::read_dir(from).map_err(|e| format!("reading {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("reading {}: {e}", from.display()))?;
+        let (src, name) = (entry.path(), entry.file_name());
+        let dst = to.join(&name);
+        if src.is_dir() {
+            if name != "target" {
+                copy_template(&src, &dst, edit)?;
+            }
+            continue;
+        }
+        let text = fs::read_to_string(&src).map_err(|e| format!("reading {}: {e}", src.display()))?;
+        fs::write(&dst, edit(&text)).map_err(|e| format!("writing {}: {e}", dst.display()))?;
+    }
+    Ok(())
 }
 
 impl Ctx {

@@ -9,6 +9,8 @@
 //! cargo xtask firmware …      build an RP2040 UF2 for a board and demo (see firmware.rs)
 //! cargo xtask flash …         the same, copied to a board in BOOTSEL mode
 //! cargo xtask test-firmware   only the firmware step of `test`
+//! cargo xtask uf2 ELF         any RP2040 firmware's ELF as a UF2 (see firmware.rs)
+//! cargo xtask new-firmware P  a copy of template/ at P: your own firmware crate
 //! cargo xtask run-python …    Python mode, headless (see python.rs)
 //! ```
 //!
@@ -248,6 +250,8 @@ fn main() -> ExitCode {
         ["firmware", rest @ ..] => firmware::firmware_cmd(&cx, rest),
         ["flash", rest @ ..] => firmware::flash_cmd(&cx, rest),
         ["test-firmware"] => firmware::test_step(&cx).map(|_| ()),
+        ["uf2", rest @ ..] => firmware::uf2_cmd(&cx, rest),
+        ["new-firmware", rest @ ..] => firmware::new_firmware_cmd(&cx, rest),
         ["run-python", rest @ ..] => python::run_python_cmd(&cx, rest),
         [] | ["help"] | ["--help"] | ["-h"] => {
             print_usage();
@@ -283,6 +287,10 @@ fn print_usage() {
          \x20 flash [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--drive PATH]\n\
          \x20                build, then copy to a board in BOOTSEL mode (the RPI-RP2 drive)\n\
          \x20 test-firmware  only the firmware step of `test` (builds, budgets, emulator tests)\n\
+         \x20 uf2 ELF [--out FILE]\n\
+         \x20                any RP2040 firmware's ELF as a UF2 (default: the ELF's path with .uf2)\n\
+         \x20 new-firmware PATH\n\
+         \x20                a copy of template/ at PATH: your own firmware crate on this clone\n\
          \x20 run-python <code.py> --for-ms N [--poll-cost-us C] [--inputs F]\n\
          \x20                Python mode, headless: the trace of a CircuitPython program on Baton"
     );

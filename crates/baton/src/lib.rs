@@ -96,7 +96,7 @@
 //! `executor::set_executor_context` before it makes one.
 //!
 //! A firmware's `main`, whole — the executor, a clock, and the host loop that sleeps in WFI
-//! until the next deadline (Baton's own firmware, `firmware/src/main.rs`, is this with a
+//! until the next deadline (Baton's own firmware, `crates/baton-rp2040/src/host_loop.rs`, is this with a
 //! watchdog and its board). It is not compiled here: it needs a Cortex-M target,
 //! `cortex-m-rt`, a heap and baton built without `std` (`set_executor_context` exists only
 //! there), none of which a doctest on the host has.

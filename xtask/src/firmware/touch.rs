@@ -3,7 +3,7 @@
 //!
 //! Baton's firmware restarts into the boot ROM's USB mode (the `RPI-RP2`
 //! drive) when a terminal opens its USB serial port at 1200 baud and closes
-//! it (firmware/src/console.rs), as Arduino and CircuitPython boards do.
+//! it (crates/baton-rp2040/src/console.rs), as Arduino and CircuitPython boards do.
 //! `stty -F PORT 1200` is exactly that: it opens the port, sets the line
 //! coding to 1200 baud and closes it, dropping DTR. picotool's equivalent,
 //! for any board it knows, is `picotool reboot -f -u`.
@@ -17,7 +17,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The firmware's USB vendor and product ids (firmware/src/main.rs), and its manufacturer string.
+/// The firmware's USB vendor and product ids (crates/baton-rp2040/src/host_loop.rs), and its manufacturer string.
 const VID: &str = "16c0";
 const PID: &str = "27dd";
 const MANUFACTURER: &str = "Baton";

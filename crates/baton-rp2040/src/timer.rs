@@ -127,9 +127,8 @@ pub fn arm(at_us: u64) {
     }
 }
 
-/// Disarms alarm 0 and drops a pending interrupt of it (the bench does this
+/// Disarms alarm 0 and drops a pending interrupt of it (firmware/src/bench.rs does this
 /// between experiments; call with interrupts masked).
-#[cfg(feature = "bench")]
 pub fn disarm() {
     let t = regs();
     // SAFETY: ARMED is write-1-to-clear, and bit 0 is alarm 0's.
@@ -163,7 +162,6 @@ fn read_counter(t: &pac::timer::RegisterBlock) -> u64 {
 }
 
 /// Alarm 0's interrupts so far.
-#[cfg(feature = "bench")]
 pub fn alarm_irqs() -> u32 {
     ALARM_IRQS.load(Ordering::Relaxed)
 }

@@ -1,5 +1,5 @@
-//! Puts memory.x where the linker finds it (cortex-m-rt's link.x includes it)
-//! and checks that exactly one board feature is on.
+//! Puts memory.x where the linker finds it (cortex-m-rt's link.x includes it), for the
+//! firmware that depends on this crate, and checks that exactly one board feature is on.
 
 use std::env;
 use std::fs;
@@ -17,7 +17,8 @@ fn main() {
         boards.iter().copied().filter(|b| env::var_os(format!("CARGO_FEATURE_{b}")).is_some()).collect();
     if on.len() != 1 {
         panic!(
-            "enable exactly one board feature (pico or qtpy), e.g. `cargo build --release --no-default-features --features qtpy`; enabled: {on:?}"
+            "baton-rp2040: enable exactly one board feature (pico or qtpy), e.g. \
+             `baton-rp2040 = {{ path = \"…\", features = [\"qtpy\"] }}`; enabled: {on:?}"
         );
     }
 }

@@ -20,7 +20,7 @@
 //! the watchdog still guards it; it never enters safe mode from safe mode
 //! with a stale reason, because each boot reads and clears the marks first.
 
-use crate::board::FirmwareBoard;
+use crate::board::Rp2040Board;
 use crate::boards;
 use crate::console;
 use alloc::string::String;
@@ -72,7 +72,7 @@ pub fn lines(why: &str) -> [String; 2] {
 
 /// Safe mode's task: say why every [`REPEAT_EVERY`] (a task of its own) and show it on
 /// the board, forever.
-pub async fn run(board: FirmwareBoard, why: String) -> Result<(), BoardError> {
+pub async fn run(board: Rp2040Board, why: String) -> Result<(), BoardError> {
     let reminder = alloc::format!("baton: safe mode: {why} (reset or reflash the board to leave it)");
     let _reminder = create_task(async move {
         loop {
@@ -100,9 +100,4 @@ pub async fn run(board: FirmwareBoard, why: String) -> Result<(), BoardError> {
             }
         }
     }
-}
-
-/// Whether safe mode uses GPIO `gpio` (so the console UART keeps its pin).
-pub fn uses_gpio(gpio: u8) -> bool {
-    boards::gpio(boards::STATUS.pin()) == Some(gpio)
 }

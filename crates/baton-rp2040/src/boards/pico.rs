@@ -16,8 +16,8 @@
 //! `A4`, `A5` and `NEOPIXEL` do not exist on the Pico. The console UART
 //! sits on GP16/GP17 so that every `Dn` pin stays free for the demos.
 //!
-//! Default demo (no configuration block): `blink-one` on the on-board LED,
-//! so a bare Pico shows that it is alive.
+//! (The demos firmware's default demo, `blink-one` on the on-board LED, is
+//! firmware/src/config.rs's.)
 
 use crate::safe_mode::Status;
 use baton_board::Pin;
@@ -62,11 +62,6 @@ pub const CONSOLE_TX: u8 = 16;
 
 /// How the board shows safe mode: the on-board LED (GP25) flashes.
 pub const STATUS: Status = Status::Led(Pin::Led);
-
-/// What runs without a configuration block.
-pub const DEFAULT_DEMO: &str = "blink-one";
-/// Its parameters (`key=value`, as in the configuration block).
-pub const DEFAULT_PARAMS: &[(&str, &str)] = &[("led", "LED"), ("count", "1000")];
 
 /// The second-stage bootloader for the Pico's W25Q16 flash.
 ///

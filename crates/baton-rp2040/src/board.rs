@@ -8,7 +8,7 @@
 //! input with edge interrupts (`countio`), or PIO0 for WS2812 NeoPixels.
 
 use crate::boards;
-use crate::console::FirmwareConsole;
+use crate::console::{self, FirmwareConsole};
 use crate::edges::EdgePin;
 use crate::pixels::PacedWs2812;
 use crate::timer::{now_us, FirmwareTime};
@@ -62,16 +62,16 @@ struct Shared {
 
 /// The RP2040 board (cheap to clone: every clone shares the pin table).
 #[derive(Clone)]
-pub struct FirmwareBoard {
+pub struct Rp2040Board {
     shared: Rc<RefCell<Shared>>,
     timer: Timer,
     sys_hz: u32,
 }
 
-impl FirmwareBoard {
+impl Rp2040Board {
     /// A board owning `pins` (indexed by GPIO number; `None` for pins the
     /// firmware keeps, such as the console UART's) and PIO0.
-    pub fn new(
+    pub(crate) fn new(
         pins: [Option<FreePin>; GPIO_COUNT],
         pio: PIO<PIO0>,
         sm0: UninitStateMachine<(PIO0, SM0)>,
@@ -85,19 +85,21 @@ impl FirmwareBoard {
             pio_in_use: None,
             held: alloc::vec::Vec::new(),
         };
-        FirmwareBoard { shared: Rc::new(RefCell::new(shared)), timer, sys_hz }
+        Rp2040Board { shared: Rc::new(RefCell::new(shared)), timer, sys_hz }
     }
 
     /// The hardware timer.
-    #[cfg(feature = "bench")]
     pub fn timer(&self) -> Timer {
         self.timer
     }
 
     /// Switches on the on-board NeoPixel's power, if the board has a power
     /// pin for it (the QT Py's GP11), and notes when it will have settled.
-    /// `main` calls this at boot, before the console lines, so that the
-    /// settling time has passed by the time the demo shows its first frame.
+    /// [`crate::Firmware::run`] calls this at boot, before the console lines,
+    /// for a program that said it uses the on-board NeoPixel
+    /// ([`crate::Firmware::expect_pins`]), so that the settling time has passed
+    /// by time zero; otherwise [`Board::neopixel`] calls it, and the strip's
+    /// first frame waits for the settling.
     pub fn power_neopixel(&self) {
         let Some(gpio) = boards::NEOPIXEL_POWER else { return };
         let Some(power) = self.take_gpio(gpio) else { return };
@@ -115,8 +117,14 @@ impl FirmwareBoard {
         self.take_gpio(gpio).ok_or(BoardError::PinInUse(pin))
     }
 
+    /// The GPIO from the table; the console UART's TX pin from the UART, which then stops
+    /// (the program's use of a pin comes first: see `console::take_tx_pin`).
     fn take_gpio(&self, gpio: u8) -> Option<FreePin> {
-        self.shared.borrow_mut().pins.get_mut(usize::from(gpio))?.take()
+        let free = self.shared.borrow_mut().pins.get_mut(usize::from(gpio))?.take();
+        match free {
+            None if gpio == boards::CONSOLE_TX => console::take_tx_pin(),
+            free => free,
+        }
     }
 
     fn input_pin(&self, pin: Pin, pull: Pull) -> Result<InPin, BoardError> {
@@ -132,7 +140,7 @@ impl FirmwareBoard {
     }
 }
 
-impl Board for FirmwareBoard {
+impl Board for Rp2040Board {
     type Output = OutPin;
     type Input = InPin;
     type EdgeInput = EdgePin;
@@ -169,7 +177,7 @@ impl Board for FirmwareBoard {
             }
         };
         if pin == Pin::NeoPixel {
-            // (Normally done at boot already; then the power pin is held.)
+            // (Done at boot already for a program that said so: then the power pin is held.)
             self.power_neopixel();
         }
         let data = free

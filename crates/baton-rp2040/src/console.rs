@@ -30,13 +30,14 @@
 //! the writer tops up the UART's FIFO itself while it waits, and the handler
 //! polls USB itself, so neither needs an interrupt to make progress.
 
+use crate::board::FreePin;
 use crate::boards;
 use alloc::boxed::Box;
 use alloc::string::String;
 use core::cell::RefCell;
 use core::fmt::Write;
 use critical_section::Mutex;
-use rp2040_hal::gpio::{FunctionUart, Pin, PullDown};
+use rp2040_hal::gpio::{FunctionNull, FunctionUart, Pin, PullDown};
 use rp2040_hal::pac::interrupt;
 use rp2040_hal::typelevel::{OptionTNone, OptionTSome};
 use rp2040_hal::uart::{Enabled, UartPeripheral};
@@ -217,6 +218,29 @@ pub fn set_uart(mut uart: Uart) {
     critical_section::with(|cs| UART.borrow_ref_mut(cs).replace(tx));
     // SAFETY: the handler is below; not inside a critical section.
     unsafe { rp2040_hal::pac::NVIC::unmask(boards::CONSOLE_IRQ) };
+}
+
+/// Gives the console UART's TX pin to the program that asked for it: what is queued goes out
+/// first, then the UART is switched off, and a line on USB says that the console is USB only
+/// from then on. `None` if the UART does not hold its pin (it was never started, or already
+/// gave it back).
+pub fn take_tx_pin() -> Option<FreePin> {
+    if critical_section::with(|cs| UART.borrow_ref(cs).is_none()) {
+        return None;
+    }
+    flush_uart();
+    rp2040_hal::pac::NVIC::mask(boards::CONSOLE_IRQ);
+    let tx = critical_section::with(|cs| UART.borrow_ref_mut(cs).take())?;
+    let (_uart, pins) = tx.uart.disable().free();
+    let pin = pins.tx.0.into_function::<FunctionNull>().into_dyn_pin();
+    let mut line = Line::new();
+    let _ = write!(
+        line,
+        "baton: the program took the console UART's pin (GPIO {}): console on USB only\r\n",
+        boards::CONSOLE_TX
+    );
+    write_usb(&line.bytes[..line.len]);
+    Some(pin)
 }
 
 /// Installs the USB serial port and unmasks its interrupt.

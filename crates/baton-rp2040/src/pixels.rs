@@ -17,7 +17,7 @@
 //!   whenever frames are further apart than the latch.
 //!
 //! The first frame also waits for the strip's power to settle (the QT Py
-//! switches its NeoPixel's power on at boot: `FirmwareBoard::power_neopixel`) and for the line
+//! switches its NeoPixel's power on at boot: `Rp2040Board::power_neopixel`) and for the line
 //! to have been low for a latch time since the pin was handed to the PIO.
 
 use crate::board::PioPin;

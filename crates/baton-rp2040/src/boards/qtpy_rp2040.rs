@@ -22,12 +22,12 @@
 //! `Dn` and `An` name the same GPIO for n ≤ 3, a demo cannot use both `D1`
 //! and `A1`.
 //!
-//! Console: USB CDC, and UART1 TX on the `TX` pad (GP20, 115200 8N1) unless
-//! the demo uses `D6` for something else (the guide's two-LED button demo
-//! does), in which case the console is USB only.
+//! Console: USB CDC, and UART1 TX on the `TX` pad (GP20, 115200 8N1) until
+//! the program asks for `D6` (the guide's two-LED button demo does): then
+//! the console is USB only.
 //!
-//! Default demo (no configuration block): the guide's rainbow on the
-//! on-board NeoPixel — the guide's example was tested on this board.
+//! (The demos firmware's default demo, the guide's rainbow on the on-board
+//! NeoPixel, is firmware/src/config.rs's.)
 
 use crate::safe_mode::Status;
 use baton_board::Pin;
@@ -69,11 +69,6 @@ pub const CONSOLE_TX: u8 = 20;
 
 /// How the board shows safe mode: the on-board NeoPixel glows dim red.
 pub const STATUS: Status = Status::NeoPixel(Pin::NeoPixel);
-
-/// What runs without a configuration block.
-pub const DEFAULT_DEMO: &str = "rainbow";
-/// Its parameters (`key=value`, as in the configuration block).
-pub const DEFAULT_PARAMS: &[(&str, &str)] = &[("pixel_pin", "NEOPIXEL"), ("num_pixels", "1"), ("brightness", "0.1")];
 
 /// The second-stage bootloader for the QT Py's GD25Q64 flash.
 ///

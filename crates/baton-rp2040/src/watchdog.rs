@@ -26,11 +26,11 @@ use core::mem::MaybeUninit;
 use rp2040_hal::pac;
 
 /// Without a feed for this long, the watchdog restarts the board.
-#[cfg(not(feature = "bench"))]
+#[cfg(not(feature = "short-watchdog"))]
 pub const TIMEOUT_US: u32 = 1_000_000;
 /// The bench build's timeout is shorter, so that the emulator test of a hang
-/// has less spinning to emulate (see src/bench.rs).
-#[cfg(feature = "bench")]
+/// has less spinning to emulate (feature `short-watchdog`; firmware/src/bench.rs).
+#[cfg(feature = "short-watchdog")]
 pub const TIMEOUT_US: u32 = 100_000;
 /// The host loop sleeps at most this long, so that it feeds the watchdog.
 pub const FEED_US: u64 = TIMEOUT_US as u64 / 4;

@@ -1,8 +1,7 @@
 //! One module per board, chosen by cargo feature. A board module says which
 //! GPIO each of the guide's pin names is, where the serial console goes,
-//! which second-stage bootloader its flash chip needs, and which demo runs
-//! when the flash holds no configuration. Adding a board is adding one such
-//! file and one feature.
+//! how safe mode shows itself, and which second-stage bootloader its flash
+//! chip needs. Adding a board is adding one such file and one feature.
 
 use baton_board::Pin;
 
