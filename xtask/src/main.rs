@@ -7,7 +7,7 @@
 //! cargo xtask test            run every test (the table TEST_STEPS below)
 //! cargo xtask test --quick    only fmt, clippy and cargo test
 //! cargo xtask firmware …      build an RP2040 UF2 for a board and demo (see firmware.rs)
-//! cargo xtask flash …         the same, copied to a board in BOOTSEL mode
+//! cargo xtask flash …         the same, copied to a board (put into BOOTSEL by the 1200-baud touch)
 //! cargo xtask test-firmware   only the firmware step of `test`
 //! cargo xtask uf2 ELF         any RP2040 firmware's ELF as a UF2 (see firmware.rs)
 //! cargo xtask new-firmware P  a copy of template/ at P: your own firmware crate
@@ -284,8 +284,9 @@ fn print_usage() {
          \x20 firmware [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--out FILE]\n\
          \x20                build the RP2040 firmware into target/firmware/baton-<board>[-<demo>].uf2\n\
          \x20 firmware --all the default UF2 of every board (target/firmware/baton-<board>.uf2)\n\
-         \x20 flash [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--drive PATH]\n\
-         \x20                build, then copy to a board in BOOTSEL mode (the RPI-RP2 drive)\n\
+         \x20 flash [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--drive PATH] [--port PORT]\n\
+         \x20                build, then copy to a board in BOOTSEL mode (the RPI-RP2 drive); a running\n\
+         \x20                Baton board is put into BOOTSEL first (the 1200-baud touch)\n\
          \x20 test-firmware  only the firmware step of `test` (builds, budgets, emulator tests)\n\
          \x20 uf2 ELF [--out FILE]\n\
          \x20                any RP2040 firmware's ELF as a UF2 (default: the ELF's path with .uf2)\n\
