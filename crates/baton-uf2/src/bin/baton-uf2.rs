@@ -131,7 +131,7 @@ fn run(args: &[String]) -> Result {
                 }
                 None if a.params.is_empty() => {
                     image.clear_config();
-                    "the board's default demo (no configuration block)".into()
+                    "an erased configuration sector (the demos firmware then runs its board's default demo; a firmware of your own has no use for it)".into()
                 }
                 None => return Err("--param needs --demo".into()),
             };
