@@ -277,3 +277,18 @@ export async function pythonFetched(browser, base, query, act) {
 
 /** The sum of the files' gzip -9 sizes. */
 export const gzTotal = (files) => files.reduce((sum, f) => sum + f.gz, 0);
+
+/** Switches to Python mode and waits for the editor. */
+export async function python(p, program) {
+  await p.selectOption('select[name="language"]', 'python');
+  if (program) await p.selectOption('select[name="demo"]', program);
+  await p.waitForSelector('[data-part="editor"] textarea', { timeout: 15_000 });
+}
+
+/** Replaces the editor's text by typing (as a paste, so the editor does not re-indent it). */
+export async function setCode(p, text) {
+  await p.click('[data-part="editor"] textarea');
+  await p.keyboard.press('Control+A');
+  await p.keyboard.press('Delete');
+  await p.keyboard.insertText(text);
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { serveAndLaunch, serveDist, newPage, open, consoleLines, workerTrace, linkCode } from './harness.mjs';
+import { serveAndLaunch, serveDist, newPage, open, consoleLines, workerTrace, linkCode, python, setCode } from './harness.mjs';
 import { EXAMPLES, SAMPLE_INPUTS, assertExact, judge } from '../oracle/judge.mjs';
 
 const SCRATCH = mkdtempSync(join(tmpdir(), 'baton-e2e-python-'));
@@ -27,20 +27,7 @@ async function page(query = '') {
   return p;
 }
 
-/** Switches to Python mode and waits for the editor. */
-async function python(p, program) {
-  await p.selectOption('select[name="language"]', 'python');
-  if (program) await p.selectOption('select[name="demo"]', program);
-  await p.waitForSelector('[data-part="editor"] textarea', { timeout: 15_000 });
-}
 
-/** Replaces the editor's text by typing (as a paste, so the editor does not re-indent it). */
-async function setCode(p, text) {
-  await p.click('[data-part="editor"] textarea');
-  await p.keyboard.press('Control+A');
-  await p.keyboard.press('Delete');
-  await p.keyboard.insertText(text);
-}
 
 /** A program file as a link's `code` value. */
 const codeParam = (file) => linkCode(readFileSync(file));

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST, ROOT, launch, newPage, serveStatic, untilIsolated } from './harness.mjs';
+import { DIST, ROOT, launch, newPage, serveStatic, untilIsolated, python, setCode } from './harness.mjs';
 
 const env = { server: null, browser: null };
 before(async () => {
@@ -41,20 +41,7 @@ async function visit(query = '', base = env.server.url, options = {}) {
   return p;
 }
 
-/** Switches to Python mode and waits for the editor. */
-async function python(p, program) {
-  await p.selectOption('select[name="language"]', 'python');
-  if (program) await p.selectOption('select[name="demo"]', program);
-  await p.waitForSelector('[data-part="editor"] textarea', { timeout: 15_000 });
-}
 
-/** Replaces the editor's text (as a paste, so the editor does not re-indent it). */
-async function setCode(p, text) {
-  await p.click('[data-part="editor"] textarea');
-  await p.keyboard.press('Control+A');
-  await p.keyboard.press('Delete');
-  await p.keyboard.insertText(text);
-}
 
 /** Polls `fn(arg)`, an async function, in the page until it answers true (waitForFunction
  * would take its promise for a truthy answer). */
