@@ -533,10 +533,20 @@ impl PySim {
     /// The library's `SingletonGenerator.__next__` for the running task: it is pushed at tick
     /// `tick`, which its `sleep_ms` computed when called (`ticks() + ms`) and which may have
     /// passed since (a blocking call between the two): [`baton::sleep_until_tick`].
-    pub fn sleep_until_tick(&self, tick: f64) {
+    ///
+    /// Only a task sleeps: called from anywhere else (a program that digs the bridge out of a
+    /// board module and calls it at its top level) it is refused with a reason, rather than
+    /// reaching Baton's "sleep outside a task" panic.
+    pub fn sleep_until_tick(&self, tick: f64) -> Result<(), JsError> {
+        if baton::current_task().is_none() || self.inner.current.get().is_none() {
+            return Err(JsError::new(
+                "_baton.sleep_until_tick: only a task sleeps (await asyncio.sleep() inside a task that asyncio runs)",
+            ));
+        }
         let mut sleep = baton::sleep_until_tick(tick.max(0.0).ceil() as u64);
         let _ = Inner::poll_once(&mut sleep);
         self.inner.set_pending(Wait::Sleep(sleep));
+        Ok(())
     }
 
     /// The library's `_task_queue.push(task)` for a task that waits (a

@@ -60,6 +60,10 @@ const ESCAPES = [
   ["new", `${HANDLE}f.new()\n`, /^code\.py line 0: internal error: .*is not a constructor/s],
   ["a Python object to the bridge", "import digitalio\ndigitalio._baton.print([1])\n",
     /^code\.py line 0: TypeError: _baton\.print: the board takes numbers, strings and bools, not an object$/],
+  // The scheduler's rules hold against a direct call: a sleep outside a task is refused with
+  // its reason (it used to reach Baton's panic, "internal error: unreachable").
+  ["a sleep outside a task, through the bridge", "import digitalio\ndigitalio._baton.sleep_until_tick(5)\n",
+    /^code\.py line 0: .*_baton\.sleep_until_tick: only a task sleeps/],
 ];
 
 for (const [what, source, expected] of ESCAPES) {
