@@ -6,26 +6,14 @@
 // (needs target/baton-py/pkg: `cargo xtask run-python --build-only`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { ROOT as root, assertExact, assertJudgeInstalled, judge, sh } from "../../../../tests/oracle/judge.mjs";
+import { join } from "node:path";
+import { ROOT as root, assertExact, assertJudgeInstalled, judge } from "../../../../tests/oracle/judge.mjs";
+import { bindings, loadMicroPython, pkg, pyFiles } from "./session.mjs";
 import { createSession } from "../runner.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const pkg = process.env.BATON_PY_PKG || join(root, "target/baton-py/pkg");
-if (!existsSync(join(pkg, "baton_py_bg.wasm"))) {
-  const r = sh("cargo", ["xtask", "run-python", "--build-only"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-  assert.equal(r.status, 0, "cargo xtask run-python --build-only failed");
-}
 assertJudgeInstalled();
-const bindings = await import(pathToFileURL(join(pkg, "baton_py.js")).href);
-bindings.initSync({ module: readFileSync(join(pkg, "baton_py_bg.wasm")) });
-const { loadMicroPython } = await import(pathToFileURL(join(pkg, "micropython.mjs")).href);
-const pyDir = join(here, "..", "..", "python");
-const pyFiles = Object.fromEntries(readdirSync(pyDir).filter((f) => f.endsWith(".py"))
-  .map((f) => [f, readFileSync(join(pyDir, f), "utf8")]));
 const programs = join(root, "crates/baton-py/tests/programs");
 const scratch = mkdtempSync(join(tmpdir(), "baton-py-page-"));
 

@@ -7,24 +7,9 @@
 // (needs target/baton-py/pkg: `cargo xtask run-python --build-only`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { ROOT as root, sh } from "../../../../tests/oracle/judge.mjs";
+import { join } from "node:path";
+import { bindings, loadMicroPython, pkg, pyFiles } from "./session.mjs";
 import { createSession, sealBridge } from "../runner.mjs";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const pkg = process.env.BATON_PY_PKG || join(root, "target/baton-py/pkg");
-if (!existsSync(join(pkg, "baton_py_bg.wasm"))) {
-  const r = sh("cargo", ["xtask", "run-python", "--build-only"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
-  assert.equal(r.status, 0, "cargo xtask run-python --build-only failed");
-}
-const bindings = await import(pathToFileURL(join(pkg, "baton_py.js")).href);
-bindings.initSync({ module: readFileSync(join(pkg, "baton_py_bg.wasm")) });
-const { loadMicroPython } = await import(pathToFileURL(join(pkg, "micropython.mjs")).href);
-const pyDir = join(here, "..", "..", "python");
-const pyFiles = Object.fromEntries(readdirSync(pyDir).filter((f) => f.endsWith(".py"))
-  .map((f) => [f, readFileSync(join(pyDir, f), "utf8")]));
 
 /** Runs `source` for 100 ms of virtual time: its error line ("" if none) and its prints. */
 async function run(source) {
