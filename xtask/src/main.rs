@@ -4,6 +4,7 @@
 //! cargo xtask setup           install what is missing (idempotent; quick when all is there)
 //! cargo xtask build-web       set-up, then a release build of the playground into dist/
 //! cargo xtask serve           set-up, then serve the playground on http://127.0.0.1:8080
+//! cargo xtask serve --program PATH   the same, with your crate's `main` in it (see program.rs)
 //! cargo xtask test            run every test (the table TEST_STEPS below)
 //! cargo xtask test --quick    only fmt, clippy and cargo test
 //! cargo xtask firmware …      build an RP2040 UF2 for a board and demo (see firmware.rs)
@@ -27,6 +28,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 mod editor;
 mod firmware;
+mod program;
 mod python;
 
 /// Errors are one-line messages for a person.
@@ -193,7 +195,7 @@ const TEST_STEPS: &[Step] = &[
         // downloads (budgets.test.mjs sizes it).
         name: "prebuilt firmware + the playground's release build (as cargo xtask build-web)",
         quick: false,
-        run: |cx| build_release(cx).map(|()| None),
+        run: |cx| build_release(cx, None).map(|()| None),
     },
     Step {
         name: "npm test (browser end-to-end, tests/e2e)",
@@ -243,8 +245,11 @@ fn main() -> ExitCode {
             let e2e = cx.e2e_present();
             setup(&cx, Needs { e2e })
         }
-        ["build-web"] => build_web(&cx),
-        ["serve"] => serve(&cx),
+        ["build-web"] => build_web(&cx, None),
+        ["build-web", "--program", path] => program::Program::open(path).and_then(|p| build_web(&cx, Some(&p))),
+        ["serve"] => serve(&cx, None),
+        ["serve", "--program", path] => program::Program::open(path).and_then(|p| serve(&cx, Some(&p))),
+        ["program", rest @ ..] => program::program_cmd(&cx, rest),
         ["test"] => test(&cx, false),
         ["test", "--quick"] => test(&cx, true),
         ["firmware", rest @ ..] => firmware::firmware_cmd(&cx, rest),
@@ -279,6 +284,11 @@ fn print_usage() {
          \x20 setup          install missing tools (rust targets, trunk, wasm-bindgen, e2e deps)\n\
          \x20 build-web      set-up, then `trunk build --release --offline` into dist/\n\
          \x20 serve          set-up, then serve the playground on http://{SERVE_ADDRESS}:{SERVE_PORT}\n\
+         \x20 build-web --program PATH, serve --program PATH\n\
+         \x20                the same, with the `main` of your crate at PATH (like template/) in the\n\
+         \x20                page's program picker; serve rebuilds it when PATH's src/ or Cargo.toml change\n\
+         \x20 program PATH --out DIR\n\
+         \x20                only that program's files for the playground, into DIR\n\
          \x20 test           run every test\n\
          \x20 test --quick   only fmt, clippy and cargo test\n\
          \x20 firmware [--board pico|qtpy] [--demo ID [--param KEY=VALUE]...] [--out FILE]\n\
@@ -297,18 +307,21 @@ fn print_usage() {
     );
 }
 
-/// `cargo xtask build-web`.
-fn build_web(cx: &Ctx) -> Result {
+/// `cargo xtask build-web [--program PATH]`.
+fn build_web(cx: &Ctx, program: Option<&program::Program>) -> Result {
     setup(cx, Needs { e2e: false })?;
-    build_release(cx)
+    build_release(cx, program)
 }
 
 /// The playground's release build in `dist/`: the firmware and Python mode staged, Trunk's
 /// release build (wasm-opt, minified glue), the snippets minified, and the service worker
-/// written with the build's files.
-fn build_release(cx: &Ctx) -> Result {
+/// written with the build's files. With `program`, your own program beside the demos.
+fn build_release(cx: &Ctx, program: Option<&program::Program>) -> Result {
     firmware::stage_for_web(cx)?;
     python::stage_for_web(cx)?;
+    if !program::stage_for_web(cx, program)? {
+        return Err("the program did not build (its errors are above)".into());
+    }
     cx.run(cx.trunk(&["build", "--release", "--offline"])?)?;
     let dist = cx.root.join("dist");
     // Trunk minifies the glue, not the snippets (src/js/*.js): 2.5 → 1.4 KB gzipped.
@@ -338,14 +351,26 @@ fn build_release(cx: &Ctx) -> Result {
     }
 }
 
-/// `cargo xtask serve`.
-fn serve(cx: &Ctx) -> Result {
+/// `cargo xtask serve [--program PATH]`: with a program, it is rebuilt (and Trunk, which
+/// watches www/, serves the new build) whenever its files change. A program that does not
+/// build is served as its errors (the page shows them), and the demos still run.
+fn serve(cx: &Ctx, program: Option<&program::Program>) -> Result {
     setup(cx, Needs { e2e: false })?;
     firmware::stage_for_web(cx)?;
     python::stage_for_web(cx)?;
+    program::stage_for_web(cx, program)?;
     println!("serving the playground on http://{SERVE_ADDRESS}:{SERVE_PORT} (Ctrl-C stops)");
     let args = ["serve", "--offline", "--address", SERVE_ADDRESS, "--port", SERVE_PORT];
-    cx.run(cx.trunk(&args)?)
+    let trunk = cx.trunk(&args)?;
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        if let Some(program) = program {
+            scope.spawn(|| program::watch(cx, program, &stop));
+        }
+        let served = cx.run(trunk);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        served
+    })
 }
 
 /// `cargo xtask test [--quick]`: the steps of [`TEST_STEPS`], failing fast.

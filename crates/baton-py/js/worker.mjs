@@ -137,11 +137,24 @@ async function pythonSession(source, pollCostUs, i32, onPrint) {
   return { sim, run: () => run(source) };
 }
 
-/** A blocking Rust demo on DemoSim (a bad demo or parameter throws, with its reason). */
+/**
+ * A blocking Rust demo on DemoSim (a bad demo or parameter throws, with its reason), or, as
+ * demo "your-program", your own crate's `main` from ../program/, which `cargo xtask serve
+ * --program` builds (xtask/src/program.rs): its manifest names the build to load (never an old
+ * copy from a cache), or holds the errors of a build that failed.
+ */
 async function demoSession(demo, params, pollCostUs) {
-  const bindings = await import("./baton_demo_sim.js");
-  await bindings.default({ module_or_path: new URL("./baton_demo_sim_bg.wasm", import.meta.url) });
-  const sim = new bindings.DemoSim(demo, params, pollCostUs);
+  let [module, query] = ["./baton_demo_sim", ""];
+  if (demo === "your-program") {
+    const res = await fetch(new URL("../program/program.txt", import.meta.url), { cache: "no-store" });
+    if (!res.ok) throw new Error("no program here: serve one with cargo xtask serve --program PATH");
+    const [, version, ...errors] = (await res.text()).split("\n");
+    if (errors.join("").trim()) throw new Error(errors.join("\n").trim());
+    [module, query] = ["../program/baton_program", "?v=" + version];
+  }
+  const bindings = await import(`${module}.js${query}`);
+  await bindings.default({ module_or_path: new URL(`${module}_bg.wasm${query}`, import.meta.url) });
+  const sim = query ? bindings.program(pollCostUs) : new bindings.DemoSim(demo, params, pollCostUs);
   return {
     sim,
     run: () => {
