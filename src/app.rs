@@ -181,6 +181,7 @@ impl Component for App {
         let title = match (python, s.yours) {
             (true, true) => "Your program".to_string(),
             (true, false) => format!("{} — code.py", info.title),
+            (false, true) => format!("Your program: {}", examples::program_name()),
             _ => info.title.to_string(),
         };
         let description = match (python, s.yours) {
@@ -192,9 +193,13 @@ impl Component for App {
                 "The guide's CircuitPython program, run by MicroPython in your browser and scheduled by Baton: \
                  edit it and press Run. The board shows what the program creates."
             }
+            (false, true) => {
+                "Your crate's main, built by cargo xtask serve --program, on the virtual board: \
+                 the board shows the LEDs and buttons it creates."
+            }
             _ => info.description,
         };
-        let section = if python && s.yours { "" } else { info.section.title() };
+        let section = if s.yours { "" } else { info.section.title() };
         let python_error = s.python_error().map(examples::error_line);
         let (rows, idle) = view::tasks(&d.tasks(), d.display_us());
         let stats = d.stats();
@@ -280,7 +285,7 @@ impl Component for App {
                         <Controls running={s.running} speed={s.speed} poll_cost_us={s.poll_cost_us}
                             poll_cost_draft={s.poll_cost_draft.clone()} bounce_on={s.bounce_on} bounce={s.bounce}
                             bounce_draft={s.bounce_draft.clone()} recording={s.recording} recorded={s.recorded.len()}
-                            share_url={s.share_url.clone()} firmware={!python} dispatch={self.dispatch.clone()} />
+                            share_url={s.share_url.clone()} firmware={!python && !s.yours} dispatch={self.dispatch.clone()} />
                     </section>
                     if python {
                         <section class="panel source-panel" aria-labelledby="source-title">
@@ -314,7 +319,7 @@ impl Component for App {
                     } else {
                         <section class="panel source-panel" aria-labelledby="source-title">
                             <h2 id="source-title">{ "Source" }</h2>
-                            <Source demo={s.demo()} />
+                            <Source demo={s.demo()} yours={s.yours} />
                         </section>
                     }
                     <section class="panel timeline-panel" aria-labelledby="timeline-title">
@@ -329,7 +334,7 @@ impl Component for App {
                         <h2 id="console-title">{ "Console" }</h2>
                         <Console lines={self.console.clone()} />
                     </section>
-                    if !python {
+                    if !python && !s.yours {
                         <section class="panel params-panel" aria-labelledby="params-title">
                             <h2 id="params-title">{ "Parameters" }</h2>
                             <ParamsForm fields={view::param_fields(s)} dispatch={self.dispatch.clone()} />

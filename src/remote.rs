@@ -159,6 +159,8 @@ pub enum Program {
         /// Its changed parameters, `key=value` joined by `&`.
         params: String,
     },
+    /// Your own Rust program, which `cargo xtask serve --program` built (xtask/src/program.rs).
+    Yours,
 }
 
 impl Program {

@@ -240,7 +240,8 @@ pub struct State {
     pub copy_pending: Option<String>,
     /// A link that waits for its code to be inflated ([`Action::Inflated`]).
     pub opening: Option<link::Opened>,
-    /// Python mode: "your program" rather than the guide's program of the demo.
+    /// "Your program": in Python mode rather than the guide's program of the demo; in Rust
+    /// mode, your own crate's `main` (`cargo xtask serve --program`) rather than the demo.
     pub yours: bool,
     /// The guide's Python programs, once the page has fetched them ([`State::wants_guides`]).
     pub guides: Option<Guides>,
@@ -270,7 +271,13 @@ impl State {
         let bounce = shared.bounce.unwrap_or(DEFAULT_BOUNCE);
         let language = if shared.code.is_some() { Language::Python } else { Language::Rust };
         let (code, deflated) = shared.code.map_or((String::new(), None), |c| (c.text, Some(c.deflated)));
-        let run = Run { params: &shared.params, code: &code, poll_cost_us: shared.poll_cost_us, bounce: shared.bounce };
+        let run = Run {
+            params: &shared.params,
+            code: &code,
+            poll_cost_us: shared.poll_cost_us,
+            bounce: shared.bounce,
+            yours: false,
+        };
         State {
             driver: driver_for(language, run, &shared.recording, false),
             workers: false,
@@ -382,8 +389,14 @@ impl State {
                     }
                     false => self.notice = Some(format!("{} has no Python program in the guide.", demo.info().title)),
                 },
-                Ok(demo) => {
-                    self.params = Params::defaults(demo);
+                Err(e) if id != examples::YOURS => self.notice = Some(e.to_string()),
+                // A demo, or your own program (`cargo xtask serve --program`), which leaves the
+                // demo's parameters aside.
+                parsed => {
+                    self.yours = parsed.is_err();
+                    if let Ok(demo) = parsed {
+                        self.params = Params::defaults(demo);
+                    }
                     self.drafts.clear();
                     self.recorded.clear();
                     self.recording = false;
@@ -391,7 +404,6 @@ impl State {
                     self.notice = None;
                     self.restart();
                 }
-                Err(e) => self.notice = Some(e.to_string()),
             },
             Action::SetParam { key, text } => {
                 let mut next = self.params.clone();
@@ -425,7 +437,10 @@ impl State {
                     self.notice = None;
                     self.running = true;
                     match language {
-                        Language::Rust => self.restart(),
+                        Language::Rust => {
+                            self.yours = false;
+                            self.restart()
+                        }
                         Language::Python => {
                             self.yours = !examples::in_guide(self.demo());
                             self.open_program();
@@ -811,6 +826,7 @@ impl State {
             code: &self.running_code,
             poll_cost_us: self.poll_cost_us,
             bounce: self.active_bounce(),
+            yours: self.yours,
         };
         self.driver = driver_for(self.language, run, &self.recorded, self.workers);
         self.held.clear();
@@ -826,6 +842,8 @@ struct Run<'a> {
     code: &'a str,
     poll_cost_us: u64,
     bounce: Option<Bounce>,
+    /// Your own Rust program rather than the demo.
+    yours: bool,
 }
 
 /// Where a run happens: Python mode in a worker; a Rust demo in the page, unless it blocks
@@ -836,6 +854,7 @@ fn driver_for(language: Language, run: Run, recorded: &[InputEvent], workers: bo
     let remote = |program| Driver::worker(Remote::new(program, run.poll_cost_us, run.bounce, recorded));
     match language {
         Language::Python => remote(Program::Python(run.code.to_owned())),
+        Language::Rust if run.yours => remote(Program::Yours),
         Language::Rust if workers && !run.params.demo().uses_asyncio() => remote(Program::demo(run.params)),
         Language::Rust => Driver::new(config(run.params, run.poll_cost_us, run.bounce), recorded),
     }
@@ -1426,6 +1445,26 @@ mod tests {
         });
         assert_eq!(s.driver.failure(), Some("the worker could not run blink-polling: x"));
         assert_eq!(s.python_error(), None);
+    }
+
+    #[test]
+    fn your_own_rust_program_runs_in_the_worker_until_a_demo_is_picked() {
+        let mut s = State::default();
+        s.set_workers(true);
+        s.dispatch(Action::SelectDemo(examples::YOURS.into()));
+        assert!(s.yours && s.notice.is_none());
+        assert_eq!(s.remote().map(|r| &r.program), Some(&Program::Yours));
+        // A build that failed ends the run with its errors, shown as a Rust demo's.
+        let text = "your-program: cargo xtask could not build my-app:\nerror: x".to_string();
+        s.dispatch(Action::Worker { run_id: s.run_id, msg: WorkerMsg::Error { text: text.clone(), at_us: None } });
+        assert_eq!(s.driver.failure(), Some(text.as_str()));
+        s.dispatch(Action::SelectDemo("blink-one".into()));
+        assert!(!s.yours && s.remote().is_none());
+        // Back in Rust mode from Python mode's own "your program", the demo runs.
+        s.dispatch(Action::SelectDemo(examples::YOURS.into()));
+        s.dispatch(Action::SetLanguage("python".into()));
+        s.dispatch(Action::SetLanguage("rust".into()));
+        assert!(!s.yours && s.remote().is_none());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! components only lay them out, and Yew skips a component whose view-model did not change).
 
 use crate::driver::TaskRow;
-use crate::remote::{Part, Remote};
+use crate::remote::{Part, Program, Remote};
 use crate::state::State;
 use baton::TaskState;
 use baton_board::neopixel::{apply_brightness, Color};
@@ -138,9 +138,9 @@ fn buttons_last(parts: &mut [PartRow]) {
 pub fn board(state: &State) -> BoardView {
     let mut view = BoardView::default();
     let d = &state.driver;
-    // A Python program's board is what it has created; a Rust demo's (in the page or in a
-    // worker) follows its parameters.
-    let parts = match state.remote().filter(|r| r.program.is_python()) {
+    // A Python program's board is what it has created (and your own Rust program's); a Rust
+    // demo's (in the page or in a worker) follows its parameters.
+    let parts = match state.remote().filter(|r| !matches!(r.program, Program::Demo { .. })) {
         Some(remote) => python_parts(remote),
         None => parts(&state.params),
     };

@@ -1,6 +1,7 @@
 //! The program picker: the language (`<select name="language">`: the demo's Rust, or the
 //! guide's CircuitPython `code.py` run by Python mode) and the demo (`<select name="demo">`,
-//! grouped by the guide's sections; in Python mode the guide's programs and "your program").
+//! grouped by the guide's sections; in Python mode the guide's programs and "your program"; in
+//! Rust mode your own crate's `main`, when `cargo xtask serve --program` staged one).
 
 use crate::examples;
 use crate::state::{Action, Language};
@@ -14,7 +15,7 @@ pub struct PickerProps {
     pub demo: DemoId,
     /// The language shown.
     pub language: Language,
-    /// Python mode: "your program" rather than the demo's.
+    /// "Your program" rather than the demo's.
     pub yours: bool,
     /// Where the choice goes.
     pub dispatch: Callback<Action>,
@@ -32,6 +33,19 @@ pub fn picker(props: &PickerProps) -> Html {
         Action::SetLanguage(select.value())
     });
     let python = props.language == Language::Python;
+    // Your own Rust program, once its manifest is read (once a page: a new program needs a reload).
+    let program = use_state(examples::program_name);
+    {
+        let program = program.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(r) = crate::fetch::fetch_ok(examples::PROGRAM_MANIFEST).await {
+                    examples::set_program(&crate::fetch::text("", &r).await.unwrap_or_default());
+                    program.set(examples::program_name());
+                }
+            });
+        });
+    }
     // Sections in the guide's order, each with its demos (in Python mode, those the guide
     // has a program for).
     let mut groups: Vec<(&'static str, Vec<DemoId>)> = Vec::new();
@@ -45,7 +59,7 @@ pub fn picker(props: &PickerProps) -> Html {
             None => groups.push((title, vec![demo])),
         }
     }
-    let selected = |d: DemoId| d == props.demo && !(python && props.yours);
+    let selected = |d: DemoId| d == props.demo && !props.yours;
     html! {
         <div class="picker">
             <label for="language-picker">{ "Language" }</label>
@@ -64,9 +78,11 @@ pub fn picker(props: &PickerProps) -> Html {
                         }) }
                     </optgroup>
                 }) }
-                if python {
+                if python || !program.is_empty() {
                     <optgroup label="Yours">
-                        <option value={examples::YOURS} selected={props.yours}>{ "Your program" }</option>
+                        <option value={examples::YOURS} selected={props.yours}>
+                            { if python { "Your program".into() } else { format!("Your program: {}", *program) } }
+                        </option>
                     </optgroup>
                 }
             </select>

@@ -19,6 +19,9 @@ use yew::prelude::*;
 pub struct SourceProps {
     /// Whose source.
     pub demo: DemoId,
+    /// Your own program's instead (`src/lib.rs` of `cargo xtask serve --program`'s crate).
+    #[prop_or_default]
+    pub yours: bool,
 }
 
 /// Where a demo's source is, in the repository and under the page (`sources/`).
@@ -26,14 +29,17 @@ fn file_name(demo: DemoId) -> String {
     format!("{}.rs", demo.info().id.replace('-', "_"))
 }
 
+/// A source, or why it could not be fetched.
+type Fetched = Result<Rc<str>, String>;
+
 thread_local! {
-    /// The sources fetched so far, by demo (or why one could not be).
-    static FETCHED: RefCell<LiteMap<DemoId, Result<Rc<str>, String>>> = const { RefCell::new(LiteMap::new()) };
+    /// The sources fetched so far, by demo (`None`: your program).
+    static FETCHED: RefCell<LiteMap<Option<DemoId>, Fetched>> = const { RefCell::new(LiteMap::new()) };
 }
 
-/// Fetches `sources/<file>` as text.
-async fn fetch_source(demo: DemoId) -> Result<Rc<str>, String> {
-    let url = format!("sources/{}", file_name(demo));
+/// Fetches `sources/<file>` (your program's: [`crate::examples::PROGRAM_SOURCE`]) as text.
+async fn fetch_source(demo: Option<DemoId>) -> Result<Rc<str>, String> {
+    let url = demo.map_or(crate::examples::PROGRAM_SOURCE.into(), |d| format!("sources/{}", file_name(d)));
     let response = crate::fetch::fetch_ok(&url).await?;
     crate::fetch::text(&url, &response).await.map(Rc::from)
 }
@@ -42,7 +48,7 @@ async fn fetch_source(demo: DemoId) -> Result<Rc<str>, String> {
 /// `INFO` and `PARAMS`, which the playground and the CLI read) folded away below it.
 #[component(Source)]
 pub fn source(props: &SourceProps) -> Html {
-    let demo = props.demo;
+    let demo = (!props.yours).then_some(props.demo);
     // Re-renders when a fetch for this demo ends; the text itself is in FETCHED.
     let arrived = use_state(|| 0u32);
     {
@@ -57,25 +63,26 @@ pub fn source(props: &SourceProps) -> Html {
             }
         });
     }
-    let info = demo.info();
-    let file = format!("crates/baton-demos/src/{}", file_name(demo));
+    let title = if props.yours { "your program" } else { props.demo.info().title };
+    let file = demo.map_or("src/lib.rs".into(), |d| format!("crates/baton-demos/src/{}", file_name(d)));
     let body = match FETCHED.with(|f| f.borrow().get(&demo).cloned()) {
         None => html! { <p class="source-note">{ "Loading the source …" }</p> },
         Some(Err(e)) => {
             html! { <p class="source-note" role="alert">{ format!("The source could not be loaded: {e}") }</p> }
         }
         Some(Ok(src)) => {
-            let split = program_start(&src).unwrap_or(0);
+            // Your program has no catalog entry to fold away.
+            let split = demo.and_then(|_| program_start(&src)).unwrap_or(0);
             let (head, program) = src.split_at(split);
             html! {
                 <>
-                    <pre class="source" tabindex="0" role="region" aria-label={format!("Rust source of {}", info.title)}>
+                    <pre class="source" tabindex="0" role="region" aria-label={format!("Rust source of {title}")}>
                         <code>{ code(program) }</code>
                     </pre>
                     if !head.is_empty() {
                         <details class="catalog">
                             <summary>{ "Catalog entry: module docs, imports, INFO and PARAMS" }</summary>
-                            <pre class="source" tabindex="0" role="region" aria-label={format!("Catalog entry of {}", info.title)}>
+                            <pre class="source" tabindex="0" role="region" aria-label={format!("Catalog entry of {title}")}>
                                 <code>{ code(head) }</code>
                             </pre>
                         </details>

@@ -77,6 +77,7 @@ impl Worker {
         let (kind, text, params) = match &remote.program {
             Program::Python(source) => ("python", source.as_str(), ""),
             Program::Demo { demo, params } => ("demo", demo.id(), params.as_str()),
+            Program::Yours => ("demo", crate::examples::YOURS, ""),
         };
         let run = WorkerRun::new(
             kind,
