@@ -23,7 +23,7 @@
 // (worker.mjs), cli.mjs its worker thread, when the heartbeat stands still for 2 s.
 
 // The PySim methods Python calls, as the `_baton` module.
-const BRIDGE = [
+export const BRIDGE = [
   "spawn", "wake_awaiters", "wait_task", "sleep_until_tick", "kick", "run",
   "event_new", "event_set", "event_clear", "event_is_set", "event_wait",
   "lock_new", "lock_acquire", "lock_release", "lock_holder", "lock_locked",
@@ -37,6 +37,14 @@ const BRIDGE = [
 /** A call of the bridge that it refuses (MicroPython's port cannot raise it in Python). */
 class BridgeError extends Error {}
 
+/** What a JavaScript exception that reached Python was, in a line (not the source text of the
+ * bridge function that a "… is not a constructor" message quotes). */
+function escaped(e) {
+  const message = String(e && e.message !== undefined ? e.message : e);
+  if (/is not a constructor$/.test(message)) return "TypeError: _baton's functions are not constructors";
+  return `${(e && e.name) || "Error"}: ${message.split("\n")[0]}`;
+}
+
 /**
  * The bridge as Python sees it. A program can reach `_baton` (a board module's attribute), and
  * any JavaScript function it holds leads, through `constructor`, to `Function` and so to the
@@ -44,18 +52,33 @@ class BridgeError extends Error {}
  * (Python sees no `constructor`, `call`, `bind`…: an AttributeError), in a frozen object
  * without one, and each call's arguments are checked against what PySim takes (a number, a
  * string or a bool: anything else is a clear error, not a JavaScript object reaching PySim).
+ *
+ * A refusal never throws into Python. MicroPython's port lets a JavaScript exception unwind
+ * through the interpreter's C frames without unwinding the interpreter (its exception
+ * handlers, its pystack): a program that called `_baton.output("ZZ")` inside a task left
+ * MicroPython in a state whose next answer was garbage ("internal error: Infinity"). So the
+ * first refusal is kept in `refusal.error`, the call answers None, and from then on every call
+ * is refused without reaching PySim: the run stops at the task's next turn (`createSession`'s
+ * resume), or when code.py's top level returns, and says why.
  */
-export function sealBridge(bridge) {
+export function sealBridge(bridge, refusal = { error: null }) {
   const sealed = Object.create(null);
   for (const [name, fn] of Object.entries(bridge)) {
     const call = (...args) => {
-      for (const a of args) {
-        const t = typeof a;
-        if (!(t === "number" || t === "string" || t === "boolean")) {
-          throw new BridgeError(`_baton.${name}: the board takes numbers, strings and bools, not ${t === "object" && a !== null ? "an object" : t}`);
+      if (refusal.error) return null;
+      try {
+        for (const a of args) {
+          const t = typeof a;
+          if (!(t === "number" || t === "string" || t === "boolean")) {
+            throw new BridgeError(`the board takes numbers, strings and bools, not ${t === "object" && a !== null ? "an object" : t}`);
+          }
         }
+        return fn(...args);
+      } catch (e) {
+        const why = e && e.message ? e.message.split("\n")[0] : String(e);
+        refusal.error = new BridgeError(`_baton.${name}: ${why}`);
+        return null;
       }
-      return fn(...args);
     };
     // MicroPython's port calls a JavaScript method as `f.call(this, ...args)`: that alone,
     // without Function.prototype behind it.
@@ -99,18 +122,40 @@ export async function createSession({ loadMicroPython, micropythonUrl, PySim, py
       hooks.onPrint();
     };
   }
-  mp.registerJsModule("_baton", sealBridge(bridge));
+  const refusal = { error: null };
+  mp.registerJsModule("_baton", sealBridge(bridge, refusal));
   for (const [name, text] of Object.entries(pyFiles)) mp.FS.writeFile("/" + name, text);
   const runner = mp.pyimport("_runner");
   const step = mp.pyimport("asyncio")._step;
   const onResume = hooks.onResume;
-  sim.set_resume(onResume ? (id) => { onResume(id); return step(id); } : (id) => step(id));
+  // A refused bridge call (see sealBridge) stops the run at the end of that turn: the
+  // resume answers STOP (baton-py's `resume::STOP`) instead of the task's next state.
+  const STOP = 3;
+  const resume = (id) => {
+    let answer;
+    try {
+      answer = step(id);
+    } catch (e) {
+      // A JavaScript exception that unwound through the interpreter (an operation on a
+      // bridge function that JavaScript refuses, such as `f.new()`): MicroPython is not
+      // to be trusted after it, so the run stops here and says what it was.
+      refusal.error ??= new Error(escaped(e));
+    }
+    return refusal.error ? STOP : answer;
+  };
+  sim.set_resume(onResume ? (id) => { onResume(id); return resume(id); } : resume);
+  // The first failure wins: what the interpreter answers after it is not to be trusted.
+  const refused = () =>
+    refusal.error instanceof BridgeError
+      ? `code.py line 0: RuntimeError: ${refusal.error.message} (_baton is the board's inside: a program uses the board's modules)`
+      : `code.py line 0: RuntimeError: ${refusal.error.message}`;
   const run = (source) => {
     try {
-      return runner.run_program(source) || "";
+      const error = runner.run_program(source) || "";
+      return refusal.error ? refused() : error;
     } catch (e) {
-      if (e instanceof BridgeError) return `code.py line 0: TypeError: ${e.message}`;
-      return `code.py line 0: internal error: ${e && e.message ? e.message : e}`;
+      refusal.error ??= new Error(escaped(e));
+      return refused();
     }
   };
   return { sim, run };

@@ -581,7 +581,22 @@ impl PySim {
 
     /// Runs the scheduler until Python task `main` has ended (its Baton task
     /// finished) or virtual time passes the end. Answers a [`run`] code.
-    pub fn run(&self, main: u32) -> i32 {
+    ///
+    /// Refused while a task runs: the executor is in the middle of that task's poll, so a
+    /// scheduler run inside it would poll the executor from within itself (a panic, and a
+    /// trap that leaves this PySim borrowed for good). asyncio.py refuses a nested
+    /// `asyncio.run` itself, as the library does; this is for a program that calls
+    /// `_baton.run` directly.
+    pub fn run(&self, main: u32) -> Result<i32, JsError> {
+        if self.inner.current.get().is_some() {
+            return Err(JsError::new(
+                "the scheduler runs from code.py's top level only (asyncio.run), not from a task",
+            ));
+        }
+        Ok(self.run_scheduler(main))
+    }
+
+    fn run_scheduler(&self, main: u32) -> i32 {
         let inner = &self.inner;
         let outer = (inner.main.replace(Some(main)), inner.main_done.replace(false));
         let code = loop {

@@ -42,9 +42,9 @@ const ESCAPES = [
   ["constructor of a bridge function's call", `${HANDLE}f.call.constructor\n`, /^code\.py line 3: AttributeError: .*'constructor'/],
   ["bind", `${HANDLE}f.bind\n`, /^code\.py line 3: AttributeError: .*'bind'/],
   ["__proto__", `${HANDLE}f.__proto__\n`, /^code\.py line 3: AttributeError: .*'__proto__'/],
-  ["new", `${HANDLE}f.new()\n`, /^code\.py line 0: internal error: .*is not a constructor/s],
+  ["new", `${HANDLE}f.new()\n`, /^code\.py line 0: RuntimeError: TypeError: _baton's functions are not constructors$/],
   ["a Python object to the bridge", "import digitalio\ndigitalio._baton.print([1])\n",
-    /^code\.py line 0: TypeError: _baton\.print: the board takes numbers, strings and bools, not an object$/],
+    /^code\.py line 0: RuntimeError: _baton\.print: the board takes numbers, strings and bools, not an object \(_baton is the board's inside/],
   // The scheduler's rules hold against a direct call: a sleep outside a task is refused with
   // its reason (it used to reach Baton's panic, "internal error: unreachable").
   ["a sleep outside a task, through the bridge", "import digitalio\ndigitalio._baton.sleep_until_tick(5)\n",
@@ -70,9 +70,51 @@ test("the board's own modules still import their internals, after the program's 
   assert.ok(Number(prints[1]) >= 0.01 && Number(prints[1]) < 0.011, prints[1]);
 });
 
+/** code.py whose task, after its first sleep, runs `line`, then prints "still". */
+const inTask = (line) =>
+  `import asyncio, digitalio\nasync def t():\n    await asyncio.sleep(0.001)\n    ${line}\n    print("still")\n` +
+  "async def main():\n    await asyncio.gather(t())\nasyncio.run(main())\n";
+
+// Inside a task, a JavaScript exception would unwind through MicroPython's C frames and leave
+// the interpreter answering garbage ("internal error: Infinity"): a refusal is kept instead, and
+// the run stops at the end of that turn with it, having done nothing more.
+for (const [what, line, expected] of [
+  ["a refused bridge call", "digitalio._baton.output('ZZ')", /^code\.py line 0: RuntimeError: _baton\.output: unknown pin "ZZ".* \(_baton is the board's inside/],
+  ["a scheduler run from a task", "digitalio._baton.run(0)", /^code\.py line 0: RuntimeError: _baton\.run: /],
+  ["an operation JavaScript refuses", "digitalio._baton.spawn.new()", /^code\.py line 0: RuntimeError: TypeError: _baton's functions are not constructors$/],
+  ["a store into the bridge", "digitalio._baton.x = 1", /^code\.py line 0: RuntimeError: TypeError: .*not extensible/],
+]) {
+  test(`inside a task, ${what} stops the run with its reason and nothing after it`, async () => {
+    const { error, prints } = await run(inTask(line));
+    assert.match(error, expected);
+    assert.deepEqual(prints, []);
+  });
+}
+
+// Every function of the bridge, called by a program with arguments it never gets from the
+// board's modules, at the top level and in a task: the run either goes on (the call was
+// harmless) or stops with a RuntimeError that names the function; never an internal error.
+const HOSTILE = ["", "'ZZ', -1, 1e300", "float('nan'), 2**40"];
+test("every bridge function, called with hostile arguments, answers or refuses clearly", async () => {
+  const { BRIDGE } = await import("../runner.mjs");
+  const failures = [];
+  for (const name of BRIDGE) {
+    for (const args of HOSTILE) {
+      const call = `digitalio._baton.${name}(${args})`;
+      for (const source of [`import digitalio\n${call}\nprint("after")\n`, inTask(call)]) {
+        const { error } = await run(source);
+        const clear = error === "" || /^code\.py line \d+: RuntimeError: _baton\.\w+: \S/.test(error) || /^code\.py line [1-9]\d*: \w+Error: /.test(error);
+        if (!clear) failures.push(`${call}${source.includes("async") ? " (in a task)" : ""}: ${JSON.stringify(error)}`);
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
 test("the bridge's functions have no prototype chain and refuse objects", () => {
   let got = null;
-  const bridge = sealBridge({ print: (line) => { got = line; } });
+  const refusal = { error: null };
+  const bridge = sealBridge({ print: (line) => { got = line; } }, refusal);
   assert.equal(Object.getPrototypeOf(bridge), null);
   assert.ok(Object.isFrozen(bridge));
   for (const f of [bridge.print, bridge.print.call]) {
@@ -83,6 +125,9 @@ test("the bridge's functions have no prototype chain and refuse objects", () => 
   }
   bridge.print.call(null, "hi");
   assert.equal(got, "hi");
-  assert.throws(() => bridge.print({}), /_baton\.print: the board takes numbers, strings and bools, not an object/);
-  assert.throws(() => bridge.print(() => 1), /not function/);
+  // Refused without throwing (see sealBridge): kept, and every later call refused too.
+  assert.equal(bridge.print({}), null);
+  assert.match(refusal.error.message, /^_baton\.print: the board takes numbers, strings and bools, not an object$/);
+  bridge.print("later");
+  assert.equal(got, "hi");
 });
