@@ -45,9 +45,13 @@ const CRATE_DIR: &str = "target/program";
 const MANIFEST: &str = "program.txt";
 /// The generated crate's module name (its `.wasm`, and wasm-bindgen's `.js`).
 const MODULE: &str = "baton_program";
-/// The profile: the worker's demos module's (python.rs), so the dependencies built for it
-/// are reused.
+/// The profile: the worker's demos module's (python.rs), small and fast.
 const PROFILE: &str = "wasm-release";
+/// The generated crate's own target folder, under [`CRATE_DIR`]. Not the repository's: Baton's
+/// crates are members of the repository's workspace there and path dependencies here, which
+/// cargo compiles with other paths and so other crate hashes under the same file names: the two
+/// builds would overwrite each other's libraries, and rustc then finds two `baton_board`s.
+const TARGET_DIR: &str = "target";
 /// How often `serve --program` looks at the crate's files.
 const POLL: Duration = Duration::from_millis(500);
 
@@ -118,7 +122,7 @@ fn generated_manifest(root: &Path, program: &Program, wasm_bindgen: &str) -> Str
          baton-demo-sim = {{ path = {demo_sim} }}\n\
          wasm-bindgen = \"={wasm_bindgen}\"\n\
          \n\
-         # As the repository's (Cargo.toml): the dependencies built for the demos' module are reused.\n\
+         # As the repository's (Cargo.toml).\n\
          [profile.{PROFILE}]\n\
          inherits = \"release\"\n\
          opt-level = \"z\"\n\
@@ -204,7 +208,7 @@ fn build(cx: &Ctx, program: &Program) -> Result<std::result::Result<PathBuf, Str
         "short",
         "--manifest-path",
     ]);
-    cargo.arg(dir.join("Cargo.toml")).env("CARGO_TARGET_DIR", cx.root.join("target"));
+    cargo.arg(dir.join("Cargo.toml")).env("CARGO_TARGET_DIR", dir.join(TARGET_DIR));
     cargo.stderr(Stdio::piped());
     let out = cargo.output().map_err(|e| format!("cannot run cargo: {e}"))?;
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -212,7 +216,7 @@ fn build(cx: &Ctx, program: &Program) -> Result<std::result::Result<PathBuf, Str
     if !out.status.success() {
         return Ok(Err(errors_of(&stderr)));
     }
-    let wasm = cx.root.join("target/wasm32-unknown-unknown").join(PROFILE).join(format!("{MODULE}.wasm"));
+    let wasm = dir.join(TARGET_DIR).join("wasm32-unknown-unknown").join(PROFILE).join(format!("{MODULE}.wasm"));
     let pkg = dir.join("pkg");
     let mut bindgen = cx.command("wasm-bindgen");
     bindgen.args(["--target", "web", "--out-dir"]).arg(&pkg).arg(&wasm);
