@@ -343,9 +343,11 @@ impl Component for App {
                 </main>
                 <footer class="foot">
                     <p>
-                        { "Keys: " }<kbd>{ "1" }</kbd>{ "–" }<kbd>{ "9" }</kbd>{ " hold the board's buttons, " }
-                        <kbd>{ "P" }</kbd>{ " run/pause, " }<kbd>{ "N" }</kbd>{ " step one poll, " }
-                        <kbd>{ "R" }</kbd>{ " reset, " }<kbd>{ "E" }</kbd>{ " record, " }<kbd>{ "L" }</kbd>{ " copy link. " }
+                        <span class="keys">
+                            { "Keys: " }<kbd>{ "1" }</kbd>{ "–" }<kbd>{ "9" }</kbd>{ " hold the board's buttons, " }
+                            <kbd>{ "P" }</kbd>{ " run/pause, " }<kbd>{ "N" }</kbd>{ " step one poll, " }
+                            <kbd>{ "R" }</kbd>{ " reset, " }<kbd>{ "E" }</kbd>{ " record, " }<kbd>{ "L" }</kbd>{ " copy link. " }
+                        </span>
                         { "Virtual time follows the simulator's timing model: each task poll costs the poll cost, \
                            and idle time jumps to the next timer." }
                     </p>

@@ -2,12 +2,8 @@
 // in the light and the dark theme. Part of `npm test` (after `cargo xtask build-web`).
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { serveAndLaunch, newPage, open } from './harness.mjs';
-
-const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa'];
+import { axe, describeViolations } from './axe.mjs';
 
 const env = serveAndLaunch();
 
@@ -20,28 +16,6 @@ async function demoIds() {
   } finally {
     await p.context().close();
   }
-}
-
-/** Runs axe-core on the whole page; resolves to its violations. */
-async function axe(page) {
-  await page.addScriptTag({ content: AXE });
-  return page.evaluate(
-    (values) =>
-      window.axe
-        .run(document, { runOnly: { type: 'tag', values }, resultTypes: ['violations'] })
-        .then((r) => r.violations.map(({ id, impact, help, nodes }) => ({ id, impact, help, nodes: nodes.map((n) => n.target.join(' ')) }))),
-    TAGS,
-  );
-}
-
-/** One line per violation: id, impact, node count and the first few target selectors. */
-function describeViolations(violations) {
-  return violations
-    .map((v) => {
-      const more = v.nodes.length > 3 ? `, … (${v.nodes.length - 3} more)` : '';
-      return `  ${v.id} [${v.impact}] on ${v.nodes.length} element(s) — ${v.help}: ${v.nodes.slice(0, 3).join(', ')}${more}`;
-    })
-    .join('\n');
 }
 
 describe('accessibility (axe-core, WCAG 2 A/AA)', () => {
