@@ -2,9 +2,9 @@
 // xtask/src/program.rs). template/'s `main` is built for the page's worker with
 // `cargo xtask program template --out DIR` (what serve and build-web stage as program/) and
 // served as program/ beside the built dist/: the picker offers it by its crate's name, its LEDs
-// blink at the simulator's times (template/tests/timing.rs) and it prints "done". A copy made by
-// `cargo xtask new-firmware` (a crate outside the repository) that does not compile is shown as
-// its compiler errors, and the demos still run.
+// blink at the simulator's times (template/tests/timing.rs) and it prints "done". A new build of
+// a copy made by `cargo xtask new-firmware` (a crate outside the repository) that does not compile
+// is shown as its compiler errors at the next Reset, without a reload, and the demos still run.
 //
 // Without a program/ (a page built without --program) there is no entry to pick, and the test
 // fails.
@@ -122,19 +122,24 @@ describe('your own Rust program in the playground', () => {
     }
   });
 
-  test('a program that does not build shows its errors, and the demos still run', async () => {
-    // A crate outside the repository, as `cargo xtask new-firmware` makes one, that does not compile.
-    const crate = join(tmp, 'broken-app');
-    assert.equal(xtask('new-firmware', crate), 0);
-    const lib = join(crate, 'src', 'lib.rs');
-    writeFileSync(lib, readFileSync(lib, 'utf8') + '\npub fn broken() -> u32 {\n    "not a number"\n}\n');
-    env.program = join(tmp, 'broken');
-    assert.notEqual(xtask('program', crate, '--out', env.program), 0, 'a program that does not compile built');
+  test('a new build that fails shows its errors at the next Reset, and the demos still run', async () => {
     const page = await newPage(env.browser);
     try {
       await open(page, env.server.url, '?v=1&demo=blink-one');
       await page.locator('select[name="demo"] option[value="your-program"]').waitFor({ state: 'attached' });
       await page.selectOption('select[name="demo"]', 'your-program');
+      await page.waitForSelector('[data-part="led"][data-pin="D0"]', { timeout: 15_000 });
+      // A crate outside the repository, as `cargo xtask new-firmware` makes one, that does not
+      // compile, served in its place (as `serve --program` restages a program that changed).
+      const crate = join(tmp, 'broken-app');
+      assert.equal(xtask('new-firmware', crate), 0);
+      const lib = join(crate, 'src', 'lib.rs');
+      writeFileSync(lib, readFileSync(lib, 'utf8') + '\npub fn broken() -> u32 {\n    "not a number"\n}\n');
+      const broken = join(tmp, 'broken');
+      assert.notEqual(xtask('program', crate, '--out', broken), 0, 'a program that does not compile built');
+      env.program = broken;
+      // Reset runs the program again: the new build, without a reload of the page.
+      await page.click('button[aria-keyshortcuts="r"]');
       const alert = page.locator('.banner.error');
       await alert.waitFor({ timeout: 15_000 });
       const text = await alert.textContent();
