@@ -7,6 +7,7 @@
 
 use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 use baton_demos::{DemoId, Params, Value};
 use baton_rp2040::boards;
 use baton_uf2::config::{self, CONFIG_ADDR, CONFIG_SIZE};
@@ -69,29 +70,53 @@ enum Problem {
     Pin(&'static str, baton_board::Pin),
 }
 
+impl Problem {
+    /// What is wrong with the demo or its parameters, wherever they came from.
+    fn reason(&self) -> String {
+        match self {
+            Problem::Block(e) => format!("{e}"),
+            Problem::Demo(e) => format!("{e}"),
+            Problem::Param(e) => format!("{e}"),
+            Problem::Pin(key, pin) => format!("{key}={pin}: the {} has no pin {pin}", boards::NAME),
+        }
+    }
+}
+
 impl core::fmt::Display for Problem {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Problem::Block(e) => e.fmt(f),
-            Problem::Demo(e) => write!(f, "configuration block: {e}"),
-            Problem::Param(e) => write!(f, "configuration block: {e}"),
-            Problem::Pin(key, pin) => {
-                write!(f, "configuration block: {key}={pin}: the {} has no pin {pin}", boards::NAME)
-            }
+            _ => write!(f, "configuration block: {}", self.reason()),
         }
     }
 }
 
 fn from_block(bytes: &[u8]) -> Result<Params, Problem> {
     let block = config::decode(bytes).map_err(Problem::Block)?;
-    let demo: DemoId = block.demo().parse().map_err(Problem::Demo)?;
+    checked(block.demo(), block.params())
+}
+
+/// The demo and parameters, checked by the same rules as everywhere (baton-demos' table),
+/// and against this board's pins.
+fn checked<'a>(demo: &str, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Params, Problem> {
+    let demo: DemoId = demo.parse().map_err(Problem::Demo)?;
     let mut params = Params::defaults(demo);
-    params.set_all(block.params()).map_err(Problem::Param)?;
+    params.set_all(pairs).map_err(Problem::Param)?;
     if let Some((key, pin)) = missing_pin(&params) {
         return Err(Problem::Pin(key, pin));
     }
     Ok(params)
 }
+
+/// The link's `SetConfig` (docs/LINK.md): the configuration block for `demo` and `params`, if
+/// they pass the same checks as a block read at boot; otherwise why not.
+pub fn block_for(demo: &str, params: &[(&str, &str)]) -> Result<Vec<u8>, String> {
+    checked(demo, params.iter().copied()).map_err(|p| p.reason())?;
+    config::encode(demo, params).map_err(|e| format!("{e}"))
+}
+
+// The runtime writes the sector this crate reads.
+const _: () = assert!(baton_rp2040::config_sector::CONFIG_ADDR == CONFIG_ADDR);
 
 /// The pins the demo's parameters name: the pins it will ask for.
 pub fn pins(params: &Params) -> impl Iterator<Item = baton_board::Pin> + '_ {

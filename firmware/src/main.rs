@@ -8,6 +8,10 @@
 //! known from its parameters before it starts, so boot prepares them
 //! (`Firmware::expect_pins`): no console UART on a pin the demo takes, the on-board
 //! NeoPixel's power settled by time zero.
+//!
+//! Over USB the page can ask which demo runs, stream what it does, and switch it: the link
+//! (docs/LINK.md) is the runtime's; the firmware gives it the demo and the check of a new
+//! configuration ([`config::block_for`]).
 
 #![no_std]
 #![no_main]
@@ -38,7 +42,10 @@ fn main() -> ! {
     #[cfg(feature = "bench")]
     bench::panic_early_if_asked();
     let (params, problem) = config::load();
-    let mut firmware = Firmware::new(&describe(&params));
+    let changed = params.changed().into_iter().map(|(k, v)| (String::from(k), v)).collect();
+    let mut firmware = Firmware::new(&describe(&params))
+        .identity(env!("CARGO_PKG_VERSION"), params.demo().id(), changed)
+        .on_set_config(config::block_for);
     // (The `on-demand` build leaves them to be taken when the demo asks.)
     if !cfg!(feature = "on-demand") {
         firmware = firmware.expect_pins(config::pins(&params));

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 /// layout changes; a frame of another version is refused ([`FrameError::Version`]).
 pub const VERSION: u8 = 1;
 
-/// The longest frame before COBS: the version byte, the message and the CRC. Both ends
+/// The longest frame before COBS: the version byte, the message and the CRC (room for a print
+/// of ~1000 bytes, or a NeoPixel frame of 256 pixels). Both ends
 /// refuse longer ones; the board's buffers are sized from it.
-pub const MAX_FRAME: usize = 512;
+pub const MAX_FRAME: usize = 1024;
 
 /// The most bytes [`encode`] writes: COBS adds one byte in 254, and the two 0x00.
 pub const MAX_FRAME_ON_WIRE: usize = MAX_FRAME + MAX_FRAME / 254 + 1 + 2;

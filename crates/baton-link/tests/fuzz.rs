@@ -8,7 +8,7 @@ use proptest::prelude::*;
 /// Feeds `bytes`; for each frame, decodes it both ways and checks that an error explains itself.
 /// Returns the board messages decoded, in their Debug form.
 fn read_all(bytes: &[u8]) -> Vec<String> {
-    let mut reader = Deframer::<512>::new();
+    let mut reader = Deframer::<1100>::new();
     let mut ok = Vec::new();
     for &b in bytes {
         match reader.push(b) {

@@ -6,7 +6,7 @@ use baton_link::{MAX_FRAME_ON_WIRE, VERSION};
 
 /// The frames in `wire`, each as the deframer gives it (an owned copy), or its error.
 fn frames(wire: &[u8]) -> Vec<Result<Vec<u8>, FrameError>> {
-    let mut reader = Deframer::<600>::new();
+    let mut reader = Deframer::<1100>::new();
     wire.iter().filter_map(|&b| reader.push(b).map(|r| r.map(<[u8]>::to_vec))).collect()
 }
 
@@ -129,10 +129,10 @@ fn another_version_is_refused_with_both_versions_named() {
 
 #[test]
 fn the_largest_print_fits_and_a_larger_one_is_refused() {
-    let text = "x".repeat(490);
+    let text = "x".repeat(1000);
     let m = BoardMessage::Print { t_us: u64::MAX, text: &text };
     let mut out = [0u8; MAX_FRAME_ON_WIRE];
     assert!(encode(&m, &mut out).is_ok());
-    let text = "x".repeat(520);
+    let text = "x".repeat(1030);
     assert!(encode(&BoardMessage::Print { t_us: 0, text: &text }, &mut out).is_err());
 }

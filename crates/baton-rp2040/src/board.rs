@@ -9,14 +9,16 @@
 
 use crate::boards;
 use crate::console::{self, FirmwareConsole};
-use crate::edges::EdgePin;
+use crate::edges::{self, Button, EdgePin};
 use crate::pixels::PacedWs2812;
 use crate::timer::{now_us, FirmwareTime};
 use alloc::rc::Rc;
 use baton_board::neopixel::SmartLeds;
 use baton_board::{Board, BoardError, Pin, Pull};
+use baton_link::pin_code;
 use core::cell::RefCell;
-use embedded_hal::digital::OutputPin;
+use core::convert::Infallible;
+use embedded_hal::digital::{ErrorType, OutputPin};
 use rp2040_hal::gpio::{
     DynPinId, DynPullType, FunctionNull, FunctionPio0, FunctionSioInput, FunctionSioOutput, Pin as HalPin, PullDown,
     PullNone,
@@ -33,6 +35,40 @@ pub type OutPin = HalPin<DynPinId, FunctionSioOutput, PullNone>;
 pub type InPin = HalPin<DynPinId, FunctionSioInput, DynPullType>;
 /// A pin driven by PIO0 (the NeoPixel data line).
 pub type PioPin = HalPin<DynPinId, FunctionPio0, PullNone>;
+
+/// An output as the program gets it: the pin, and its changes noted for the link's stream
+/// ([`crate::stream`]; one load and a branch while nobody streams).
+pub struct TracedOutput {
+    pin: OutPin,
+    code: u8,
+    high: bool,
+}
+
+impl ErrorType for TracedOutput {
+    type Error = Infallible;
+}
+
+impl OutputPin for TracedOutput {
+    #[inline]
+    fn set_low(&mut self) -> Result<(), Infallible> {
+        let r = self.pin.set_low();
+        if self.high {
+            self.high = false;
+            crate::stream::pin(self.code, false);
+        }
+        r
+    }
+
+    #[inline]
+    fn set_high(&mut self) -> Result<(), Infallible> {
+        let r = self.pin.set_high();
+        if !self.high {
+            self.high = true;
+            crate::stream::pin(self.code, true);
+        }
+        r
+    }
+}
 
 /// PIO0 and its first state machine: what a NeoPixel strip needs.
 pub type Pio0Sm0 = (PIO<PIO0>, UninitStateMachine<(PIO0, SM0)>);
@@ -140,30 +176,38 @@ impl Rp2040Board {
     }
 }
 
+/// An input as the stream names it.
+fn button(pin: Pin, pull: Pull) -> Result<Button, BoardError> {
+    let gpio = boards::gpio(pin).ok_or(BoardError::NoSuchPin(pin))?;
+    Ok(Button { gpio, code: pin_code::code(pin), pressed_low: pull != Pull::Down })
+}
+
 impl Board for Rp2040Board {
-    type Output = OutPin;
+    type Output = TracedOutput;
     type Input = InPin;
     type EdgeInput = EdgePin;
     type Pixels = SmartLeds<PacedWs2812>;
     type Time = FirmwareTime;
     type Console = FirmwareConsole;
 
-    fn output(&self, pin: Pin) -> Result<OutPin, BoardError> {
+    fn output(&self, pin: Pin) -> Result<TracedOutput, BoardError> {
         let free = self.take(pin)?;
         let out = free.into_pull_type::<PullNone>();
         let mut out =
             out.try_into_function::<FunctionSioOutput>().map_err(|_| BoardError::Unsupported(pin, "output"))?;
         let _ = out.set_low();
-        Ok(out)
+        Ok(TracedOutput { pin: out, code: pin_code::code(pin), high: false })
     }
 
     fn input(&self, pin: Pin, pull: Pull) -> Result<InPin, BoardError> {
-        self.input_pin(pin, pull)
+        let input = self.input_pin(pin, pull)?;
+        edges::add_button(button(pin, pull)?);
+        Ok(input)
     }
 
     fn edge_input(&self, pin: Pin, pull: Pull) -> Result<EdgePin, BoardError> {
-        let gpio = boards::gpio(pin).ok_or(BoardError::NoSuchPin(pin))?;
-        Ok(EdgePin::new(gpio, self.input_pin(pin, pull)?))
+        let button = button(pin, pull)?;
+        Ok(EdgePin::new(button, self.input_pin(pin, pull)?))
     }
 
     fn neopixel(&self, pin: Pin, _n: usize) -> Result<Self::Pixels, BoardError> {
@@ -185,7 +229,7 @@ impl Board for Rp2040Board {
             .try_into_function::<FunctionPio0>()
             .map_err(|_| BoardError::Unsupported(pin, "NeoPixels"))?;
         let ready = if pin == Pin::NeoPixel { self.shared.borrow().neopixel_ready_us } else { 0 };
-        let strip = PacedWs2812::new(data, &mut pio, sm0, self.sys_hz, self.timer, ready);
+        let strip = PacedWs2812::new(data, &mut pio, sm0, self.sys_hz, self.timer, ready, pin_code::code(pin));
         self.shared.borrow_mut().pio_in_use = Some(pio);
         Ok(SmartLeds(strip))
     }

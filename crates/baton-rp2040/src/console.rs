@@ -135,6 +135,8 @@ impl History {
 
     fn push(&mut self, bytes: &[u8]) {
         for &b in bytes {
+            // 0x00 delimits the link's frames (docs/LINK.md): console text never carries one.
+            let b = if b == 0 { b'?' } else { b };
             self.ring[(self.total % HISTORY as u64) as usize] = b;
             self.total += 1;
         }
@@ -159,7 +161,7 @@ impl History {
 // they are never used from two contexts at once.
 unsafe impl Send for Usb {}
 
-/// The USB serial port's buffers: input is read and dropped; output holds what
+/// The USB serial port's buffers: input goes to the link (`link`); output holds what
 /// the host has not fetched yet (the console's [`History`] holds the rest).
 pub const USB_READ: usize = 64;
 /// See [`USB_READ`].
@@ -287,11 +289,16 @@ fn write_usb(bytes: &[u8]) {
     });
 }
 
-/// Hands the open terminal, if any, as much of what it has not got as USB takes now.
+/// Hands the open terminal, if any, as much of what it has not got as USB takes now: the
+/// console's text, or, once the host speaks the link, the link's frames (`link`).
 fn pump(cs: critical_section::CriticalSection<'_>) {
     let Ok(mut usb) = USB.borrow(cs).try_borrow_mut() else { return };
     let Some(Usb { device, serial, outbox: Some(out), .. }) = usb.as_deref_mut() else { return };
     if device.state() != UsbDeviceState::Configured {
+        return;
+    }
+    if crate::link::linked() {
+        crate::link::drain(cs, |bytes| serial.write(bytes));
         return;
     }
     // The greeting, whole.
@@ -317,6 +324,34 @@ fn pump(cs: critical_section::CriticalSection<'_>) {
             Err(_) => return,
         }
     }
+}
+
+/// Starts USB on what is waiting for it (the link's frames, after the host loop queued some).
+pub(crate) fn kick() {
+    critical_section::with(pump);
+}
+
+/// Bytes of console output since boot.
+pub(crate) fn written() -> u64 {
+    critical_section::with(|cs| HISTORY_RING.borrow_ref(cs).total)
+}
+
+/// Copies console output from byte `at` (counted from boot) into `out`, as far as the history
+/// still holds it; returns where the copy starts (later than `at` if the history has moved on)
+/// and how many bytes it has.
+pub(crate) fn read_history(at: u64, out: &mut [u8]) -> (u64, usize) {
+    critical_section::with(|cs| {
+        let history = HISTORY_RING.borrow_ref(cs);
+        let at = at.max(history.oldest());
+        let mut n = 0;
+        while n < out.len() && at + (n as u64) < history.total {
+            let part = history.from(at + n as u64);
+            let k = part.len().min(out.len() - n);
+            out[n..n + k].copy_from_slice(&part[..k]);
+            n += k;
+        }
+        (at, n)
+    })
 }
 
 /// Writes bytes to every console that is up.
@@ -400,9 +435,11 @@ pub fn poll_usb() {
         let Ok(mut usb) = USB.borrow(cs).try_borrow_mut() else { return false };
         let Some(Usb { device, serial, open, outbox }) = usb.as_deref_mut() else { return false };
         if device.poll(&mut [serial]) {
-            // Input is not used: read it so the host is not stalled.
+            // Input is the link's (a terminal's typing is read and dropped there).
             let mut buf = [0u8; 64];
-            let _ = serial.read(&mut buf);
+            while let Ok(n @ 1..) = serial.read(&mut buf) {
+                crate::link::received(cs, &buf[..n]);
+            }
         }
         let dtr = serial.dtr() && device.state() == UsbDeviceState::Configured;
         let mut touched = false;
@@ -412,6 +449,7 @@ pub fn poll_usb() {
             // The terminal closed the port: drop what it did not fetch, so that the next
             // one starts from the greeting, not from stale bytes.
             *outbox = None;
+            crate::link::closed(cs);
             // (Before the reset below, which puts the line coding back to its default.)
             touched = serial.line_coding().data_rate() == TOUCH_BAUD;
             usb_device::class::UsbClass::reset(serial);
@@ -440,6 +478,7 @@ pub struct FirmwareConsole;
 
 impl baton_board::console::Console for FirmwareConsole {
     fn print_line(&self, line: &str) {
+        crate::stream::print(line);
         write_line(line);
     }
 }

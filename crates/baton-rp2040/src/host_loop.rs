@@ -7,7 +7,8 @@
 
 use crate::board::{FreePin, Rp2040Board, GPIO_COUNT};
 use crate::console::{self, FirmwareConsole};
-use crate::{boards, edges, heap, safe_mode, serial_number, timer, watchdog};
+use crate::link::{ConfigCheck, Identity, Link};
+use crate::{boards, edges, heap, link, safe_mode, serial_number, stream, timer, watchdog};
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
@@ -63,18 +64,48 @@ where
     Firmware::new(name).run(main)
 }
 
-/// A program about to boot: its name, lines to say before it starts, the pins it will ask for.
+/// The host loop does link work (docs/LINK.md) only when the next timer is further away than
+/// this, µs: one frame's encoding (~10–50 µs) then never delays a wake-up.
+const LINK_MARGIN_US: u64 = 300;
+/// A program that never lets the loop idle (a task that yields with `sleep(0)`, as the
+/// guide's button monitors do) still has the link served: one piece of its work between two
+/// turns, once per 1 ms tick, in the middle of the tick ([`LINK_BUSY_WINDOW_US`], µs after
+/// its start). Sleeps end on tick boundaries (Baton's 1 ms ticks count from time zero), and
+/// the loop cannot see every sleeper's deadline while tasks are ready (a task queued at the
+/// current tick hides the later ones), so the middle of a tick is where no wake-up is due.
+const LINK_BUSY_WINDOW_US: core::ops::Range<u64> = 250..700;
+
+/// A program about to boot: its name, lines to say before it starts, the pins it will ask for,
+/// and what it tells the page over the link.
 pub struct Firmware {
     name: String,
     notes: Vec<String>,
     pins: Vec<Pin>,
+    identity: Option<Identity>,
+    check: Option<ConfigCheck>,
 }
 
 impl Firmware {
     /// A program called `name` (the boot line's). Sets up the heap first.
     pub fn new(name: &str) -> Self {
         heap::init_heap();
-        Firmware { name: String::from(name), notes: Vec::new(), pins: Vec::new() }
+        Firmware { name: String::from(name), notes: Vec::new(), pins: Vec::new(), identity: None, check: None }
+    }
+
+    /// What the board says in the link's `HelloReply` (docs/LINK.md): the firmware's version,
+    /// and the demo with the parameters it runs. Without this: this crate's version, the
+    /// program's name and no parameters.
+    pub fn identity(mut self, firmware: &'static str, demo: &str, params: Vec<(String, String)>) -> Self {
+        self.identity = Some(Identity { firmware, demo: String::from(demo), params });
+        self
+    }
+
+    /// Lets the page switch the demo over the link (`SetConfig`): `check` turns the demo and
+    /// parameters it sent into the configuration block to write, or says why they are refused.
+    /// The runtime writes the block, answers, and restarts. Without this, `SetConfig` is refused.
+    pub fn on_set_config(mut self, check: ConfigCheck) -> Self {
+        self.check = Some(check);
+        self
     }
 
     /// A line for the console before the program starts (not in safe mode): the demos say
@@ -106,7 +137,7 @@ impl Firmware {
         F: Future + 'static,
         F::Output: Outcome,
     {
-        let Firmware { name, notes, pins } = self;
+        let Firmware { name, notes, pins, identity, check } = self;
         // Read (and clear) the watchdog's marks before anything else: they decide the mode.
         let restart = watchdog::last_reset();
         let mut pac = pac::Peripherals::take().expect("peripherals are taken once");
@@ -178,6 +209,7 @@ impl Firmware {
         }
 
         let why = restart.as_ref().map(|r| format!("{r}"));
+        let why_again = why.clone();
         match &why {
             Some(why) => {
                 for line in safe_mode::lines(why) {
@@ -223,6 +255,13 @@ impl Firmware {
             Some(why) => Box::pin(async move { safe_mode::run(board, why).await.error() }),
         };
         let mut main_task = exec.spawn(program);
+        let identity = identity.unwrap_or_else(|| Identity {
+            firmware: env!("CARGO_PKG_VERSION"),
+            demo: name.clone(),
+            params: Vec::new(),
+        });
+        let mut link = Link::new(identity, why_again, check);
+        let mut link_busy_tick = u64::MAX;
         let mut reported = false;
         // The executor stays installed for the whole loop: a turn then only checks it.
         let _entered = exec.enter();
@@ -238,7 +277,21 @@ impl Firmware {
 
         loop {
             watchdog::feed();
+            // A stream notes each turn's start and end (two timer reads and a record).
+            let streaming = stream::on();
+            let start = if streaming { timer::since_epoch_us() } else { 0 };
             if let Some(turn) = exec.poll_one() {
+                if streaming {
+                    stream::turn(turn.task.as_u64(), start, timer::since_epoch_us());
+                }
+                if link::wants_time() {
+                    let now = timer::since_epoch_us();
+                    let tick = now / 1000;
+                    if tick != link_busy_tick && LINK_BUSY_WINDOW_US.contains(&(now % 1000)) {
+                        link_busy_tick = tick;
+                        link.idle();
+                    }
+                }
                 // Only a turn that ended its task can have ended the main one.
                 let ended = matches!(turn.state, TaskState::Done | TaskState::Cancelled);
                 if ended && !reported && main_task.is_done() {
@@ -247,6 +300,12 @@ impl Firmware {
                         FirmwareConsole.print_line(&format!("error: {e}"));
                     }
                 }
+                continue;
+            }
+            // Nothing is ready: the link's work, one piece at a time, unless a timer is near.
+            let now = timer::now_us(&timer);
+            let near = exec.next_deadline().is_some_and(|t| timer::to_boot_us(t) < now + LINK_MARGIN_US);
+            if !near && link.idle() {
                 continue;
             }
             // Nothing is ready. With interrupts masked: check once more, arm the

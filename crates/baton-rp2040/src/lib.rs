@@ -38,6 +38,12 @@
 //! configuration block) can say so with [`Firmware::expect_pins`], so that
 //! boot prepares them: no UART on a pin the program will take, the
 //! NeoPixel's power settled by time zero.
+//!
+//! The USB port also speaks Baton's link to the page (docs/LINK.md, `baton-link`): a host that
+//! sends `Hello` gets the board, the demo and its parameters, can stream what the program does
+//! (pin changes, prints, NeoPixel frames, task turns, button presses) without changing its
+//! timing, and can switch the demo ([`Firmware::on_set_config`]). A terminal that never sends
+//! a frame sees the console as before.
 
 #![no_std]
 
@@ -46,21 +52,26 @@ extern crate alloc;
 pub mod board;
 pub mod boards;
 mod bootsel;
+pub mod config_sector;
 pub mod console;
 mod divider;
 mod edges;
 mod heap;
 mod host_loop;
+mod link;
 mod panic;
 mod pixels;
+mod ring;
 pub mod safe_mode;
 mod serial_number;
+pub mod stream;
 pub mod timer;
 pub mod watchdog;
 
 pub use board::Rp2040Board;
 pub use heap::init_heap;
 pub use host_loop::{run, Firmware, Outcome};
+pub use link::ConfigCheck;
 /// The HAL this crate is built on, for a firmware that needs more of the chip.
 pub use rp2040_hal as hal;
 /// The firmware's entry point (rp2040-hal's, on cortex-m-rt's): `#[baton_rp2040::entry]`

@@ -36,6 +36,9 @@ const MODEL_LATCH_US: u64 = 80;
 /// parts need ≥ 280 µs; 300 leaves room for the 1 µs timer.
 pub const LATCH_US: u64 = 300;
 
+/// Pixels of a frame the stream carries (the most the rainbow takes, and what a frame holds).
+const MAX_STREAMED: usize = 256;
+
 /// SM0's bit in PIO0's FSTAT.TXEMPTY and FDEBUG.TXSTALL fields.
 const SM0_TX_BIT: u32 = 1 << 24;
 
@@ -46,6 +49,8 @@ pub struct PacedWs2812 {
     /// No frame may start before this (µs since boot): the latch of the last
     /// frame, the power's settling, the line's first low time.
     next_start_us: u64,
+    /// The data pin's code, for the link's stream.
+    code: u8,
 }
 
 impl PacedWs2812 {
@@ -58,10 +63,11 @@ impl PacedWs2812 {
         sys_hz: u32,
         timer: Timer,
         ready_us: u64,
+        code: u8,
     ) -> Self {
         let strip = Ws2812Direct::new(pin, pio, sm, fugit::HertzU32::from_raw(sys_hz));
         let next_start_us = ready_us.max(now_us(&timer) + LATCH_US);
-        PacedWs2812 { strip, timer, next_start_us }
+        PacedWs2812 { strip, timer, next_start_us, code }
     }
 }
 
@@ -101,10 +107,22 @@ impl SmartLedsWrite for PacedWs2812 {
         spin_until(&self.timer, self.next_start_us);
         let start = now_us(&self.timer);
         let mut n = 0u64;
+        // The frame as it goes out, for the link's stream (only while one is on).
+        let streaming = crate::stream::on();
+        let mut rgb = [0u8; 3 * MAX_STREAMED];
         let result = self.strip.write(iterator.into_iter().map(|c| {
+            let c: RGB8 = c.into();
+            let i = n as usize;
+            if streaming && i < MAX_STREAMED {
+                rgb[3 * i..3 * i + 3].copy_from_slice(&[c.r, c.g, c.b]);
+            }
             n += 1;
-            c.into()
+            c
         }));
+        if streaming {
+            let t = crate::stream::now().saturating_sub(now_us(&self.timer) - start);
+            crate::stream::pixels(t, self.code, &rgb[..3 * (n as usize).min(MAX_STREAMED)]);
+        }
         wait_until_sent();
         let sent = now_us(&self.timer);
         self.next_start_us = sent + LATCH_US;

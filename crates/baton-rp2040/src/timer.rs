@@ -74,6 +74,17 @@ impl baton_board::time::Time for FirmwareTime {
     }
 }
 
+/// µs since boot, from the counter's registers: for code that holds no `Timer` (the link's
+/// stream hooks, some in interrupt handlers; flash writing).
+pub fn since_boot_us() -> u64 {
+    read_counter(regs())
+}
+
+/// The program's clock, µs since time zero (see [`since_boot_us`]).
+pub fn since_epoch_us() -> u64 {
+    since_boot_us().saturating_sub(epoch_us())
+}
+
 /// Busy-waits until the timer reads `until_us` (µs since boot).
 pub fn spin_until(timer: &Timer, until_us: u64) {
     while now_us(timer) < until_us {

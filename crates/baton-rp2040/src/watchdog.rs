@@ -118,6 +118,24 @@ pub fn restart_after_panic() {
     r.ctrl().modify(|_, w| w.enable().set_bit());
 }
 
+/// Restarts the board soon (1 ms), into the program, not into safe mode: the link's
+/// `SetConfig` restarts into the demo it has just written. (The watchdog's reset, as after a
+/// panic, because it is the reset the firmware already knows how to come back from; without
+/// [`ARMED`] in scratch 0 the next boot is an ordinary one.)
+pub fn restart() -> ! {
+    let r = regs();
+    // SAFETY: plain scratch registers: no mark, so the next boot runs the program.
+    r.scratch0().write(|w| unsafe { w.bits(0) });
+    // SAFETY: as above.
+    r.scratch1().write(|w| unsafe { w.bits(0) });
+    // SAFETY: LOAD only reloads the counter (2 per µs: RP2040-E1).
+    r.load().write(|w| unsafe { w.bits(1_000 * 2) });
+    r.ctrl().modify(|_, w| w.enable().set_bit());
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
 /// Why Baton's watchdog restarted the board.
 pub enum Restart {
     /// A panic, with its message.
