@@ -11,10 +11,11 @@
 //! 1×. Memory stays flat: the trace is drained every frame and the timeline keeps only the
 //! last [`TIMELINE_KEEP_US`] of events.
 
-use crate::remote::{Remote, Status};
+use crate::remote::{Pwm, Remote, Status};
 use baton::TaskState;
 use baton_board::neopixel::Color;
 use baton_board::Pin;
+use baton_sim::inputs::Input;
 use baton_sim::{InputEvent, SimConfig, Simulation, Step, TraceEvent};
 use litemap::LiteMap;
 use std::collections::VecDeque;
@@ -160,6 +161,10 @@ pub struct Driver {
     /// Sub-µs remainder of the pacing, so that slow speeds still move.
     carry_us: f64,
     pending: VecDeque<TraceEvent>,
+    /// Duty cycles still ahead of the display time (a worker's `pwm` events).
+    pending_pwm: VecDeque<Pwm>,
+    /// Each `PWMOut`'s duty cycle at the display time.
+    duty: LiteMap<Pin, u16>,
     outputs: LiteMap<Pin, bool>,
     inputs: LiteMap<Pin, bool>,
     strips: LiteMap<Pin, StripState>,
@@ -196,6 +201,8 @@ impl Driver {
             display_us: 0,
             carry_us: 0.0,
             pending: VecDeque::new(),
+            pending_pwm: VecDeque::new(),
+            duty: LiteMap::new(),
             outputs: LiteMap::new(),
             inputs: LiteMap::new(),
             strips: LiteMap::new(),
@@ -290,6 +297,23 @@ impl Driver {
         self.inputs.get(&pin).is_some_and(|level| !level)
     }
 
+    /// A `PWMOut`'s duty cycle at the display time (0–65535; 0 until set).
+    pub fn duty(&self, pin: Pin) -> u16 {
+        self.duty.get(&pin).copied().unwrap_or(0)
+    }
+
+    /// A potentiometer's reading (0–65535, 0 until turned) and the detents a knob has turned
+    /// (its `pin_a`), as of the display time: the replayed and scheduled inputs up to it.
+    pub fn level(&self, pin: Pin, turn: bool) -> i32 {
+        let Some(r) = self.remote() else { return 0 };
+        let known = r.levels().filter(|&(e, t)| e.pin == pin && t == turn && e.t_us <= self.display_us);
+        if turn {
+            known.fold(0, |sum: i32, (e, _)| sum.saturating_add(e.value))
+        } else {
+            known.last().map_or(0, |(e, _)| e.value)
+        }
+    }
+
     /// Every output driven so far and its level at the display time.
     pub fn outputs(&self) -> &LiteMap<Pin, bool> {
         &self.outputs
@@ -344,6 +368,14 @@ impl Driver {
     /// The timeline's window.
     pub fn timeline(&self) -> &Timeline {
         &self.timeline
+    }
+
+    /// Sets a potentiometer or turns a knob (an [`Input::Analog`] or [`Input::Turn`]): only a
+    /// Python program has one, in a worker, which schedules it and says when.
+    pub fn send(&mut self, input: Input) {
+        if let Source::Worker(r) = &mut self.source {
+            r.send(input);
+        }
     }
 
     /// Presses (`true`) or releases a button now; returns the event to record. A release
@@ -490,7 +522,10 @@ impl Driver {
     fn drain(&mut self) {
         let events: Vec<TraceEvent> = match &mut self.source {
             Source::Sim(sim) => sim.take_trace(),
-            Source::Worker(r) => r.take_events().into(),
+            Source::Worker(r) => {
+                self.pending_pwm.extend(r.take_pwm());
+                r.take_events().into()
+            }
         };
         for event in events {
             if let TraceEvent::Task { t_us, .. } = event {
@@ -546,6 +581,10 @@ impl Driver {
                     self.timeline.spans.push_back(Span { start_us: t_us, end_us, task: id });
                 }
             }
+        }
+        while self.pending_pwm.front().is_some_and(|p| p.t_us <= t_us) {
+            let Some(p) = self.pending_pwm.pop_front() else { break };
+            self.duty.insert(p.pin, p.duty);
         }
         for (pin, event) in last_frame {
             if let TraceEvent::Pixels { brightness, colors, .. } = event {

@@ -13,7 +13,7 @@
 //! | `speed` | 0.1–100 (× real time); default 1 |
 //! | `cost` | virtual µs charged for each task poll, 1–1 000 000; default 10 |
 //! | `bounce` | `<µs>x<count>`: switch bounce on every button; absent: none |
-//! | `rec` | recorded presses, `<ms>:<pin><+\|->` separated by commas (`+` pressed, `-` released); the time has up to 3 decimals, so it is exact to the µs |
+//! | `rec` | recorded inputs separated by commas: `<ms>:<pin><+\|->` a button (`+` pressed, `-` released), `<ms>:<pin>=<reading>` a potentiometer set to 0–65535, `<ms>:<pin>~<detents>` a knob (by its `pin_a`) turned, `-` anticlockwise; the time has up to 3 decimals, so it is exact to the µs |
 //! | `lang` | `python` for a Python-mode run (absent: the Rust demo) |
 //! | `code` | with `lang=python`: the program, `d1.` then base64url (no padding) of its raw DEFLATE; at most [`MAX_CODE_BYTES`] once inflated |
 //!
@@ -32,9 +32,13 @@
 //! assert!(decode("v=1&demo=nope").unwrap_err().to_string().contains("unknown demo"));
 //! ```
 
+mod base64url;
+
+use crate::view::int;
 use baton_board::Pin;
 use baton_demos::params::{format_decimal, parse_decimal};
 use baton_demos::{DemoId, ParamError, Params};
+use baton_sim::inputs::{Input, LevelEvent, MAX_STEPS};
 use baton_sim::simulation::{DEFAULT_POLL_COST_US, MAX_POLL_COST_US};
 use baton_sim::{Bounce, InputEvent};
 use litemap::LiteMap;
@@ -92,8 +96,8 @@ pub struct Shared {
     pub poll_cost_us: u64,
     /// Switch bounce on every button, or none.
     pub bounce: Option<Bounce>,
-    /// Button presses and releases to replay, in the order they were made.
-    pub recording: Vec<InputEvent>,
+    /// Inputs to replay (presses and releases, readings, turns), in the order they were made.
+    pub recording: Vec<Input>,
     /// Python mode's program (`code.py`), if the run is one; `demo` is then the guide's
     /// example it started from and `params` are unused.
     pub code: Option<Code>,
@@ -175,7 +179,7 @@ pub enum LinkError {
     CodeTooLong,
     /// `rec` has more than [`MAX_EVENTS`] items.
     TooManyEvents(usize),
-    /// An item of `rec` is not `<ms>:<pin><+|->`.
+    /// An item of `rec` is not `<ms>:<pin><+|->`, `<ms>:<pin>=<reading>` or `<ms>:<pin>~<detents>`.
     BadRecordingItem {
         /// 1-based position in `rec`.
         n: usize,
@@ -254,8 +258,7 @@ pub fn encode(shared: &Shared) -> String {
 
 /// Python code as a link carries it: [`CODE_FORMAT`], then its raw DEFLATE in base64url.
 pub fn encode_code(deflated: &[u8]) -> String {
-    use base64::Engine as _;
-    format!("{CODE_FORMAT}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated))
+    format!("{CODE_FORMAT}{}", base64url::encode(deflated))
 }
 
 /// The longest [`encode_code`] of `len` bytes of code can be, whatever compressed it: raw
@@ -267,13 +270,10 @@ pub fn encoded_code_bound(len: usize) -> usize {
 
 /// Reads [`encode_code`]'s output as far as the DEFLATE: its bytes.
 pub fn decode_code(text: &str) -> Result<Vec<u8>, LinkError> {
-    use base64::Engine as _;
     let data = text.strip_prefix(CODE_FORMAT).ok_or_else(|| {
         LinkError::BadCode(format!("it should start with {CODE_FORMAT:?} (the only format this playground reads)"))
     })?;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(data)
-        .map_err(|e| LinkError::BadCode(format!("not base64url: {e}")))
+    base64url::decode(data).map_err(|why| LinkError::BadCode(format!("not base64url: {why}")))
 }
 
 /// Why a link's code did not inflate.
@@ -320,16 +320,20 @@ impl Opened {
     }
 }
 
-/// One recorded event as the link writes it: `812.346:D3+`.
-pub fn format_event(e: &InputEvent) -> String {
-    let ms = e.t_us / 1000;
-    let frac = e.t_us % 1000;
-    let sign = if e.pressed { '+' } else { '-' };
+/// One recorded input as the link writes it: `812.346:D3+` (a press), `300:A1=40000` (a
+/// reading), `900:D8~-2` (a turn).
+pub fn format_event(input: &Input) -> String {
+    let (t_us, pin, what) = match *input {
+        Input::Button(e) => (e.t_us, e.pin, if e.pressed { "+".into() } else { "-".into() }),
+        Input::Analog(e) => (e.t_us, e.pin, format!("={}", int(e.value))),
+        Input::Turn(e) => (e.t_us, e.pin, format!("~{}", int(e.value))),
+    };
+    let (ms, frac) = (t_us / 1000, t_us % 1000);
     if frac == 0 {
-        format!("{ms}:{}{sign}", e.pin)
+        format!("{ms}:{pin}{what}")
     } else {
         let digits = format!("{frac:03}");
-        format!("{ms}.{}:{}{sign}", digits.trim_end_matches('0'), e.pin)
+        format!("{ms}.{}:{pin}{what}", digits.trim_end_matches('0'))
     }
 }
 
@@ -468,8 +472,8 @@ pub fn parse_bounce(text: &str) -> Result<Option<Bounce>, String> {
     check_bounce(duration_us, count).map(Some)
 }
 
-/// Reads `rec`: `<ms>:<pin><+|->` items separated by commas.
-pub fn parse_recording(text: &str) -> Result<Vec<InputEvent>, LinkError> {
+/// Reads `rec`: items ([`parse_event`]) separated by commas.
+pub fn parse_recording(text: &str) -> Result<Vec<Input>, LinkError> {
     if text.is_empty() {
         return Ok(Vec::new());
     }
@@ -485,20 +489,40 @@ pub fn parse_recording(text: &str) -> Result<Vec<InputEvent>, LinkError> {
         .collect()
 }
 
-/// Reads one recorded event, `812.346:D3+`.
-pub fn parse_event(item: &str) -> Result<InputEvent, String> {
+/// Reads one recorded input: `812.346:D3+` (a press; `-` a release), `300:A1=40000` (a
+/// potentiometer's reading, 0–65535), `900:D8~-2` (a knob turned, in detents).
+pub fn parse_event(item: &str) -> Result<Input, String> {
     let Some((time, rest)) = item.split_once(':') else {
-        return Err("expected <ms>:<pin><+|->, e.g. 812.346:D3+".into());
+        return Err("expected <ms>:<pin> then +, -, =<reading> or ~<detents>, e.g. 812.346:D3+".into());
     };
     let t_us = parse_ms(time)?;
-    let (pin, pressed) = match rest.chars().last() {
+    let pin = |text: &str| text.parse::<Pin>().map_err(|e| e.to_string());
+    if let Some(at) = rest.find(['=', '~']) {
+        let (name, number) = (pin(&rest[..at])?, &rest[at + 1..]);
+        let (turn, min, max) =
+            if rest.as_bytes()[at] == b'~' { (true, -MAX_STEPS, MAX_STEPS) } else { (false, 0, 65535) };
+        // Through u64's parser, which the page has anyway (i32's would be more code).
+        let (sign, digits) = number.strip_prefix('-').map_or((1, number), |d| (-1, d));
+        let value = digits
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| i32::try_from(n).ok())
+            .map(|n| sign * n)
+            .filter(|v| (min..=max).contains(v) && digits.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or_else(|| {
+                let what = if turn { "detents turned" } else { "reading" };
+                format!("the {what} {number:?} is not a whole number from {} to {}", int(min), int(max))
+            })?;
+        let e = LevelEvent { t_us, pin: name, value };
+        return Ok(if turn { Input::Turn(e) } else { Input::Analog(e) });
+    }
+    let (name, pressed) = match rest.chars().last() {
         // A `+` that went through form decoding arrives as a space.
         Some('+') | Some(' ') => (&rest[..rest.len() - 1], true),
         Some('-') => (&rest[..rest.len() - 1], false),
-        _ => return Err("the pin must end with + (pressed) or - (released)".into()),
+        _ => return Err("the pin must end with + (pressed), - (released), =<reading> or ~<detents>".into()),
     };
-    let pin: Pin = pin.parse().map_err(|e: baton_board::board::UnknownPin| e.to_string())?;
-    Ok(InputEvent { t_us, pin, pressed })
+    Ok(Input::Button(InputEvent { t_us, pin: pin(name)?, pressed }))
 }
 
 /// Reads a time in ms with up to 3 decimals, exactly, as µs.
@@ -571,8 +595,8 @@ pub(crate) mod tests {
         assert_eq!(
             s.recording,
             vec![
-                InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true },
-                InputEvent { t_us: 900_001, pin: Pin::D(3), pressed: false },
+                Input::Button(InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true }),
+                Input::Button(InputEvent { t_us: 900_001, pin: Pin::D(3), pressed: false }),
             ]
         );
         assert_eq!(
@@ -584,11 +608,58 @@ pub(crate) mod tests {
     #[test]
     fn times_are_exact_to_the_microsecond() {
         for t_us in [0, 1, 10, 100, 999, 1000, 1001, 812_346, 900_010, MAX_EVENT_US] {
-            let e = InputEvent { t_us, pin: Pin::A(2), pressed: false };
-            assert_eq!(parse_event(&format_event(&e)), Ok(e), "{}", format_event(&e));
+            let level = LevelEvent { t_us, pin: Pin::A(2), value: 40000 };
+            for e in [Input::Button(InputEvent { t_us, pin: Pin::A(2), pressed: false }), Input::Analog(level)] {
+                assert_eq!(parse_event(&format_event(&e)), Ok(e), "{}", format_event(&e));
+            }
         }
-        assert_eq!(format_event(&InputEvent { t_us: 900_010, pin: Pin::D(3), pressed: true }), "900.01:D3+");
-        assert!(parse_event("5:LED ").unwrap().pressed);
+        let press = Input::Button(InputEvent { t_us: 900_010, pin: Pin::D(3), pressed: true });
+        assert_eq!(format_event(&press), "900.01:D3+");
+        assert_eq!(parse_event("5:LED "), Ok(Input::Button(InputEvent { t_us: 5000, pin: Pin::Led, pressed: true })));
+    }
+
+    #[test]
+    fn readings_and_turns_read_and_write_exactly() {
+        let cases = [
+            ("300:A1=40000", Input::Analog(LevelEvent { t_us: 300_000, pin: Pin::A(1), value: 40000 })),
+            ("0.001:A0=0", Input::Analog(LevelEvent { t_us: 1, pin: Pin::A(0), value: 0 })),
+            ("12.5:A5=65535", Input::Analog(LevelEvent { t_us: 12_500, pin: Pin::A(5), value: 65535 })),
+            ("900:D8~-2", Input::Turn(LevelEvent { t_us: 900_000, pin: Pin::D(8), value: -2 })),
+            ("900.123:D8~1000000", Input::Turn(LevelEvent { t_us: 900_123, pin: Pin::D(8), value: MAX_STEPS })),
+        ];
+        for (text, input) in cases {
+            assert_eq!(parse_event(text), Ok(input), "{text}");
+            assert_eq!(format_event(&input), text);
+        }
+        // A link with all three kinds, as a page writes it, reads back the same.
+        let mut shared = Shared::new(DemoId::ButtonInterval);
+        shared.code = Some(code("print(1)\n"));
+        shared.recording = cases.iter().map(|(_, i)| *i).collect();
+        shared.recording.push(Input::Button(InputEvent { t_us: 5, pin: Pin::D(3), pressed: false }));
+        let query = encode(&shared);
+        assert!(query.ends_with("&rec=300:A1=40000,0.001:A0=0,12.5:A5=65535,900:D8~-2,900.123:D8~1000000,0.005:D3-"));
+        assert_eq!(open(&query), Ok(shared));
+    }
+
+    #[test]
+    fn a_malformed_reading_or_turn_says_which_and_why() {
+        let cases: &[(&str, &str)] = &[
+            ("1:A1=65536", "item 1 (\"1:A1=65536\"): the reading \"65536\" is not a whole number from 0 to 65535"),
+            ("1:A1=-1", "the reading \"-1\" is not a whole number"),
+            ("1:A1=", "the reading \"\" is not"),
+            ("1:A1=2.5", "the reading \"2.5\" is not"),
+            ("1:D3+,1:D8~1000001", "item 2 (\"1:D8~1000001\"): the detents turned \"1000001\" is not a whole number from -1000000 to 1000000"),
+            ("1:D8~x", "the detents turned \"x\""),
+            ("1:Q8~1", "unknown pin \"Q8\""),
+            ("1:=5", "unknown pin \"\""),
+            ("x:A1=5", "the time \"x\""),
+            ("1:A1*5", "must end with +"),
+        ];
+        for (rec, expected) in cases {
+            let query = format!("v=1&demo=blink-one&rec={rec}");
+            let err = open(&query).unwrap_err().to_string();
+            assert!(err.contains(expected), "{query}: {err:?} should contain {expected:?}");
+        }
     }
 
     #[test]
@@ -661,6 +732,28 @@ pub(crate) mod tests {
         proptest::sample::select(pins)
     }
 
+    /// Any input a link may carry: a press or release, a reading, a turn.
+    fn arb_input() -> impl Strategy<Value = Input> {
+        let t = 0..=MAX_EVENT_US;
+        prop_oneof![
+            (t.clone(), arb_pin(), any::<bool>()).prop_map(|(t_us, pin, pressed)| Input::Button(InputEvent {
+                t_us,
+                pin,
+                pressed
+            })),
+            (t.clone(), arb_pin(), 0..=65535i32).prop_map(|(t_us, pin, value)| Input::Analog(LevelEvent {
+                t_us,
+                pin,
+                value
+            })),
+            (t, arb_pin(), -MAX_STEPS..=MAX_STEPS).prop_map(|(t_us, pin, value)| Input::Turn(LevelEvent {
+                t_us,
+                pin,
+                value
+            })),
+        ]
+    }
+
     fn arb_shared() -> impl Strategy<Value = Shared> {
         (0..DemoId::ALL.len()).prop_flat_map(|i| {
             let demo = DemoId::ALL[i];
@@ -674,7 +767,7 @@ pub(crate) mod tests {
             let speed = prop_oneof![Just(1.0), (1u32..=1000).prop_map(|k| f64::from(k) / 10.0)];
             let cost = prop_oneof![Just(10u64), MIN_POLL_COST_US..=MAX_POLL_COST_US];
             let bounce = proptest::option::of((1..=MAX_BOUNCE_US, 1..=MAX_BOUNCE_COUNT));
-            let rec = proptest::collection::vec((0..=MAX_EVENT_US, arb_pin(), any::<bool>()), 0..60);
+            let rec = proptest::collection::vec(arb_input(), 0..60);
             (values, pins, any::<bool>(), speed, cost, bounce, rec).prop_map(
                 move |(values, pins, move_pins, speed, cost, bounce, rec)| {
                     let mut params = Params::defaults(demo);
@@ -697,10 +790,7 @@ pub(crate) mod tests {
                         speed,
                         poll_cost_us: cost,
                         bounce: bounce.map(|(duration_us, count)| Bounce { duration_us, count }),
-                        recording: rec
-                            .into_iter()
-                            .map(|(t_us, pin, pressed)| InputEvent { t_us, pin, pressed })
-                            .collect(),
+                        recording: rec,
                         code: None,
                     }
                 },
@@ -726,7 +816,7 @@ pub(crate) mod tests {
                     .collect::<Vec<_>>()
             ),
             "[0-9.:,+x-]{0,8}",
-            "[A-Z][0-9]{0,2}[+-]",
+            "[A-Z][0-9]{0,2}[+=~-]-?[0-9]{0,7}",
             any::<String>(),
         ]
     }
@@ -818,10 +908,10 @@ pub(crate) mod tests {
         }
 
         #[test]
-        fn python_code_round_trips(text in "(\\PC|\n){0,400}", rec in proptest::collection::vec((0u64..10_000_000, any::<bool>()), 0..6)) {
+        fn python_code_round_trips(text in "(\\PC|\n){0,400}", rec in proptest::collection::vec(arb_input(), 0..6)) {
             let mut shared = Shared::new(DemoId::ButtonInterval);
             shared.code = Some(code(&text));
-            shared.recording = rec.into_iter().map(|(t_us, pressed)| InputEvent { t_us, pin: Pin::D(3), pressed }).collect();
+            shared.recording = rec;
             prop_assert_eq!(open(&encode(&shared)), Ok(shared));
         }
 

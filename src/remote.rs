@@ -17,9 +17,11 @@
 
 pub mod wire;
 
+use crate::view::int;
 use baton::TaskState;
 use baton_board::Pin;
 use baton_demos::{DemoId, Params};
+use baton_sim::inputs::{Input, LevelEvent};
 use baton_sim::{Bounce, InputEvent, TraceEvent};
 use litemap::LiteMap;
 use std::collections::VecDeque;
@@ -51,10 +53,14 @@ pub enum WorkerMsg {
         events: Vec<TraceEvent>,
         /// Events the page could not read (a bug: counted rather than shown).
         bad: usize,
-        /// New board parts, one per line: `led D1`, `button D3`, `pixels A0 24`.
+        /// A `PWMOut`'s duty cycle set (`pwm` events, which [`TraceEvent`] has no kind for).
+        pwm: Vec<Pwm>,
+        /// New board parts, one per line: `led D1`, `button D3`, `pixels A0 24`, `pwm D5`,
+        /// `analog A1`, `encoder D8 D9`.
         parts: String,
-        /// Presses and releases as the worker scheduled them (for the recording).
-        inputs: Vec<InputEvent>,
+        /// Presses, releases, readings and turns as the worker scheduled them (for the
+        /// recording).
+        inputs: Vec<Input>,
         /// The turns taken, [`TURN_FIELDS`] numbers each (baton-py's `PySim::take_turns`):
         /// start µs, end µs, Baton task id, state code, sleeping until µs (or -1).
         turns: Vec<f64>,
@@ -90,6 +96,17 @@ fn state_of(code: f64, until: f64) -> Option<TaskState> {
     })
 }
 
+/// A `PWMOut`'s duty cycle from a time on (a `pwm` trace event; its frequency does not show).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pwm {
+    /// When, µs.
+    pub t_us: u64,
+    /// The pin.
+    pub pin: Pin,
+    /// The duty cycle, 0–65535.
+    pub duty: u16,
+}
+
 /// A part of the board that the program created.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Part {
@@ -99,6 +116,12 @@ pub enum Part {
     Button(Pin),
     /// A NeoPixel strip and its length.
     Pixels(Pin, usize),
+    /// A `pwmio.PWMOut`: an LED whose brightness is its duty cycle.
+    Pwm(Pin),
+    /// An `analogio.AnalogIn`: a potentiometer.
+    Analog(Pin),
+    /// A `rotaryio.IncrementalEncoder` on `pin_a`, `pin_b`: a knob (its turns name `pin_a`).
+    Encoder(Pin, Pin),
 }
 
 impl Part {
@@ -111,6 +134,9 @@ impl Part {
             "led" => Some(Part::Led(pin)),
             "button" => Some(Part::Button(pin)),
             "pixels" => Some(Part::Pixels(pin, words.next()?.parse().ok()?)),
+            "pwm" => Some(Part::Pwm(pin)),
+            "analog" => Some(Part::Analog(pin)),
+            "encoder" => Some(Part::Encoder(pin, words.next()?.parse().ok()?)),
             _ => None,
         }
     }
@@ -185,18 +211,21 @@ pub struct Remote {
     pub poll_cost_us: u64,
     /// Switch bounce.
     pub bounce: Option<Bounce>,
-    /// Presses to replay from the start (an input script's events).
-    pub replay: Vec<InputEvent>,
+    /// Inputs to replay from the start (an input script's events).
+    pub replay: Vec<Input>,
     status: Status,
     events: VecDeque<TraceEvent>,
     now_us: u64,
     want_us: u64,
     credit_us: u64,
-    outbox: Vec<(Pin, bool)>,
+    outbox: Vec<Input>,
+    pwm: Vec<Pwm>,
     names: LiteMap<u32, String>,
     task_names: LiteMap<u64, Rc<str>>,
     parts: Vec<Part>,
-    scheduled: Vec<InputEvent>,
+    scheduled: Vec<Input>,
+    /// The readings and turns the worker scheduled in this run.
+    levels: Vec<Input>,
     heartbeat: Option<(i32, f64)>,
     polls: u64,
     bad_lines: usize,
@@ -214,7 +243,7 @@ pub struct Remote {
 
 impl Remote {
     /// A run of `program` about to start.
-    pub fn new(program: Program, poll_cost_us: u64, bounce: Option<Bounce>, replay: &[InputEvent]) -> Self {
+    pub fn new(program: Program, poll_cost_us: u64, bounce: Option<Bounce>, replay: &[Input]) -> Self {
         Remote {
             program,
             poll_cost_us,
@@ -226,10 +255,12 @@ impl Remote {
             want_us: 0,
             credit_us: 0,
             outbox: Vec::new(),
+            pwm: Vec::new(),
             names: LiteMap::new(),
             task_names: LiteMap::new(),
             parts: Vec::new(),
             scheduled: Vec::new(),
+            levels: Vec::new(),
             heartbeat: None,
             polls: 0,
             bad_lines: 0,
@@ -240,15 +271,21 @@ impl Remote {
         }
     }
 
-    /// The presses to replay, as an input script (docs/SIMULATOR.md) for the worker.
+    /// The inputs to replay, as an input script (docs/SIMULATOR.md) for the worker.
     pub fn replay_script(&self) -> String {
         self.replay
             .iter()
-            .map(|e| {
-                let action = if e.pressed { "press" } else { "release" };
+            .map(|input| {
+                let (t_us, pin, tail) = match *input {
+                    Input::Button(e) => {
+                        (e.t_us, e.pin, if e.pressed { "\"press\"".into() } else { "\"release\"".into() })
+                    }
+                    Input::Analog(e) => (e.t_us, e.pin, format!("\"analog\", \"value\": {}", int(e.value))),
+                    Input::Turn(e) => (e.t_us, e.pin, format!("\"turn\", \"steps\": {}", int(e.value))),
+                };
                 // The ms to the µs, as exact decimals.
-                let (ms, us) = (e.t_us / 1000, e.t_us % 1000);
-                format!("{{\"t_ms\": {ms}.{us:03}, \"pin\": \"{}\", \"action\": \"{action}\"}}\n", e.pin)
+                let (ms, us) = (t_us / 1000, t_us % 1000);
+                format!("{{\"t_ms\": {ms}.{us:03}, \"pin\": \"{pin}\", \"action\": {tail}}}\n")
             })
             .collect()
     }
@@ -342,20 +379,41 @@ impl Remote {
 
     /// A press or release for the worker to schedule (it says when, in a `Trace` message).
     pub fn press(&mut self, pin: Pin, pressed: bool) {
+        self.send(Input::Button(InputEvent { t_us: 0, pin, pressed }));
+    }
+
+    /// An input for the worker to schedule (its time is the worker's to choose: it says
+    /// when, in a `Trace` message).
+    pub fn send(&mut self, input: Input) {
         // Once the program is over, nobody reads the board.
         if matches!(self.status, Status::Loading | Status::Running) {
-            self.outbox.push((pin, pressed));
+            self.outbox.push(input);
         }
     }
 
-    /// The presses to send to the worker now.
-    pub fn take_outbox(&mut self) -> Vec<(Pin, bool)> {
+    /// The inputs to send to the worker now.
+    pub fn take_outbox(&mut self) -> Vec<Input> {
         std::mem::take(&mut self.outbox)
     }
 
-    /// The presses the worker has scheduled since the last call (for the recording).
-    pub fn take_scheduled(&mut self) -> Vec<InputEvent> {
+    /// The inputs the worker has scheduled since the last call (for the recording).
+    pub fn take_scheduled(&mut self) -> Vec<Input> {
         std::mem::take(&mut self.scheduled)
+    }
+
+    /// The duty cycles set since the last call, in trace order.
+    pub fn take_pwm(&mut self) -> Vec<Pwm> {
+        std::mem::take(&mut self.pwm)
+    }
+
+    /// The readings and turns known so far, to show on the board: the replayed ones and
+    /// those the worker scheduled ([`LevelEvent`]s, `true` for a turn).
+    pub fn levels(&self) -> impl Iterator<Item = (LevelEvent, bool)> + '_ {
+        self.replay.iter().chain(&self.levels).filter_map(|i| match *i {
+            Input::Analog(e) => Some((e, false)),
+            Input::Turn(e) => Some((e, true)),
+            Input::Button(_) => None,
+        })
     }
 
     /// The events received since the last call, in trace order.
@@ -380,9 +438,10 @@ impl Remote {
                 self.task_names.insert(task, Rc::from(name.as_str()));
                 self.names.insert(id, name);
             }
-            WorkerMsg::Trace { events, bad, parts, inputs, turns } => {
+            WorkerMsg::Trace { events, bad, pwm, parts, inputs, turns } => {
                 self.bad_lines += bad;
-                self.started |= !events.is_empty() || !turns.is_empty() || !parts.is_empty();
+                self.started |= !events.is_empty() || !turns.is_empty() || !parts.is_empty() || !pwm.is_empty();
+                self.pwm.extend(pwm);
                 let mut events = VecDeque::from(events);
                 // Each turn goes where the page's own simulation records it: after the events
                 // of its turn (at or before its end).
@@ -414,6 +473,7 @@ impl Remote {
                         self.parts.push(part);
                     }
                 }
+                self.levels.extend(inputs.iter().filter(|i| !matches!(i, Input::Button(_))));
                 self.scheduled.extend(inputs);
             }
             WorkerMsg::Done { at_us } => {
@@ -494,7 +554,8 @@ mod tests {
             // main's turn from 0 to 10 µs (it then sleeps until 0.25 s), blink's from 10 to 40.
             turns: vec![0.0, 10.0, 1.0, 2.0, 250_000.0, 10.0, 40.0, 2.0, 3.0, -1.0, 40.0, 50.0, 2.0, 99.0, -1.0],
             parts: "led D1\nbutton D3\npixels A0 24\nnonsense\nled D1".into(),
-            inputs: vec![InputEvent { t_us: 11, pin: Pin::D(3), pressed: true }],
+            inputs: vec![Input::Button(InputEvent { t_us: 11, pin: Pin::D(3), pressed: true })],
+            pwm: vec![],
         });
         let events: Vec<TraceEvent> = r.take_events().into();
         assert_eq!(r.bad_lines(), 2, "the garbage line and the unknown state 99");
@@ -552,11 +613,64 @@ mod tests {
     #[test]
     fn the_replay_is_an_input_script() {
         let events = [
-            InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true },
-            InputEvent { t_us: 900_001, pin: Pin::D(3), pressed: false },
+            Input::Button(InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true }),
+            Input::Analog(LevelEvent { t_us: 850_000, pin: Pin::A(1), value: 40000 }),
+            Input::Turn(LevelEvent { t_us: 870_001, pin: Pin::D(8), value: -2 }),
+            Input::Analog(LevelEvent { t_us: 880_000, pin: Pin::A(1), value: 0 }),
+            Input::Button(InputEvent { t_us: 900_001, pin: Pin::D(3), pressed: false }),
+            Input::Turn(LevelEvent { t_us: 900_002, pin: Pin::D(8), value: 1_000_000 }),
         ];
         let r = Remote::new(Program::Python("x".into()), 10, None, &events);
-        assert_eq!(baton_sim::inputs::parse_script(&r.replay_script()).unwrap(), events);
+        // As the worker reads it (PySim::schedule): the same presses, readings and turns.
+        let script = baton_sim::inputs::parse_inputs(&r.replay_script()).unwrap();
+        let (mut presses, mut analog, mut turns) = (vec![], vec![], vec![]);
+        for e in events {
+            match e {
+                Input::Button(e) => presses.push(e),
+                Input::Analog(e) => analog.push(e),
+                Input::Turn(e) => turns.push(e),
+            }
+        }
+        assert_eq!((script.presses, script.analog, script.turns), (presses, analog, turns));
+    }
+
+    #[test]
+    fn new_parts_are_read_and_pwm_waits_for_the_driver() {
+        for (line, part) in [
+            ("pwm D5", Part::Pwm(Pin::D(5))),
+            ("analog A1", Part::Analog(Pin::A(1))),
+            ("encoder D8 D9", Part::Encoder(Pin::D(8), Pin::D(9))),
+        ] {
+            assert_eq!(Part::parse(line), Some(part), "{line}");
+        }
+        for bad in ["encoder D8", "encoder D8 Z1", "pwm", "pwm Q5", "analog"] {
+            assert_eq!(Part::parse(bad), None, "{bad}");
+        }
+        let mut r = Remote::new(Program::Python("x".into()), 10, None, &[]);
+        r.receive(WorkerMsg::Ready);
+        let pwm = vec![Pwm { t_us: 20, pin: Pin::D(5), duty: 32768 }];
+        let reading = Input::Analog(LevelEvent { t_us: 30, pin: Pin::A(1), value: 9 });
+        r.receive(WorkerMsg::Trace {
+            events: vec![],
+            bad: 0,
+            pwm: pwm.clone(),
+            parts: "pwm D5\nanalog A1\nencoder D8 D9".into(),
+            inputs: vec![reading],
+            turns: vec![],
+        });
+        assert_eq!(r.bad_lines(), 0, "a pwm event is not a bad one");
+        assert_eq!(r.parts(), &[Part::Pwm(Pin::D(5)), Part::Analog(Pin::A(1)), Part::Encoder(Pin::D(8), Pin::D(9))]);
+        assert_eq!(r.take_pwm(), pwm);
+        assert!(r.take_pwm().is_empty());
+        assert_eq!(r.take_scheduled(), [reading]);
+        assert_eq!(r.levels().collect::<Vec<_>>(), [(LevelEvent { t_us: 30, pin: Pin::A(1), value: 9 }, false)]);
+        // What the page sends, the worker gets (until the program is over).
+        let turn = Input::Turn(LevelEvent { t_us: 0, pin: Pin::D(8), value: 1 });
+        r.send(turn);
+        assert_eq!(r.take_outbox(), [turn]);
+        r.receive(WorkerMsg::Done { at_us: None });
+        r.send(turn);
+        assert!(r.take_outbox().is_empty());
     }
 
     #[test]

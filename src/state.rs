@@ -18,6 +18,7 @@ use crate::link::{self, Code, LinkError, Shared};
 use crate::remote::{Probe, Program, Remote, Status, WorkerMsg};
 use baton_board::Pin;
 use baton_demos::{DemoId, Params};
+use baton_sim::inputs::{Input, LevelEvent};
 use baton_sim::simulation::DEFAULT_POLL_COST_US;
 use baton_sim::{Bounce, InputEvent, SimConfig};
 use litemap::LiteMap;
@@ -114,6 +115,10 @@ pub enum Action {
     Release(Pin),
     /// Every held button comes up (the page lost focus).
     ReleaseAll,
+    /// Set a potentiometer (Python mode's `AnalogIn` on this pin) to a reading, 0–65535.
+    Analog(Pin, u16),
+    /// Turn a knob (Python mode's `IncrementalEncoder`, by its `pin_a`) by detents (+ clockwise).
+    Turn(Pin, i32),
     /// Start or stop recording.
     ToggleRecord,
     /// Make a share link from the page's address (origin + path).
@@ -212,8 +217,9 @@ pub struct State {
     pub running: bool,
     /// Whether presses are being recorded.
     pub recording: bool,
-    /// The presses of this run, replayed by Reset and carried by links.
-    pub recorded: Vec<InputEvent>,
+    /// The inputs of this run (presses, readings, turns), replayed by Reset and carried by
+    /// links.
+    pub recorded: Vec<Input>,
     /// The last share link made.
     pub share_url: Option<String>,
     /// Why the page's link was refused.
@@ -559,6 +565,8 @@ impl State {
             }
             Action::Press(pin) => self.press(pin),
             Action::Release(pin) => self.release(pin),
+            Action::Analog(pin, value) => self.send(Input::Analog(LevelEvent { t_us: 0, pin, value: value.into() })),
+            Action::Turn(pin, steps) => self.send(Input::Turn(LevelEvent { t_us: 0, pin, value: steps })),
             Action::ReleaseAll => {
                 let held: Vec<Pin> = self.held.keys().copied().collect();
                 for pin in held {
@@ -570,7 +578,7 @@ impl State {
                     self.recording = false;
                     let n = self.recorded.len();
                     self.notice = Some(format!(
-                        "Recorded {n} button event{}. Copy link shares the run; Reset replays it.",
+                        "Recorded {n} input{}. Copy link shares the run; Reset replays it.",
                         if n == 1 { "" } else { "s" }
                     ));
                 } else {
@@ -684,6 +692,23 @@ impl State {
         if self.held.contains_key(&pin) {
             return;
         }
+        self.check_room();
+        let event = self.driver.set_button(pin, true, None);
+        self.held.insert(pin, event.map_or(0, |e| e.t_us));
+        if let (true, Some(event)) = (self.recording, event) {
+            self.recorded.push(Input::Button(event));
+        }
+    }
+
+    /// A reading or a turn for the worker, which schedules it and says when (recorded then,
+    /// as a press in Python mode is).
+    fn send(&mut self, input: Input) {
+        self.check_room();
+        self.driver.send(input);
+    }
+
+    /// Stops recording when another input might not fit in a link.
+    fn check_room(&mut self) {
         if self.recording && !self.can_record() {
             self.recording = false;
             self.notice = Some(format!(
@@ -691,18 +716,13 @@ impl State {
                 link::max_len(self.language == Language::Python)
             ));
         }
-        let event = self.driver.set_button(pin, true, None);
-        self.held.insert(pin, event.map_or(0, |e| e.t_us));
-        if let (true, Some(event)) = (self.recording, event) {
-            self.recorded.push(event);
-        }
     }
 
     fn release(&mut self, pin: Pin) {
         let Some(pressed_at) = self.held.remove(&pin) else { return };
         let event = self.driver.set_button(pin, false, Some(pressed_at));
         if let (true, Some(event)) = (self.recording, event) {
-            self.recorded.push(event);
+            self.recorded.push(Input::Button(event));
         }
     }
 
@@ -719,8 +739,8 @@ impl State {
                 without_code + link::encoded_code_bound(self.running_code.len())
             }
         };
-        // The longest item is "1000000000.999:NEOPIXEL+," (25 bytes); two of them.
-        self.recorded.len() + 2 <= link::MAX_EVENTS && len + 50 <= link::max_len(python)
+        // The longest item is a turn, "1000000000.999:NEOPIXEL~-1000000," (33 bytes); two of them.
+        self.recorded.len() + 2 <= link::MAX_EVENTS && len + 66 <= link::max_len(python)
     }
 
     /// Python mode: which program the editor holds (a demo id, or [`examples::YOURS`]).
@@ -850,13 +870,19 @@ struct Run<'a> {
 /// (one poll is the whole program: blink-blocking, blink-polling) and the page can run a
 /// worker — a poll can't be cut into frames, and with long intervals it would hold the
 /// page's thread for minutes.
-fn driver_for(language: Language, run: Run, recorded: &[InputEvent], workers: bool) -> Driver {
+fn driver_for(language: Language, run: Run, recorded: &[Input], workers: bool) -> Driver {
     let remote = |program| Driver::worker(Remote::new(program, run.poll_cost_us, run.bounce, recorded));
     match language {
         Language::Python => remote(Program::Python(run.code.to_owned())),
         Language::Rust if run.yours => remote(Program::Yours),
         Language::Rust if workers && !run.params.demo().uses_asyncio() => remote(Program::demo(run.params)),
-        Language::Rust => Driver::new(config(run.params, run.poll_cost_us, run.bounce), recorded),
+        Language::Rust => {
+            // A Rust demo has no potentiometer or knob: only its presses replay (as the
+            // simulator reads an input script for one).
+            let presses: Vec<InputEvent> =
+                recorded.iter().filter_map(|i| if let Input::Button(e) = i { Some(*e) } else { None }).collect();
+            Driver::new(config(run.params, run.poll_cost_us, run.bounce), &presses)
+        }
     }
 }
 
@@ -992,8 +1018,9 @@ mod tests {
         (s, run_id)
     }
 
-    fn trace_msg(events: Vec<TraceEvent>, inputs: Vec<InputEvent>) -> WorkerMsg {
-        WorkerMsg::Trace { events, bad: 0, parts: "led D1\nbutton D3".into(), inputs, turns: Vec::new() }
+    fn trace_msg(events: Vec<TraceEvent>, inputs: Vec<Input>) -> WorkerMsg {
+        let parts = "led D1\nbutton D3".into();
+        WorkerMsg::Trace { events, bad: 0, pwm: Vec::new(), parts, inputs, turns: Vec::new() }
     }
 
     #[test]
@@ -1106,8 +1133,8 @@ mod tests {
         s.dispatch(Action::Release(Pin::D(3)));
         assert!(s.recorded.is_empty(), "the worker says when");
         let events = vec![
-            InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true },
-            InputEvent { t_us: 862_346, pin: Pin::D(3), pressed: false },
+            Input::Button(InputEvent { t_us: 812_346, pin: Pin::D(3), pressed: true }),
+            Input::Button(InputEvent { t_us: 862_346, pin: Pin::D(3), pressed: false }),
         ];
         s.dispatch(Action::Worker { run_id, msg: trace_msg(vec![], events.clone()) });
         assert_eq!(s.recorded, events);
@@ -1119,6 +1146,94 @@ mod tests {
         assert_eq!(opened.code, s.running_code);
         assert_eq!(opened.remote().unwrap().replay, events);
         assert!(opened.remote().unwrap().replay_script().contains("812.346"));
+    }
+
+    #[test]
+    fn python_mode_records_readings_and_turns_and_links_replay_them() {
+        let (mut s, run_id) = python_with_ready_worker();
+        let parts = "pwm D5\nanalog A1\nencoder D8 D9".to_string();
+        let trace =
+            |pwm, inputs| WorkerMsg::Trace { events: vec![], bad: 0, pwm, parts: parts.clone(), inputs, turns: vec![] };
+        s.dispatch(Action::ToggleRecord);
+        let run_id = if s.run_id == run_id { run_id } else { s.run_id };
+        s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
+        // The slider and the knob go to the worker, which says when they land.
+        s.dispatch(Action::Analog(Pin::A(1), 40000));
+        s.dispatch(Action::Turn(Pin::D(8), -1));
+        let sent = s.driver.remote_mut().unwrap().take_outbox();
+        assert_eq!(
+            sent,
+            [
+                Input::Analog(LevelEvent { t_us: 0, pin: Pin::A(1), value: 40000 }),
+                Input::Turn(LevelEvent { t_us: 0, pin: Pin::D(8), value: -1 }),
+            ]
+        );
+        assert!(s.recorded.is_empty(), "the worker says when");
+        let scheduled = vec![
+            Input::Analog(LevelEvent { t_us: 100_001, pin: Pin::A(1), value: 40000 }),
+            Input::Turn(LevelEvent { t_us: 100_001, pin: Pin::D(8), value: -1 }),
+            Input::Turn(LevelEvent { t_us: 300_000, pin: Pin::D(8), value: 3 }),
+        ];
+        let pwm = vec![
+            crate::remote::Pwm { t_us: 50_000, pin: Pin::D(5), duty: 1000 },
+            crate::remote::Pwm { t_us: 200_000, pin: Pin::D(5), duty: 65535 },
+        ];
+        s.dispatch(Action::Worker { run_id, msg: trace(pwm, scheduled.clone()) });
+        assert_eq!(s.recorded, scheduled);
+        // The board shows each part as of the display time.
+        let probe = Probe { now_us: 400_000.0, want_us: 0.0, heartbeat: 1, waiting: true, current: 0 };
+        s.dispatch(Action::Probe { run_id, probe, now_ms: 0.0 });
+        let board = |s: &State| {
+            let b = crate::view::board(s);
+            let pwm = b.leds.iter().find(|l| l.pin == Pin::D(5)).and_then(|l| l.duty);
+            (pwm, b.pots[0].value, b.knobs[0].value, b.knobs[0].pin_b)
+        };
+        assert_eq!(board(&s), (Some(0), 0, 0, Some(Pin::D(9))), "at 0 s nothing has happened yet");
+        frames(&mut s, 0.15);
+        assert_eq!(board(&s), (Some(1000), 40000, -1, Some(Pin::D(9))));
+        frames(&mut s, 0.2);
+        assert_eq!(board(&s), (Some(65535), 40000, 2, Some(Pin::D(9))));
+        // A link carries them, and its run replays them from 0 s.
+        deflate(&mut s);
+        let Effect::Copy(url) = s.dispatch(Action::CopyLink { base: "http://x/".into() }) else { panic!() };
+        assert!(url.contains("&rec=100.001:A1=40000,100.001:D8~-1,300:D8~3"), "{url}");
+        let opened = open(url.split_once('?').unwrap().1);
+        assert_eq!(opened.recorded, scheduled);
+        assert_eq!(opened.remote().unwrap().replay, scheduled);
+        assert!(opened
+            .remote()
+            .unwrap()
+            .replay_script()
+            .contains("{\"t_ms\": 100.001, \"pin\": \"A1\", \"action\": \"analog\", \"value\": 40000}"));
+        // Reset replays them too (the recording stays).
+        s.dispatch(Action::ToggleRecord);
+        s.dispatch(Action::Reset);
+        assert_eq!(s.remote().unwrap().replay, scheduled);
+        // Rust mode has no potentiometer or knob: nothing goes anywhere.
+        let mut rust = State::default();
+        rust.dispatch(Action::Analog(Pin::A(1), 5));
+        rust.dispatch(Action::Turn(Pin::D(8), 5));
+        assert!(rust.recorded.is_empty());
+    }
+
+    #[test]
+    fn a_link_with_a_malformed_reading_or_turn_is_refused_and_changes_nothing_else() {
+        for bad in ["1:A1=70000", "1:D8~x", "1:A1=-3", "1:D8~2000000"] {
+            let mut s = State::default();
+            s.dispatch(Action::SetSpeed(2.0));
+            frames(&mut s, 0.2);
+            let query = format!("v=1&demo=button-interval&speed=5&rec=1:D3+,{bad}");
+            s.dispatch(Action::LoadLink(query));
+            let e = s.link_error.clone().unwrap();
+            assert!(e.contains("malformed recording item 2"), "{e}");
+            assert!(e.contains(bad), "{e}");
+            // The default demo, as after any bad link: not half of the link's settings.
+            assert_eq!((s.demo(), s.speed, s.recorded.len()), (DEFAULT_DEMO, 1.0, 0));
+        }
+        // A Rust demo's link with a reading replays its presses, as the simulator does.
+        let s = State::from_query("v=1&demo=button-interval&rec=1:A1=5,2:D3+");
+        assert!(s.link_error.is_none());
+        assert_eq!(s.recorded.len(), 2);
     }
 
     #[test]
@@ -1477,8 +1592,14 @@ mod tests {
         s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Spawn { id: 1, task: 1, name: "main".into() } });
         // main's one poll, under way at 0.5 s.
         let open = vec![0.0, 500_000.0, 1.0, 1.0, -1.0];
-        let turns =
-            |events, turns| WorkerMsg::Trace { events, bad: 0, parts: String::new(), inputs: Vec::new(), turns };
+        let turns = |events, turns| WorkerMsg::Trace {
+            events,
+            bad: 0,
+            pwm: vec![],
+            parts: String::new(),
+            inputs: vec![],
+            turns,
+        };
         s.dispatch(Action::Worker { run_id, msg: turns(vec![pin(0, true), pin(250_000, false)], open) });
         let probe = Probe { now_us: 500_000.0, want_us: 0.0, heartbeat: 1, waiting: true, current: 0 };
         s.dispatch(Action::Probe { run_id, probe, now_ms: 0.0 });

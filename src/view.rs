@@ -22,6 +22,8 @@ pub struct LedView {
     pub label: String,
     /// Lit at the display time.
     pub on: bool,
+    /// A `PWMOut`'s: its duty cycle at the display time, 0–65535 (its brightness).
+    pub duty: Option<i32>,
 }
 
 /// A button on the board.
@@ -61,15 +63,32 @@ pub struct RingView {
     pub pixels: Vec<PixelView>,
 }
 
+/// A Python program's potentiometer (`AnalogIn`) or knob (`IncrementalEncoder`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LevelView {
+    /// Its pin (a knob's `pin_a`, which its turns name).
+    pub pin: Pin,
+    /// A knob's `pin_b`.
+    pub pin_b: Option<Pin>,
+    /// At the display time: the reading (0–65535), or the detents turned since the run began
+    /// (+ clockwise).
+    pub value: i32,
+}
+
 /// The board: the parts the demo uses, as of the display time.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BoardView {
-    /// The LEDs, in parameter order.
+    /// The LEDs, in parameter order (a Python program's: in the order it created them, its
+    /// PWM LEDs last).
     pub leds: Vec<LedView>,
     /// The buttons, in pin order.
     pub buttons: Vec<ButtonView>,
     /// The NeoPixel rings.
     pub rings: Vec<RingView>,
+    /// The potentiometers.
+    pub pots: Vec<LevelView>,
+    /// The knobs.
+    pub knobs: Vec<LevelView>,
 }
 
 /// What kind of part a pin parameter is.
@@ -113,15 +132,17 @@ pub fn parts(params: &Params) -> Vec<PartRow> {
 }
 
 /// The board's parts for a Python program: what it has created so far, LEDs and rings in
-/// the order it created them, buttons in pin order.
+/// the order it created them, buttons in pin order (its PWM LEDs, potentiometers and knobs
+/// are [`board`]'s).
 pub fn python_parts(remote: &Remote) -> Vec<PartRow> {
     let mut out: Vec<PartRow> = remote
         .parts()
         .iter()
-        .map(|p| match *p {
-            Part::Led(pin) => (PartKind::Led, pin, "", Some(0)),
-            Part::Button(pin) => (PartKind::Button, pin, "", Some(0)),
-            Part::Pixels(pin, n) => (PartKind::Pixels, pin, "", Some(n)),
+        .filter_map(|p| match *p {
+            Part::Led(pin) => Some((PartKind::Led, pin, "", Some(0))),
+            Part::Button(pin) => Some((PartKind::Button, pin, "", Some(0))),
+            Part::Pixels(pin, n) => Some((PartKind::Pixels, pin, "", Some(n))),
+            _ => None,
         })
         .collect();
     buttons_last(&mut out);
@@ -140,13 +161,25 @@ pub fn board(state: &State) -> BoardView {
     let d = &state.driver;
     // A Python program's board is what it has created (and your own Rust program's); a Rust
     // demo's (in the page or in a worker) follows its parameters.
-    let parts = match state.remote().filter(|r| !matches!(r.program, Program::Demo { .. })) {
+    let python = state.remote().filter(|r| !matches!(r.program, Program::Demo { .. }));
+    let parts = match python {
         Some(remote) => python_parts(remote),
         None => parts(&state.params),
     };
+    for p in python.map_or(&[][..], Remote::parts) {
+        match *p {
+            Part::Pwm(pin) => {
+                let duty = d.duty(pin);
+                view.leds.push(LedView { pin, label: "PWM".into(), on: duty > 0, duty: Some(duty.into()) });
+            }
+            Part::Analog(pin) => view.pots.push(LevelView { pin, pin_b: None, value: d.level(pin, false) }),
+            Part::Encoder(pin, b) => view.knobs.push(LevelView { pin, pin_b: Some(b), value: d.level(pin, true) }),
+            _ => {}
+        }
+    }
     for (kind, pin, label, length) in parts {
         match kind {
-            PartKind::Led => view.leds.push(LedView { pin, label: short_label(label), on: d.output(pin) }),
+            PartKind::Led => view.leds.push(LedView { pin, label: short_label(label), on: d.output(pin), duty: None }),
             PartKind::Button => {
                 let key = BUTTON_KEYS.get(view.buttons.len()).copied();
                 view.buttons.push(ButtonView {
@@ -174,7 +207,7 @@ pub fn board(state: &State) -> BoardView {
     // Outputs the parameters don't name (none today) still show.
     for (&pin, &on) in d.outputs() {
         if !view.leds.iter().any(|l| l.pin == pin) {
-            view.leds.push(LedView { pin, label: String::new(), on });
+            view.leds.push(LedView { pin, label: String::new(), on, duty: None });
         }
     }
     view
@@ -249,6 +282,13 @@ pub fn fixed(v: f64, decimals: u32) -> String {
     } else {
         format!("{sign}{}.{:0width$}", n / scale, n % scale, width = decimals.min(6) as usize)
     }
+}
+
+/// A whole number in decimal, through `u64`'s `Display`, which the page has anyway (`i32`'s
+/// would add half a KB of its own).
+pub fn int(v: i32) -> String {
+    let sign = if v < 0 { "-" } else { "" };
+    format!("{sign}{}", u64::from(v.unsigned_abs()))
 }
 
 /// A decimal without its trailing zeros: `0.25`, `1`.
@@ -442,6 +482,9 @@ mod tests {
 
     #[test]
     fn times_and_speeds_read_well() {
+        for v in [0, 7, -2, 65535, i32::MIN, i32::MAX] {
+            assert_eq!(int(v), v.to_string());
+        }
         assert_eq!(seconds(1_234_567), "1.234 s");
         assert_eq!(seconds(0), "0.000 s");
         assert_eq!(seconds_exact(250_030), "0.250030 s");

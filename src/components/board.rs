@@ -1,11 +1,14 @@
-//! The virtual board: LEDs, a NeoPixel ring (SVG) and buttons (real `<button>`s).
+//! The virtual board: LEDs, a NeoPixel ring (SVG) and buttons (real `<button>`s); and a
+//! Python program's PWM LEDs, potentiometers (an `<input type=range>`) and knobs (turned by
+//! their − and + buttons, or the arrow keys).
 //!
-//! Test hooks: every part has `data-part` (`led`, `button`, `pixel-ring`) and `data-pin`;
-//! an LED has `data-on`; each ring pixel has `data-color` (the wire colour, brightness
-//! applied, `rrggbb`).
+//! Test hooks: every part has `data-part` (`led`, `button`, `pixel-ring`, `pwm-led`, `pot`,
+//! `knob`) and `data-pin`; an LED has `data-on`; each ring pixel has `data-color` (the wire
+//! colour, brightness applied, `rrggbb`); a PWM LED, a potentiometer and a knob have
+//! `data-value` (the duty cycle, the reading, the detents turned).
 
 use crate::state::Action;
-use crate::view::{self, BoardView, ButtonView, LedView, RingView};
+use crate::view::{self, BoardView, ButtonView, LedView, LevelView, RingView};
 use baton_board::Pin;
 use yew::prelude::*;
 
@@ -35,6 +38,12 @@ pub fn board(props: &BoardProps) -> Html {
                     { for v.leds.iter().map(led) }
                 </div>
             }
+            if !v.pots.is_empty() || !v.knobs.is_empty() {
+                <div class="controls-row">
+                    { for v.pots.iter().map(|p| pot(p, &props.dispatch)) }
+                    { for v.knobs.iter().map(|k| knob(k, &props.dispatch)) }
+                </div>
+            }
             if !v.buttons.is_empty() {
                 <div class="buttons">
                     { for v.buttons.iter().map(|b| button(b, &props.dispatch)) }
@@ -44,16 +53,71 @@ pub fn board(props: &BoardProps) -> Html {
     }
 }
 
+/// An `AnalogIn`'s potentiometer: a slider (keyboard-operable) whose label names the pin and
+/// the reading. A reading is sent when the slider is let go (or each arrow key), not at every
+/// pixel of a drag: a recording, and so a link, stays short.
+fn pot(p: &LevelView, dispatch: &Callback<Action>) -> Html {
+    let pin = p.pin;
+    let (id, value) = (format!("pot-{pin}"), view::int(p.value));
+    let change = dispatch.reform(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        Action::Analog(pin, input.value_as_number() as u16)
+    });
+    html! {
+        <div class="pot" data-part="pot" data-pin={pin.to_string()} data-value={value.clone()}>
+            <label for={id.clone()}>{ format!("Potentiometer {pin}: {value}") }</label>
+            <input type="range" id={id} min="0" max="65535" {value} onchange={change} />
+        </div>
+    }
+}
+
+/// An `IncrementalEncoder`'s knob: − and + turn it a detent (so do the arrow keys while one
+/// of them has the focus); it shows the detents turned since the run began.
+fn knob(k: &LevelView, dispatch: &Callback<Action>) -> Html {
+    let pin = k.pin;
+    let turn = |steps| dispatch.reform(move |_: MouseEvent| Action::Turn(pin, steps));
+    let keys = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let steps = match e.key().as_str() {
+                "ArrowRight" | "ArrowUp" => 1,
+                "ArrowLeft" | "ArrowDown" => -1,
+                _ => return,
+            };
+            e.prevent_default();
+            dispatch.emit(Action::Turn(pin, steps));
+        })
+    };
+    let name = format!("Knob on {pin} and {}", k.pin_b.map_or(String::new(), |b| b.to_string()));
+    let value = view::int(k.value);
+    html! {
+        <div class="knob" role="group" aria-label={name.clone()} data-part="knob" data-pin={pin.to_string()}
+            data-value={value.clone()} onkeydown={keys}>
+            <button type="button" onclick={turn(-1)} aria-label="Turn anticlockwise">{ "−" }</button>
+            <span class="dial" aria-hidden="true" style={format!("--turn:{}deg", view::int(k.value % 20 * 18))}></span>
+            <button type="button" onclick={turn(1)} aria-label="Turn clockwise">{ "+" }</button>
+            <output>{ format!("{name}: {value}") }</output>
+        </div>
+    }
+}
+
+/// An LED; a `PWMOut`'s is as bright as its duty cycle (the CSS reads `--duty`, a percentage).
 fn led(l: &LedView) -> Html {
-    let state = if l.on { "on" } else { "off" };
+    let percent = l.duty.map(|d| view::int(d * 100 / 65535));
+    let state = match &percent {
+        Some(p) => format!("duty cycle {p} %"),
+        None => if l.on { "on" } else { "off" }.into(),
+    };
     let label = if l.label.is_empty() {
         format!("LED on {}: {state}", l.pin)
     } else {
         format!("{} on {}: {state}", l.label, l.pin)
     };
     html! {
-        <figure class={classes!("led", l.on.then_some("on"))} data-part="led" data-pin={l.pin.to_string()}
-            data-on={l.on.to_string()}>
+        <figure class={classes!("led", l.on.then_some("on"), l.duty.map(|_| "pwm"))}
+            data-part={if l.duty.is_some() { "pwm-led" } else { "led" }} data-pin={l.pin.to_string()}
+            data-on={l.on.to_string()} data-value={l.duty.map(view::int)}
+            style={percent.map(|p| format!("--duty:{p}%"))}>
             <svg viewBox="-20 -20 40 40" role="img" aria-label={label}>
                 <circle class="led-glow" r="19" />
                 <circle class="led-body" r="11" />

@@ -6,6 +6,7 @@
 use crate::remote::wire::{self, Wire};
 use crate::remote::{Probe, Program, Remote, Status, WorkerMsg};
 use crate::state::Action;
+use baton_sim::inputs::Input;
 use wasm_bindgen::prelude::*;
 use yew::Callback;
 
@@ -27,7 +28,7 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn grant(this: &WorkerRun, credit_us: f64);
     #[wasm_bindgen(method)]
-    fn press(this: &WorkerRun, pin: &str, pressed: bool) -> bool;
+    fn input(this: &WorkerRun, pin: &str, code: u8, value: i32) -> bool;
     #[wasm_bindgen(method, js_name = nowUs)]
     fn now_us(this: &WorkerRun) -> f64;
     #[wasm_bindgen(method, js_name = wantUs)]
@@ -111,9 +112,15 @@ impl Worker {
             return None;
         }
         run.grant(remote.credit_us() as f64);
-        for (pin, pressed) in remote.take_outbox() {
-            // A full queue (64 unread presses) drops the press, as a busy board would.
-            let _ = run.press(&pin.to_string(), pressed);
+        for input in remote.take_outbox() {
+            // The input slot's code (worker.mjs): 1 pressed, 0 released, 2 a reading, 3 a turn.
+            let (pin, code, value) = match input {
+                Input::Button(e) => (e.pin, u8::from(e.pressed), 0),
+                Input::Analog(e) => (e.pin, 2, e.value),
+                Input::Turn(e) => (e.pin, 3, e.value),
+            };
+            // A full queue (64 unread inputs) drops the input, as a busy board would.
+            let _ = run.input(&pin.to_string(), code, value);
         }
         Some(Probe {
             now_us: run.now_us(),

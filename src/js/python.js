@@ -62,14 +62,16 @@ export class WorkerRun {
     }
   }
 
-  // Queues a press; false when the queue is full (64 unread presses).
-  press(pin, pressed) {
+  // Queues an input (`code` 1 pressed, 0 released, 2 a reading, 3 a turn, with its `value`);
+  // false when the queue is full (64 unread inputs).
+  input(pin, code, value) {
     const written = this.i32[INPUTS_WRITTEN];
     if (written - Atomics.load(this.i32, INPUTS_READ) >= SLOTS) return false;
     const at = (written % SLOTS) * SLOT_BYTES;
     this.ring.fill(0, at, at + SLOT_BYTES);
     for (let k = 0; k < Math.min(8, pin.length); k++) this.ring[at + k] = pin.charCodeAt(k) & 0x7f;
-    this.ring[at + 8] = pressed ? 1 : 0;
+    this.ring[at + 8] = code;
+    new DataView(this.shared, 128).setInt32(at + 12, value, true);
     Atomics.store(this.i32, INPUTS_WRITTEN, written + 1);
     this.bump();
     return true;

@@ -9,9 +9,11 @@
 //! [`decode`] reads any [`Wire`] value: a JavaScript object in the page
 //! (`components::worker`), a plain tree in the tests.
 
-use super::{WorkerMsg, TURN_FIELDS};
+use super::{Pwm, WorkerMsg, TURN_FIELDS};
+use crate::view::int;
 use baton_board::neopixel::Color;
 use baton_board::Pin;
+use baton_sim::inputs::{Input, LevelEvent, MAX_STEPS};
 use baton_sim::{InputEvent, TraceEvent};
 
 /// One value of a message, as the page sees it.
@@ -47,9 +49,7 @@ pub fn decode<W: Wire>(msg: &W) -> Result<WorkerMsg, String> {
         "trace" => {
             let mut inputs = Vec::new();
             for item in list(msg, "inputs")? {
-                if let Some(input) = input(&item)? {
-                    inputs.push(input);
-                }
+                inputs.push(input(&item)?);
             }
             let turns = msg.field("turns").and_then(|t| t.floats()).ok_or("`turns` is not a Float64Array")?;
             if turns.len() % TURN_FIELDS != 0 {
@@ -57,15 +57,26 @@ pub fn decode<W: Wire>(msg: &W) -> Result<WorkerMsg, String> {
             }
             // An event of a kind the page does not draw is counted (the trace's format may
             // grow); one that is not even an object with a time is refused.
-            let (mut events, mut bad) = (Vec::new(), 0);
+            let (mut events, mut pwm, mut bad) = (Vec::new(), Vec::new(), 0);
             for e in list(msg, "events")? {
-                micros(&e, "t_us").map_err(|why| format!("an event: {why}"))?;
-                match event(&e) {
+                let t_us = micros(&e, "t_us").map_err(|why| format!("an event: {why}"))?;
+                let kind = e.field("kind").and_then(|k| k.string()).unwrap_or_default();
+                let pin = || e.field("pin")?.string()?.parse::<Pin>().ok();
+                if kind == "pwm" {
+                    // A duty cycle, which TraceEvent has no kind for; its frequency does not show.
+                    let duty = level(&e, "duty_cycle", 0, 65535).ok();
+                    match (pin(), duty) {
+                        (Some(pin), Some(duty)) => pwm.push(Pwm { t_us, pin, duty: duty as u16 }),
+                        _ => bad += 1,
+                    }
+                    continue;
+                }
+                match event(&e, t_us, &kind, pin) {
                     Some(e) => events.push(e),
                     None => bad += 1,
                 }
             }
-            WorkerMsg::Trace { events, bad, parts: text(msg, "parts")?, inputs, turns }
+            WorkerMsg::Trace { events, bad, pwm, parts: text(msg, "parts")?, inputs, turns }
         }
         "done" => WorkerMsg::Done { at_us: time(msg)? },
         "error" => WorkerMsg::Error { text: text(msg, "text")?, at_us: time(msg)? },
@@ -80,33 +91,15 @@ const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
 fn whole<W: Wire>(w: &W, key: &str, max: f64) -> Result<f64, String> {
     match w.field(key).and_then(|v| v.number()) {
         Some(n) if n.fract() == 0.0 && (0.0..=max).contains(&n) => Ok(n),
-        Some(n) => Err(format!("`{key}` is {}, not a whole number from 0 to {}", shown(n), max as u64)),
-        None => Err(format!("`{key}` is missing or not a number")),
+        _ => Err(format!("`{key}` is not a whole number from 0 to {}", max as u64)),
     }
 }
 
-/// A number for a message, written without `f64`'s `Display`, whose float formatting
-/// (Grisu and Dragon, ~11 KB of wasm) would be the page's largest piece of code for a line
-/// that should never be seen: a whole number as such, a fraction to six places.
-fn shown(n: f64) -> String {
-    if n.is_nan() {
-        return "NaN".into();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 { "infinity" } else { "-infinity" }.into();
-    }
-    let sign = if n < 0.0 { "-" } else { "" };
-    let a = n.abs();
-    if a >= 1e15 {
-        return format!("{sign}about {}e15", (a / 1e15) as u64);
-    }
-    let micro = (a * 1e6).round() as u64;
-    let (whole, frac) = (micro / 1_000_000, micro % 1_000_000);
-    if frac == 0 {
-        format!("{sign}{whole}")
-    } else {
-        let digits = format!("{frac:06}");
-        format!("{sign}{whole}.{}", digits.trim_end_matches('0'))
+/// A whole number from `min` to `max` (a reading, a turn, a duty cycle).
+fn level<W: Wire>(w: &W, key: &str, min: i32, max: i32) -> Result<i32, String> {
+    match w.field(key).and_then(|v| v.number()) {
+        Some(n) if n.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(&n) => Ok(n as i32),
+        _ => Err(format!("`{key}` is not a whole number from {} to {}", int(min), int(max))),
     }
 }
 
@@ -128,8 +121,9 @@ fn list<W: Wire>(w: &W, key: &str) -> Result<Vec<W>, String> {
 fn micros<W: Wire>(w: &W, key: &str) -> Result<u64, String> {
     match w.field(key).and_then(|v| v.number()) {
         Some(n) if (0.0..=MAX_SAFE).contains(&n) => Ok(n as u64),
-        Some(n) => Err(format!("`{key}` is {}, not a time", shown(n))),
-        None => Err(format!("`{key}` is missing or not a number")),
+        // (Without the number: f64's Display, ~11 KB of float formatting, would be the
+        // page's largest piece of code for a line that should never be seen.)
+        _ => Err(format!("`{key}` is not a time (a number of µs from 0)")),
     }
 }
 
@@ -141,9 +135,8 @@ fn time<W: Wire>(w: &W) -> Result<Option<u64>, String> {
     }
 }
 
-/// One scheduled input: a press or release (`Some`), or a reading or turn, which the
-/// recording does not keep (`None`).
-fn input<W: Wire>(w: &W) -> Result<Option<InputEvent>, String> {
+/// One scheduled input: a press or release, a reading or a turn.
+fn input<W: Wire>(w: &W) -> Result<Input, String> {
     let t_us = micros(w, "t_us").map_err(|why| format!("an input: {why}"))?;
     let pin: Pin = w
         .field("pin")
@@ -153,19 +146,18 @@ fn input<W: Wire>(w: &W) -> Result<Option<InputEvent>, String> {
     match w.field("action").and_then(|a| a.string()).as_deref() {
         None => {
             let pressed = w.field("pressed").and_then(|p| p.boolean()).ok_or("a press without `pressed`")?;
-            Ok(Some(InputEvent { t_us, pin, pressed }))
+            Ok(Input::Button(InputEvent { t_us, pin, pressed }))
         }
-        Some("analog") | Some("turn") => Ok(None),
+        Some("analog") => Ok(Input::Analog(LevelEvent { t_us, pin, value: level(w, "value", 0, 65535)? })),
+        Some("turn") => Ok(Input::Turn(LevelEvent { t_us, pin, value: level(w, "steps", -MAX_STEPS, MAX_STEPS)? })),
         Some(other) => Err(format!("an input of an unknown action `{}`", other.chars().take(40).collect::<String>())),
     }
 }
 
 /// Reads one trace event, as the worker parsed it from its JSON line (docs/SIMULATOR.md); an
 /// `exception` line reads as a print, which is what the console shows.
-fn event<W: Wire>(e: &W) -> Option<TraceEvent> {
-    let t_us = e.field("t_us")?.number()? as u64;
-    let pin = || e.field("pin")?.string()?.parse::<Pin>().ok();
-    Some(match e.field("kind")?.string()?.as_str() {
+fn event<W: Wire>(e: &W, t_us: u64, kind: &str, pin: impl Fn() -> Option<Pin>) -> Option<TraceEvent> {
+    Some(match kind {
         "pin" => TraceEvent::Pin { t_us, pin: pin()?, value: e.field("value")?.boolean()? },
         "input" => TraceEvent::Input { t_us, pin: pin()?, value: e.field("value")?.boolean()? },
         "print" | "exception" => TraceEvent::Print { t_us, text: e.field("text")?.string()? },
@@ -279,7 +271,21 @@ mod tests {
                         ("pin", V::Str("D1")),
                         ("value", V::Bool(true)),
                     ]),
-                    V::Obj(vec![("t_us", V::Num(20.0)), ("kind", V::Str("pwm")), ("pin", V::Str("D5"))]),
+                    V::Obj(vec![
+                        ("t_us", V::Num(20.0)),
+                        ("kind", V::Str("pwm")),
+                        ("pin", V::Str("D5")),
+                        ("duty_cycle", V::Num(32768.0)),
+                        ("frequency", V::Num(500.0)),
+                    ]),
+                    // A duty cycle out of range, a kind the page does not know: counted.
+                    V::Obj(vec![
+                        ("t_us", V::Num(21.0)),
+                        ("kind", V::Str("pwm")),
+                        ("pin", V::Str("D5")),
+                        ("duty_cycle", V::Num(70000.0)),
+                    ]),
+                    V::Obj(vec![("t_us", V::Num(22.0)), ("kind", V::Str("servo"))]),
                 ]),
             ),
             (
@@ -292,18 +298,32 @@ mod tests {
                         ("action", V::Str("analog")),
                         ("value", V::Num(9.0)),
                     ]),
+                    V::Obj(vec![
+                        ("t_us", V::Num(13.0)),
+                        ("pin", V::Str("D8")),
+                        ("action", V::Str("turn")),
+                        ("steps", V::Num(-2.0)),
+                    ]),
                 ]),
             ),
             ("turns", V::Floats(vec![0.0, 10.0, 1.0, 2.0, -1.0])),
             ("parts", V::Str("led D1")),
         ]);
-        let Ok(WorkerMsg::Trace { events, bad, parts, inputs, turns }) = decode(&msg) else {
+        let Ok(WorkerMsg::Trace { events, bad, pwm, parts, inputs, turns }) = decode(&msg) else {
             panic!("{:?}", decode(&msg))
         };
         assert_eq!(events, [TraceEvent::Pin { t_us: 10, pin: Pin::D(1), value: true }]);
-        assert_eq!(bad, 1, "the pwm event, which the page does not draw, is counted");
+        assert_eq!(pwm, [Pwm { t_us: 20, pin: Pin::D(5), duty: 32768 }]);
+        assert_eq!(bad, 2, "the duty cycle out of range and the unknown kind are counted");
         assert_eq!(parts, "led D1");
-        assert_eq!(inputs, [InputEvent { t_us: 11, pin: Pin::D(3), pressed: true }]);
+        assert_eq!(
+            inputs,
+            [
+                Input::Button(InputEvent { t_us: 11, pin: Pin::D(3), pressed: true }),
+                Input::Analog(LevelEvent { t_us: 12, pin: Pin::A(1), value: 9 }),
+                Input::Turn(LevelEvent { t_us: 13, pin: Pin::D(8), value: -2 }),
+            ]
+        );
         assert_eq!(turns.len(), 5);
         let error = V::Obj(vec![
             ("type", V::Str("error")),
@@ -334,22 +354,17 @@ mod tests {
         );
         refused(
             V::Obj(vec![("type", V::Str("spawn")), ("id", V::Num(-1.0)), ("task", V::Num(1.0)), ("name", V::Str("x"))]),
-            "`id` is -1",
+            "`id` is not a whole number from 0 to 4294967295",
         );
         refused(
             V::Obj(vec![("type", V::Str("spawn")), ("id", V::Num(1.5)), ("task", V::Num(1.0)), ("name", V::Str("x"))]),
-            "`id` is 1.5",
+            "`id` is not a whole number",
         );
         refused(V::Obj(vec![("type", V::Str("error"))]), "`text` is missing");
         refused(V::Obj(vec![("type", V::Str("error")), ("text", V::Num(3.0))]), "`text` is missing or not a string");
-        refused(V::Obj(vec![("type", V::Str("done")), ("t_us", V::Str("soon"))]), "`t_us` is missing or not a number");
-        refused(V::Obj(vec![("type", V::Str("done")), ("t_us", V::Num(f64::NAN))]), "`t_us` is NaN, not a time");
-        refused(V::Obj(vec![("type", V::Str("done")), ("t_us", V::Num(-0.25))]), "`t_us` is -0.25, not a time");
-        refused(
-            V::Obj(vec![("type", V::Str("done")), ("t_us", V::Num(f64::INFINITY))]),
-            "`t_us` is infinity, not a time",
-        );
-        refused(V::Obj(vec![("type", V::Str("done")), ("t_us", V::Num(3e16))]), "`t_us` is about 30e15, not a time");
+        for t in [V::Str("soon"), V::Num(f64::NAN), V::Num(-0.25), V::Num(f64::INFINITY), V::Num(3e16)] {
+            refused(V::Obj(vec![("type", V::Str("done")), ("t_us", t)]), "`t_us` is not a time");
+        }
         refused(trace(vec![("turns", V::List(vec![]))]), "`turns` is not a Float64Array");
         refused(trace(vec![("turns", V::Floats(vec![1.0, 2.0]))]), "`turns` has 2 numbers");
         refused(trace(vec![("events", V::Str("[]"))]), "`events` is missing or not an array");
@@ -370,5 +385,21 @@ mod tests {
             )]),
             "unknown action `wipe`",
         );
+        // A reading or a turn the worker could not have scheduled.
+        let level = |action, key, n| {
+            trace(vec![(
+                "inputs",
+                V::List(vec![V::Obj(vec![
+                    ("t_us", V::Num(1.0)),
+                    ("pin", V::Str("A1")),
+                    ("action", V::Str(action)),
+                    (key, V::Num(n)),
+                ])]),
+            )])
+        };
+        refused(level("analog", "value", 65536.0), "`value` is not a whole number from 0 to 65535");
+        refused(level("analog", "value", 0.5), "`value` is not a whole number");
+        refused(level("analog", "steps", 3.0), "`value` is not");
+        refused(level("turn", "steps", 1e7), "`steps` is not a whole number from -1000000 to 1000000");
     }
 }
