@@ -481,12 +481,15 @@ pub fn parse_recording(text: &str) -> Result<Vec<Input>, LinkError> {
     if n > MAX_EVENTS {
         return Err(LinkError::TooManyEvents(n));
     }
-    text.split(',')
-        .enumerate()
-        .map(|(i, item)| {
-            parse_event(item).map_err(|reason| LinkError::BadRecordingItem { n: i + 1, item: item.into(), reason })
-        })
-        .collect()
+    let mut out = Vec::with_capacity(n);
+    for (i, item) in text.split(',').enumerate() {
+        out.push(parse_event(item).map_err(|reason| LinkError::BadRecordingItem {
+            n: i + 1,
+            item: item.into(),
+            reason,
+        })?);
+    }
+    Ok(out)
 }
 
 /// Reads one recorded input: `812.346:D3+` (a press; `-` a release), `300:A1=40000` (a

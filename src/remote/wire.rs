@@ -162,15 +162,11 @@ fn event<W: Wire>(e: &W, t_us: u64, kind: &str, pin: impl Fn() -> Option<Pin>) -
         "input" => TraceEvent::Input { t_us, pin: pin()?, value: e.field("value")?.boolean()? },
         "print" | "exception" => TraceEvent::Print { t_us, text: e.field("text")?.string()? },
         "pixels" => {
-            let colors = e
-                .field("colors")?
-                .items()?
-                .iter()
-                .map(|c| {
-                    let rgb = u32::from_str_radix(&c.string()?, 16).ok()?;
-                    Some(Color { r: (rgb >> 16) as u8, g: (rgb >> 8) as u8, b: rgb as u8 })
-                })
-                .collect::<Option<Vec<_>>>()?;
+            let mut colors = Vec::new();
+            for c in e.field("colors")?.items()? {
+                let rgb = u32::from_str_radix(&c.string()?, 16).ok()?;
+                colors.push(Color { r: (rgb >> 16) as u8, g: (rgb >> 8) as u8, b: rgb as u8 });
+            }
             TraceEvent::Pixels { t_us, pin: pin()?, brightness: e.field("brightness")?.number()? as f32, colors }
         }
         _ => return None,
