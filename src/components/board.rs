@@ -58,16 +58,16 @@ pub fn board(props: &BoardProps) -> Html {
 /// pixel of a drag: a recording, and so a link, stays short.
 fn pot(p: &LevelView, dispatch: &Callback<Action>) -> Html {
     let pin = p.pin;
-    let (id, value) = (format!("pot-{pin}"), view::int(p.value));
+    let value = view::int(p.value);
     let change = dispatch.reform(move |e: Event| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         Action::Analog(pin, input.value_as_number() as u16)
     });
     html! {
-        <div class="pot" data-part="pot" data-pin={pin.to_string()} data-value={value.clone()}>
-            <label for={id.clone()}>{ format!("Potentiometer {pin}: {value}") }</label>
-            <input type="range" id={id} min="0" max="65535" {value} onchange={change} />
-        </div>
+        <label class="pot" data-part="pot" data-pin={pin.to_string()} data-value={value.clone()}>
+            <span>{ format!("Potentiometer {pin}: {value}") }</span>
+            <input type="range" min="0" max="65535" {value} onchange={change} />
+        </label>
     }
 }
 

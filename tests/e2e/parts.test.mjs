@@ -95,7 +95,7 @@ describe('Python mode: PWM LEDs, potentiometers and knobs', () => {
     const slider = p.getByLabel(/Potentiometer A1/);
     await slider.fill('40000');
     await lastLine(p, 'pot 40000 knob 0');
-    assert.match(await part(p, 'pot', 'A1').locator('label').textContent(), /^Potentiometer A1: 40000$/);
+    assert.match(await part(p, 'pot', 'A1').locator('span').textContent(), /^Potentiometer A1: 40000$/);
     await slider.focus();
     await p.keyboard.press('ArrowRight');
     await lastLine(p, 'pot 40001 knob 0');
