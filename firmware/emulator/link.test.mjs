@@ -9,7 +9,7 @@
 // `host.at` are ms since reset (USB enumerates ~80 ms after it); times in messages and in
 // emulate()'s events are µs since the demo's time zero (~75 ms after reset).
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +20,7 @@ import { LinkHost, VERSION, crc32, encodeHost, frame } from './link.mjs';
 const FIRMWARE_VERSION = /^version = "(.*)"$/m.exec(readFileSync(join(ROOT, 'firmware', 'Cargo.toml'), 'utf8'))[1];
 
 /** Runs `uf2` with a link host on the first boot (and, with `again`, on the boot after a restart). */
-function withLink({ uf2, board = 'pico', forMs, inputs = [], script, again = null, flash = null }) {
+function withLink({ uf2, board = 'pico', forMs, inputs = [], script, again = null, flash = null, prepare = () => {} }) {
   const hosts = [];
   const chips = [];
   const result = emulate({
@@ -31,6 +31,7 @@ function withLink({ uf2, board = 'pico', forMs, inputs = [], script, again = nul
     inputs,
     onStart(mcu, boot) {
       chips.push(mcu.chip);
+      prepare(mcu, boot);
       const run = boot === 0 ? script : again;
       if (!run) return;
       const host = new LinkHost(mcu);
@@ -295,4 +296,90 @@ test('link: garbage, truncated and damaged frames are ignored; the board runs on
   const { compared, worst } = assertSameBehaviour(sim, events, forMs, 'pico');
   console.log(`# after ${random.length + 900} bytes of garbage and four bad frames: ${compared} pin changes as the simulator's, worst ${worst} µs`);
   assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+});
+
+// ---- The task-switch figure with streaming on: the bench build (src/bench.rs), asked through
+// scratch register 3 to wait for the stream before experiment 1 (two tasks yield 1000 times
+// each while D0 is high), with and without StartStream.
+
+const BENCH = join(ROOT, 'target', 'firmware', 'baton-pico-bench.uf2');
+const STREAM_ASK = 0x7374726d; // src/bench.rs's STREAM
+const NS_PER_CYCLE = 8; // 125 MHz
+
+test('link: the task-switch figure with streaming on and off (bench build)', { skip: !existsSync(BENCH) && `${BENCH} is missing` }, () => {
+  const figure = (stream) => {
+    const { events, hosts } = withLink({
+      uf2: readFileSync(BENCH),
+      forMs: 450,
+      prepare: (mcu, boot) => {
+        if (boot === 0) mcu.peripherals[0x40058].scratchData[3] = STREAM_ASK;
+      },
+      script: (h) => {
+        h.at(100, () => h.send({ type: 'Hello' }));
+        if (stream) h.at(110, () => h.send({ type: 'StartStream' }));
+      },
+    });
+    const d0 = events.filter((e) => e.kind === 'pin' && e.pin === 'D0');
+    const high = d0.find((e) => e.value);
+    const low = d0.find((e) => !e.value && e.t_ns > high.t_ns);
+    assert.ok(high && low, 'no D0 pulse');
+    const [host] = hosts;
+    const inPulse = host.of('Turn').filter((t) => t.start_us >= high.t_us && t.end_us <= low.t_us);
+    const lost = host.of('Lost').reduce((n, m) => n + m.count, 0);
+    return { cycles: (low.t_ns - high.t_ns) / 2000 / NS_PER_CYCLE, startUs: high.t_us, inPulse: inPulse.length, lost, streamed: host.of('Turn').length };
+  };
+  const off = figure(false);
+  const on = figure(true);
+  assert.equal(off.streamed, 0);
+  assert.ok(on.startUs > 20_000 && on.startUs < 300_000, `experiment 1 at ${on.startUs} µs: the bench did not wait for the stream`);
+  // Every turn of the pulse was noted: sent as a Turn, or counted lost when the ring was full.
+  assert.ok(on.inPulse + on.lost >= 2000, `${on.inPulse} turns of the pulse streamed, ${on.lost} lost`);
+  console.log(
+    `# task switch: ${on.cycles.toFixed(0)} cycles with streaming on (${on.inPulse} of the pulse's 2000 turns streamed, ${on.lost} events lost), ` +
+      `${off.cycles.toFixed(0)} cycles with streaming off (the same wait, no StartStream)`,
+  );
+});
+
+test('link: NeoPixel frames stream as they go out on the data pin (rainbow)', () => {
+  // The rainbow never sleeps (sleep(0) between frames): the link is served once a tick, so
+  // frames it cannot carry are counted lost; every frame it carries is one the pin sent.
+  const { events, hosts } = withLink({
+    uf2: firmwareFor('pico', 'rainbow', []),
+    forMs: 200,
+    script: (h) => {
+      h.at(100, () => h.send({ type: 'Hello' }));
+      h.at(110, () => h.send({ type: 'StartStream' }));
+    },
+  });
+  const [host] = hosts;
+  const sent = events.filter((e) => e.kind === 'pixels');
+  const streamed = host.of('Pixels');
+  assert.ok(streamed.length >= 20, `${streamed.length} frames streamed`);
+  let worst = 0;
+  for (const p of streamed) {
+    const f = sent.find((e) => Math.abs(e.t_us - p.t_us) <= 5);
+    assert.ok(f, `no frame on the pin at ${p.t_us} µs`);
+    assert.deepEqual(p.colours, f.colors);
+    assert.equal(p.pin, 'A0'); // the rainbow's default pixel pin
+    worst = Math.max(worst, Math.abs(f.t_us - p.t_us));
+  }
+  const lost = host.of('Lost').reduce((n, m) => n + m.count, 0);
+  console.log(`# rainbow: ${streamed.length} frames streamed (${sent.length} on the pin since time zero; ${lost} events lost), each stamped within ${worst} µs of its first bit`);
+});
+
+test('link: a board in safe mode says why in its HelloReply (bench build, after a panic)', { skip: !existsSync(BENCH) && `${BENCH} is missing` }, () => {
+  const { events, hosts } = withLink({
+    uf2: readFileSync(BENCH),
+    forMs: 900,
+    inputs: [{ tUs: 300_000, pin: 'D6', pressed: true }], // src/bench.rs: a falling edge on D6 panics
+    script: () => {},
+    again: (h) => h.send({ type: 'Hello' }),
+  });
+  assert.equal(events.filter((e) => e.kind === 'reset').length, 1);
+  const [reply] = hosts[1].of('HelloReply');
+  assert.ok(reply, JSON.stringify(hosts[1].messages));
+  assert.ok(reply.safe_mode?.includes('bench: a deliberate panic'), JSON.stringify(reply));
+  // Its console text comes as Console frames: safe mode's lines among them.
+  const text = hosts[1].of('Console').map((m) => m.text).join('');
+  assert.ok(hosts[1].terminal.sessions[0].text.includes('safe mode') || text.includes('safe mode'), text);
 });

@@ -19,6 +19,9 @@
 //! makes a task spin forever (a hang), one on `D6` panics. Either way the board restarts
 //! and the next boot is in safe mode. A falling edge on `D7` prints [`BURST_LINES`] lines
 //! at once (the USB console test of what a terminal gets after more than 2 KB of output).
+//!
+//! Asked through scratch register 3 ([`STREAM`]), it first waits for the link's stream, so that
+//! experiment 1 gives the task-switch figure with streaming on (link.test.mjs).
 
 use baton::{create_task, gather, sleep, yield_now, Duration};
 use baton_board::countio::{Counter, Edge};
@@ -74,6 +77,30 @@ fn burst_if_asked() {
     }
 }
 
+/// The scratch register 3 value that asks the bench to wait for the link's stream before its
+/// experiments (firmware/emulator/link.test.mjs: the task-switch figure with streaming on; USB
+/// is up only ~6 ms after time zero), for at most [`STREAM_WAIT_MS`].
+const STREAM: u32 = 0x7374_726d;
+/// How long the bench waits for the stream, ms: without one, it then runs as it would have.
+const STREAM_WAIT_MS: u32 = 300;
+
+/// See [`STREAM`].
+async fn wait_for_stream_if_asked() {
+    // SAFETY: the watchdog's registers are always mapped; scratch 3 is the emulator's.
+    let wd = unsafe { &*baton_rp2040::hal::pac::WATCHDOG::ptr() };
+    if wd.scratch3().read().bits() != STREAM {
+        return;
+    }
+    // SAFETY: plain scratch register.
+    wd.scratch3().write(|w| unsafe { w.bits(0) });
+    for _ in 0..STREAM_WAIT_MS {
+        if baton_rp2040::stream::on() {
+            return;
+        }
+        sleep(Duration::from_millis(1)).await;
+    }
+}
+
 /// Experiment 3: how many of the deadlines in [`ALARM_OFFSETS`] raised the interrupt.
 fn alarms_armed_for_now(board: &Rp2040Board) -> u32 {
     let t = board.timer();
@@ -104,6 +131,7 @@ pub async fn run(board: Rp2040Board) {
     let _hang = create_task(stop_on(board.clone(), Pin::D(5), false));
     let _panic = create_task(stop_on(board.clone(), Pin::D(6), true));
     burst_if_asked();
+    wait_for_stream_if_asked().await;
     sleep(Duration::from_millis(1)).await;
 
     let _ = marker.set_high();

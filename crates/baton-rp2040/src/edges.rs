@@ -170,6 +170,10 @@ fn IO_IRQ_BANK0() {
                 }
             }
         }
+        // (The plain inputs' interrupts are on only while a stream is.)
+        if !crate::stream::on() {
+            return;
+        }
         for b in BUTTONS.borrow_ref(cs).iter() {
             let (reg, shift) = (usize::from(b.gpio / 8), u32::from(b.gpio % 8) * 4);
             let ints = (io.proc0_ints(reg).read().bits() >> shift) & (EDGE_LOW | EDGE_HIGH);

@@ -261,7 +261,8 @@ impl Firmware {
             params: Vec::new(),
         });
         let mut link = Link::new(identity, why_again, check);
-        let mut link_busy_tick = u64::MAX;
+        // When the busy loop next looks for link work (µs since time zero).
+        let mut link_busy_at = 0u64;
         let mut reported = false;
         // The executor stays installed for the whole loop: a turn then only checks it.
         let _entered = exec.enter();
@@ -277,20 +278,13 @@ impl Firmware {
 
         loop {
             watchdog::feed();
-            // A stream notes each turn's start and end (two timer reads and a record).
-            let streaming = stream::on();
-            let start = if streaming { timer::since_epoch_us() } else { 0 };
+            // With a link, the turn is traced and the link served between turns (out of line,
+            // so that the turn without one stays as lean: two loads and a branch).
+            let linked = link::wants_time();
+            let start = if linked { turn_start() } else { 0 };
             if let Some(turn) = exec.poll_one() {
-                if streaming {
-                    stream::turn(turn.task.as_u64(), start, timer::since_epoch_us());
-                }
-                if link::wants_time() {
-                    let now = timer::since_epoch_us();
-                    let tick = now / 1000;
-                    if tick != link_busy_tick && LINK_BUSY_WINDOW_US.contains(&(now % 1000)) {
-                        link_busy_tick = tick;
-                        link.idle();
-                    }
+                if linked {
+                    after_turn(&turn, start, &mut link, &mut link_busy_at);
                 }
                 // Only a turn that ended its task can have ended the main one.
                 let ended = matches!(turn.state, TaskState::Done | TaskState::Cancelled);
@@ -303,10 +297,12 @@ impl Firmware {
                 continue;
             }
             // Nothing is ready: the link's work, one piece at a time, unless a timer is near.
-            let now = timer::now_us(&timer);
-            let near = exec.next_deadline().is_some_and(|t| timer::to_boot_us(t) < now + LINK_MARGIN_US);
-            if !near && link.idle() {
-                continue;
+            if link::wants_time() {
+                let now = timer::now_us(&timer);
+                let near = exec.next_deadline().is_some_and(|t| timer::to_boot_us(t) < now + LINK_MARGIN_US);
+                if !near && link.idle() {
+                    continue;
+                }
             }
             // Nothing is ready. With interrupts masked: check once more, arm the
             // alarm, and wait for an interrupt. A pending interrupt ends WFI even
@@ -328,6 +324,40 @@ impl Firmware {
                 cortex_m::asm::wfi();
             });
         }
+    }
+}
+
+/// When a turn starts, µs since time zero, if a stream notes turns.
+#[inline(never)]
+fn turn_start() -> u64 {
+    if stream::on() {
+        timer::since_epoch_us()
+    } else {
+        0
+    }
+}
+
+/// After a turn, with a link: a stream notes the turn's start and end (a record); and a
+/// program that never lets the loop idle still has the link served, in the middle of a tick
+/// ([`LINK_BUSY_WINDOW_US`]; one timer read and a comparison a turn, the division once a
+/// tick). `busy_at`: when to look next, µs since time zero.
+#[inline(never)]
+fn after_turn(turn: &baton::PollOutcome, start: u64, link: &mut Link, busy_at: &mut u64) {
+    let now = timer::since_epoch_us();
+    if stream::on() {
+        stream::turn(turn.task.as_u64(), start, now);
+    }
+    if now >= *busy_at {
+        let tick_start = now - now % 1000;
+        let phase = now - tick_start;
+        *busy_at = if LINK_BUSY_WINDOW_US.contains(&phase) {
+            link.idle();
+            tick_start + 1000 + LINK_BUSY_WINDOW_US.start
+        } else if phase < LINK_BUSY_WINDOW_US.start {
+            tick_start + LINK_BUSY_WINDOW_US.start
+        } else {
+            tick_start + 1000 + LINK_BUSY_WINDOW_US.start
+        };
     }
 }
 

@@ -153,12 +153,9 @@ impl Link {
             });
             return true;
         }
-        // Pin changes, prints, frames and presses first; then what was lost, the console's
-        // text, and the turns, which a spinning task produces faster than the link carries.
-        if self.event(false) {
-            return true;
-        }
-        // (`Lost` at most every other piece: turns lost continuously must not stop the rest.)
+        // What was lost, at most every other piece (events lost continuously must neither
+        // go unsaid nor stop the rest); pin changes, prints, frames and presses; the console's
+        // text; the turns, which a spinning task produces faster than the link carries.
         self.lost_last = !self.lost_last;
         if self.lost_last {
             let lost = stream::take_lost();
@@ -167,7 +164,7 @@ impl Link {
                 return true;
             }
         }
-        self.console() || self.event(true)
+        self.event(false) || self.console() || self.event(true)
     }
 
     fn act(&mut self, message: HostMessage<'_>) {

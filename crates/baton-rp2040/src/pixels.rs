@@ -110,18 +110,22 @@ impl SmartLedsWrite for PacedWs2812 {
         // The frame as it goes out, for the link's stream (only while one is on).
         let streaming = crate::stream::on();
         let mut rgb = [0u8; 3 * MAX_STREAMED];
+        // When the first colour goes into the FIFO: its first bit goes out at once.
+        let mut first_us = 0;
         let result = self.strip.write(iterator.into_iter().map(|c| {
             let c: RGB8 = c.into();
             let i = n as usize;
             if streaming && i < MAX_STREAMED {
+                if i == 0 {
+                    first_us = crate::stream::now();
+                }
                 rgb[3 * i..3 * i + 3].copy_from_slice(&[c.r, c.g, c.b]);
             }
             n += 1;
             c
         }));
         if streaming {
-            let t = crate::stream::now().saturating_sub(now_us(&self.timer) - start);
-            crate::stream::pixels(t, self.code, &rgb[..3 * (n as usize).min(MAX_STREAMED)]);
+            crate::stream::pixels(first_us, self.code, &rgb[..3 * (n as usize).min(MAX_STREAMED)]);
         }
         wait_until_sent();
         let sent = now_us(&self.timer);
