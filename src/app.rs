@@ -22,6 +22,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+#[wasm_bindgen(module = "/src/js/program.js")]
+extern "C" {
+    /// Your own Rust program's name, once the page has read its manifest ("" until then, and
+    /// without one): `cargo xtask serve --program` (xtask/src/program.rs).
+    #[wasm_bindgen(js_name = programName)]
+    fn program_name() -> String;
+}
+
 /// Mounts the playground on the page's `<body>`.
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -181,7 +189,7 @@ impl Component for App {
         let title = match (python, s.yours) {
             (true, true) => "Your program".to_string(),
             (true, false) => format!("{} — code.py", info.title),
-            (false, true) => format!("Your program: {}", examples::program_name()),
+            (false, true) => format!("Your program: {}", program_name()),
             _ => info.title.to_string(),
         };
         let description = match (python, s.yours) {
@@ -246,7 +254,7 @@ impl Component for App {
                                the guide's programs on a virtual board, in your browser." }
                         </p>
                     </div>
-                    <Picker demo={s.demo()} language={s.language} yours={s.yours} dispatch={self.dispatch.clone()} />
+                    <Picker demo={s.demo()} language={s.language} yours={s.yours} program={program_name()} dispatch={self.dispatch.clone()} />
                 </header>
                 if let Some(error) = &s.link_error {
                     <div class="banner error" role="alert" data-link-error="">

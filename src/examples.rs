@@ -33,27 +33,9 @@ async def main():
 asyncio.run(main())
 "#;
 
-/// Your own Rust program's manifest, when `cargo xtask serve --program PATH` (or build-web)
-/// staged one (xtask/src/program.rs): its first line is the crate's name. The picker offers the
-/// program only when the page could read it.
-pub const PROGRAM_MANIFEST: &str = "program/program.txt";
-/// Your own Rust program's `src/lib.rs`, for the source pane.
+/// Your own Rust program's `src/lib.rs`, for the source pane, where `cargo xtask serve --program PATH`
+/// (or build-web) stages it (xtask/src/program.rs; `src/js/program.js` reads its manifest).
 pub const PROGRAM_SOURCE: &str = "program/lib.rs";
-
-thread_local! {
-    /// Your own Rust program's name, once the picker has read the manifest.
-    static PROGRAM: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-}
-
-/// Your own Rust program's name: empty when there is none (or not yet read).
-pub fn program_name() -> String {
-    PROGRAM.with(|p| p.borrow().clone())
-}
-
-/// Takes `manifest`'s name (its first line) as your program's.
-pub fn set_program(manifest: &str) {
-    PROGRAM.with(|p| *p.borrow_mut() = manifest.lines().next().unwrap_or("").trim().to_owned());
-}
 
 /// Where the page fetches the guide's programs: a JSON object, `{ "<demo id>": "<code.py>", … }`.
 pub const FILE: &str = "python/examples.json";
@@ -138,14 +120,6 @@ mod tests {
     fn a_file_out_of_step_with_the_demos_is_refused() {
         let only_one = Guides::new(|id| (id == "blink-one").then(String::new));
         assert!(only_one.unwrap_err().contains("no program for"));
-    }
-
-    #[test]
-    fn your_programs_name_is_the_manifests_first_line() {
-        set_program("my-app\n1765000000000\ncargo xtask could not build my-app:\nerror: …");
-        assert_eq!(program_name(), "my-app");
-        set_program("");
-        assert_eq!(program_name(), "");
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub struct PickerProps {
     pub language: Language,
     /// "Your program" rather than the demo's.
     pub yours: bool,
+    /// Your own Rust program's name, if the page has one (`src/js/program.js` reads it; empty
+    /// without one, and until the manifest is read: the page re-renders at every frame of a run).
+    pub program: String,
     /// Where the choice goes.
     pub dispatch: Callback<Action>,
 }
@@ -33,19 +36,6 @@ pub fn picker(props: &PickerProps) -> Html {
         Action::SetLanguage(select.value())
     });
     let python = props.language == Language::Python;
-    // Your own Rust program, once its manifest is read (once a page: a new program needs a reload).
-    let program = use_state(examples::program_name);
-    {
-        let program = program.clone();
-        use_effect_with((), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(r) = crate::fetch::fetch_ok(examples::PROGRAM_MANIFEST).await {
-                    examples::set_program(&crate::fetch::text("", &r).await.unwrap_or_default());
-                    program.set(examples::program_name());
-                }
-            });
-        });
-    }
     // Sections in the guide's order, each with its demos (in Python mode, those the guide
     // has a program for).
     let mut groups: Vec<(&'static str, Vec<DemoId>)> = Vec::new();
@@ -78,10 +68,10 @@ pub fn picker(props: &PickerProps) -> Html {
                         }) }
                     </optgroup>
                 }) }
-                if python || !program.is_empty() {
+                if python || !props.program.is_empty() {
                     <optgroup label="Yours">
                         <option value={examples::YOURS} selected={props.yours}>
-                            { if python { "Your program".into() } else { format!("Your program: {}", *program) } }
+                            { if python { "Your program".into() } else { format!("Your program: {}", props.program) } }
                         </option>
                     </optgroup>
                 }

@@ -24,8 +24,9 @@
 //! - `program.txt`, the manifest: the crate's name on the first line, the build's version on
 //!   the second (the worker loads the module with it, so a rebuilt program is never an old
 //!   copy from a cache), and a failed build's errors after them. The page offers
-//!   "Your program" only when the manifest is there, and the worker shows the errors instead of
-//!   running an old build.
+//!   "Your program" only when the manifest names one, and the worker shows the errors instead of
+//!   running an old build. Without `--program` the manifest is empty: the page reads it at every
+//!   load, and a missing file would be a 404 in its console.
 //!
 //! A plain line format rather than JSON: the page's wasm has no JSON reader, and reads only
 //! the first line.
@@ -266,8 +267,8 @@ pub(crate) fn stage(cx: &Ctx, program: &Program, out: &Path) -> Result<bool> {
     Ok(built.is_ok())
 }
 
-/// Stages `program` for the playground (`www/program/`), or, without one, empties that
-/// folder, so that a build never carries an older program along.
+/// Stages `program` for the playground (`www/program/`), or, without one, leaves only an
+/// empty manifest there, so that a build never carries an older program along.
 pub(crate) fn stage_for_web(cx: &Ctx, program: Option<&Program>) -> Result<bool> {
     let dir = cx.root.join(WEB_DIR);
     match program {
@@ -275,6 +276,7 @@ pub(crate) fn stage_for_web(cx: &Ctx, program: Option<&Program>) -> Result<bool>
         None => {
             let _ = fs::remove_dir_all(&dir);
             fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+            fs::write(dir.join(MANIFEST), "").map_err(|e| format!("writing {}: {e}", dir.join(MANIFEST).display()))?;
             Ok(true)
         }
     }

@@ -147,8 +147,8 @@ async function demoSession(demo, params, pollCostUs) {
   let [module, query] = ["./baton_demo_sim", ""];
   if (demo === "your-program") {
     const res = await fetch(new URL("../program/program.txt", import.meta.url), { cache: "no-store" });
-    if (!res.ok) throw new Error("no program here: serve one with cargo xtask serve --program PATH");
-    const [, version, ...errors] = (await res.text()).split("\n");
+    const [name, version, ...errors] = res.ok ? (await res.text()).split("\n") : [];
+    if (!name) throw new Error("no program here: serve one with cargo xtask serve --program PATH");
     if (errors.join("").trim()) throw new Error(errors.join("\n").trim());
     [module, query] = ["../program/baton_program", "?v=" + version];
   }
