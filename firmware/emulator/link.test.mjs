@@ -172,6 +172,9 @@ for (const c of [
             prints.map((p) => p.text),
             sim.filter((e) => e.kind === 'print').map((e) => e.text),
           );
+          // And the console's text, as Console frames, has each print's line.
+          const consoleText = host.of('Console').map((m) => m.text).join('');
+          for (const p of prints) assert.ok(consoleText.includes(`${p.text}\r\n`), JSON.stringify(consoleText));
           note.push(`${presses.length} presses, ${lag.join('/')} µs after the edge; ${prints.length} prints`);
         }
       }
@@ -379,7 +382,29 @@ test('link: a board in safe mode says why in its HelloReply (bench build, after 
   const [reply] = hosts[1].of('HelloReply');
   assert.ok(reply, JSON.stringify(hosts[1].messages));
   assert.ok(reply.safe_mode?.includes('bench: a deliberate panic'), JSON.stringify(reply));
-  // Its console text comes as Console frames: safe mode's lines among them.
-  const text = hosts[1].of('Console').map((m) => m.text).join('');
-  assert.ok(hosts[1].terminal.sessions[0].text.includes('safe mode') || text.includes('safe mode'), text);
+  // Before Hello, the port was safe mode's console: its greeting as text.
+  const greeting = hosts[1].terminal.sessions[0].text.split('\0')[0];
+  assert.ok(greeting.includes('is in safe mode: the watchdog restarted it after a panic'), greeting);
+});
+
+test('link: the port closed mid-stream: the stream stops, the buttons still work, nothing hangs', () => {
+  const demo = 'button-interval';
+  const forMs = 1000;
+  const inputs = [press('D3', 520), release('D3', 620)];
+  const inputsText = inputs.join('\n') + '\n';
+  const sim = simulate(demo, [], forMs, inputsText);
+  const { events, hosts } = withLink({
+    uf2: firmwareFor('pico', demo, []),
+    forMs,
+    inputs: parseInputs(inputsText),
+    script: (h) => {
+      h.at(150, () => h.send({ type: 'Hello' }));
+      h.at(200, () => h.send({ type: 'StartStream' }));
+      h.at(400, () => h.terminal.close());
+    },
+  });
+  assert.deepEqual(events.filter((e) => e.kind === 'reset'), []);
+  assert.deepEqual(hosts[0].of('Press'), [], 'presses streamed after the port was closed');
+  const { compared, worst } = assertSameBehaviour(sim, events, forMs, 'pico');
+  console.log(`# port closed mid-stream, then a press: ${compared} changes as the simulator's, worst ${worst} µs`);
 });

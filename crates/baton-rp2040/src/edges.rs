@@ -170,10 +170,7 @@ fn IO_IRQ_BANK0() {
                 }
             }
         }
-        // (The plain inputs' interrupts are on only while a stream is.)
-        if !crate::stream::on() {
-            return;
-        }
+        // The plain inputs, whose interrupts are on while a stream is.
         for b in BUTTONS.borrow_ref(cs).iter() {
             let (reg, shift) = (usize::from(b.gpio / 8), u32::from(b.gpio % 8) * 4);
             let ints = (io.proc0_ints(reg).read().bits() >> shift) & (EDGE_LOW | EDGE_HIGH);
@@ -182,6 +179,14 @@ fn IO_IRQ_BANK0() {
             }
             // SAFETY: write-1-to-clear of this pin's pending edges only.
             io.intr(reg).write(|r| unsafe { r.bits(ints << shift) });
+            if !crate::stream::on() {
+                // The stream ended without `watch_presses(false)` (the port was closed):
+                // switch this pin's interrupts off here.
+                let bits = (EDGE_LOW | EDGE_HIGH) << shift;
+                // SAFETY: this pin's two edge-enable bits, inside the handler's critical section.
+                io.proc0_inte(reg).modify(|r, w| unsafe { w.bits(r.bits() & !bits) });
+                continue;
+            }
             // SAFETY: SIO's GPIO_IN is read-only.
             let high = unsafe { &*rp2040_hal::pac::SIO::ptr() }.gpio_in().read().bits() & (1 << b.gpio) != 0;
             if ints == EDGE_LOW | EDGE_HIGH {
