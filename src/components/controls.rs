@@ -22,9 +22,9 @@ pub struct ControlsProps {
     pub bounce: Bounce,
     /// A refused bounce: (duration, count, why).
     pub bounce_draft: Option<(String, String, String)>,
-    /// Whether presses are being recorded.
+    /// Whether inputs (presses, readings, turns) are being recorded.
     pub recording: bool,
-    /// Button events recorded (or loaded from a link).
+    /// Inputs recorded (or loaded from a link): presses, potentiometer readings, knob turns.
     pub recorded: usize,
     /// The share link, once made.
     pub share_url: Option<String>,
@@ -133,7 +133,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     <span aria-hidden="true" class="icon">{ "⇗" }</span>{ "Copy link" } <kbd>{ "L" }</kbd>
                 </button>
                 if props.recorded > 0 {
-                    <span class="hint">{ format!("{} recorded button event{}", props.recorded, if props.recorded == 1 { "" } else { "s" }) }</span>
+                    <span class="hint">{ format!("{} recorded input{}", props.recorded, if props.recorded == 1 { "" } else { "s" }) }</span>
                 }
             </div>
             if props.firmware {
