@@ -328,6 +328,7 @@ impl Firmware {
 }
 
 /// When a turn starts, µs since time zero, if a stream notes turns.
+#[cold]
 #[inline(never)]
 fn turn_start() -> u64 {
     if stream::on() {
@@ -341,6 +342,7 @@ fn turn_start() -> u64 {
 /// program that never lets the loop idle still has the link served, in the middle of a tick
 /// ([`LINK_BUSY_WINDOW_US`]; one timer read and a comparison a turn, the division once a
 /// tick). `busy_at`: when to look next, µs since time zero.
+#[cold]
 #[inline(never)]
 fn after_turn(turn: &baton::PollOutcome, start: u64, link: &mut Link, busy_at: &mut u64) {
     let now = timer::since_epoch_us();

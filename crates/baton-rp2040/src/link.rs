@@ -36,10 +36,18 @@ static LINKED: AtomicBool = AtomicBool::new(false);
 /// Bytes from the host are waiting for the host loop.
 static INPUT: AtomicBool = AtomicBool::new(false);
 
-/// Whether the link has work for the host loop, or may soon (one load each).
+/// [`LINKED`] or [`INPUT`]: what the host loop checks on every turn, in one load.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Whether the link has work for the host loop, or may soon (one load).
 #[inline]
 pub(crate) fn wants_time() -> bool {
-    LINKED.load(Ordering::Relaxed) || INPUT.load(Ordering::Relaxed)
+    ACTIVE.load(Ordering::Relaxed)
+}
+
+/// Sets [`ACTIVE`] from the two flags (inside a critical section: the USB interrupt sets them too).
+fn update_active() {
+    ACTIVE.store(LINKED.load(Ordering::Relaxed) || INPUT.load(Ordering::Relaxed), Ordering::Relaxed);
 }
 
 /// Whether the port carries frames (then `console::pump` sends [`OUTBOX`], not text).
@@ -52,6 +60,7 @@ pub(crate) fn linked() -> bool {
 pub(crate) fn received(cs: CriticalSection<'_>, bytes: &[u8]) {
     INBOX.borrow_ref_mut(cs).push(bytes);
     INPUT.store(true, Ordering::Relaxed);
+    ACTIVE.store(true, Ordering::Relaxed);
 }
 
 /// The host closed the port: back to plain text, and no stream, for whoever opens it next.
@@ -63,6 +72,7 @@ pub(crate) fn closed(cs: CriticalSection<'_>) {
     inbox.clear();
     inbox.push(&[0]);
     INPUT.store(true, Ordering::Relaxed);
+    ACTIVE.store(true, Ordering::Relaxed);
     stream::set(false);
 }
 
@@ -118,6 +128,7 @@ impl Link {
             let mut inbox = INBOX.borrow_ref_mut(cs);
             let n = inbox.pop(&mut bytes);
             INPUT.store(inbox.len() > 0, Ordering::Relaxed);
+            update_active();
             n
         });
         if n > 0 {
@@ -172,6 +183,7 @@ impl Link {
             // The host speaks the link: frames from now on. The 0x00 ends any text in flight.
             critical_section::with(|cs| {
                 LINKED.store(true, Ordering::Relaxed);
+                ACTIVE.store(true, Ordering::Relaxed);
                 OUTBOX.borrow_ref_mut(cs).push(&[0]);
             });
             self.console_at = console::written();
