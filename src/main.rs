@@ -4,12 +4,8 @@
 //! `cargo xtask serve` and open <http://127.0.0.1:8080>. The logic lives in the library
 //! (`src/lib.rs`), which is also tested natively.
 
-/// The page's allocator: talc, a maintained `no_std` allocator whose WebAssembly mode grows
-/// the memory as Rust's default dlmalloc does, in less code (the page must stay under its
-/// 200 KB download budget; the worker's modules use it too, see crates/baton-host).
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+// The page's allocator is talc, declared once for the page and the worker's modules in
+// crates/baton-host, which the page links for the worker's messages (its `wire`).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

@@ -15,12 +15,13 @@
 //! the page has to tell it (credit, presses), and the runaway watch. The app moves the
 //! messages between it and the worker (`components::worker`), at the edge.
 
-pub mod wire;
-
 use crate::view::int;
 use baton::TaskState;
 use baton_board::Pin;
 use baton_demos::{DemoId, Params};
+use baton_host::wire::Turn;
+/// The worker's messages, as `crates/baton-host`'s `wire` writes and reads them for both sides.
+pub use baton_host::wire::{Part, Pwm, WorkerMsg, TURN_FIELDS};
 use baton_sim::inputs::{Input, LevelEvent};
 use baton_sim::{Bounce, InputEvent, TraceEvent};
 use litemap::LiteMap;
@@ -32,115 +33,6 @@ use std::rc::Rc;
 pub const LOOKAHEAD_US: u64 = 25_000;
 /// Wall time a task may run without awaiting before the page stops the program, ms.
 pub const RUNAWAY_MS: f64 = 2000.0;
-
-/// What the worker says (its messages, decoded by the app).
-#[derive(Clone, Debug, PartialEq)]
-pub enum WorkerMsg {
-    /// The interpreter is loaded; the program starts.
-    Ready,
-    /// A task was created: its Python id, its Baton id and its name.
-    Spawn {
-        /// Python's id of the task.
-        id: u32,
-        /// Baton's id of the task (the turns').
-        task: u64,
-        /// Its name (the coroutine's).
-        name: String,
-    },
-    /// What happened since the last message.
-    Trace {
-        /// The trace's events (docs/SIMULATOR.md), read by the worker from its JSON Lines.
-        events: Vec<TraceEvent>,
-        /// Events the page could not read (a bug: counted rather than shown).
-        bad: usize,
-        /// A `PWMOut`'s duty cycle set (`pwm` events, which [`TraceEvent`] has no kind for).
-        pwm: Vec<Pwm>,
-        /// New board parts, one per line: `led D1`, `button D3`, `pixels A0 24`, `pwm D5`,
-        /// `analog A1`, `encoder D8 D9`.
-        parts: String,
-        /// Presses, releases, readings and turns as the worker scheduled them (for the
-        /// recording).
-        inputs: Vec<Input>,
-        /// The turns taken, [`TURN_FIELDS`] numbers each (baton-py's `PySim::take_turns`):
-        /// start µs, end µs, Baton task id, state code, sleeping until µs (or -1).
-        turns: Vec<f64>,
-    },
-    /// The program ended, at this virtual time (µs) if the worker said.
-    Done {
-        /// When it ended.
-        at_us: Option<u64>,
-    },
-    /// The program stopped with an error (or could not start).
-    Error {
-        /// `code.py line N: Type: message` (a Rust demo's: why it stopped).
-        text: String,
-        /// The worker's virtual time then, µs, if it had one.
-        at_us: Option<u64>,
-    },
-}
-
-/// How many numbers a turn takes in [`WorkerMsg::Trace`]'s `turns`.
-pub const TURN_FIELDS: usize = 5;
-
-/// A task state from its code in `turns` (baton-py's `state_code`).
-fn state_of(code: f64, until: f64) -> Option<TaskState> {
-    Some(match code as u8 {
-        0 => TaskState::Ready,
-        1 => TaskState::Running,
-        2 => TaskState::Sleeping { until: baton::Instant::from_micros(until.max(0.0) as u64) },
-        3 => TaskState::Waiting,
-        4 => TaskState::Done,
-        5 => TaskState::Cancelled,
-        6 => TaskState::Failed,
-        _ => return None,
-    })
-}
-
-/// A `PWMOut`'s duty cycle from a time on (a `pwm` trace event; its frequency does not show).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Pwm {
-    /// When, µs.
-    pub t_us: u64,
-    /// The pin.
-    pub pin: Pin,
-    /// The duty cycle, 0–65535.
-    pub duty: u16,
-}
-
-/// A part of the board that the program created.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Part {
-    /// An output pin: an LED.
-    Led(Pin),
-    /// An input pin (`digitalio`, `keypad`, `countio`): a button.
-    Button(Pin),
-    /// A NeoPixel strip and its length.
-    Pixels(Pin, usize),
-    /// A `pwmio.PWMOut`: an LED whose brightness is its duty cycle.
-    Pwm(Pin),
-    /// An `analogio.AnalogIn`: a potentiometer.
-    Analog(Pin),
-    /// A `rotaryio.IncrementalEncoder` on `pin_a`, `pin_b`: a knob (its turns name `pin_a`).
-    Encoder(Pin, Pin),
-}
-
-impl Part {
-    /// Reads one line of the worker's `parts`.
-    pub fn parse(line: &str) -> Option<Part> {
-        let mut words = line.split_whitespace();
-        let kind = words.next()?;
-        let pin: Pin = words.next()?.parse().ok()?;
-        match kind {
-            "led" => Some(Part::Led(pin)),
-            "button" => Some(Part::Button(pin)),
-            "pixels" => Some(Part::Pixels(pin, words.next()?.parse().ok()?)),
-            "pwm" => Some(Part::Pwm(pin)),
-            "analog" => Some(Part::Analog(pin)),
-            "encoder" => Some(Part::Encoder(pin, words.next()?.parse().ok()?)),
-            _ => None,
-        }
-    }
-}
 
 /// Where the program is.
 #[derive(Clone, Debug, PartialEq)]
@@ -446,12 +338,11 @@ impl Remote {
                 // Each turn goes where the page's own simulation records it: after the events
                 // of its turn (at or before its end).
                 for turn in turns.chunks_exact(TURN_FIELDS) {
-                    let [start, end, id, code, until] = [turn[0], turn[1], turn[2], turn[3], turn[4]];
-                    let Some(state) = state_of(code, until) else {
+                    let turn = [turn[0], turn[1], turn[2], turn[3], turn[4]];
+                    let Some(Turn { start_us: t_us, end_us, task: id, state }) = Turn::read(&turn) else {
                         self.bad_lines += 1;
                         continue;
                     };
-                    let (t_us, end_us, id) = (start.max(0.0) as u64, end.max(0.0) as u64, id.max(0.0) as u64);
                     if state == TaskState::Running {
                         // Not over yet: its `task` event comes when it ends.
                         self.open = Some((id, t_us));

@@ -3,10 +3,9 @@
 //! passes it what the [`Remote`] owes it (credit, presses). The reducer never touches the
 //! worker.
 
-use crate::remote::wire::{self, Wire};
 use crate::remote::{Probe, Program, Remote, Status, WorkerMsg};
 use crate::state::Action;
-use baton_sim::inputs::Input;
+use baton_host::wire;
 use wasm_bindgen::prelude::*;
 use yew::Callback;
 
@@ -67,7 +66,7 @@ impl Worker {
         let on_msg = dispatch.clone();
         let prefix = if remote.program.is_python() { "code.py line 0: " } else { "" };
         let on_message = Closure::<dyn FnMut(JsValue)>::new(move |data: JsValue| {
-            // A message the page refuses ends the run with the reason (remote::wire).
+            // A message the page refuses ends the run with the reason (baton_host::wire).
             let msg = wire::decode(&data).unwrap_or_else(|why| WorkerMsg::Error {
                 text: format!("{prefix}the page refused a message from the worker: {why}"),
                 at_us: None,
@@ -113,12 +112,7 @@ impl Worker {
         }
         run.grant(remote.credit_us() as f64);
         for input in remote.take_outbox() {
-            // The input slot's code (worker.mjs): 1 pressed, 0 released, 2 a reading, 3 a turn.
-            let (pin, code, value) = match input {
-                Input::Button(e) => (e.pin, u8::from(e.pressed), 0),
-                Input::Analog(e) => (e.pin, 2, e.value),
-                Input::Turn(e) => (e.pin, 3, e.value),
-            };
+            let (pin, code, value) = wire::slot(&input);
             // A full queue (64 unread inputs) drops the input, as a busy board would.
             let _ = run.input(&pin.to_string(), code, value);
         }
@@ -142,30 +136,5 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-/// A worker message's values, read through js-sys (see `crates/baton-py/js/worker.mjs`).
-impl Wire for JsValue {
-    fn field(&self, key: &str) -> Option<JsValue> {
-        if !self.is_object() {
-            return None;
-        }
-        js_sys::Reflect::get(self, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined())
-    }
-    fn string(&self) -> Option<String> {
-        self.as_string()
-    }
-    fn number(&self) -> Option<f64> {
-        self.as_f64()
-    }
-    fn boolean(&self) -> Option<bool> {
-        self.as_bool()
-    }
-    fn items(&self) -> Option<Vec<JsValue>> {
-        js_sys::Array::is_array(self).then(|| js_sys::Array::from(self).to_vec())
-    }
-    fn floats(&self) -> Option<Vec<f64>> {
-        self.is_instance_of::<js_sys::Float64Array>().then(|| js_sys::Float64Array::from(self.clone()).to_vec())
     }
 }

@@ -6,6 +6,7 @@
 //! (baton-py reports the same lines).
 
 use baton_board::{Board, BoardError, Pin, Pull};
+use baton_host::wire::Part;
 use baton_sim::VirtualBoard;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -42,19 +43,19 @@ impl Board for PartsBoard {
     type Console = <VirtualBoard as Board>::Console;
 
     fn output(&self, pin: Pin) -> Result<Self::Output, BoardError> {
-        self.note(self.board.output(pin), || format!("led {pin}"))
+        self.note(self.board.output(pin), || Part::Led(pin).line())
     }
 
     fn input(&self, pin: Pin, pull: Pull) -> Result<Self::Input, BoardError> {
-        self.note(self.board.input(pin, pull), || format!("button {pin}"))
+        self.note(self.board.input(pin, pull), || Part::Button(pin).line())
     }
 
     fn edge_input(&self, pin: Pin, pull: Pull) -> Result<Self::EdgeInput, BoardError> {
-        self.note(self.board.edge_input(pin, pull), || format!("button {pin}"))
+        self.note(self.board.edge_input(pin, pull), || Part::Button(pin).line())
     }
 
     fn neopixel(&self, pin: Pin, n: usize) -> Result<Self::Pixels, BoardError> {
-        self.note(self.board.neopixel(pin, n), || format!("pixels {pin} {n}"))
+        self.note(self.board.neopixel(pin, n), || Part::Pixels(pin, n).line())
     }
 
     fn time(&self) -> Self::Time {

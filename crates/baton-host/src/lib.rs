@@ -5,20 +5,26 @@
 //! a blocking Rust demo on baton-demo-sim's `DemoSim`. They are two wasm modules, so that
 //! each run downloads only its own, and they speak one protocol to the worker: the page's
 //! *pace* function, presses clicked on the page, an input script to replay, bounce, and
-//! turns as numbers. This crate is that protocol, once.
+//! turns as numbers. This crate is that protocol, once; and the messages themselves, which
+//! the modules write and the page reads, are written and read in one place too: [`wire`],
+//! which the page links as well.
 //!
 //! It exports nothing to JavaScript itself (no `#[wasm_bindgen]` item): an export here
-//! would be linked into both modules.
+//! would be linked into both modules, and into the page.
 
 #![forbid(unsafe_code)]
 
-/// The allocator of both worker modules (a global allocator is one per module, so it is
-/// declared here, where both link it): talc, a maintained `no_std` allocator with a
+/// The allocator of both worker modules and of the page (a global allocator is one per
+/// module, so it is declared here, where all three link it): talc, a maintained `no_std` allocator with a
 /// WebAssembly mode that grows the memory as Rust's default dlmalloc does, in less code (2.3 KB
 /// of baton-py's wasm, gzipped) and as fast (docs/PERFORMANCE.md, Python mode).
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+pub mod wire;
+
+pub use wire::{state_code, turn, TURN_FIELDS};
 
 use baton_board::Pin;
 use baton_sim::{inputs, Bounce, InputEvent, VirtualBoard};
@@ -60,33 +66,4 @@ pub fn pace_fn(f: js_sys::Function) -> baton_sim::board::Pace {
 /// `count` extra edges over `duration_us` per press, or clean presses (`count` 0).
 pub fn bounce(duration_us: f64, count: u32) -> Option<Bounce> {
     (count > 0 && duration_us > 0.0).then_some(Bounce { duration_us: duration_us as u64, count })
-}
-
-/// How many numbers a turn takes in `take_turns`.
-pub const TURN_FIELDS: usize = 5;
-
-/// One turn as `take_turns` gives it: start µs, end µs, Baton task id, state code
-/// ([`state_code`]), and the µs a sleeper sleeps until (else -1). Plain numbers: the page
-/// reads them out of one `Float64Array`, which crosses from the worker without a copy.
-pub fn turn(start_us: u64, end_us: u64, task: u64, state: baton::TaskState) -> [f64; TURN_FIELDS] {
-    let until = match state {
-        baton::TaskState::Sleeping { until } => until.as_micros() as f64,
-        _ => -1.0,
-    };
-    [start_us as f64, end_us as f64, task as f64, f64::from(state_code(state)), until]
-}
-
-/// A task state as a number, for `take_turns`: 0 ready, 1 running, 2 sleeping, 3 waiting,
-/// 4 done, 5 cancelled, 6 failed (the page's `src/remote.rs` reads them back).
-pub fn state_code(state: baton::TaskState) -> u8 {
-    use baton::TaskState::*;
-    match state {
-        Ready => 0,
-        Running => 1,
-        Sleeping { .. } => 2,
-        Waiting => 3,
-        Done => 4,
-        Cancelled => 5,
-        Failed => 6,
-    }
 }

@@ -46,6 +46,7 @@ use baton::{Event, Executor, Lock, LockGuard, Sleep};
 use baton_board::countio::{Counter, Edge};
 use baton_board::neopixel::NeoPixel;
 use baton_board::{Board, Pin};
+use baton_host::wire::{pwm_line, Part};
 use baton_host::{bounce, host_input, pace_fn, pin_of, turn};
 use baton_sim::board::{Console, EdgeInput, Output, Pixels, Time};
 use baton_sim::{inputs, LevelEvent, VirtualBoard};
@@ -119,33 +120,6 @@ struct Keys {
     value_when_pressed: bool,
     pressed: Vec<bool>,
     queue: VecDeque<(usize, bool)>,
-}
-
-/// A part of the board the program has created, for the page to draw.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Led(Pin),
-    Button(Pin),
-    Pixels(Pin, usize),
-    /// A `pwmio.PWMOut`: an LED whose brightness is its duty cycle.
-    Pwm(Pin),
-    /// An `analogio.AnalogIn`: a potentiometer.
-    Analog(Pin),
-    /// A `rotaryio.IncrementalEncoder` on `pin_a`, `pin_b`: a knob.
-    Encoder(Pin, Pin),
-}
-
-impl Part {
-    fn line(self) -> String {
-        match self {
-            Part::Led(pin) => format!("led {pin}"),
-            Part::Button(pin) => format!("button {pin}"),
-            Part::Pixels(pin, n) => format!("pixels {pin} {n}"),
-            Part::Pwm(pin) => format!("pwm {pin}"),
-            Part::Analog(pin) => format!("analog {pin}"),
-            Part::Encoder(a, b) => format!("encoder {a} {b}"),
-        }
-    }
 }
 
 struct Inner {
@@ -916,10 +890,7 @@ impl PySim {
         let pin = pin_of(pin)?;
         self.inner.add_part(Part::Pwm(pin));
         let t = self.inner.board.now_us();
-        self.inner.line(&format!(
-            r#"{{"t_us": {t}, "kind": "pwm", "pin": "{pin}", "duty_cycle": {duty_cycle}, "frequency": {}}}"#,
-            frequency as i64
-        ));
+        self.inner.line(&pwm_line(t, pin, duty_cycle, frequency));
         Ok(())
     }
 
