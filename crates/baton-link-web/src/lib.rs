@@ -1,0 +1,226 @@
+//! # The board link in the page
+//!
+//! [`baton_link`]'s frames for the playground's "Your board" panel, as a wasm module of its
+//! own (`www/link/`, staged by `cargo xtask`): the page fetches it only when you press
+//! "Connect board", so the codec costs the page's own download nothing. The same crate frames
+//! on the board, so the two ends cannot read the format differently.
+//!
+//! The JavaScript edge (`js/board.mjs`) owns the serial port and feeds each chunk it reads to
+//! [`LinkReader::push`], which answers one plain value per piece between two 0x00: a message
+//! (`{ message: { type: "PinChange", t_us, pin: "LED", level } }`, the fields docs/LINK.md
+//! names) or a refusal that says why (`{ error: "a damaged frame (…)" }`; a frame of another
+//! protocol version also carries `version`). Nothing a port sends makes it throw.
+
+#![forbid(unsafe_code)]
+
+use baton_link::{decode_board, encode, BoardMessage, Deframer, FrameError, HostMessage, MAX_FRAME_ON_WIRE};
+use wasm_bindgen::prelude::*;
+
+/// One piece of the board's byte stream, read.
+#[derive(Debug, PartialEq)]
+pub enum Piece<'a> {
+    /// A message.
+    Message(BoardMessage<'a>),
+    /// Not one: why, and the frame's protocol version if that was what was wrong.
+    Refused {
+        /// What was wrong, in words (FrameError's Display).
+        why: String,
+        /// The frame's version, when it was another protocol version's.
+        version: Option<u8>,
+    },
+}
+
+impl<'a> From<Result<BoardMessage<'a>, FrameError>> for Piece<'a> {
+    fn from(r: Result<BoardMessage<'a>, FrameError>) -> Self {
+        match r {
+            Ok(m) => Piece::Message(m),
+            Err(e) => {
+                let version = match e {
+                    FrameError::Version { got, .. } => Some(got),
+                    _ => None,
+                };
+                Piece::Refused { why: e.to_string(), version }
+            }
+        }
+    }
+}
+
+/// Reads the board's frames from the chunks a serial port gives (see the crate docs).
+#[wasm_bindgen]
+pub struct LinkReader {
+    deframer: Box<Deframer<MAX_FRAME_ON_WIRE>>,
+}
+
+impl Default for LinkReader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LinkReader {
+    /// Each piece that ends in `bytes`, read, handed to `each` (native tests use this).
+    pub fn each_piece(&mut self, bytes: &[u8], mut each: impl FnMut(Piece<'_>)) {
+        for &b in bytes {
+            if let Some(r) = self.deframer.push(b) {
+                each(r.and_then(decode_board).into());
+            }
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl LinkReader {
+    /// An empty reader.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> LinkReader {
+        LinkReader { deframer: Box::new(Deframer::new()) }
+    }
+
+    /// The pieces that end in `bytes`, as plain objects (see the crate docs).
+    pub fn push(&mut self, bytes: &[u8]) -> js_sys::Array {
+        let out = js_sys::Array::new();
+        self.each_piece(bytes, |piece| {
+            out.push(&to_js(piece));
+        });
+        out
+    }
+
+    /// Forgets a frame begun (the port was closed or reopened).
+    pub fn clear(&mut self) {
+        self.deframer.clear();
+    }
+}
+
+fn set(o: &js_sys::Object, key: &str, value: &JsValue) {
+    // Setting a property on a plain object we just made cannot fail.
+    let _ = js_sys::Reflect::set(o, &JsValue::from_str(key), value);
+}
+
+/// A piece as a plain object: `{ message }` or `{ error, version? }`.
+fn to_js(piece: Piece<'_>) -> JsValue {
+    let o = js_sys::Object::new();
+    match piece {
+        Piece::Message(m) => match message_to_js(&m) {
+            Ok(v) => set(&o, "message", &v),
+            // Every message's fields are numbers, strings, bytes and sequences: this cannot
+            // happen, but if it did it would be a refusal, not a throw.
+            Err(e) => set(&o, "error", &JsValue::from_str(&format!("a message the page cannot show: {e}"))),
+        },
+        Piece::Refused { why, version } => {
+            set(&o, "error", &JsValue::from_str(&why));
+            if let Some(v) = version {
+                set(&o, "version", &JsValue::from(v));
+            }
+        }
+    }
+    o.into()
+}
+
+/// `{ type: "PinChange", t_us, pin: "LED", level }`: the variant's name as `type`, its fields
+/// as serde writes them, a pin as its name (the simulator's), times as numbers (µs since time
+/// zero stay exact as doubles for 285 years).
+fn message_to_js(m: &BoardMessage<'_>) -> Result<JsValue, serde_wasm_bindgen::Error> {
+    let tagged = serde_wasm_bindgen::to_value(m)?;
+    let entries = js_sys::Object::entries(tagged.unchecked_ref());
+    let entry: js_sys::Array = entries.get(0).unchecked_into();
+    let (name, fields) = (entry.get(0), entry.get(1));
+    set(fields.unchecked_ref(), "type", &name);
+    let pin = js_sys::Reflect::get(&fields, &JsValue::from_str("pin")).unwrap_or(JsValue::UNDEFINED);
+    if let Some(code) = pin.as_f64() {
+        if let Some(p) = baton_link::pin_code::pin(code as u8) {
+            set(fields.unchecked_ref(), "pin", &JsValue::from_str(&p.to_string()));
+        }
+    }
+    Ok(fields)
+}
+
+/// A page's message as a whole frame: `"Hello"`, `"StartStream"` or `"StopStream"`.
+#[wasm_bindgen(js_name = encodeHost)]
+pub fn encode_host(kind: &str) -> Result<Vec<u8>, JsError> {
+    let message = match kind {
+        "Hello" => HostMessage::Hello,
+        "StartStream" => HostMessage::StartStream,
+        "StopStream" => HostMessage::StopStream,
+        _ => return Err(JsError::new(&format!("no host message {kind}"))),
+    };
+    let mut out = vec![0; MAX_FRAME_ON_WIRE];
+    let n = encode(&message, &mut out).map_err(|e| JsError::new(&e.to_string()))?;
+    out.truncate(n);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baton_link::{Pin, VERSION};
+
+    fn pieces(reader: &mut LinkReader, bytes: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        reader.each_piece(bytes, |p| out.push(format!("{p:?}")));
+        out
+    }
+
+    #[test]
+    fn text_then_a_frame_is_one_refusal_and_the_message() {
+        let mut wire = vec![0u8; MAX_FRAME_ON_WIRE];
+        let m = BoardMessage::PinChange { t_us: 7, pin: Pin::Led, level: true };
+        let n = encode(&m, &mut wire).unwrap();
+        let mut bytes = b">>> ".to_vec();
+        bytes.extend_from_slice(&wire[..n]);
+        let mut reader = LinkReader::new();
+        let got = pieces(&mut reader, &bytes);
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[0].starts_with("Refused"), "{got:?}");
+        assert_eq!(got[1], format!("{:?}", Piece::Message(m)));
+    }
+
+    #[test]
+    fn another_version_names_it() {
+        // A HelloReply's tag under version VERSION + 1, with a good CRC.
+        let crc = crc_of(&[VERSION + 1, 0]);
+        let mut raw = vec![VERSION + 1, 0];
+        raw.extend_from_slice(&crc.to_le_bytes());
+        let mut bytes = vec![0u8];
+        let mut enc = vec![0u8; 16];
+        let n = cobs::encode(&raw, &mut enc);
+        bytes.extend_from_slice(&enc[..n]);
+        bytes.push(0);
+        let mut reader = LinkReader::new();
+        let mut got = Vec::new();
+        reader.each_piece(&bytes, |p| got.push(p.into_owned_version()));
+        assert_eq!(got, vec![Some(VERSION + 1)]);
+    }
+
+    impl Piece<'_> {
+        fn into_owned_version(self) -> Option<u8> {
+            match self {
+                Piece::Refused { version, .. } => version,
+                Piece::Message(_) => None,
+            }
+        }
+    }
+
+    fn crc_of(bytes: &[u8]) -> u32 {
+        // zlib's CRC-32, bit by bit (a second reading of the same definition).
+        let mut crc = 0xffff_ffffu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn host_messages_frame_as_the_board_reads_them() {
+        for (kind, want) in
+            [("Hello", HostMessage::Hello), ("StartStream", HostMessage::StartStream), ("StopStream", HostMessage::StopStream)]
+        {
+            let bytes = encode_host(kind).unwrap();
+            let mut d = Deframer::<64>::new();
+            let frame = bytes.iter().filter_map(|&b| d.push(b).map(|r| r.unwrap().to_vec())).next().unwrap();
+            assert_eq!(baton_link::decode_host(&frame).unwrap(), want);
+        }
+    }
+}
