@@ -28,6 +28,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 mod editor;
 mod firmware;
+mod link;
 mod program;
 mod python;
 
@@ -319,6 +320,7 @@ fn build_web(cx: &Ctx, program: Option<&program::Program>) -> Result {
 fn build_release(cx: &Ctx, program: Option<&program::Program>) -> Result {
     firmware::stage_for_web(cx)?;
     python::stage_for_web(cx)?;
+    link::stage_for_web(cx)?;
     if !program::stage_for_web(cx, program)? {
         return Err("the program did not build (its errors are above)".into());
     }
@@ -358,6 +360,7 @@ fn serve(cx: &Ctx, program: Option<&program::Program>) -> Result {
     setup(cx, Needs { e2e: false })?;
     firmware::stage_for_web(cx)?;
     python::stage_for_web(cx)?;
+    link::stage_for_web(cx)?;
     program::stage_for_web(cx, program)?;
     println!("serving the playground on http://{SERVE_ADDRESS}:{SERVE_PORT} (Ctrl-C stops)");
     let args = ["serve", "--offline", "--address", SERVE_ADDRESS, "--port", SERVE_PORT];

@@ -184,7 +184,7 @@ fn stage_micropython(cx: &Ctx, pkg: &Path) -> Result {
 
 /// `wasm-opt -Oz` (npm's binaryen, in tools/web) from `wasm` into `out`, after the passes in
 /// `before`.
-fn wasm_opt(cx: &Ctx, wasm: &Path, out: &Path, before: &[&str]) -> Result {
+pub(crate) fn wasm_opt(cx: &Ctx, wasm: &Path, out: &Path, before: &[&str]) -> Result {
     let opt = cx.root.join(crate::WEB_TOOLS_DIR).join("node_modules/.bin/wasm-opt");
     let mut cmd = cx.command(&opt.to_string_lossy());
     cmd.args(before).arg("-Oz").args(crate::WASM_FEATURES).arg(wasm).arg("-o").arg(out);
@@ -197,7 +197,7 @@ fn wasm_opt(cx: &Ctx, wasm: &Path, out: &Path, before: &[&str]) -> Result {
 /// load the readable files; the browser tests check the minified ones. esbuild takes
 /// milliseconds, so this runs every time (no freshness check that an older, unminified copy
 /// could pass).
-fn minify(cx: &Ctx, from: &Path, to: &Path) -> Result {
+pub(crate) fn minify(cx: &Ctx, from: &Path, to: &Path) -> Result {
     let esbuild = cx.root.join(crate::WEB_TOOLS_DIR).join("node_modules/.bin/esbuild");
     let mut cmd = cx.command(&esbuild.to_string_lossy());
     cmd.arg(from)
@@ -218,7 +218,7 @@ fn check_python_sources(dir: &Path) -> Result {
 }
 
 /// Sends a build step's standard output to stderr: stdout is the trace's.
-fn to_stderr(cmd: &mut Command) {
+pub(crate) fn to_stderr(cmd: &mut Command) {
     cmd.stdout(Stdio::from(std::io::stderr()));
 }
 

@@ -134,6 +134,13 @@ fn message_to_js(m: &BoardMessage<'_>) -> Result<JsValue, serde_wasm_bindgen::Er
     Ok(fields)
 }
 
+/// The link protocol's version this page speaks ([`baton_link::VERSION`]), to name both when
+/// a board's frame is of another.
+#[wasm_bindgen]
+pub fn protocol() -> u8 {
+    baton_link::VERSION
+}
+
 /// A page's message as a whole frame: `"Hello"`, `"StartStream"` or `"StopStream"`.
 #[wasm_bindgen(js_name = encodeHost)]
 pub fn encode_host(kind: &str) -> Result<Vec<u8>, JsError> {
@@ -214,9 +221,11 @@ mod tests {
 
     #[test]
     fn host_messages_frame_as_the_board_reads_them() {
-        for (kind, want) in
-            [("Hello", HostMessage::Hello), ("StartStream", HostMessage::StartStream), ("StopStream", HostMessage::StopStream)]
-        {
+        for (kind, want) in [
+            ("Hello", HostMessage::Hello),
+            ("StartStream", HostMessage::StartStream),
+            ("StopStream", HostMessage::StopStream),
+        ] {
             let bytes = encode_host(kind).unwrap();
             let mut d = Deframer::<64>::new();
             let frame = bytes.iter().filter_map(|&b| d.push(b).map(|r| r.unwrap().to_vec())).next().unwrap();

@@ -1,0 +1,290 @@
+// "Your board": the board link's JavaScript edge (docs/LINK.md), loaded by the page's snippet
+// (src/js/board.js) only when you press "Connect board". It owns the serial port (Web Serial):
+// opens it, says Hello, reads frames through baton-link's Deframer (baton_link_web, wasm, in
+// this folder), and shows what the board says in the panel — the handshake, then on request
+// the live stream: pin changes, prints, presses, console text, task turns.
+//
+// Every way a port can fail ends in a sentence in the panel and a Connect button again: a port
+// that cannot be opened (another tab has it), a port that answers with text and no frame (not
+// a Baton board), no answer at all, a frame of another protocol version, the cable pulled.
+// Refused frames (garbage, cut short) are counted and the stream goes on.
+//
+// `subscribe(fn)` gives the decoded messages ({ type, …fields }) to anyone else in the page.
+
+import init, { LinkReader, encodeHost, protocol } from "./baton_link_web.js";
+
+/** How long the board has to answer Hello (a Baton board answers within milliseconds). */
+export const ANSWER_MS = 1500;
+/** Lines the live list keeps (older ones scroll away). */
+const KEEP = 200;
+
+const ready = init();
+const listeners = new Set();
+/** Calls `fn(message)` for each message a board sends; returns the unsubscribe function. */
+export function subscribe(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+const el = (tag, props = {}, ...children) => {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+};
+const seconds = (us) => `${(us / 1e6).toFixed(3)} s`;
+
+/** The panel's parts, made once per panel. */
+class Panel {
+  constructor(root) {
+    this.root = root;
+    const title = root.querySelector("h2");
+    this.status = el("p", { className: "board-status" });
+    this.status.dataset.part = "board-status";
+    this.status.setAttribute("role", "status");
+    this.facts = el("dl", { className: "board-facts" });
+    this.facts.dataset.part = "board-facts";
+    this.buttons = el("div", { className: "board-buttons" });
+    this.note = el("p", { className: "board-note", hidden: true });
+    this.note.dataset.part = "board-note";
+    this.log = el("ol", { className: "board-log", hidden: true });
+    this.log.dataset.part = "board-log";
+    this.log.setAttribute("aria-label", "What your board does, live");
+    this.log.tabIndex = 0;
+    root.replaceChildren(title, this.status, this.facts, this.buttons, this.note, this.log);
+  }
+  say(text, kind = "") {
+    this.status.textContent = text;
+    this.status.className = `board-status ${kind}`;
+  }
+  button(label, part, onclick, primary = false) {
+    const b = el("button", { type: "button", textContent: label, onclick, className: primary ? "primary" : "" });
+    b.dataset.part = part;
+    this.buttons.append(b);
+    return b;
+  }
+  line(t_us, text, kind) {
+    const li = el("li", { className: kind }, el("span", { className: "t", textContent: t_us == null ? "" : seconds(t_us) }), ` ${text}`);
+    li.dataset.kind = kind;
+    this.log.hidden = false;
+    this.log.append(li);
+    while (this.log.childElementCount > KEEP) this.log.firstElementChild.remove();
+    this.log.scrollTop = this.log.scrollHeight;
+  }
+}
+
+/** One connection to one port, from open to close. */
+class Connection {
+  constructor(panel, port) {
+    this.panel = panel;
+    this.port = port;
+    this.reader = new LinkReader();
+    this.hello = null;
+    this.text = ""; // what the port sent before its first frame (a console, a REPL)
+    this.refused = 0;
+    this.lastRefusal = "";
+    this.turns = 0;
+    this.lost = 0;
+    this.closed = false;
+    this.consoleLine = "";
+  }
+
+  async start() {
+    const { panel, port } = this;
+    panel.say("Opening the port…");
+    try {
+      await port.open({ baudRate: 115200 });
+    } catch (e) {
+      return this.fail(
+        `The port could not be opened: another tab or program (a serial monitor, an editor) may have it open — close it there and connect again. (${e.message})`,
+      );
+    }
+    try {
+      await port.setSignals({ dataTerminalReady: true });
+      this.writer = port.writable.getWriter();
+    } catch (e) {
+      return this.fail(`The port opened but could not be used: ${e.message}`);
+    }
+    this.loop = this.readLoop();
+    panel.say("Asking the board who it is…");
+    await this.send("Hello");
+    this.timer = setTimeout(() => this.noAnswer(), ANSWER_MS);
+  }
+
+  async send(kind) {
+    try {
+      await this.writer.write(encodeHost(kind));
+    } catch (e) {
+      this.fail(`Sending to the board failed: ${e.message}`);
+    }
+  }
+
+  noAnswer() {
+    if (this.hello || this.closed) return;
+    const first = this.text.replace(/\0/g, "").split(/\r?\n/).find((l) => l.trim());
+    if (first !== undefined) {
+      this.fail(`This port is not a Baton board (it answered: “${first.trim().slice(0, 80)}”). Pick your Baton board's port, or flash Baton's firmware (Download firmware).`);
+    } else {
+      this.fail(`No answer: the board said nothing within ${ANSWER_MS / 1000} s of Hello. Is Baton's firmware running on it? (Download firmware, then copy the UF2 to the board.)`);
+    }
+  }
+
+  async readLoop() {
+    for (;;) {
+      let reader;
+      try {
+        reader = this.port.readable.getReader();
+        this.readerLock = reader;
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done || this.closed) return;
+          this.take(value);
+        }
+      } catch (e) {
+        if (this.closed) return;
+        // A parity or framing error leaves the port readable (a new stream): go on.
+        if (this.port.readable && e?.name !== "NetworkError") {
+          this.refusal(`the port reported ${e?.name || "an error"}`);
+          reader?.releaseLock();
+          continue;
+        }
+        return this.fail(`The connection to the board was lost (${e?.message || e}). Was the cable pulled? Plug it in and connect again.`);
+      }
+    }
+  }
+
+  take(bytes) {
+    if (!this.hello && this.text.length < 512) this.text += String.fromCharCode(...bytes.subarray(0, 512));
+    for (const piece of this.reader.push(bytes)) {
+      if (this.closed) return;
+      if (piece.message) this.message(piece.message);
+      else if (piece.version !== undefined) {
+        const older = piece.version < protocol() ? "older" : "newer";
+        return this.fail(
+          `The board's firmware is ${older} than this page: it speaks link protocol version ${piece.version}, the page version ${protocol()}. Flash the page's firmware (Download firmware) to use it here.`,
+        );
+      } else if (this.hello) this.refusal(piece.error);
+      // Before the handshake, a refused piece is the console text that came before the
+      // board's first frame (docs/LINK.md): kept in `text`, not counted.
+    }
+  }
+
+  refusal(why) {
+    this.refused++;
+    this.lastRefusal = why;
+    this.showNote();
+  }
+
+  showNote() {
+    const parts = [];
+    if (this.refused) parts.push(`${this.refused} damaged or unreadable frame${this.refused === 1 ? "" : "s"} skipped (last: ${this.lastRefusal})`);
+    if (this.lost) parts.push(`${this.lost} event${this.lost === 1 ? "" : "s"} the board dropped (its buffer was full)`);
+    if (this.turns) parts.push(`${this.turns} task turns`);
+    this.panel.note.hidden = !parts.length;
+    this.panel.note.textContent = parts.join(" · ");
+  }
+
+  message(m) {
+    for (const fn of listeners) fn(m);
+    const { panel } = this;
+    switch (m.type) {
+      case "HelloReply":
+        return this.handshake(m);
+      case "PinChange":
+        return panel.line(m.t_us, `${m.pin} ${m.level ? "high" : "low"}`, "pin");
+      case "Press":
+        return panel.line(m.t_us, `${m.pin} ${m.pressed ? "pressed" : "released"}`, "press");
+      case "Print":
+        return panel.line(m.t_us, `print: ${m.text}`, "print");
+      case "Pixels":
+        return panel.line(m.t_us, `${m.pin}: ${m.colours.length / 3} pixels`, "pixels");
+      case "Console": {
+        // Whole lines only (a line may span messages).
+        const lines = (this.consoleLine + m.text).split(/\r?\n/);
+        this.consoleLine = lines.pop();
+        for (const l of lines) if (l) panel.line(null, l, "console");
+        return;
+      }
+      case "Turn":
+        this.turns++;
+        if (this.turns % 50 === 1) this.showNote();
+        return;
+      case "Lost":
+        this.lost += m.count;
+        return this.showNote();
+      default:
+        return;
+    }
+  }
+
+  handshake(m) {
+    clearTimeout(this.timer);
+    if (this.hello) return;
+    this.hello = m;
+    const { panel } = this;
+    const params = m.params.map(([k, v]) => `${k}=${v}`).join(" ") || "the guide's";
+    const facts = [
+      ["Board", m.board],
+      ["Firmware", m.firmware],
+      ["Demo", m.demo],
+      ["Parameters", params],
+    ];
+    if (m.safe_mode) facts.push(["Safe mode", m.safe_mode]);
+    panel.facts.replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { textContent: k }), el("dd", { textContent: v })]));
+    if (m.safe_mode) panel.say(`Connected — the board is in safe mode: ${m.safe_mode}`, "warn");
+    else panel.say(`Connected to ${m.board}, running ${m.demo}.`, "ok");
+    panel.buttons.replaceChildren();
+    const stream = panel.button("Watch live", "stream", async () => {
+      const on = stream.getAttribute("aria-pressed") !== "true";
+      stream.setAttribute("aria-pressed", String(on));
+      await this.send(on ? "StartStream" : "StopStream");
+    });
+    stream.setAttribute("aria-pressed", "false");
+    panel.button("Disconnect", "disconnect", () => this.close().then(() => idle(panel, "Disconnected.")));
+  }
+
+  async fail(text) {
+    if (this.closed) return;
+    await this.close();
+    idle(this.panel, text, "error");
+  }
+
+  async close() {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.timer);
+    // Each step may fail on a port that is already gone; the next one still runs.
+    await this.readerLock?.cancel().catch(() => {});
+    this.readerLock?.releaseLock?.();
+    await this.writer?.close().catch(() => {});
+    await this.port.close().catch(() => {});
+  }
+}
+
+/** The panel with a Connect button and `text` (what happened last). */
+function idle(panel, text, kind = "") {
+  panel.say(text, kind);
+  panel.buttons.replaceChildren();
+  panel.button(
+    "Connect board",
+    "connect",
+    () => {
+      // requestPort needs the click's user activation: called before anything is awaited.
+      navigator.serial.requestPort().then(
+        (port) => new Connection(panel, port).start(),
+        (e) => panel.say(e.name === "NotFoundError" ? "No port chosen." : `No port: ${e.message}`),
+      );
+    },
+    true,
+  );
+}
+
+/** Takes over `root` (the panel) and connects to `port` (chosen already). */
+export async function connect(root, port) {
+  const panel = new Panel(root);
+  try {
+    await ready;
+  } catch (e) {
+    return idle(panel, `The board link could not load: ${e.message}`, "error");
+  }
+  return new Connection(panel, port).start();
+}
