@@ -348,6 +348,7 @@ impl Component for App {
                             <ParamsForm fields={view::param_fields(s)} dispatch={self.dispatch.clone()} />
                         </section>
                     }
+                    { crate::components::board_link::panel() }
                 </main>
                 <footer class="foot">
                     <p>

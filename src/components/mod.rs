@@ -3,6 +3,7 @@
 //! re-renders what moved. None of them ever renders text as HTML.
 
 pub mod board;
+pub mod board_link;
 pub mod console;
 pub mod controls;
 pub mod editor;
