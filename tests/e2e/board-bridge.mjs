@@ -1,0 +1,196 @@
+// Web Serial for board.test.mjs: the page's `navigator.serial` replaced by a bridge to ports
+// that live in Node (page.addInitScript + page.exposeBinding). A port is one of
+// - `emulator`: Baton's real firmware on the rp2040js emulator in a worker thread
+//   (board-emulator.worker.mjs), over its USB CDC port, in real time;
+// - `text`: a port that answers with a REPL's text (CircuitPython's banner and ">>> ");
+// - `silent`: a port that opens and never says anything;
+// - `busy`: a port that another tab has open (open() fails as Chrome's does);
+// - `old`: a port that answers Hello with a frame of link protocol version 0.
+// An emulated port can also be pulled out (`pull()`: its reader fails as Chrome's does when
+// the device goes away) and fed garbage between the board's frames (`inject(bytes)`).
+
+import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { ROOT } from './harness.mjs';
+import { frame } from '../../firmware/emulator/link.mjs';
+
+/** The prebuilt Pico firmware (built as firmware/emulator's tests need it, if it is missing). */
+export function picoFirmware() {
+  const file = join(ROOT, 'target', 'firmware', 'baton-pico.uf2');
+  if (!existsSync(file)) {
+    execFileSync(process.env.CARGO || 'cargo', ['xtask', 'firmware', '--all'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  return file;
+}
+
+/** A byte queue that a page's read waits on. */
+class Inbox {
+  constructor() {
+    this.bytes = [];
+    this.error = null;
+    this.waiter = null;
+  }
+  push(bytes) {
+    this.bytes.push(...bytes);
+    this.wake();
+  }
+  fail(error) {
+    this.error = error;
+    this.wake();
+  }
+  wake() {
+    this.waiter?.();
+    this.waiter = null;
+  }
+  /** What came since the last read (after up to `ms` of waiting for something). */
+  async take(ms = 200) {
+    if (!this.bytes.length && !this.error) await new Promise((r) => ((this.waiter = r), setTimeout(r, ms)));
+    if (this.error) return { error: this.error };
+    return { bytes: this.bytes.splice(0) };
+  }
+}
+
+/** The emulated board: the firmware in a worker thread, paced to the wall clock. */
+export class EmulatedPort {
+  constructor(uf2, { forMs = 60_000 } = {}) {
+    const { port1, port2 } = new MessageChannel();
+    this.commands = port2;
+    this.inbox = new Inbox();
+    this.failed = null;
+    this.worker = new Worker(new URL('./board-emulator.worker.mjs', import.meta.url), {
+      workerData: { uf2, board: 'pico', commands: port1, forMs },
+      transferList: [port1],
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.on('message', (m) => {
+        if (m.ready) resolve();
+        if (m.bytes && this.isOpen) this.inbox.push(m.bytes);
+        if (m.failed) reject(new Error((this.failed = m.failed)));
+      });
+      this.worker.on('error', reject);
+    });
+  }
+  open() {
+    if (this.pulled) throw Object.assign(new Error('Failed to open serial port.'), { name: 'NetworkError' });
+    this.isOpen = true;
+    this.commands.postMessage({ open: true });
+  }
+  write(bytes) {
+    this.commands.postMessage({ write: true, bytes });
+  }
+  close() {
+    this.isOpen = false;
+    this.commands.postMessage({ close: true });
+  }
+  /** A button on the chip: `pressed` drives its pin low (the demo's pull-up holds it high). */
+  press(pin, pressed) {
+    this.commands.postMessage({ press: true, pin, pressed });
+  }
+  /** The cable is pulled: the page's pending read fails, as Chrome's does. */
+  pull() {
+    this.pulled = true;
+    this.inbox.fail({ name: 'NetworkError', message: 'The device has been lost.' });
+  }
+  /** Bytes that are not the board's (line noise) in the stream the page reads. */
+  inject(bytes) {
+    this.inbox.push(bytes);
+  }
+  async stop() {
+    await this.worker.terminate();
+  }
+}
+
+/** A port in Node that is not a Baton board (see the module docs). */
+export class FakePort {
+  constructor(kind) {
+    this.kind = kind;
+    this.inbox = new Inbox();
+  }
+  open() {
+    if (this.kind === 'busy') throw Object.assign(new Error('Failed to open serial port.'), { name: 'NetworkError' });
+    if (this.kind === 'text') this.inbox.push([...Buffer.from('\r\nAdafruit CircuitPython 9.2.1 on 2024-11-20; Raspberry Pi Pico with rp2040\r\n>>> ')]);
+  }
+  write(bytes) {
+    // A REPL echoes what it gets and prompts again; an old Baton firmware answers in its
+    // own protocol version (a HelloReply-tagged frame of version 0).
+    if (this.kind === 'text') this.inbox.push([...bytes.filter((b) => b >= 32), ...Buffer.from('\r\n>>> ')]);
+    if (this.kind === 'old' && bytes.includes(0)) this.inbox.push([...frame([0, 0, 5, ...Buffer.from('0.0.9')], 0)]);
+  }
+  close() {}
+  async stop() {}
+}
+
+/**
+ * Installs the fake `navigator.serial` in `page`: `requestPort()` gives `choose()`'s port
+ * (a Node object with open/write/close and an `inbox`). Call before the page loads.
+ */
+export async function installSerial(page, choose) {
+  const ports = new Map();
+  await page.exposeBinding('batonSerial', async (_source, op, id, arg) => {
+    if (op === 'request') {
+      const port = await choose();
+      ports.set(ports.size + 1, port);
+      return ports.size;
+    }
+    const port = ports.get(id);
+    try {
+      if (op === 'open') port.open();
+      else if (op === 'write') port.write(arg);
+      else if (op === 'close') port.close();
+      else if (op === 'read') return await port.inbox.take();
+      return {};
+    } catch (e) {
+      return { error: { name: e.name, message: e.message } };
+    }
+  });
+  await page.addInitScript(() => {
+    const call = async (op, id, arg) => {
+      const r = await window.batonSerial(op, id, arg);
+      if (r?.error) throw new DOMException(r.error.message, r.error.name);
+      return r;
+    };
+    class SerialPort {
+      constructor(id) {
+        this.id = id;
+        this.readable = null;
+        this.writable = null;
+      }
+      async open() {
+        await call('open', this.id);
+        let cancelled = false;
+        this.readable = new ReadableStream({
+          pull: async (c) => {
+            for (;;) {
+              let r;
+              try {
+                r = await call('read', this.id);
+              } catch (e) {
+                // The device is gone: Chrome errors the stream and sets readable to null.
+                this.readable = null;
+                if (!cancelled) c.error(e);
+                return;
+              }
+              if (cancelled) return;
+              if (r.bytes.length) return c.enqueue(Uint8Array.from(r.bytes));
+            }
+          },
+          cancel: () => {
+            cancelled = true;
+          },
+        });
+        this.writable = new WritableStream({ write: (chunk) => call('write', this.id, Array.from(chunk)) });
+      }
+      async setSignals() {}
+      async close() {
+        await call('close', this.id);
+        this.readable = this.writable = null;
+      }
+    }
+    Object.defineProperty(navigator, 'serial', {
+      configurable: true,
+      value: { requestPort: async () => new SerialPort(await window.batonSerial('request')), getPorts: async () => [] },
+    });
+  });
+}
