@@ -11,12 +11,16 @@
 //! 1×. Memory stays flat: the trace is drained every frame and the timeline keeps only the
 //! last [`TIMELINE_KEEP_US`] of events.
 
-use crate::remote::{Pwm, Remote, Status};
+mod source;
+
+pub use source::{Advanced, RunSource, Source, Stepped};
+
+use crate::remote::{Pwm, Remote};
 use baton::TaskState;
 use baton_board::neopixel::Color;
 use baton_board::Pin;
 use baton_sim::inputs::Input;
-use baton_sim::{InputEvent, SimConfig, Simulation, Step, TraceEvent};
+use baton_sim::{InputEvent, SimConfig, Simulation, TraceEvent};
 use litemap::LiteMap;
 use std::collections::VecDeque;
 
@@ -144,18 +148,9 @@ pub struct FrameStats {
     pub achieved_speed: Option<f64>,
 }
 
-/// What produces the events: the page's own simulation of a Rust demo, or a worker
-/// ([`Remote`]: a Python program, or a Rust demo that blocks).
-#[allow(clippy::large_enum_variant)]
-pub enum Source {
-    /// A Rust demo, simulated in the page.
-    Sim(Simulation),
-    /// A run in a worker.
-    Worker(Remote),
-}
-
 /// Runs a simulation and keeps the page's picture of it (see the [module docs](self)).
 pub struct Driver {
+    /// What the events come from ([`RunSource`]).
     source: Source,
     display_us: u64,
     /// Sub-µs remainder of the pacing, so that slow speeds still move.
@@ -195,6 +190,7 @@ impl Driver {
         Self::with_source(Source::Worker(remote))
     }
 
+    /// Shows the run `source` gives.
     fn with_source(source: Source) -> Self {
         Driver {
             source,
@@ -218,26 +214,17 @@ impl Driver {
 
     /// The simulation's configuration (a Rust demo's).
     pub fn config(&self) -> Option<&SimConfig> {
-        match &self.source {
-            Source::Sim(sim) => Some(sim.config()),
-            Source::Worker(_) => None,
-        }
+        self.source.config()
     }
 
     /// The worker's run, if this is one.
     pub fn remote(&self) -> Option<&Remote> {
-        match &self.source {
-            Source::Worker(r) => Some(r),
-            Source::Sim(_) => None,
-        }
+        self.source.remote()
     }
 
     /// The worker's run, to pass it the worker's messages.
     pub fn remote_mut(&mut self) -> Option<&mut Remote> {
-        match &mut self.source {
-            Source::Worker(r) => Some(r),
-            Source::Sim(_) => None,
-        }
+        self.source.remote_mut()
     }
 
     /// The time the page shows, µs.
@@ -247,39 +234,23 @@ impl Driver {
 
     /// The simulation's own time (ahead of the display inside a long blocking poll), µs.
     pub fn sim_us(&self) -> u64 {
-        match &self.source {
-            Source::Sim(sim) => sim.now_us(),
-            Source::Worker(r) => r.now_us(),
-        }
+        self.source.now_us()
     }
 
     /// Polls run since the start.
     pub fn total_polls(&self) -> u64 {
-        match &self.source {
-            Source::Sim(sim) => sim.polls(),
-            Source::Worker(r) => r.polls(),
-        }
+        self.source.polls()
     }
 
     /// When the program ended, if it has: its `main` returned (a Rust demo), or its code.py
     /// ran to its end.
     pub fn ended_us(&self) -> Option<u64> {
-        match &self.source {
-            Source::Sim(sim) => sim.ended_us(),
-            Source::Worker(r) => r.ended_us(),
-        }
+        self.source.ended_us()
     }
 
     /// Why a Rust demo stopped with an error, if it did (Python mode's errors are its own).
     pub fn failure(&self) -> Option<&str> {
-        match &self.source {
-            Source::Sim(sim) => sim.failure(),
-            Source::Worker(r) if !r.program.is_python() => match r.status() {
-                Status::Failed(e) | Status::Stopped(e) => Some(e),
-                _ => None,
-            },
-            Source::Worker(_) => None,
-        }
+        self.source.failure()
     }
 
     /// How the last frame went.
@@ -337,30 +308,15 @@ impl Driver {
     /// The task table at the display time, by id. Tasks not yet polled are listed too.
     pub fn tasks(&self) -> Vec<TaskRow> {
         let mut rows = self.tasks.clone();
-        if let (Source::Worker(r), Some(open)) = (&self.source, self.timeline.open) {
-            let row = rows.entry(open.task).or_insert_with(|| TaskRow {
-                id: open.task,
-                name: r.task_name(open.task).map_or_else(|| "task".to_owned(), |n| n.to_string()),
-                state: TaskState::Ready,
-                running_until: None,
-                polls: 0,
-                busy_us: 0,
-            });
+        let row = |id, name| TaskRow { id, name, state: TaskState::Ready, running_until: None, polls: 0, busy_us: 0 };
+        if let Some(open) = self.timeline.open {
+            let name = || self.source.task_name(open.task).unwrap_or_else(|| "task".to_owned());
+            let row = rows.entry(open.task).or_insert_with(|| row(open.task, name()));
             row.running_until = Some(u64::MAX);
             row.busy_us += open.end_us - open.start_us;
         }
-        let Source::Sim(sim) = &self.source else {
-            return rows.into_tuple_vec().into_iter().map(|(_, row)| row).collect();
-        };
-        for t in sim.tasks() {
-            rows.entry(t.id.as_u64()).or_insert_with(|| TaskRow {
-                id: t.id.as_u64(),
-                name: t.name.to_string(),
-                state: TaskState::Ready,
-                running_until: None,
-                polls: 0,
-                busy_us: 0,
-            });
+        for (id, name) in self.source.known_tasks() {
+            rows.entry(id).or_insert_with(|| row(id, name));
         }
         rows.into_tuple_vec().into_iter().map(|(_, row)| row).collect()
     }
@@ -373,9 +329,7 @@ impl Driver {
     /// Sets a potentiometer or turns a knob (an [`Input::Analog`] or [`Input::Turn`]): only a
     /// Python program has one, in a worker, which schedules it and says when.
     pub fn send(&mut self, input: Input) {
-        if let Source::Worker(r) = &mut self.source {
-            r.send(input);
-        }
+        self.source.send(input);
     }
 
     /// Presses (`true`) or releases a button now; returns the event to record. A release
@@ -383,20 +337,7 @@ impl Driver {
     /// worker schedules its presses itself and says when ([`Remote::take_scheduled`]): then
     /// there is nothing to return yet.
     pub fn set_button(&mut self, pin: Pin, pressed: bool, pressed_at: Option<u64>) -> Option<InputEvent> {
-        let sim = match &mut self.source {
-            Source::Sim(sim) => sim,
-            Source::Worker(r) => {
-                r.press(pin, pressed);
-                return None;
-            }
-        };
-        if pressed {
-            return Some(sim.set_button(pin, true));
-        }
-        let t_us = (sim.now_us() + 1).max(pressed_at.map_or(0, |t| t + MIN_HOLD_US));
-        let event = InputEvent { t_us, pin, pressed: false };
-        sim.schedule_inputs(&[event]);
-        Some(event)
+        self.source.press(pin, pressed, pressed_at)
     }
 
     /// Moves the display time forward by `virtual_us`, running the simulation as far as that
@@ -408,58 +349,20 @@ impl Driver {
         let whole = exact.floor();
         self.carry_us = exact - whole;
         let target = self.display_us.saturating_add(whole as u64);
-        let mut polls = 0;
-        let mut behind = false;
-        let sim = match &mut self.source {
-            Source::Sim(sim) => sim,
-            Source::Worker(r) => {
-                // The worker runs on its own: grant it time, show what it has sent, and wait
-                // for it when it is behind.
-                r.grant(target);
-                let now = r.now_us();
-                let behind = now < target;
-                if behind {
-                    self.carry_us = 0.0;
-                }
-                self.stats.polls = 0;
-                self.stats.behind = behind;
-                self.show_until(target.min(now).max(self.display_us));
-                self.sample_speed(wall_ms);
-                return;
-            }
-        };
-        while sim.now_us() <= target {
-            if polls >= MAX_POLLS_PER_FRAME || (polls > 0 && !keep_going()) {
-                behind = true;
-                break;
-            }
-            let chunk = POLL_CHUNK.min(MAX_POLLS_PER_FRAME - polls);
-            let ran = sim.run_until_bounded(target, chunk);
-            polls += ran;
-            if ran < chunk {
-                break;
-            }
-        }
-        // Out of budget: the display waits for the simulation (virtual time falls behind).
-        let shown = if behind { target.min(sim.now_us()) } else { target };
+        let Advanced { shown_us, polls, behind } = self.source.advance(target, keep_going);
         if behind {
             self.carry_us = 0.0;
         }
         self.stats.polls = polls;
         self.stats.behind = behind;
-        self.show_until(shown.max(self.display_us));
+        self.show_until(shown_us.max(self.display_us));
         self.sample_speed(wall_ms);
     }
 
     /// Notes the wall-clock time while paused (so the achieved speed restarts cleanly).
     pub fn idle(&mut self, wall_ms: f64) {
-        if let Source::Worker(r) = &self.source {
-            // A step granted to the worker shows as far as it got (and no further than the
-            // step: the worker may have run ahead of the display before the pause).
-            let now = r.now_us();
-            if let Some(to) = r.step_target().filter(|_| now != u64::MAX && now > self.display_us) {
-                self.show_until(now.min(to));
-            }
+        if let Some(to) = self.source.paused_show(self.display_us) {
+            self.show_until(to);
         }
         self.history.clear();
         self.stats.achieved_speed = None;
@@ -490,43 +393,28 @@ impl Driver {
             self.show_until(t.max(self.display_us));
             return true;
         }
-        let sim = match &mut self.source {
-            Source::Sim(sim) => sim,
-            // The worker runs the turn; `idle` shows it when it has.
-            Source::Worker(r) => return r.step(),
-        };
-        // Skip idle time up to the next poll (at most a minute ahead).
-        let horizon = sim.now_us().saturating_add(60_000_000);
-        for _ in 0..1000 {
-            match sim.step(horizon) {
-                Step::Polled { start_us, end_us, .. } => {
-                    self.drain();
-                    if end_us - start_us > LONG_POLL_US {
-                        // A blocking poll: show it under way; the next steps reveal it.
-                        self.show_until(start_us.max(self.display_us));
-                    } else {
-                        self.show_until(end_us.max(self.display_us));
-                    }
-                    return true;
+        match self.source.step() {
+            Stepped::Polled { start_us, end_us } => {
+                if end_us - start_us > LONG_POLL_US {
+                    // A blocking poll: show it under way; the next steps reveal it.
+                    self.show_until(start_us.max(self.display_us));
+                } else {
+                    self.show_until(end_us.max(self.display_us));
                 }
-                Step::Advanced { .. } => continue,
-                Step::Idle => break,
+                true
             }
+            // The worker runs the turn; `idle` shows it when it has.
+            Stepped::Asked => true,
+            Stepped::Nothing => false,
         }
-        false
     }
 
     /// Moves the simulation's new events into the queue, in time order: a `task` event is
     /// recorded when its poll ends but carries the poll's start, so it goes before the events
     /// of its poll.
     fn drain(&mut self) {
-        let events: Vec<TraceEvent> = match &mut self.source {
-            Source::Sim(sim) => sim.take_trace(),
-            Source::Worker(r) => {
-                self.pending_pwm.extend(r.take_pwm());
-                r.take_events().into()
-            }
-        };
+        self.pending_pwm.extend(self.source.take_pwm());
+        let events = self.source.take_events();
         for event in events {
             if let TraceEvent::Task { t_us, .. } = event {
                 let at = self.pending.iter().rposition(|e| e.t_us() <= t_us).map_or(0, |i| i + 1);
@@ -591,14 +479,11 @@ impl Driver {
                 self.strips.insert(pin, StripState { colors, brightness });
             }
         }
-        self.timeline.open = match &self.source {
-            Source::Worker(r) => r.open_turn().filter(|&(_, start)| start <= t_us).map(|(task, start_us)| Span {
-                start_us,
-                end_us: t_us,
-                task,
-            }),
-            Source::Sim(_) => None,
-        };
+        self.timeline.open = self.source.open_turn().filter(|&(_, start)| start <= t_us).map(|(task, start_us)| Span {
+            start_us,
+            end_us: t_us,
+            task,
+        });
         self.timeline.prune(t_us.saturating_sub(TIMELINE_KEEP_US));
     }
 
