@@ -74,6 +74,9 @@ describe('your board in the page', () => {
       assert.deepEqual(presses, ['D3 pressed', 'D3 released']);
       await untilLines(page, 'print', 1);
       assert.match((await logLines(page, 'print'))[0], /print: interval is now 0\.6$/);
+      // Its console text (which the board also sends) is not shown a second time.
+      await page.waitForTimeout(300);
+      assert.deepEqual((await logLines(page, 'console')).filter((l) => l.includes('interval is now')), []);
 
       // Garbage and a frame cut short between the board's frames: counted, and the stream goes on.
       const before = (await logLines(page, 'pin')).length;

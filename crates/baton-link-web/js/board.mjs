@@ -63,7 +63,8 @@ class Panel {
     return b;
   }
   line(t_us, text, kind) {
-    const li = el("li", { className: kind }, el("span", { className: "t", textContent: t_us == null ? "" : seconds(t_us) }), ` ${text}`);
+    // The kind as data, not a class: the page's classes (.pin, .console) style other parts.
+    const li = el("li", {}, el("span", { className: "t", textContent: t_us == null ? "" : seconds(t_us) }), ` ${text}`);
     li.dataset.kind = kind;
     this.log.hidden = false;
     this.log.append(li);
@@ -86,6 +87,7 @@ class Connection {
     this.lost = 0;
     this.closed = false;
     this.consoleLine = "";
+    this.printed = []; // prints streamed whose console text has not come yet
   }
 
   async start() {
@@ -178,7 +180,7 @@ class Connection {
     const parts = [];
     if (this.refused) parts.push(`${this.refused} damaged or unreadable frame${this.refused === 1 ? "" : "s"} skipped (last: ${this.lastRefusal})`);
     if (this.lost) parts.push(`${this.lost} event${this.lost === 1 ? "" : "s"} the board dropped (its buffer was full)`);
-    if (this.turns) parts.push(`${this.turns} task turns`);
+    if (this.turns) parts.push(`${this.turns} task turn${this.turns === 1 ? "" : "s"} seen`);
     this.panel.note.hidden = !parts.length;
     this.panel.note.textContent = parts.join(" · ");
   }
@@ -194,6 +196,7 @@ class Connection {
       case "Press":
         return panel.line(m.t_us, `${m.pin} ${m.pressed ? "pressed" : "released"}`, "press");
       case "Print":
+        if (this.printed.push(m.text) > 64) this.printed.shift();
         return panel.line(m.t_us, `print: ${m.text}`, "print");
       case "Pixels":
         return panel.line(m.t_us, `${m.pin}: ${m.colours.length / 3} pixels`, "pixels");
@@ -201,12 +204,20 @@ class Connection {
         // Whole lines only (a line may span messages).
         const lines = (this.consoleLine + m.text).split(/\r?\n/);
         this.consoleLine = lines.pop();
-        for (const l of lines) if (l) panel.line(null, l, "console");
+        for (const l of lines) {
+          // A print comes twice while streaming: stamped (Print), and as console text.
+          if (this.printed[0] === l) this.printed.shift();
+          else if (l) panel.line(null, l, "console");
+        }
         return;
       }
       case "Turn":
+        // Up to thousands a second: the note is redrawn at most four times a second.
         this.turns++;
-        if (this.turns % 50 === 1) this.showNote();
+        this.noteTimer ??= setTimeout(() => {
+          this.noteTimer = null;
+          this.showNote();
+        }, 250);
         return;
       case "Lost":
         this.lost += m.count;
@@ -252,6 +263,7 @@ class Connection {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.noteTimer);
     // Each step may fail on a port that is already gone; the next one still runs.
     await this.readerLock?.cancel().catch(() => {});
     this.readerLock?.releaseLock?.();

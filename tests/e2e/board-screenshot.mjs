@@ -1,0 +1,35 @@
+// Makes the README's picture of "Your board in the page" (run by hand after `cargo xtask
+// build-web`): docs/screenshots/your-board.png, the panel connected to Baton's firmware on the
+// emulated Pico (board-bridge.mjs, as board.test.mjs does), watching live, after a press of D3.
+import { join } from 'node:path';
+import { serveDist, launch, newPage, open, ROOT } from './harness.mjs';
+import { EmulatedPort, installSerial, picoFirmware } from './board-bridge.mjs';
+
+const out = process.argv[2] || join(ROOT, 'docs', 'screenshots', 'your-board.png');
+picoFirmware();
+const { firmwareFor } = await import('../../firmware/emulator/fixtures.mjs');
+const board = new EmulatedPort(firmwareFor('pico', 'button-interval-await', []));
+const server = await serveDist();
+const browser = await launch();
+try {
+  const page = await newPage(browser, { viewport: { width: 1000, height: 900 }, colorScheme: 'light', deviceScaleFactor: 1 });
+  await installSerial(page, async () => (await board.ready, board));
+  await open(page, server.url, '?v=1&demo=button-interval-await');
+  await page.click('[data-part="connect"]');
+  await page.waitForSelector('[data-part="stream"]');
+  await page.click('[data-part="stream"]');
+  await page.waitForTimeout(1600);
+  board.press('D3', true);
+  await page.waitForTimeout(120);
+  board.press('D3', false);
+  await page.waitForTimeout(1500);
+  const panel = await page.$('.board-link-panel');
+  await panel.scrollIntoViewIfNeeded();
+  await panel.screenshot({ path: out });
+  if (page.errors.length) throw new Error(page.errors.join('\n'));
+  console.log(`wrote ${out}`);
+} finally {
+  await browser.close();
+  await server.close();
+  await board.stop();
+}
