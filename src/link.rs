@@ -34,10 +34,10 @@
 
 mod base64url;
 
-use crate::view::int;
 use baton_board::Pin;
 use baton_demos::params::{format_decimal, parse_decimal};
 use baton_demos::{DemoId, ParamError, Params};
+use baton_host::int;
 use baton_sim::inputs::{Input, LevelEvent, MAX_STEPS};
 use baton_sim::simulation::{DEFAULT_POLL_COST_US, MAX_POLL_COST_US};
 use baton_sim::{Bounce, InputEvent};

@@ -15,10 +15,10 @@
 //! the page has to tell it (credit, presses), and the runaway watch. The app moves the
 //! messages between it and the worker (`components::worker`), at the edge.
 
-use crate::view::int;
 use baton::TaskState;
 use baton_board::Pin;
 use baton_demos::{DemoId, Params};
+use baton_host::int;
 use baton_host::wire::Turn;
 /// The worker's messages, as `crates/baton-host`'s `wire` writes and reads them for both sides.
 pub use baton_host::wire::{Part, Pwm, WorkerMsg, TURN_FIELDS};

@@ -293,12 +293,9 @@ pub fn fixed(v: f64, decimals: u32) -> String {
     }
 }
 
-/// A whole number in decimal, through `u64`'s `Display`, which the page has anyway (`i32`'s
-/// would add half a KB of its own).
-pub fn int(v: i32) -> String {
-    let sign = if v < 0 { "-" } else { "" };
-    format!("{sign}{}", u64::from(v.unsigned_abs()))
-}
+/// A whole number in decimal, without `i32`'s own `Display` (defined in baton-host, where the
+/// reducer's modules take it from: they do not import the view, which imports the state).
+pub use baton_host::int;
 
 /// A decimal without its trailing zeros: `0.25`, `1`.
 pub fn trim(s: String) -> String {

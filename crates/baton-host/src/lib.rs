@@ -63,6 +63,14 @@ pub fn pace_fn(f: js_sys::Function) -> baton_sim::board::Pace {
     })
 }
 
+/// A whole number in decimal, through `u64`'s `Display`, which the page and the worker's
+/// modules have anyway (`i32`'s would add half a KB of its own): the wire's refusals, and the
+/// page's numbers (its `view` re-exports it, so that nothing below the view imports it).
+pub fn int(v: i32) -> String {
+    let sign = if v < 0 { "-" } else { "" };
+    format!("{sign}{}", u64::from(v.unsigned_abs()))
+}
+
 /// `count` extra edges over `duration_us` per press, or clean presses (`count` 0).
 pub fn bounce(duration_us: f64, count: u32) -> Option<Bounce> {
     (count > 0 && duration_us > 0.0).then_some(Bounce { duration_us: duration_us as u64, count })

@@ -17,6 +17,7 @@
 //! formats an `f64` with `{}`: core's float printing would be the page's largest piece of
 //! code for lines that should never be seen.
 
+use crate::int;
 use baton::TaskState;
 use baton_board::neopixel::Color;
 use baton_board::Pin;
@@ -288,13 +289,6 @@ pub fn decode<W: Wire>(msg: &W) -> Result<WorkerMsg, String> {
 
 /// The largest whole number a JavaScript number holds exactly.
 const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-
-/// A whole number, written without `i32`'s signed formatting (the page's wasm has the
-/// unsigned one already).
-fn int(v: i32) -> String {
-    let sign = if v < 0 { "-" } else { "" };
-    format!("{sign}{}", u64::from(v.unsigned_abs()))
-}
 
 /// A whole number from 0 to `max`.
 fn whole<W: Wire>(w: &W, key: &str, max: f64) -> Result<f64, String> {
