@@ -18,7 +18,6 @@
 use baton::TaskState;
 use baton_board::Pin;
 use baton_demos::{DemoId, Params};
-use baton_host::int;
 use baton_host::wire::Turn;
 /// The worker's messages, as `crates/baton-host`'s `wire` writes and reads them for both sides.
 pub use baton_host::wire::{Part, Pwm, WorkerMsg, TURN_FIELDS};
@@ -165,21 +164,7 @@ impl Remote {
 
     /// The inputs to replay, as an input script (docs/SIMULATOR.md) for the worker.
     pub fn replay_script(&self) -> String {
-        self.replay
-            .iter()
-            .map(|input| {
-                let (t_us, pin, tail) = match *input {
-                    Input::Button(e) => {
-                        (e.t_us, e.pin, if e.pressed { "\"press\"".into() } else { "\"release\"".into() })
-                    }
-                    Input::Analog(e) => (e.t_us, e.pin, format!("\"analog\", \"value\": {}", int(e.value))),
-                    Input::Turn(e) => (e.t_us, e.pin, format!("\"turn\", \"steps\": {}", int(e.value))),
-                };
-                // The ms to the µs, as exact decimals.
-                let (ms, us) = (t_us / 1000, t_us % 1000);
-                format!("{{\"t_ms\": {ms}.{us:03}, \"pin\": \"{pin}\", \"action\": {tail}}}\n")
-            })
-            .collect()
+        self.replay.iter().map(baton_host::wire::input_line).collect()
     }
 
     /// Where the program is.

@@ -219,6 +219,20 @@ pub fn slot(input: &Input) -> (Pin, u8, i32) {
     }
 }
 
+/// An input the page replays (a link's recording), as a line of the input script the worker
+/// starts with (docs/SIMULATOR.md; read by `baton_sim::inputs::parse_inputs`), newline
+/// included.
+pub fn input_line(input: &Input) -> String {
+    let (t_us, pin, tail) = match *input {
+        Input::Button(e) => (e.t_us, e.pin, if e.pressed { "\"press\"".into() } else { "\"release\"".into() }),
+        Input::Analog(e) => (e.t_us, e.pin, format!("\"analog\", \"value\": {}", int(e.value))),
+        Input::Turn(e) => (e.t_us, e.pin, format!("\"turn\", \"steps\": {}", int(e.value))),
+    };
+    // The ms to the µs, as exact decimals.
+    let (ms, us) = (t_us / 1000, t_us % 1000);
+    format!("{{\"t_ms\": {ms}.{us:03}, \"pin\": \"{pin}\", \"action\": {tail}}}\n")
+}
+
 /// One value of a message, as the page sees it.
 pub trait Wire: Sized {
     /// A field of an object (`None`: no such field, or `undefined`).

@@ -246,6 +246,9 @@ mod round_trip {
 
     /// JavaScript's largest exact whole number: the times the page can get.
     const MAX_US: u64 = (1 << 53) - 1;
+    /// The latest time an input script takes (docs/SIMULATOR.md: 10⁹ ms), which a link's
+    /// recording is within.
+    const MAX_SCRIPT_US: u64 = 1_000_000_000_000;
 
     fn pin() -> impl Strategy<Value = Pin> {
         prop_oneof![(0u8..=13).prop_map(Pin::D), (0u8..=5).prop_map(Pin::A)]
@@ -288,18 +291,23 @@ mod round_trip {
     }
 
     fn scheduled() -> impl Strategy<Value = Input> {
+        scheduled_until(MAX_US)
+    }
+
+    /// An input at most `max_us` in.
+    fn scheduled_until(max_us: u64) -> impl Strategy<Value = Input> {
         prop_oneof![
-            (0..=MAX_US, pin(), any::<bool>()).prop_map(|(t_us, pin, pressed)| Input::Button(InputEvent {
+            (0..=max_us, pin(), any::<bool>()).prop_map(|(t_us, pin, pressed)| Input::Button(InputEvent {
                 t_us,
                 pin,
                 pressed
             })),
-            (0..=MAX_US, pin(), 0..=65535).prop_map(|(t_us, pin, value)| Input::Analog(LevelEvent {
+            (0..=max_us, pin(), 0..=65535).prop_map(|(t_us, pin, value)| Input::Analog(LevelEvent {
                 t_us,
                 pin,
                 value
             })),
-            (0..=MAX_US, pin(), -MAX_STEPS..=MAX_STEPS).prop_map(|(t_us, pin, value)| Input::Turn(LevelEvent {
+            (0..=max_us, pin(), -MAX_STEPS..=MAX_STEPS).prop_map(|(t_us, pin, value)| Input::Turn(LevelEvent {
                 t_us,
                 pin,
                 value
@@ -370,6 +378,25 @@ mod round_trip {
             prop_assert_eq!(decode(&json!({"type": "done", "t_us": at})), Ok(WorkerMsg::Done { at_us: Some(at) }));
             let error = json!({"type": "error", "text": name, "t_us": at});
             prop_assert_eq!(decode(&error), Ok(WorkerMsg::Error { text: name, at_us: Some(at) }));
+        }
+
+        /// The inputs a link replays read back from the worker's input script as they were
+        /// (the script's presses in time order, as a recording is).
+        #[test]
+        fn a_replayed_input_reads_back_from_the_script(mut inputs in prop::collection::vec(scheduled_until(MAX_SCRIPT_US), 0..8)) {
+            inputs.sort_by_key(|i| match i {
+                Input::Button(e) => e.t_us,
+                Input::Analog(e) | Input::Turn(e) => e.t_us,
+            });
+            let script: String = inputs.iter().map(input_line).collect();
+            let read = baton_sim::inputs::parse_inputs(&script);
+            let Ok(read) = read else { panic!("{script}: {read:?}") };
+            let split = |want: fn(&Input) -> Option<LevelEvent>| inputs.iter().filter_map(want).collect::<Vec<_>>();
+            let presses: Vec<InputEvent> =
+                inputs.iter().filter_map(|i| if let Input::Button(e) = i { Some(*e) } else { None }).collect();
+            prop_assert_eq!(read.presses, presses);
+            prop_assert_eq!(read.analog, split(|i| if let Input::Analog(e) = i { Some(*e) } else { None }));
+            prop_assert_eq!(read.turns, split(|i| if let Input::Turn(e) = i { Some(*e) } else { None }));
         }
 
         /// A press, a reading or a turn keeps its pin, its kind and its value in its input
