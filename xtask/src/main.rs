@@ -157,6 +157,8 @@ const TEST_STEPS: &[Step] = &[
                 "baton-demo-sim",
                 "--package",
                 "baton-host",
+                "--package",
+                "baton-link-web",
                 "--lib",
                 "--bins",
                 "--tests",
@@ -205,6 +207,8 @@ const TEST_STEPS: &[Step] = &[
             if !cx.e2e_present() {
                 return Ok(Some(format!("no {E2E_DIR}/package.json yet")));
             }
+            // board.test.mjs runs the firmware on the emulator (rp2040js, its npm package).
+            npm_install(cx, firmware::EMULATOR_DIR)?;
             let mut npm = cx.command("npm");
             npm.arg("test").current_dir(cx.root.join(E2E_DIR));
             cx.run(npm).map(|()| None)
