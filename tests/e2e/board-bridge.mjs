@@ -5,7 +5,8 @@
 // - `text`: a port that answers with a REPL's text (CircuitPython's banner and ">>> ");
 // - `silent`: a port that opens and never says anything;
 // - `busy`: a port that another tab has open (open() fails as Chrome's does);
-// - `old`: a port that answers Hello with a frame of link protocol version 0.
+// - `old`: a port that answers Hello with a frame of link protocol version 0;
+// - `safe`: a Baton board in safe mode (its HelloReply says why).
 // An emulated port can also be pulled out (`pull()`: its reader fails as Chrome's does when
 // the device goes away) and fed garbage between the board's frames (`inject(bytes)`).
 
@@ -75,7 +76,10 @@ export class EmulatedPort {
   open() {
     if (this.pulled) throw Object.assign(new Error('Failed to open serial port.'), { name: 'NetworkError' });
     this.isOpen = true;
-    this.commands.postMessage({ open: true });
+  }
+  /** DTR raised: the emulated terminal opens the board's port (line coding, DTR). */
+  signals({ dataTerminalReady }) {
+    if (dataTerminalReady) this.commands.postMessage({ open: true });
   }
   write(bytes) {
     this.commands.postMessage({ write: true, bytes });
@@ -117,8 +121,17 @@ export class FakePort {
     // own protocol version (a HelloReply-tagged frame of version 0).
     if (this.kind === 'text') this.inbox.push([...bytes.filter((b) => b >= 32), ...Buffer.from('\r\n>>> ')]);
     if (this.kind === 'old' && bytes.includes(0)) this.inbox.push([...frame([0, 0, 5, ...Buffer.from('0.0.9')], 0)]);
+    // A Baton board in safe mode: its HelloReply names why (docs/LINK.md's fields in order).
+    if (this.kind === 'safe' && bytes.includes(0)) {
+      const str = (t) => [t.length, ...Buffer.from(t)];
+      const reply = [0, 1, ...str('0.1.0'), ...str('Raspberry Pi Pico'), ...str('blink-one'), 0, 1, ...str('the demo panicked: index out of bounds')];
+      this.inbox.push([...frame(reply)]);
+    }
   }
-  close() {}
+  signals() {}
+  close() {
+    this.closed = true;
+  }
   async stop() {}
 }
 
@@ -138,6 +151,7 @@ export async function installSerial(page, choose) {
     try {
       if (op === 'open') port.open();
       else if (op === 'write') port.write(arg);
+      else if (op === 'signals') port.signals(arg);
       else if (op === 'close') port.close();
       else if (op === 'read') return await port.inbox.take();
       return {};
@@ -182,7 +196,9 @@ export async function installSerial(page, choose) {
         });
         this.writable = new WritableStream({ write: (chunk) => call('write', this.id, Array.from(chunk)) });
       }
-      async setSignals() {}
+      async setSignals(signals) {
+        await call('signals', this.id, signals);
+      }
       async close() {
         await call('close', this.id);
         this.readable = this.writable = null;

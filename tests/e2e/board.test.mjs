@@ -103,7 +103,7 @@ describe('your board in the page', () => {
     }
   });
 
-  test('ports that are not a Baton board, or cannot be used, each say why', async () => {
+  test('ports that are not a Baton board, or cannot be used, each say why; a board in safe mode; Disconnect', async () => {
     const page = await newPage(env.browser);
     const next = [];
     try {
@@ -122,6 +122,16 @@ describe('your board in the page', () => {
         await page.waitForSelector('[data-part="connect"]');
         assert.equal(await page.getAttribute('[data-part="board-status"]', 'class'), 'board-status error', kind);
       }
+      // A board in safe mode: connected, with the reason; Disconnect closes the port.
+      const safe = new FakePort('safe');
+      next.push(safe);
+      await page.click('[data-part="connect"]');
+      await untilStatus(page, /^Connected — the board is in safe mode: the demo panicked: index out of bounds$/);
+      assert.equal(await page.getAttribute('[data-part="board-status"]', 'class'), 'board-status warn');
+      await page.click('[data-part="disconnect"]');
+      await untilStatus(page, /^Disconnected\.$/);
+      assert.ok(safe.closed, 'the port was not closed');
+      await page.waitForSelector('[data-part="connect"]');
       assert.deepEqual(page.errors, []);
     } finally {
       await page.context().close();
