@@ -16,7 +16,7 @@ export function boardPanel() {
   const b = p.appendChild(document.createElement("button"));
   b.type = "button";
   b.className = "primary";
-  b.dataset.part = "connect";
+  b.dataset.link = "connect";
   b.textContent = "Connect board";
   b.onclick = () =>
     // requestPort needs the click's user activation: asked before anything is awaited.

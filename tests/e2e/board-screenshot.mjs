@@ -15,9 +15,9 @@ try {
   const page = await newPage(browser, { viewport: { width: 1000, height: 900 }, colorScheme: 'light', deviceScaleFactor: 1 });
   await installSerial(page, async () => (await board.ready, board));
   await open(page, server.url, '?v=1&demo=button-interval-await');
-  await page.click('[data-part="connect"]');
-  await page.waitForSelector('[data-part="stream"]');
-  await page.click('[data-part="stream"]');
+  await page.click('[data-link="connect"]');
+  await page.waitForSelector('[data-link="stream"]');
+  await page.click('[data-link="stream"]');
   await page.waitForTimeout(1600);
   board.press('D3', true);
   await page.waitForTimeout(120);

@@ -24,16 +24,16 @@ before(async () => {
   uf2 = firmwareFor('pico', DEMO, []);
 });
 
-const status = (page) => page.textContent('[data-part="board-status"]');
-const logLines = (page, kind) => page.$$eval(`[data-part="board-log"] li[data-kind="${kind}"]`, (els) => els.map((e) => e.textContent));
+const status = (page) => page.textContent('[data-link="status"]');
+const logLines = (page, kind) => page.$$eval(`[data-link="log"] li[data-kind="${kind}"]`, (els) => els.map((e) => e.textContent));
 const untilStatus = (page, pattern, timeout = 5000) =>
   page.waitForFunction(
-    ([source, flags]) => new RegExp(source, flags).test(document.querySelector('[data-part="board-status"]')?.textContent ?? ''),
+    ([source, flags]) => new RegExp(source, flags).test(document.querySelector('[data-link="status"]')?.textContent ?? ''),
     [pattern.source, pattern.flags],
     { timeout },
   );
 const untilLines = (page, kind, n, timeout = 5000) =>
-  page.waitForFunction(([k, n]) => document.querySelectorAll(`[data-part="board-log"] li[data-kind="${k}"]`).length >= n, [kind, n], { timeout });
+  page.waitForFunction(([k, n]) => document.querySelectorAll(`[data-link="log"] li[data-kind="${k}"]`).length >= n, [kind, n], { timeout });
 
 describe('your board in the page', () => {
   const started = Date.now();
@@ -48,14 +48,14 @@ describe('your board in the page', () => {
         return board;
       });
       await open(page, env.server.url, `?v=1&demo=${DEMO}`);
-      await page.click('[data-part="connect"]');
+      await page.click('[data-link="connect"]');
       await untilStatus(page, /^Connected to Raspberry Pi Pico, running button-interval-await\.$/);
-      const facts = await page.$$eval('[data-part="board-facts"] > *', (els) => els.map((e) => e.textContent));
+      const facts = await page.$$eval('[data-link="facts"] > *', (els) => els.map((e) => e.textContent));
       const version = /^version = "(.*)"$/m.exec(readFileSync(new URL('../../firmware/Cargo.toml', import.meta.url), 'utf8'))[1];
       assert.deepEqual(facts, ['Board', 'Raspberry Pi Pico', 'Firmware', version, 'Demo', DEMO, 'Parameters', "the guide's"]);
 
       // Live: the blink (D1, every 0.5 s) arrives as it happens, not all at once.
-      await page.click('[data-part="stream"]');
+      await page.click('[data-link="stream"]');
       await untilLines(page, 'pin', 1);
       const first = Date.now();
       await untilLines(page, 'pin', 3);
@@ -82,7 +82,7 @@ describe('your board in the page', () => {
       const before = (await logLines(page, 'pin')).length;
       board.inject([0, 0x31, 0x32, 0x33, 0, 0x09, 0x01, 0x02]);
       await untilLines(page, 'pin', before + 2);
-      const note = await page.textContent('[data-part="board-note"]');
+      const note = await page.textContent('[data-link="note"]');
       assert.match(note, /^2 damaged or unreadable frames skipped \(last: /);
       assert.match(await status(page), /^Connected/);
 
@@ -92,7 +92,7 @@ describe('your board in the page', () => {
       // The cable pulled: a sentence, the Connect button again, and the page's own run goes on.
       board.pull();
       await untilStatus(page, /^The connection to the board was lost \(The device has been lost\.\)\. Was the cable pulled\?/);
-      await page.waitForSelector('[data-part="connect"]');
+      await page.waitForSelector('[data-link="connect"]');
       const t = await virtualSeconds(page);
       await page.waitForTimeout(300);
       assert.ok((await virtualSeconds(page)) > t, "the page's simulation stopped");
@@ -117,21 +117,21 @@ describe('your board in the page', () => {
       ];
       for (const [kind, want] of cases) {
         next.push(new FakePort(kind));
-        await page.click('[data-part="connect"]');
+        await page.click('[data-link="connect"]');
         await untilStatus(page, want);
-        await page.waitForSelector('[data-part="connect"]');
-        assert.equal(await page.getAttribute('[data-part="board-status"]', 'class'), 'board-status error', kind);
+        await page.waitForSelector('[data-link="connect"]');
+        assert.equal(await page.getAttribute('[data-link="status"]', 'class'), 'board-status error', kind);
       }
       // A board in safe mode: connected, with the reason; Disconnect closes the port.
       const safe = new FakePort('safe');
       next.push(safe);
-      await page.click('[data-part="connect"]');
+      await page.click('[data-link="connect"]');
       await untilStatus(page, /^Connected — the board is in safe mode: the demo panicked: index out of bounds$/);
-      assert.equal(await page.getAttribute('[data-part="board-status"]', 'class'), 'board-status warn');
-      await page.click('[data-part="disconnect"]');
+      assert.equal(await page.getAttribute('[data-link="status"]', 'class'), 'board-status warn');
+      await page.click('[data-link="disconnect"]');
       await untilStatus(page, /^Disconnected\.$/);
       assert.ok(safe.closed, 'the port was not closed');
-      await page.waitForSelector('[data-part="connect"]');
+      await page.waitForSelector('[data-link="connect"]');
       assert.deepEqual(page.errors, []);
     } finally {
       await page.context().close();
@@ -143,7 +143,7 @@ describe('your board in the page', () => {
     try {
       await page.addInitScript(() => Object.defineProperty(navigator, 'serial', { configurable: true, value: undefined }));
       await open(page, env.server.url, '?v=1&demo=blink-one');
-      assert.equal(await page.$('[data-part="connect"]'), null);
+      assert.equal(await page.$('[data-link="connect"]'), null);
       assert.match(await page.textContent('.board-link-panel'), /needs Web Serial, which this browser does not have/);
     } finally {
       await page.context().close();

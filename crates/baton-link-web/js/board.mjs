@@ -38,16 +38,16 @@ class Panel {
   constructor(root) {
     this.root = root;
     const title = root.querySelector("h2");
-    this.status = el("p", { className: "board-status" });
-    this.status.dataset.part = "board-status";
+    this.status = el("p", { className: "status" });
+    this.status.dataset.link = "status";
     this.status.setAttribute("role", "status");
-    this.facts = el("dl", { className: "board-facts" });
-    this.facts.dataset.part = "board-facts";
+    this.facts = el("dl", { className: "facts" });
+    this.facts.dataset.link = "facts";
     this.buttons = el("div", { className: "board-buttons" });
-    this.note = el("p", { className: "board-note", hidden: true });
-    this.note.dataset.part = "board-note";
-    this.log = el("ol", { className: "board-log", hidden: true });
-    this.log.dataset.part = "board-log";
+    this.note = el("p", { className: "note", hidden: true });
+    this.note.dataset.link = "note";
+    this.log = el("ol", { className: "log", hidden: true });
+    this.log.dataset.link = "log";
     this.log.setAttribute("aria-label", "What your board does, live");
     this.log.tabIndex = 0;
     root.replaceChildren(title, this.status, this.facts, this.buttons, this.note, this.log);
@@ -56,9 +56,9 @@ class Panel {
     this.status.textContent = text;
     this.status.className = `board-status ${kind}`;
   }
-  button(label, part, onclick, primary = false) {
+  button(label, hook, onclick, primary = false) {
     const b = el("button", { type: "button", textContent: label, onclick, className: primary ? "primary" : "" });
-    b.dataset.part = part;
+    b.dataset.link = hook;
     this.buttons.append(b);
     return b;
   }
