@@ -108,7 +108,15 @@ describe('your board in the page', () => {
     const next = [];
     try {
       await installSerial(page, async () => next.shift());
+      // The link's files come only with Connect (not the service worker's offline copy).
+      const fetched = [];
+      page.context().on('request', (r) => {
+        const path = new URL(r.url()).pathname;
+        if (!r.serviceWorker() && path.startsWith('/link/')) fetched.push(path);
+      });
       await open(page, env.server.url, '?v=1&demo=blink-one');
+      await page.waitForTimeout(300);
+      assert.deepEqual(fetched, [], 'the page fetched the link before Connect');
       const cases = [
         ['text', /^This port is not a Baton board \(it answered: “Adafruit CircuitPython 9\.2\.1 on 2024-11-20; Raspberry Pi Pico with rp2040”\)\./],
         ['silent', /^No answer: the board said nothing within 1\.5 s of Hello\./],
@@ -119,6 +127,7 @@ describe('your board in the page', () => {
         next.push(new FakePort(kind));
         await page.click('[data-link="connect"]');
         await untilStatus(page, want);
+        assert.deepEqual([...new Set(fetched)].sort(), ['/link/baton_link_web.js', '/link/baton_link_web_bg.wasm', '/link/board.mjs']);
         await page.waitForSelector('[data-link="connect"]');
         assert.equal(await page.getAttribute('[data-link="status"]', 'class'), 'board-status error', kind);
       }
