@@ -6,9 +6,14 @@
 // - `silent`: a port that opens and never says anything;
 // - `busy`: a port that another tab has open (open() fails as Chrome's does);
 // - `old`: a port that answers Hello with a frame of link protocol version 0;
-// - `safe`: a Baton board in safe mode (its HelloReply says why).
+// - `safe`: a Baton board in safe mode (its HelloReply says why);
+// - `board`: a Baton board running blink-one (its HelloReply only).
+// A fake port records what the page did with it in `ops` (`['open', baudRate]`,
+// `['signals', {…}]`, `['close']`): the 1200-baud touch is an open at 1200 and a close.
 // An emulated port can also be pulled out (`pull()`: its reader fails as Chrome's does when
-// the device goes away) and fed garbage between the board's frames (`inject(bytes)`).
+// the device goes away) and fed garbage between the board's frames (`inject(bytes)`). When the
+// firmware restarts (a watchdog reset, as after a good SetConfig) its USB device goes away
+// as a real one does: the page's read fails, and the port can be opened again (the new boot's).
 
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -68,6 +73,11 @@ export class EmulatedPort {
       this.worker.on('message', (m) => {
         if (m.ready) resolve();
         if (m.bytes && this.isOpen) this.inbox.push(m.bytes);
+        if (m.restarted) {
+          this.restarts = (this.restarts ?? 0) + 1;
+          this.isOpen = false;
+          this.inbox.fail({ name: 'NetworkError', message: 'The device has been lost.' });
+        }
         if (m.failed) reject(new Error((this.failed = m.failed)));
       });
       this.worker.on('error', reject);
@@ -75,6 +85,7 @@ export class EmulatedPort {
   }
   open() {
     if (this.pulled) throw Object.assign(new Error('Failed to open serial port.'), { name: 'NetworkError' });
+    if (this.inbox.error) this.inbox = new Inbox(); // the device is back (after a restart)
     this.isOpen = true;
   }
   /** DTR raised: the emulated terminal opens the board's port (line coding, DTR). */
@@ -111,8 +122,10 @@ export class FakePort {
   constructor(kind) {
     this.kind = kind;
     this.inbox = new Inbox();
+    this.ops = [];
   }
-  open() {
+  open(options) {
+    this.ops.push(['open', options?.baudRate]);
     if (this.kind === 'busy') throw Object.assign(new Error('Failed to open serial port.'), { name: 'NetworkError' });
     if (this.kind === 'text') this.inbox.push([...Buffer.from('\r\nAdafruit CircuitPython 9.2.1 on 2024-11-20; Raspberry Pi Pico with rp2040\r\n>>> ')]);
   }
@@ -122,14 +135,18 @@ export class FakePort {
     if (this.kind === 'text') this.inbox.push([...bytes.filter((b) => b >= 32), ...Buffer.from('\r\n>>> ')]);
     if (this.kind === 'old' && bytes.includes(0)) this.inbox.push([...frame([0, 0, 5, ...Buffer.from('0.0.9')], 0)]);
     // A Baton board in safe mode: its HelloReply names why (docs/LINK.md's fields in order).
+    const str = (t) => [t.length, ...Buffer.from(t)];
+    const hello = [0, 1, ...str('0.1.0'), ...str('Raspberry Pi Pico'), ...str('blink-one'), 0];
     if (this.kind === 'safe' && bytes.includes(0)) {
-      const str = (t) => [t.length, ...Buffer.from(t)];
-      const reply = [0, 1, ...str('0.1.0'), ...str('Raspberry Pi Pico'), ...str('blink-one'), 0, 1, ...str('the demo panicked: index out of bounds')];
-      this.inbox.push([...frame(reply)]);
+      this.inbox.push([...frame([...hello, 1, ...str('the demo panicked: index out of bounds')])]);
     }
+    if (this.kind === 'board' && bytes.includes(0)) this.inbox.push([...frame([...hello, 0])]);
   }
-  signals() {}
+  signals(signals) {
+    this.ops.push(['signals', signals]);
+  }
   close() {
+    this.ops.push(['close']);
     this.closed = true;
   }
   async stop() {}
@@ -149,7 +166,7 @@ export async function installSerial(page, choose) {
     }
     const port = ports.get(id);
     try {
-      if (op === 'open') port.open();
+      if (op === 'open') port.open(arg);
       else if (op === 'write') port.write(arg);
       else if (op === 'signals') port.signals(arg);
       else if (op === 'close') port.close();
@@ -171,8 +188,8 @@ export async function installSerial(page, choose) {
         this.readable = null;
         this.writable = null;
       }
-      async open() {
-        await call('open', this.id);
+      async open(options) {
+        await call('open', this.id, options);
         let cancelled = false;
         this.readable = new ReadableStream({
           pull: async (c) => {

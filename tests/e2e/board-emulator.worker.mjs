@@ -9,7 +9,8 @@
 //
 // Commands: { open } (a terminal opens the port: line coding, DTR), { close } (DTR drops),
 // { write, bytes }, { press, pin, pressed } (a button on the chip's pin), { stop }.
-// Posts: { ready } when the demo started, { bytes } what the board sent.
+// Posts: { ready } when the demo started, { bytes } what the board sent, { restarted } when the
+// chip restarts (its USB device goes away; the new boot's port opens on the next { open }).
 
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { BOARDS, emulate } from '../../firmware/emulator/emulate.mjs';
@@ -20,13 +21,18 @@ const STEP_NS = 2e6;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 class Stop extends Error {}
+/** The boot running now: a restarted chip keeps its clock, and the last boot's alarm with it. */
+let current = -1;
 
 try {
   emulate({
     uf2: Buffer.from(uf2),
     board,
     forMs,
-    onStart(mcu) {
+    onStart(mcu, boot) {
+      // A restart (the watchdog's, after a good SetConfig): the board's USB device went away.
+      if (boot > 0) parentPort.postMessage({ restarted: true });
+      current = boot;
       // The port stays closed until the page opens it (LinkHost opens at openMs: far away).
       const host = new LinkHost(mcu, { openMs: 1e9 });
       const cdc = host.terminal.cdc;
@@ -40,6 +46,8 @@ try {
       const startNs = mcu.clock.nanos;
       let ready = false;
       const alarm = mcu.clock.createAlarm(() => {
+        // The last boot's alarm, on the shared clock: it stops (its commands are this boot's).
+        if (boot !== current) return;
         if (!ready && mcu.chip) {
           ready = true;
           parentPort.postMessage({ ready: true });

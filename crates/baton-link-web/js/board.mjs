@@ -11,10 +11,17 @@
 //
 // `subscribe(fn)` gives the decoded messages ({ type, …fields }) to anyone else in the page.
 
-import init, { LinkReader, encodeHost, protocol } from "./baton_link_web.js";
+import init, { LinkReader, encodeHost, encodeSetConfig, protocol } from "./baton_link_web.js";
 
 /** How long the board has to answer Hello (a Baton board answers within milliseconds). */
 export const ANSWER_MS = 1500;
+/**
+ * How long a board that said it restarts (ConfigResult Ok) has to drop its port before the page
+ * closes it itself (a watchdog reset drops USB within milliseconds).
+ */
+const RESTART_MS = 3000;
+/** The baud rate whose open-then-close asks Baton's firmware for the boot ROM's drive. */
+export const TOUCH_BAUD = 1200;
 /** Lines the live list keeps (older ones scroll away). */
 const KEEP = 200;
 
@@ -44,13 +51,15 @@ class Panel {
     this.facts = el("dl", { className: "facts" });
     this.facts.dataset.link = "facts";
     this.buttons = el("div", { className: "board-buttons" });
+    this.switcher = el("form", { className: "board-switch", hidden: true });
+    this.switcher.dataset.link = "switcher";
     this.note = el("p", { className: "note", hidden: true });
     this.note.dataset.link = "note";
     this.log = el("ol", { className: "log", hidden: true });
     this.log.dataset.link = "log";
     this.log.setAttribute("aria-label", "What your board does, live");
     this.log.tabIndex = 0;
-    root.replaceChildren(title, this.status, this.facts, this.buttons, this.note, this.log);
+    root.replaceChildren(title, this.status, this.facts, this.buttons, this.switcher, this.note, this.log);
   }
   say(text, kind = "") {
     this.status.textContent = text;
@@ -86,6 +95,7 @@ class Connection {
     this.turns = 0;
     this.lost = 0;
     this.closed = false;
+    this.restarting = null; // the demo a board said it restarts into (ConfigResult Ok)
     this.consoleLine = "";
     this.printed = []; // prints streamed whose console text has not come yet
   }
@@ -112,9 +122,9 @@ class Connection {
     this.timer = setTimeout(() => this.noAnswer(), ANSWER_MS);
   }
 
-  async send(kind) {
+  async send(kind, bytes = encodeHost(kind)) {
     try {
-      await this.writer.write(encodeHost(kind));
+      await this.writer.write(bytes);
     } catch (e) {
       this.fail(`Sending to the board failed: ${e.message}`);
     }
@@ -143,6 +153,7 @@ class Connection {
         }
       } catch (e) {
         if (this.closed) return;
+        if (this.restarting) return this.restarted();
         // A parity or framing error leaves the port readable (a new stream): go on.
         if (this.port.readable && e?.name !== "NetworkError") {
           this.refusal(`the port reported ${e?.name || "an error"}`);
@@ -222,6 +233,8 @@ class Connection {
       case "Lost":
         this.lost += m.count;
         return this.showNote();
+      case "ConfigResult":
+        return this.configResult(m.result);
       default:
         return;
     }
@@ -251,6 +264,105 @@ class Connection {
     });
     stream.setAttribute("aria-pressed", "false");
     panel.button("Disconnect", "disconnect", () => this.close().then(() => idle(panel, "Disconnected.")));
+    panel.button("Update firmware", "update-firmware", () => this.touch());
+    this.switchForm(m);
+  }
+
+  /**
+   * "Switch demo": the page's own demo list (its picker's options: one list of demos in the
+   * page), the board's demo chosen, its parameters as `key=value&…`. The board checks them.
+   */
+  switchForm(hello) {
+    const { panel } = this;
+    const picker = document.querySelector('select[name="demo"]');
+    // (Not "Your program": the board's firmware runs the guide's demos only.)
+    const demos = picker ? [...picker.options].filter((o) => o.value !== "your-program").map((o) => [o.value, o.textContent]) : [];
+    if (!demos.some(([id]) => id === hello.demo)) demos.unshift([hello.demo, hello.demo]);
+    const select = el("select", { id: "board-switch-demo", name: "board-demo" });
+    select.dataset.link = "switch-demo";
+    select.append(...demos.map(([id, title]) => el("option", { value: id, textContent: title, selected: id === hello.demo })));
+    const params = el("input", {
+      id: "board-switch-params",
+      name: "board-params",
+      type: "text",
+      spellcheck: false,
+      placeholder: "key=value&key=value",
+      value: hello.params.map(([k, v]) => `${k}=${v}`).join("&"),
+    });
+    params.dataset.link = "switch-params";
+    // The board's parameters belong to its demo: another demo starts from the guide's.
+    select.onchange = () => (params.value = select.value === hello.demo ? hello.params.map(([k, v]) => `${k}=${v}`).join("&") : "");
+    const go = el("button", { type: "submit", textContent: "Switch demo" });
+    go.dataset.link = "switch";
+    panel.switcher.replaceChildren(
+      el("label", { htmlFor: select.id, textContent: "Demo on the board " }),
+      select,
+      el("label", { htmlFor: params.id, textContent: " Parameters (optional) " }),
+      params,
+      " ",
+      go,
+    );
+    panel.switcher.setAttribute("aria-label", "Switch the board's demo without reflashing");
+    panel.switcher.hidden = false;
+    panel.switcher.onsubmit = (e) => {
+      e.preventDefault();
+      this.switchTo(select.value, params.value);
+    };
+  }
+
+  async switchTo(demo, params) {
+    let bytes;
+    try {
+      bytes = encodeSetConfig(demo, params);
+    } catch (e) {
+      return this.panel.say(`Not sent: the parameters ${e.message}. Write them as key=value&key=value.`, "warn");
+    }
+    this.asked = demo;
+    this.panel.say(`Asking the board to switch to ${demo}…`);
+    await this.send("SetConfig", bytes);
+  }
+
+  configResult(result) {
+    const { panel } = this;
+    if (result && "Ok" in result) {
+      this.restarting = this.asked ?? "the new demo";
+      panel.say(`Switched to ${this.restarting} (interrupts masked ${result.Ok} µs); the board restarts…`, "ok");
+      panel.switcher.hidden = true;
+      // Its port drops as it restarts; if it does not, the page lets go of it all the same.
+      this.timer = setTimeout(() => this.restarted(), RESTART_MS);
+    } else {
+      panel.say(`The board refused the configuration: ${result?.Err ?? "no reason given"}. It keeps running ${this.hello.demo}.`, "warn");
+    }
+  }
+
+  /** The port went away because the board restarts into a new demo: expected, said so. */
+  async restarted() {
+    const demo = this.restarting;
+    await this.close();
+    idle(this.panel, `The board is restarting into ${demo}, so its port went away: that is expected. Connect again (choose its port again) to see it.`, "ok");
+  }
+
+  /**
+   * "Update firmware": the 1200-baud touch (open the port at 1200 baud, close it), which makes
+   * Baton's firmware restart into the boot ROM's USB drive; then what to do with the UF2.
+   */
+  async touch() {
+    const { port, panel } = this;
+    await this.close();
+    try {
+      await port.open({ baudRate: TOUCH_BAUD });
+      // The firmware acts when the terminal drops DTR at 1200 baud: raised first, as a
+      // terminal's open does, so that the close drops it.
+      await port.setSignals({ dataTerminalReady: true });
+      await port.close();
+    } catch (e) {
+      return idle(panel, `The board could not be asked to update (${e.message}). Hold its BOOTSEL button while plugging it in instead, then copy the UF2 onto the RPI-RP2 drive.`, "error");
+    }
+    idle(
+      panel,
+      "The board restarts as a USB drive named RPI-RP2. Press Download firmware, then copy the UF2 file onto that drive: the board restarts into the new firmware. Then connect again.",
+      "ok",
+    );
   }
 
   async fail(text) {
@@ -262,6 +374,7 @@ class Connection {
   async close() {
     if (this.closed) return;
     this.closed = true;
+    this.panel.switcher.hidden = true;
     clearTimeout(this.timer);
     clearTimeout(this.noteTimer);
     // Each step may fail on a port that is already gone; the next one still runs.
