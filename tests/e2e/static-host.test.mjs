@@ -400,9 +400,18 @@ describe('offline', () => {
       const server = await serveStatic(dir);
       try {
         const p = await visit('', server.url);
-        // The first visit's copy: the page, its sources and the blocking demos' worker.
+        // The first visit's copy: the page, its sources and the blocking demos' worker, once
+        // the service worker's fill has ended (the count holds for a second): a snapshot taken
+        // while it still fills would ask the new build's cache for fewer files than it keeps.
         await until(p, async () => (await caches.keys()).length === 1 && (await (await caches.open((await caches.keys())[0])).keys()).length >= 20);
-        const [[first, kept]] = Object.entries(await cacheList(p));
+        let kept = [];
+        let first;
+        for (let same = 0; same < 4; ) {
+          await p.waitForTimeout(250);
+          const [[name, files]] = Object.entries(await cacheList(p));
+          same = files.length === kept.length ? same + 1 : 0;
+          [first, kept] = [name, files];
+        }
         // A new build: one source changes, and the service worker is written again for it.
         writeFileSync(join(dir, 'sources', 'blink_one.rs'), '// the new build\nasync fn blink() {}\n');
         execFileSync('node', [join(ROOT, 'tools', 'web', 'service-worker.mjs'), dir]);
