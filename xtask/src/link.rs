@@ -5,7 +5,7 @@
 //! board" (its snippet `src/js/board.js`), so the page's own download does not grow with the
 //! codec.
 
-use crate::python::{minify, to_stderr, wasm_opt};
+use crate::python::{bind_if_stale, minify, to_stderr, wasm_opt};
 use crate::{mtime, Ctx, Result};
 
 const CRATE: &str = "baton-link-web";
@@ -25,16 +25,8 @@ pub(crate) fn stage_for_web(cx: &Ctx) -> Result {
     cx.run_quiet(cargo)?;
     let wasm = cx.root.join("target/wasm32-unknown-unknown").join(PROFILE).join(format!("{STEM}.wasm"));
     let pkg = cx.root.join(PKG_DIR);
+    bind_if_stale(cx, &wasm, &pkg, STEM)?;
     let bound = pkg.join(format!("{STEM}_bg.wasm"));
-    if mtime(&bound).is_none_or(|b| mtime(&wasm).is_some_and(|w| w > b)) {
-        let mut bindgen = cx.command("wasm-bindgen");
-        bindgen
-            .args(["--target", "web", "--remove-name-section", "--remove-producers-section", "--out-dir"])
-            .arg(&pkg)
-            .arg(&wasm);
-        to_stderr(&mut bindgen);
-        cx.run_quiet(bindgen)?;
-    }
     let dir = cx.root.join(WEB_DIR);
     std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let out = dir.join(format!("{STEM}_bg.wasm"));

@@ -55,6 +55,27 @@ pub(crate) fn run_python_cmd(cx: &Ctx, args: &[&str]) -> Result {
     }
 }
 
+/// wasm-bindgen's web bindings of `wasm` (module `stem`) into `pkg`, unless they are newer
+/// than it: names and producers removed, as the page downloads them. Shared with the board
+/// link's module (link.rs).
+pub(crate) fn bind_if_stale(cx: &Ctx, wasm: &Path, pkg: &Path, stem: &str) -> Result {
+    let bound = pkg.join(format!("{stem}_bg.wasm"));
+    let stale = match (mtime(wasm), mtime(&bound)) {
+        (Some(built), Some(bound)) => built > bound,
+        _ => true,
+    };
+    if stale {
+        let mut bindgen = cx.command("wasm-bindgen");
+        bindgen
+            .args(["--target", "web", "--remove-name-section", "--remove-producers-section", "--out-dir"])
+            .arg(pkg)
+            .arg(wasm);
+        to_stderr(&mut bindgen);
+        cx.run_quiet(bindgen)?;
+    }
+    Ok(())
+}
+
 /// Builds the wasm module and its bindings when their sources changed, and installs the
 /// wasm32 target, wasm-bindgen and the npm packages when they are missing. Returns the
 /// bindings' folder.
@@ -80,20 +101,7 @@ pub(crate) fn build(cx: &Ctx) -> Result<PathBuf> {
     let pkg = cx.root.join(PKG_DIR);
     for stem in CRATES.map(module_stem) {
         let wasm = cx.root.join("target/wasm32-unknown-unknown").join(PROFILE).join(format!("{stem}.wasm"));
-        let bound = pkg.join(format!("{stem}_bg.wasm"));
-        let stale = match (mtime(&wasm), mtime(&bound)) {
-            (Some(built), Some(bound)) => built > bound,
-            _ => true,
-        };
-        if stale {
-            let mut bindgen = cx.command("wasm-bindgen");
-            bindgen
-                .args(["--target", "web", "--remove-name-section", "--remove-producers-section", "--out-dir"])
-                .arg(&pkg)
-                .arg(&wasm);
-            to_stderr(&mut bindgen);
-            cx.run_quiet(bindgen)?;
-        }
+        bind_if_stale(cx, &wasm, &pkg, &stem)?;
     }
     stage_micropython(cx, &pkg)?;
     check_python_sources(&cx.root.join(PYTHON_DIR))?;
