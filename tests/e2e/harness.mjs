@@ -8,7 +8,8 @@ import { deflateRawSync, gzipSync } from 'node:zlib';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { before, after, afterEach } from 'node:test';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, '..', '..');
@@ -159,6 +160,30 @@ export async function newPage(browser, options = {}) {
   });
   page.on('pageerror', (err) => page.errors.push(`pageerror: ${err.message}`));
   return page;
+}
+
+/**
+ * Pages of one test file on `env`'s server, each closed after its test, whose browser console
+ * must have had no errors: `page(query)` opens a new one at `query`; `track(p)` adds a page
+ * made otherwise.
+ */
+export function checkedPages(env) {
+  const pages = [];
+  afterEach(async () => {
+    const errors = pages.flatMap((p) => p.errors);
+    for (const p of pages.splice(0)) await p.context().close();
+    assert.deepEqual(errors, [], 'errors in the browser console');
+  });
+  const track = (p) => {
+    pages.push(p);
+    return p;
+  };
+  const page = async (query = '') => {
+    const p = track(await newPage(env.browser));
+    await open(p, env.server.url, query);
+    return p;
+  };
+  return { page, track };
 }
 
 /** Bytes of Python code as a share link's `code` value (src/link.rs: `d1.` + base64url of raw DEFLATE). */

@@ -2,26 +2,13 @@
 // potentiometer slider and a knob feed AnalogIn and IncrementalEncoder, a share link replays
 // the readings and turns exactly, and axe-core finds nothing wrong with them. Part of
 // `npm test` (after `cargo xtask build-web`).
-import { test, afterEach, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveAndLaunch, newPage, open, consoleLines, python, setCode } from './harness.mjs';
+import { serveAndLaunch, checkedPages, consoleLines, python, setCode } from './harness.mjs';
 import { axe, describeViolations } from './axe.mjs';
 
 const env = serveAndLaunch();
-const pages = [];
-
-afterEach(async () => {
-  const errors = pages.flatMap((p) => p.errors);
-  for (const p of pages.splice(0)) await p.context().close();
-  assert.deepEqual(errors, [], 'errors in the browser console');
-});
-
-async function page(query = '') {
-  const p = await newPage(env.browser);
-  pages.push(p);
-  await open(p, env.server.url, query);
-  return p;
-}
+const { page } = checkedPages(env);
 
 const PROGRAM = [
   'import asyncio',

@@ -1,31 +1,18 @@
 // Python mode in the browser: write a code.py in the editor, run it in the worker, press the
 // board's buttons, see errors on their line, survive a task that never awaits, and share a
 // link that replays exactly. Part of `npm test` (after `cargo xtask build-web`).
-import { test, afterEach, describe } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { serveAndLaunch, serveDist, newPage, open, consoleLines, workerTrace, linkCode, python, setCode } from './harness.mjs';
+import { serveAndLaunch, checkedPages, serveDist, newPage, open, consoleLines, workerTrace, linkCode, python, setCode } from './harness.mjs';
 import { EXAMPLES, SAMPLE_INPUTS, assertExact, judge } from '../oracle/judge.mjs';
 
 const SCRATCH = mkdtempSync(join(tmpdir(), 'baton-e2e-python-'));
 
 const env = serveAndLaunch();
-const pages = [];
-
-afterEach(async () => {
-  const errors = pages.flatMap((p) => p.errors);
-  for (const p of pages.splice(0)) await p.context().close();
-  assert.deepEqual(errors, [], 'errors in the browser console');
-});
-
-async function page(query = '') {
-  const p = await newPage(env.browser);
-  pages.push(p);
-  await open(p, env.server.url, query);
-  return p;
-}
+const { page, track } = checkedPages(env);
 
 
 
@@ -41,7 +28,7 @@ const recParam = (events) => events.map((e) => `${e.t_ms}:${e.pin}${e.action ===
 /** A fresh page's whole run of `query` past `endMs` (harness.mjs, workerTrace). */
 async function pageTrace(query, endMs) {
   const p = await newPage(env.browser);
-  pages.push(p);
+  track(p);
   return workerTrace(p, env.server.url, query, endMs);
 }
 
@@ -240,7 +227,7 @@ describe('Python mode', () => {
 
   test('a browser without DecompressionStream says why it cannot open a code link', async () => {
     const p = await newPage(env.browser);
-    pages.push(p);
+    track(p);
     await p.addInitScript(() => {
       delete globalThis.DecompressionStream;
     });
@@ -274,7 +261,7 @@ describe('Python mode', () => {
     try {
       // Without service workers too (which would isolate the page: static-host.test.mjs).
       const p = await newPage(env.browser, { serviceWorkers: 'block' });
-      pages.push(p);
+      track(p);
       await open(p, plain.url);
       await python(p, 'blink-one');
       const error = p.locator('[data-part="python-error"]');
