@@ -31,6 +31,24 @@ export function picoFirmware() {
   return file;
 }
 
+/** The prebuilt Pico firmware with `demo`'s configuration block, as "Download firmware" makes it. */
+export async function picoDemo(demo) {
+  picoFirmware();
+  const { firmwareFor } = await import('../../firmware/emulator/fixtures.mjs');
+  return firmwareFor('pico', demo, []);
+}
+
+/** The "Your board" panel's status line. */
+export const status = (page) => page.textContent('[data-link="status"]');
+
+/** Waits until the panel's status line matches `pattern`. */
+export const untilStatus = (page, pattern, timeout) =>
+  page.waitForFunction(
+    ([source, flags]) => new RegExp(source, flags).test(document.querySelector('[data-link="status"]')?.textContent ?? ''),
+    [pattern.source, pattern.flags],
+    { timeout },
+  );
+
 /** A byte queue that a page's read waits on. */
 class Inbox {
   constructor() {

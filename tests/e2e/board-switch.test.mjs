@@ -9,26 +9,18 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveAndLaunch, newPage, open } from './harness.mjs';
 import { axe, describeViolations } from './axe.mjs';
-import { EmulatedPort, FakePort, installSerial, picoFirmware } from './board-bridge.mjs';
+import { EmulatedPort, FakePort, installSerial, picoDemo, status, untilStatus as untilPanelStatus } from './board-bridge.mjs';
 
 const env = serveAndLaunch();
 const DEMO = 'blink-two';
 let uf2;
 
 before(async () => {
-  picoFirmware();
-  const { firmwareFor } = await import('../../firmware/emulator/fixtures.mjs');
-  uf2 = firmwareFor('pico', DEMO, []);
+  uf2 = await picoDemo(DEMO);
 });
 
-const status = (page) => page.textContent('[data-link="status"]');
 const pinLines = (page) => page.$$eval('[data-link="log"] li[data-kind="pin"]', (els) => els.length);
-const untilStatus = (page, pattern, timeout = 8000) =>
-  page.waitForFunction(
-    ([source, flags]) => new RegExp(source, flags).test(document.querySelector('[data-link="status"]')?.textContent ?? ''),
-    [pattern.source, pattern.flags],
-    { timeout },
-  );
+const untilStatus = (page, pattern, timeout = 8000) => untilPanelStatus(page, pattern, timeout);
 /** Every text the status line shows from now on (a restart's message may last milliseconds). */
 const recordStatuses = (page) =>
   page.evaluate(() => {

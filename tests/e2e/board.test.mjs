@@ -11,27 +11,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { serveAndLaunch, newPage, open, virtualSeconds } from './harness.mjs';
 import { axe, describeViolations } from './axe.mjs';
-import { EmulatedPort, FakePort, installSerial, picoFirmware } from './board-bridge.mjs';
+import { EmulatedPort, FakePort, installSerial, picoDemo, status, untilStatus as untilPanelStatus } from './board-bridge.mjs';
 
 const env = serveAndLaunch();
 const DEMO = 'button-interval-await';
 let uf2;
 
 before(async () => {
-  picoFirmware();
-  // The prebuilt firmware with the demo's configuration block, as "Download firmware" makes it.
-  const { firmwareFor } = await import('../../firmware/emulator/fixtures.mjs');
-  uf2 = firmwareFor('pico', DEMO, []);
+  uf2 = await picoDemo(DEMO);
 });
 
-const status = (page) => page.textContent('[data-link="status"]');
 const logLines = (page, kind) => page.$$eval(`[data-link="log"] li[data-kind="${kind}"]`, (els) => els.map((e) => e.textContent));
-const untilStatus = (page, pattern, timeout = 5000) =>
-  page.waitForFunction(
-    ([source, flags]) => new RegExp(source, flags).test(document.querySelector('[data-link="status"]')?.textContent ?? ''),
-    [pattern.source, pattern.flags],
-    { timeout },
-  );
+const untilStatus = (page, pattern, timeout = 5000) => untilPanelStatus(page, pattern, timeout);
 const untilLines = (page, kind, n, timeout = 5000) =>
   page.waitForFunction(([k, n]) => document.querySelectorAll(`[data-link="log"] li[data-kind="${k}"]`).length >= n, [kind, n], { timeout });
 
