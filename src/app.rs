@@ -73,6 +73,8 @@ pub struct App {
     /// Whether the guide's programs are being fetched ([`App::sync_guides`]).
     fetching_guides: bool,
     _listeners: Vec<EventListener>,
+    /// What the board link says, as actions ([`crate::components::board_link::listen`]).
+    _board: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Component for App {
@@ -122,6 +124,7 @@ impl Component for App {
             inflating: None,
             fetching_guides: false,
             _listeners: listeners,
+            _board: crate::components::board_link::listen(ctx.link().callback(Msg::Action)),
         };
         app.sync_edge();
         app.request_frame(ctx);
@@ -186,7 +189,9 @@ impl Component for App {
         let d = &s.driver;
         let info = s.demo().info();
         let python = s.language == Language::Python;
+        let live = d.board_run();
         let title = match (python, s.yours) {
+            _ if live.is_some() => format!("Your board: {}", info.title),
             (true, true) => "Your program".to_string(),
             (true, false) => format!("{} — code.py", info.title),
             (false, true) => format!("Your program: {}", program_name()),
@@ -226,6 +231,11 @@ impl Component for App {
                 format!("stopped at {}", view::seconds_exact(at))
             } else {
                 "the program could not start".to_string()
+            }
+        } else if let Some(b) = live {
+            match s.running {
+                true => format!("live from your {}, Baton {}", b.board, b.firmware),
+                false => "paused (your board runs on)".to_string(),
             }
         } else if !s.running {
             "paused".to_string()

@@ -11,8 +11,10 @@
 //! 1×. Memory stays flat: the trace is drained every frame and the timeline keeps only the
 //! last [`TIMELINE_KEEP_US`] of events.
 
+mod board;
 mod source;
 
+pub use board::{BoardRun, LIVE_LEAD_US};
 pub use source::{Advanced, RunSource, Source, Stepped};
 
 use crate::remote::{Pwm, Remote};
@@ -190,6 +192,11 @@ impl Driver {
         Self::with_source(Source::Worker(remote))
     }
 
+    /// Shows your board's run, live.
+    pub fn board(run: BoardRun) -> Self {
+        Self::with_source(Source::Board(run))
+    }
+
     /// Shows the run `source` gives.
     fn with_source(source: Source) -> Self {
         Driver {
@@ -225,6 +232,16 @@ impl Driver {
     /// The worker's run, to pass it the worker's messages.
     pub fn remote_mut(&mut self) -> Option<&mut Remote> {
         self.source.remote_mut()
+    }
+
+    /// Your board's run, if this is one.
+    pub fn board_run(&self) -> Option<&BoardRun> {
+        self.source.board()
+    }
+
+    /// Your board's run, to pass it what the board said.
+    pub fn board_mut(&mut self) -> Option<&mut BoardRun> {
+        self.source.board_mut()
     }
 
     /// The time the page shows, µs.

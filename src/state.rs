@@ -12,7 +12,7 @@
 //!   worker ([`crate::remote`]); editing does not restart anything; a link carries the code
 //!   that runs.
 
-use crate::driver::Driver;
+use crate::driver::{BoardRun, Driver};
 use crate::examples::{self, Guides};
 use crate::link::{self, Code, LinkError, Shared};
 use crate::remote::{Probe, Program, Remote, Status, WorkerMsg};
@@ -154,6 +154,23 @@ pub enum Action {
     Notify(String),
     /// Dismiss the link error or notice.
     DismissMessages,
+    /// Your board began to stream (the board link, docs/LINK.md): the page shows it live in
+    /// place of its own run ([`crate::driver::BoardRun`]), until [`Action::BoardGone`].
+    BoardLive {
+        /// The board ("Raspberry Pi Pico").
+        board: String,
+        /// Its firmware's version.
+        firmware: String,
+        /// Its demo's id.
+        demo: String,
+        /// Its parameters that differ from the guide's, `key=value&…`.
+        params: String,
+    },
+    /// What your board said, as the worker's messages say it.
+    Board(WorkerMsg),
+    /// Your board stopped streaming, or was disconnected (why, in words): the page runs its
+    /// own simulation of the board's demo again.
+    BoardGone(String),
     /// A frame: `dt_ms` of wall time passed; `now_ms` is the wall clock.
     Frame {
         /// Wall time since the last frame, ms.
@@ -631,6 +648,18 @@ impl State {
                 self.link_error = None;
                 self.notice = None;
             }
+            Action::BoardLive { board, firmware, demo, params } => self.watch_board(board, firmware, &demo, &params),
+            Action::Board(msg) => {
+                if let Some(run) = self.driver.board_mut() {
+                    run.receive(msg);
+                }
+            }
+            Action::BoardGone(why) => {
+                if self.driver.board_run().is_some() {
+                    self.restart();
+                    self.notice = Some(why);
+                }
+            }
             Action::Frame { dt_ms, now_ms } => {
                 if self.running {
                     // A long gap (a background tab) is not caught up on.
@@ -688,8 +717,40 @@ impl State {
         self.link_error = Some(format!("{e}. Showing the default demo instead."));
     }
 
+    /// Shows your board's run in place of the page's own: its demo and parameters become the
+    /// page's (so the source, the parameters and the board view are the board's), in Rust mode.
+    /// A demo or parameters this page does not know (a newer firmware's) are said, and the
+    /// page keeps what it runs.
+    fn watch_board(&mut self, board: String, firmware: String, demo: &str, params: &str) {
+        // Read as a link to the same demo: the same rules as everywhere else.
+        let params = match link::decode(&format!("v={}&demo={demo}&{params}", link::VERSION)) {
+            Ok(opened) => opened.shared.params,
+            Err(e) => {
+                self.notice = Some(format!("This page cannot show your board's {demo}: {e}"));
+                return;
+            }
+        };
+        if self.language == Language::Python {
+            self.keep_edits();
+        }
+        self.language = Language::Rust;
+        self.yours = false;
+        self.params = params;
+        self.drafts.clear();
+        self.recorded.clear();
+        self.recording = false;
+        self.running = true;
+        self.notice = None;
+        self.restart();
+        self.driver = Driver::board(BoardRun::new(board, firmware, &self.params));
+    }
+
     fn press(&mut self, pin: Pin) {
         if self.held.contains_key(&pin) {
+            return;
+        }
+        if self.driver.board_run().is_some() {
+            self.notice = Some("Press your board's buttons on the board.".into());
             return;
         }
         self.check_room();
@@ -956,6 +1017,61 @@ mod tests {
     /// The guide's program for `demo`.
     fn guide(demo: DemoId) -> String {
         Guides::bundled().get(demo).unwrap().to_owned()
+    }
+
+    fn live(demo: &str, params: &str) -> Action {
+        Action::BoardLive {
+            board: "Raspberry Pi Pico".into(),
+            firmware: "0.1.0".into(),
+            demo: demo.into(),
+            params: params.into(),
+        }
+    }
+
+    #[test]
+    fn your_board_takes_the_page_while_it_streams() {
+        let mut s = State::default();
+        python(&mut s);
+        let before = s.run_id;
+        s.dispatch(live("blink-one", "interval=0.3"));
+        // Its demo and parameters become the page's, in Rust mode, and its run is shown.
+        assert_eq!((s.language, s.demo()), (Language::Rust, DemoId::BlinkOne));
+        assert_eq!(s.params.changed(), [("interval", "0.3".to_string())]);
+        assert!(s.driver.board_run().is_some() && s.run_id > before);
+        let pin = Pin::D(1);
+        s.dispatch(Action::Board(WorkerMsg::Trace {
+            events: vec![TraceEvent::Pin { t_us: 12_000_000, pin, value: true }],
+            bad: 0,
+            pwm: vec![],
+            parts: String::new(),
+            inputs: vec![],
+            turns: vec![],
+        }));
+        frames(&mut s, 0.1);
+        assert!(s.driver.output(pin) && s.driver.display_us() >= 12_000_000);
+        // The page's buttons are not the board's.
+        s.dispatch(Action::Press(Pin::D(3)));
+        assert!(s.held.is_empty() && s.notice.as_deref().unwrap().contains("buttons on the board"));
+        // Gone: the page's own simulation of the same demo, and why.
+        s.dispatch(Action::BoardGone("Your board was disconnected.".into()));
+        assert!(s.driver.board_run().is_none() && s.driver.config().is_some());
+        assert_eq!(s.params.changed(), [("interval", "0.3".to_string())]);
+        assert_eq!(s.notice.as_deref(), Some("Your board was disconnected."));
+        // A board's message after it is gone changes nothing.
+        s.dispatch(Action::Board(WorkerMsg::Ready));
+        assert!(s.driver.board_run().is_none());
+    }
+
+    #[test]
+    fn a_board_demo_the_page_does_not_know_changes_nothing() {
+        let mut s = State::default();
+        let (demo, run_id) = (s.demo(), s.run_id);
+        for (d, p) in [("blink-forever", ""), ("blink-one", "interval=-3"), ("blink-one", "colour=red")] {
+            s.dispatch(live(d, p));
+            assert!(s.notice.as_deref().unwrap().starts_with(&format!("This page cannot show your board's {d}: ")));
+            assert_eq!((s.demo(), s.run_id), (demo, run_id));
+            assert!(s.driver.board_run().is_none());
+        }
     }
 
     #[test]

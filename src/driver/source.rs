@@ -1,14 +1,15 @@
 //! What a run's events come from, as the [`Driver`](super::Driver) asks for them: a
 //! [`RunSource`].
 //!
-//! Two sources exist: a Rust demo simulated in the page ([`Simulation`]), and a run in a
-//! worker ([`Remote`]: a Python program, or a Rust demo that blocks). The driver holds one as
-//! a [`Source`], which delegates every method in one place (`each!`) and is never asked
-//! which it is: another source (a real board over Web Serial) is its own `impl`, one variant
-//! and one line of `each!`, and no new `match` in the driver. (An enum rather than a
+//! Three sources exist: a Rust demo simulated in the page ([`Simulation`]), a run in a
+//! worker ([`Remote`]: a Python program, or a Rust demo that blocks), and your own board over
+//! the board link ([`BoardRun`]). The driver holds one as a [`Source`], which delegates every
+//! method in one place (`each!`) and is never asked which it is: each source is its own
+//! `impl`, one variant and one line of `each!`, and no `match` in the driver. (An enum rather than a
 //! `Box<dyn RunSource>`: the page's wasm is 12 B larger with it than with the old matches,
 //! and 404 B with the trait object, gzipped.)
 
+use super::board::BoardRun;
 use super::{MAX_POLLS_PER_FRAME, MIN_HOLD_US, POLL_CHUNK};
 use crate::remote::{Pwm, Remote, Status};
 use baton_board::Pin;
@@ -89,6 +90,14 @@ pub trait RunSource {
     }
     /// The worker's run, to pass it the worker's messages.
     fn remote_mut(&mut self) -> Option<&mut Remote> {
+        None
+    }
+    /// Your board's run, if this is one.
+    fn board(&self) -> Option<&BoardRun> {
+        None
+    }
+    /// Your board's run, to pass it what the board said.
+    fn board_mut(&mut self) -> Option<&mut BoardRun> {
         None
     }
 }
@@ -258,6 +267,8 @@ pub enum Source {
     Sim(Simulation),
     /// A run in a worker.
     Worker(Remote),
+    /// Your board, live.
+    Board(BoardRun),
 }
 
 /// `$e` with `$s` bound to whichever source `$self` holds.
@@ -266,6 +277,7 @@ macro_rules! each {
         match $self {
             Source::Sim($s) => $e,
             Source::Worker($s) => $e,
+            Source::Board($s) => $e,
         }
     };
 }
@@ -321,5 +333,11 @@ impl RunSource for Source {
     }
     fn remote_mut(&mut self) -> Option<&mut Remote> {
         each!(self, s => RunSource::remote_mut(s))
+    }
+    fn board(&self) -> Option<&BoardRun> {
+        each!(self, s => RunSource::board(s))
+    }
+    fn board_mut(&mut self) -> Option<&mut BoardRun> {
+        each!(self, s => RunSource::board_mut(s))
     }
 }

@@ -2,6 +2,12 @@
 // itself (the port, the codec's wasm) is in link/, staged by cargo xtask, and fetched only
 // when "Connect board" is pressed, so that it costs the page's own download nothing.
 let panel;
+// The page's ear for the link (components/board_link.rs): what the board streams, as the
+// worker's messages, between a `live` and a `gone`.
+let toPage = () => {};
+export function onBoardRun(fn) {
+  toPage = fn;
+}
 export function boardPanel() {
   if (panel) return panel;
   panel = document.createElement("section");
@@ -21,7 +27,7 @@ export function boardPanel() {
   b.onclick = () =>
     // requestPort needs the click's user activation: asked before anything is awaited.
     Promise.all([navigator.serial.requestPort(), import(new URL("link/board.mjs", document.baseURI))]).then(
-      ([port, link]) => link.connect(panel, port),
+      ([port, link]) => link.connect(panel, port, (m) => toPage(m)),
       // No port chosen (NotFoundError) is no failure; anything else is said.
       (e) => e.name != "NotFoundError" && p.append(` The board link could not start: ${e.message}`),
     );

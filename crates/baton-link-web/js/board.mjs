@@ -9,6 +9,12 @@
 // a Baton board), no answer at all, a frame of another protocol version, the cable pulled.
 // Refused frames (garbage, cut short) are counted and the stream goes on.
 //
+// While it streams, the page shows the board in its own board view, console, timeline and task
+// table: the reader keeps the stream as the simulator's trace and hands it over as the worker's
+// messages (`toPage`, between a `{ type: "live" }` and a `{ type: "gone", why }`), and "Check
+// against the simulator" compares it with a simulation of the same demo, the board's presses
+// replayed (crates/baton-link-web/src/check.rs).
+//
 // `subscribe(fn)` gives the decoded messages ({ type, …fields }) to anyone else in the page.
 
 import init, { LinkReader, encodeHost, encodeSetConfig, protocol } from "./baton_link_web.js";
@@ -24,6 +30,8 @@ const RESTART_MS = 3000;
 export const TOUCH_BAUD = 1200;
 /** Lines the live list keeps (older ones scroll away). */
 const KEEP = 200;
+/** How often the board's stream is handed to the page's views, ms. */
+const PUMP_MS = 50;
 
 const ready = init();
 const listeners = new Set();
@@ -59,7 +67,11 @@ class Panel {
     this.log.dataset.link = "log";
     this.log.setAttribute("aria-label", "What your board does, live");
     this.log.tabIndex = 0;
-    root.replaceChildren(title, this.status, this.facts, this.buttons, this.switcher, this.note, this.log);
+    this.result = el("pre", { className: "check-result", hidden: true, tabIndex: 0 });
+    this.result.dataset.link = "check-result";
+    this.result.setAttribute("aria-label", "The board against the simulator");
+    this.toPage = () => {};
+    root.replaceChildren(title, this.status, this.facts, this.buttons, this.switcher, this.note, this.result, this.log);
   }
   say(text, kind = "") {
     this.status.textContent = text;
@@ -98,6 +110,7 @@ class Connection {
     this.restarting = null; // the demo a board said it restarts into (ConfigResult Ok)
     this.consoleLine = "";
     this.printed = []; // prints streamed whose console text has not come yet
+    this.pump = null; // the timer that hands the stream to the page while it is watched
   }
 
   async start() {
@@ -260,12 +273,80 @@ class Connection {
     const stream = panel.button("Watch live", "stream", async () => {
       const on = stream.getAttribute("aria-pressed") !== "true";
       stream.setAttribute("aria-pressed", String(on));
+      if (on) this.watch();
+      else this.unwatch("You stopped watching your board: the page runs its own simulation of its demo again.");
       await this.send(on ? "StartStream" : "StopStream");
     });
     stream.setAttribute("aria-pressed", "false");
+    this.checkButton = panel.button("Check against the simulator", "check", () => this.check());
+    this.checkButton.hidden = true;
     panel.button("Disconnect", "disconnect", () => this.close().then(() => idle(panel, "Disconnected.")));
     panel.button("Update firmware", "update-firmware", () => this.touch());
     this.switchForm(m);
+  }
+
+  /**
+   * Watch live: a new record of the board's run, shown in the page's views. A demo this page
+   * does not know (a newer firmware's) is listed in the panel only, and said so.
+   */
+  watch() {
+    const { hello, panel } = this;
+    const params = hello.params.map(([k, v]) => `${k}=${v}`).join("&");
+    try {
+      this.reader.watch(hello.demo, params);
+    } catch (e) {
+      panel.say(`The page cannot show ${hello.demo} (${e.message}): is the board's firmware newer than the page? Its events are listed below.`, "warn");
+      return;
+    }
+    panel.toPage({ type: "live", board: hello.board, firmware: hello.firmware, demo: hello.demo, params });
+    this.pump = setInterval(() => this.handOver(), PUMP_MS);
+    this.checkButton.hidden = false;
+  }
+
+  /** Hands what the board said since the last time to the page. */
+  handOver() {
+    const messages = this.reader.takeForPage();
+    if (messages) for (const m of messages) this.panel.toPage(m);
+  }
+
+  /** The page stops showing the board, and says `why`. */
+  unwatch(why) {
+    if (!this.pump) return;
+    this.handOver();
+    clearInterval(this.pump);
+    this.pump = null;
+    this.checkButton.hidden = true;
+    this.panel.toPage({ type: "gone", why });
+  }
+
+  /** "Check against the simulator": the result in the panel, with a button that copies it. */
+  check() {
+    const { panel } = this;
+    let r;
+    try {
+      r = this.reader.check(this.hello.board, this.hello.firmware);
+    } catch (e) {
+      return panel.say(`The check could not run: ${e.message}`, "warn");
+    }
+    panel.result.textContent = r.text;
+    panel.result.hidden = false;
+    panel.result.dataset.same = String(r.same);
+    panel.say(
+      r.same
+        ? `Your board does what the simulator does: ${r.compared} events, each within 200 µs.`
+        : r.compared || r.differ
+          ? `Your board differs from the simulator: ${r.differ} of its events (details below).`
+          : "Nothing to compare yet: let the board run a little, then check again.",
+      r.same ? "ok" : "warn",
+    );
+    if (!panel.buttons.querySelector('[data-link="copy-check"]')) {
+      panel.button("Copy the result", "copy-check", () =>
+        navigator.clipboard?.writeText(panel.result.textContent).then(
+          () => panel.say("The result is on the clipboard: paste it into a bug report.", "ok"),
+          (e) => panel.say(`The browser did not allow copying (${e.message}): select the text instead.`, "warn"),
+        ),
+      );
+    }
   }
 
   /**
@@ -338,7 +419,7 @@ class Connection {
   /** The port went away because the board restarts into a new demo: expected, said so. */
   async restarted() {
     const demo = this.restarting;
-    await this.close();
+    await this.close(`Your board is restarting into ${demo}: the page runs its own simulation again.`);
     idle(this.panel, `The board is restarting into ${demo}, so its port went away: that is expected. Connect again (choose its port again) to see it.`, "ok");
   }
 
@@ -367,13 +448,14 @@ class Connection {
 
   async fail(text) {
     if (this.closed) return;
-    await this.close();
+    await this.close(text);
     idle(this.panel, text, "error");
   }
 
-  async close() {
+  async close(why = "Your board was disconnected: the page runs its own simulation of its demo again.") {
     if (this.closed) return;
     this.closed = true;
+    this.unwatch(why);
     this.panel.switcher.hidden = true;
     clearTimeout(this.timer);
     clearTimeout(this.noteTimer);
@@ -403,9 +485,13 @@ function idle(panel, text, kind = "") {
   );
 }
 
-/** Takes over `root` (the panel) and connects to `port` (chosen already). */
-export async function connect(root, port) {
+/**
+ * Takes over `root` (the panel) and connects to `port` (chosen already); `toPage` takes what
+ * the board streams, for the page's views.
+ */
+export async function connect(root, port, toPage = () => {}) {
   const panel = new Panel(root);
+  panel.toPage = toPage;
   try {
     await ready;
   } catch (e) {

@@ -10,10 +10,21 @@
 //! (`{ message: { type: "PinChange", t_us, pin: "LED", level } }`, the fields docs/LINK.md
 //! names) or a refusal that says why (`{ error: "a damaged frame (…)" }`; a frame of another
 //! protocol version also carries `version`). Nothing a port sends makes it throw.
+//!
+//! The reader also keeps what the board streams as the simulator's trace ([`record`]): the
+//! page shows it in its own board view, console, timeline and task table
+//! ([`LinkReader::take_for_page`]), and [`check`] compares it with a simulation of the same
+//! demo ([`LinkReader::check`]).
 
 #![forbid(unsafe_code)]
 
+pub mod check;
+pub mod record;
+
+use baton_demos::{DemoId, Params};
 use baton_link::{decode_board, encode, BoardMessage, Deframer, FrameError, HostMessage, MAX_FRAME_ON_WIRE};
+use baton_sim::{SimConfig, Simulation};
+use record::Record;
 use wasm_bindgen::prelude::*;
 
 /// One piece of the board's byte stream, read.
@@ -49,6 +60,9 @@ impl<'a> From<Result<BoardMessage<'a>, FrameError>> for Piece<'a> {
 #[wasm_bindgen]
 pub struct LinkReader {
     deframer: Box<Deframer<MAX_FRAME_ON_WIRE>>,
+    record: Record,
+    /// The board's demo and parameters, once [`LinkReader::watch`] has read them.
+    params: Option<Params>,
 }
 
 impl Default for LinkReader {
@@ -62,7 +76,11 @@ impl LinkReader {
     pub fn each_piece(&mut self, bytes: &[u8], mut each: impl FnMut(Piece<'_>)) {
         for &b in bytes {
             if let Some(r) = self.deframer.push(b) {
-                each(r.and_then(decode_board).into());
+                let r = r.and_then(decode_board);
+                if let (Ok(m), Some(_)) = (&r, &self.params) {
+                    self.record.note(m);
+                }
+                each(r.into());
             }
         }
     }
@@ -73,7 +91,47 @@ impl LinkReader {
     /// An empty reader.
     #[wasm_bindgen(constructor)]
     pub fn new() -> LinkReader {
-        LinkReader { deframer: Box::new(Deframer::new()) }
+        LinkReader { deframer: Box::new(Deframer::new()), record: Record::new(), params: None }
+    }
+
+    /// Starts a new record of the board's run, of `demo` with `params` (`key=value&…`, as the
+    /// handshake gives them): the page's view and the check start from here (nothing is
+    /// recorded before). A demo or a
+    /// parameter this page does not know (a newer firmware's) is refused, with why.
+    pub fn watch(&mut self, demo: &str, params: &str) -> Result<(), JsError> {
+        self.params = None;
+        let params = board_params(demo, params).map_err(|e| JsError::new(&e))?;
+        self.record = Record::new();
+        self.record.name_tasks(task_names(&params));
+        self.params = Some(params);
+        Ok(())
+    }
+
+    /// What the page has not been shown yet, as the worker's messages (`spawn`s, then one
+    /// `trace` whose `turns` is a Float64Array), or `null`.
+    #[wasm_bindgen(js_name = takeForPage)]
+    pub fn take_for_page(&mut self) -> JsValue {
+        let Some((messages, turns)) = self.record.take_for_page() else { return JsValue::NULL };
+        let out = js_sys::Array::new();
+        for m in &messages {
+            // Texts written by Record, whose JSON is tested: parsing cannot fail.
+            out.push(&js_sys::JSON::parse(m).unwrap_or(JsValue::NULL));
+        }
+        set(out.get(out.length() - 1).unchecked_ref(), "turns", &js_sys::Float64Array::from(&turns[..]));
+        out.into()
+    }
+
+    /// Checks the board's run so far against the simulator (see [`check`]): `{ text, same,
+    /// compared, differ }`, the text as a bug report takes it.
+    pub fn check(&self, board: &str, firmware: &str) -> Result<JsValue, JsError> {
+        let params = self.params.as_ref().ok_or_else(|| JsError::new("the board's demo is not known yet"))?;
+        let text = check_text(&self.record, params, board, firmware);
+        let o = js_sys::Object::new();
+        set(&o, "text", &JsValue::from_str(&text.0));
+        set(&o, "same", &JsValue::from(text.1.same()));
+        set(&o, "compared", &JsValue::from(text.1.compared as u32));
+        set(&o, "differ", &JsValue::from(text.1.differ as u32));
+        Ok(o.into())
     }
 
     /// The pieces that end in `bytes`, as plain objects (see the crate docs).
@@ -89,6 +147,35 @@ impl LinkReader {
     pub fn clear(&mut self) {
         self.deframer.clear();
     }
+}
+
+/// The board's demo and parameters, checked by the same rules as everywhere else.
+fn board_params(demo: &str, params: &str) -> Result<Params, String> {
+    let id: DemoId = demo.parse().map_err(|e| format!("{e}"))?;
+    let mut p = Params::defaults(id);
+    p.set_all(split_params(params)?).map_err(|e| e.to_string())?;
+    Ok(p)
+}
+
+/// The tasks a simulation of the demo has made in its first second, by id.
+fn task_names(params: &Params) -> Vec<(u64, String)> {
+    let mut config = SimConfig::new(params.demo());
+    config.params = params.clone();
+    let mut sim = Simulation::new(config);
+    sim.run_until_bounded(1_000_000, 100_000);
+    sim.tasks().into_iter().map(|t| (t.id.as_u64(), t.name.into_owned())).collect()
+}
+
+/// The check of `record`'s run so far, and its text.
+fn check_text(record: &Record, params: &Params, board: &str, firmware: &str) -> (String, check::Check) {
+    let (from, to) = record.span().unwrap_or((0, 0));
+    let (lost, _) = record.missing();
+    let c = check::check(params, record.kept(), record.presses(), from, to, lost);
+    let mut text = format!("Baton board check: {board}, firmware {firmware}\n{c}");
+    if record.missing().1 > 0 {
+        text.push_str(&format!("Note: only the first {} events were kept for the check.\n", record::KEEP));
+    }
+    (text, c)
 }
 
 fn set(o: &js_sys::Object, key: &str, value: &JsValue) {

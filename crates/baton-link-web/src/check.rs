@@ -1,0 +1,399 @@
+//! "Check against the simulator": the board's stream compared with a simulation of the same
+//! demo, with the same parameters and the board's presses replayed at the chip's times.
+//!
+//! The contract (docs/SIMULATOR.md) says a board and the simulator do the same things at the
+//! same times; the firmware's emulator tests hold it to 200 µs ([`TOLERANCE_US`]). This is the
+//! same comparison on the user's own board: per output pin, per NeoPixel strip and for the
+//! console, the same changes in the same order, each within 200 µs. What it reports is what a
+//! bug report needs: the first difference, the largest offset, and how many events differ.
+//!
+//! Only part of a board's run can be compared: the board streams from the moment the page
+//! asked, and its last events may still be on their way ([`END_MARGIN_US`]). A simulation's
+//! change near the start of the stream may fall on either side of it, so each sequence is
+//! lined up on its first board event.
+
+use baton_board::neopixel::apply_brightness;
+use baton_board::Pin;
+use baton_demos::Params;
+use baton_sim::{InputEvent, SimConfig, Simulation, TraceEvent};
+use std::fmt;
+
+/// How far apart the board's and the simulator's times of one event may be, µs.
+pub const TOLERANCE_US: u64 = 200;
+/// The end of the stream not compared, µs: events the board noted may still be in its buffer
+/// (its task turns travel apart from its other events).
+pub const END_MARGIN_US: u64 = 100_000;
+/// The most turns the check simulates (a polling demo takes 100 000 a second): past it the
+/// check compares as far as the simulation got, and says so.
+pub const MAX_POLLS: u64 = 5_000_000;
+
+/// One event of a sequence: when, and what (a level, a line, a frame's colours).
+#[derive(Clone, Debug, PartialEq)]
+struct Change {
+    t_us: u64,
+    what: String,
+}
+
+/// Which sequence an event belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Stream {
+    Pin(Pin),
+    Pixels(Pin),
+    Console,
+}
+
+impl fmt::Display for Stream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stream::Pin(p) => write!(f, "pin {p}"),
+            Stream::Pixels(p) => write!(f, "the NeoPixels on {p}"),
+            Stream::Console => f.write_str("the console"),
+        }
+    }
+}
+
+/// The stream and the change an event is, or `None` for one not compared (an input).
+fn change(e: &TraceEvent) -> Option<(Stream, Change)> {
+    let (stream, what) = match e {
+        TraceEvent::Pin { pin, value, .. } => (Stream::Pin(*pin), if *value { "high" } else { "low" }.to_string()),
+        TraceEvent::Print { text, .. } => (Stream::Console, format!("printed “{text}”")),
+        TraceEvent::Pixels { pin, brightness, colors, .. } => {
+            // What went out on the wire: the colours with their brightness applied.
+            let hex: Vec<String> = colors
+                .iter()
+                .map(|&c| apply_brightness(c, *brightness))
+                .map(|c| format!("{:02x}{:02x}{:02x}", c.r, c.g, c.b))
+                .collect();
+            (Stream::Pixels(*pin), format!("showed {}", hex.join(" ")))
+        }
+        TraceEvent::Input { .. } | TraceEvent::Task { .. } => return None,
+    };
+    Some((stream, Change { t_us: e.t_us(), what }))
+}
+
+/// A difference found: where, when, and in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    /// When (the earlier of the two times), µs.
+    pub t_us: u64,
+    /// What differs, in words.
+    pub text: String,
+}
+
+/// The outcome of a check (see the [module docs](self)); its `Display` is the text a bug
+/// report takes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    /// The demo and its parameters that differ from the guide's, as a link writes them.
+    pub demo: String,
+    /// The part of the board's run compared, µs.
+    pub from_us: u64,
+    /// Its end.
+    pub to_us: u64,
+    /// Events compared (pairs found on both sides).
+    pub compared: usize,
+    /// Events that differ: another value, more than [`TOLERANCE_US`] apart, or on one side only.
+    pub differ: usize,
+    /// The earliest difference.
+    pub first: Option<Difference>,
+    /// The largest offset between a board event and its simulated twin, µs, and which.
+    pub largest: Option<(u64, String)>,
+    /// Presses replayed.
+    pub presses: usize,
+    /// Events the board said it dropped (its buffer was full).
+    pub lost: u64,
+    /// How far the simulation got, when [`MAX_POLLS`] stopped it short of `to_us`.
+    pub simulated_to: Option<u64>,
+}
+
+impl Check {
+    /// Whether the board did what the simulator did, within [`TOLERANCE_US`].
+    pub fn same(&self) -> bool {
+        self.differ == 0 && self.compared > 0
+    }
+}
+
+/// µs as seconds with six decimals.
+pub fn seconds(t_us: u64) -> String {
+    format!("{}.{:06} s", t_us / 1_000_000, t_us % 1_000_000)
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Demo: {}", self.demo)?;
+        writeln!(
+            f,
+            "Compared: {} to {} of the board's run, {} event{}, {} press{} replayed.",
+            seconds(self.from_us),
+            seconds(self.to_us),
+            self.compared,
+            if self.compared == 1 { "" } else { "s" },
+            self.presses,
+            if self.presses == 1 { "" } else { "es" },
+        )?;
+        if self.compared == 0 && self.differ == 0 {
+            writeln!(f, "Result: nothing to compare yet — let the board run, or press its buttons, and check again.")?;
+        } else if self.differ == 0 {
+            writeln!(f, "Result: the same as the simulator, every event within {TOLERANCE_US} µs.")?;
+        } else {
+            writeln!(
+                f,
+                "Result: {} event{} differ{} from the simulator (another value, more than {TOLERANCE_US} µs apart, or on one side only).",
+                self.differ,
+                if self.differ == 1 { "" } else { "s" },
+                if self.differ == 1 { "s" } else { "" },
+            )?;
+        }
+        if let Some(d) = &self.first {
+            writeln!(f, "First difference: {}", d.text)?;
+        }
+        if let Some((us, what)) = &self.largest {
+            writeln!(f, "Largest offset: {us} µs ({what}).")?;
+        }
+        if let Some(t) = self.simulated_to {
+            writeln!(f, "Note: the simulation stopped at {} ({MAX_POLLS} turns, the check's limit).", seconds(t))?;
+        }
+        if self.lost > 0 {
+            writeln!(
+                f,
+                "Note: the board dropped {} event(s) (its buffer was full): those are missing from its side.",
+                self.lost
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks the board's `events` (as [`crate::record::Record`] keeps them, on the board's clock)
+/// heard from `from_us` to `to_us`, against `params`' demo simulated with `presses` replayed.
+pub fn check(
+    params: &Params,
+    events: &[TraceEvent],
+    presses: &[InputEvent],
+    from_us: u64,
+    to_us: u64,
+    lost: u64,
+) -> Check {
+    let mut config = SimConfig::new(params.demo());
+    config.params = params.clone();
+    config.trace = true;
+    let mut sim = Simulation::new(config);
+    sim.schedule_inputs(presses);
+    let end = to_us.saturating_sub(END_MARGIN_US);
+    sim.run_until_bounded(end, MAX_POLLS);
+    let simulated_to = (sim.now_us() < end && sim.ended_us().is_none()).then(|| sim.now_us());
+    let end = simulated_to.unwrap_or(end);
+    let changed: Vec<String> = params.changed().into_iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let demo = match changed.is_empty() {
+        true => format!("{} (the guide's parameters)", params.demo().id()),
+        false => format!("{} ({})", params.demo().id(), changed.join("&")),
+    };
+    let mut check = Check {
+        demo,
+        from_us,
+        to_us: end,
+        compared: 0,
+        differ: 0,
+        first: None,
+        largest: None,
+        presses: presses.len(),
+        lost,
+        simulated_to,
+    };
+    compare(&sim.take_trace(), events, from_us, end, &mut check);
+    check
+}
+
+/// Splits events into their sequences, in time order within each.
+fn sequences(events: &[TraceEvent]) -> Vec<(Stream, Vec<Change>)> {
+    let mut out: Vec<(Stream, Vec<Change>)> = Vec::new();
+    for (stream, c) in events.iter().filter_map(change) {
+        match out.iter_mut().find(|(s, _)| *s == stream) {
+            Some((_, seq)) => seq.push(c),
+            None => out.push((stream, vec![c])),
+        }
+    }
+    for (_, seq) in &mut out {
+        seq.sort_by_key(|c| c.t_us);
+    }
+    out.sort_by_key(|(s, _)| *s);
+    out
+}
+
+/// Compares the simulation's and the board's sequences over `from_us..end_us` into `check`.
+fn compare(sim: &[TraceEvent], board: &[TraceEvent], from_us: u64, end_us: u64, check: &mut Check) {
+    let sim = sequences(sim);
+    let board = sequences(board);
+    let mut streams: Vec<Stream> = sim.iter().chain(&board).map(|(s, _)| *s).collect();
+    streams.sort();
+    streams.dedup();
+    let empty = Vec::new();
+    for stream in streams {
+        let s = sim.iter().find(|(k, _)| *k == stream).map_or(&empty, |(_, v)| v);
+        let b = board.iter().find(|(k, _)| *k == stream).map_or(&empty, |(_, v)| v);
+        // The board's side: what it streamed up to the end compared (a little past it, where
+        // a simulated change near the end may have its twin).
+        let b: Vec<&Change> = b.iter().filter(|c| c.t_us >= from_us && c.t_us < end_us + TOLERANCE_US).collect();
+        // The simulation's side starts where the board's does: a change within the tolerance
+        // of the stream's start may have come just before it on the board.
+        let lo = s.partition_point(|c| c.t_us + TOLERANCE_US < from_us);
+        let hi = s.partition_point(|c| c.t_us <= from_us + TOLERANCE_US);
+        let start = (lo..=hi.min(s.len()))
+            .find(|&k| {
+                s.get(k)
+                    .zip(b.first())
+                    .is_some_and(|(x, y)| x.what == y.what && x.t_us.abs_diff(y.t_us) <= TOLERANCE_US)
+            })
+            .unwrap_or_else(|| s.partition_point(|c| c.t_us < from_us));
+        let s: Vec<&Change> = s[start..].iter().filter(|c| c.t_us < end_us).collect();
+        for (i, x) in s.iter().enumerate() {
+            match b.get(i) {
+                Some(y) if x.what == y.what => {
+                    let d = x.t_us.abs_diff(y.t_us);
+                    check.compared += 1;
+                    if check.largest.as_ref().is_none_or(|(worst, _)| d > *worst) {
+                        check.largest = Some((d, format!("{stream} {} at {} on the board", y.what, seconds(y.t_us))));
+                    }
+                    if d > TOLERANCE_US {
+                        let text = format!(
+                            "{stream} {} at {} on the board, at {} in the simulator: {d} µs apart.",
+                            y.what,
+                            seconds(y.t_us),
+                            seconds(x.t_us)
+                        );
+                        note(check, x.t_us.min(y.t_us), text);
+                    }
+                }
+                Some(y) => {
+                    check.compared += 1;
+                    let text = format!(
+                        "{stream}: the board {} at {}, where the simulator {} at {}.",
+                        y.what,
+                        seconds(y.t_us),
+                        x.what,
+                        seconds(x.t_us)
+                    );
+                    note(check, x.t_us.min(y.t_us), text);
+                }
+                None => {
+                    let text = format!("{stream}: the simulator {} at {}; the board did not.", x.what, seconds(x.t_us));
+                    note(check, x.t_us, text);
+                }
+            }
+        }
+        // What the board did past the simulation's sequence, well before the end.
+        for y in b.iter().skip(s.len()).filter(|y| y.t_us + TOLERANCE_US < end_us) {
+            let text = format!("{stream}: the board {} at {}; the simulator did not.", y.what, seconds(y.t_us));
+            note(check, y.t_us, text);
+        }
+    }
+}
+
+fn note(check: &mut Check, t_us: u64, text: String) {
+    check.differ += 1;
+    if check.first.as_ref().is_none_or(|d| t_us < d.t_us) {
+        check.first = Some(Difference { t_us, text });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use baton_demos::DemoId;
+
+    /// The simulation's own trace, as a board that matches it exactly would stream it from
+    /// `from_us` (inputs and turns aside), each event `shift_us` later.
+    fn board_like_sim(
+        params: &Params,
+        presses: &[InputEvent],
+        to_us: u64,
+        from_us: u64,
+        shift_us: u64,
+    ) -> Vec<TraceEvent> {
+        let mut config = SimConfig::new(params.demo());
+        config.params = params.clone();
+        let mut sim = Simulation::new(config);
+        sim.schedule_inputs(presses);
+        sim.run_until(to_us);
+        let mut events = sim.take_trace();
+        events.retain(|e| e.t_us() >= from_us);
+        for e in &mut events {
+            match e {
+                TraceEvent::Pin { t_us, .. } | TraceEvent::Print { t_us, .. } | TraceEvent::Pixels { t_us, .. } => {
+                    *t_us += shift_us
+                }
+                _ => {}
+            }
+        }
+        events
+    }
+
+    fn presses() -> Vec<InputEvent> {
+        vec![
+            InputEvent { t_us: 1_100_000, pin: Pin::D(3), pressed: true },
+            InputEvent { t_us: 1_200_000, pin: Pin::D(3), pressed: false },
+        ]
+    }
+
+    #[test]
+    fn a_board_that_does_what_the_simulator_does_is_the_same() {
+        let params = Params::defaults(DemoId::ButtonIntervalAwait);
+        let board = board_like_sim(&params, &presses(), 3_000_000, 700_000, 150);
+        let c = check(&params, &board, &presses(), 700_000, 3_000_000, 0);
+        assert!(c.same(), "{c}");
+        assert!(c.compared >= 5, "{c}");
+        assert_eq!(c.largest.as_ref().map(|l| l.0), Some(150));
+        assert_eq!(c.to_us, 3_000_000 - END_MARGIN_US);
+        let text = c.to_string();
+        assert!(text.contains("Result: the same as the simulator, every event within 200 µs."), "{text}");
+        assert!(text.contains("2 presses replayed"), "{text}");
+    }
+
+    #[test]
+    fn late_events_missing_presses_and_other_values_are_found() {
+        let params = Params::defaults(DemoId::ButtonIntervalAwait);
+        // 250 µs late: every event differs, the first is the earliest.
+        let board = board_like_sim(&params, &presses(), 3_000_000, 0, 250);
+        let c = check(&params, &board, &presses(), 0, 3_000_000, 0);
+        assert_eq!(c.differ, c.compared, "{c}");
+        assert!(c.first.as_ref().unwrap().text.contains("250 µs apart"), "{c}");
+        // The board was pressed, the check was not told: the prints are on one side only.
+        let c = check(&params, &board_like_sim(&params, &presses(), 3_000_000, 0, 0), &[], 0, 3_000_000, 0);
+        assert!(c.differ >= 1, "{c}");
+        assert!(c.first.unwrap().text.contains("the simulator did not"));
+        // A level flipped.
+        let mut board = board_like_sim(&params, &presses(), 3_000_000, 0, 0);
+        let flipped = board.iter_mut().find_map(|e| match e {
+            TraceEvent::Pin { value, t_us, .. } if *t_us > 1_000_000 => {
+                *value = !*value;
+                Some(*t_us)
+            }
+            _ => None,
+        });
+        let c = check(&params, &board, &presses(), 0, 3_000_000, 0);
+        let first = c.first.clone().unwrap();
+        assert_eq!(Some(first.t_us), flipped, "{c}");
+        assert!(first.text.contains("where the simulator"), "{c}");
+    }
+
+    #[test]
+    fn a_change_just_before_the_stream_began_is_not_counted() {
+        // blink-one toggles D1 at 0 and every 0.5 s (+ the poll cost): the stream begins 50 µs
+        // after a toggle the simulator made, which the board did not stream.
+        let params = Params::defaults(DemoId::BlinkOne);
+        let full = board_like_sim(&params, &[], 3_000_000, 0, 0);
+        let toggle = full.iter().filter(|e| matches!(e, TraceEvent::Pin { .. })).nth(2).unwrap().t_us();
+        let board = board_like_sim(&params, &[], 3_000_000, toggle + 1, 0);
+        let c = check(&params, &board, &[], toggle - 50 + 100, 3_000_000, 0);
+        assert!(c.same(), "{c}");
+    }
+
+    #[test]
+    fn nothing_streamed_is_nothing_to_compare() {
+        let params = Params::defaults(DemoId::BlinkOne);
+        let c = check(&params, &[], &[], 0, 50_000, 0);
+        assert!(!c.same());
+        assert!(c.to_string().contains("nothing to compare yet"), "{c}");
+        assert_eq!(c.to_us, 0);
+    }
+}
