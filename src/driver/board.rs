@@ -91,7 +91,8 @@ impl RunSource for BoardRun {
         None
     }
     fn known_tasks(&self) -> Vec<(u64, String)> {
-        Vec::new()
+        // The link names a board's tasks by their Baton ids (its `spawn`s' `id` is the `task`).
+        self.heard.names().iter().map(|(&id, name)| (u64::from(id), name.clone())).collect()
     }
     fn task_name(&self, task: u64) -> Option<String> {
         self.heard.task_name(task).map(|n| n.to_string())

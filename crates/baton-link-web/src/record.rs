@@ -133,8 +133,11 @@ impl Record {
             return None;
         }
         let mut out = Vec::new();
-        for turn in self.fresh_turns.chunks_exact(wire::TURN_FIELDS) {
-            let task = turn[2] as u64;
+        // Every task the simulation named (the task table lists tasks before their first
+        // turn), then any other the board turns.
+        let turned = self.fresh_turns.chunks_exact(wire::TURN_FIELDS).map(|t| t[2] as u64);
+        let tasks: Vec<u64> = self.names.iter().map(|(&id, _)| id).chain(turned).collect();
+        for task in tasks {
             if !self.named.contains(&task) {
                 self.named.push(task);
                 let name = self.names.get(&task).cloned().unwrap_or_else(|| format!("task {task}"));
@@ -161,7 +164,7 @@ mod tests {
     #[test]
     fn messages_become_the_simulators_events() {
         let mut r = Record::new();
-        r.name_tasks([(1, "main".to_string())]);
+        r.name_tasks([(1, "main".to_string()), (2, "blink".to_string())]);
         r.note(&BoardMessage::PinChange { t_us: 500_010, pin: Pin::D(1), level: true });
         r.note(&BoardMessage::Turn { task: 1, start_us: 500_000, end_us: 500_030 });
         r.note(&BoardMessage::Press { t_us: 600_000, pin: Pin::D(3), pressed: true });
@@ -177,7 +180,8 @@ mod tests {
         assert!(kinds[2].starts_with(r#"{"t_us": 700140, "kind": "pixels", "pin": "A0", "brightness": 1.0"#));
         let (messages, turns) = r.take_for_page().unwrap();
         assert_eq!(messages[0], r#"{"type":"spawn","id":1,"task":1,"name":"main"}"#);
-        assert!(messages[1].starts_with(r#"{"type":"trace","events":[{"t_us": 500010"#), "{}", messages[1]);
+        assert_eq!(messages[1], r#"{"type":"spawn","id":2,"task":2,"name":"blink"}"#);
+        assert!(messages[2].starts_with(r#"{"type":"trace","events":[{"t_us": 500010"#), "{}", messages[1]);
         assert_eq!(turns, wire::turn(500_000, 500_030, 1, TaskState::Ready));
         assert!(r.take_for_page().is_none(), "given once");
         // A task met again is not named again; one the simulation did not know is numbered.
