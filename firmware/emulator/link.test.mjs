@@ -1,6 +1,7 @@
 // The board's side of the link (docs/LINK.md) on the emulated chip, with a USB host that
 // speaks it (link.mjs): the handshake; the stream of pin changes, task turns and presses, and
-// the demo's timing against the simulator with streaming on and off; switching the demo with
+// the demo's timing against the simulator with streaming on and off; the presses made before
+// StartStream sent first (and Lost when there were more than the board keeps); switching the demo with
 // SetConfig (the configuration sector written with the ROM's routines, interrupts masked for a
 // measured time) and a bad SetConfig refused with the old demo still running; garbage and
 // truncated frames ignored.
@@ -182,6 +183,82 @@ for (const c of [
     });
   }
 }
+
+// ---- The press history: every press since time zero, sent first on StartStream, so that the
+// page can replay the presses made before it connected into the simulator.
+
+const START_MS = 800; // StartStream, ms since reset (time zero is ~75 ms after reset)
+const PRESS_LOG = 128; // crates/baton-rp2040/src/press_log.rs's SIZE
+
+/** button-interval with `inputs` (simulator script lines), Hello at 150 ms and StartStream at START_MS. */
+function pressedBeforeStream(inputs, forMs) {
+  const { events, hosts } = withLink({
+    uf2: firmwareFor('pico', 'button-interval', []),
+    forMs,
+    inputs: parseInputs(inputs.join('\n') + '\n'),
+    script: (h) => {
+      h.at(150, () => h.send({ type: 'Hello' }));
+      h.at(START_MS, () => h.send({ type: 'StartStream' }));
+    },
+  });
+  const [host] = hosts;
+  const edges = events.filter((e) => e.kind === 'input');
+  // What StartStream brought, in the order it came: presses and what was lost.
+  const sent = host.messages.filter((m) => ['Press', 'Lost'].includes(m.message.type)).map((m) => ({ ns: m.ns, ...m.message }));
+  return { edges, sent, presses: sent.filter((m) => m.type === 'Press') };
+}
+
+/** Each press's stamp minus its edge's time on the chip, µs; checks pin and direction. */
+function stampLags(presses, edges) {
+  assert.deepEqual(
+    presses.map((p) => [p.pin, p.pressed]),
+    edges.map((e) => [e.pin, !e.value]),
+  );
+  const lag = presses.map((p, i) => p.t_us - edges[i].t_us);
+  assert.ok(lag.every((d) => d >= -2 && d <= 20), `press stamps against the inputs: ${lag}`);
+  return lag;
+}
+
+test('link: StartStream first sends the presses made before it, stamped by the chip, then the live ones, each once', () => {
+  const before = [press('D3', 300), release('D3', 400), press('D4', 500), release('D4', 600)];
+  const live = [press('D3', 1000), release('D3', 1100)];
+  const { edges, sent, presses } = pressedBeforeStream([...before, ...live], 1300);
+  assert.equal(edges.length, 6);
+  // (Edges' t_ns count from time zero, after reset: before START_MS since reset, with room.)
+  assert.ok(edges.slice(0, 4).every((e) => e.t_ns < (START_MS - 100) * 1e6), 'an edge meant before StartStream came after it');
+  // Nothing was lost: no Lost before them. (Lost comes later: button-interval's monitor spins
+  // with sleep(0), and its turns outrun the link.)
+  assert.deepEqual(sent.slice(0, 4).map((m) => m.type), ['Press', 'Press', 'Press', 'Press']);
+  // All six, in order, each once: the four before StartStream with their own times.
+  const lag = stampLags(presses, edges);
+  assert.ok(presses.every((p) => p.ns > START_MS * 1e6), 'a press sent before StartStream');
+  // The history went out right after StartStream, long before the live presses happened.
+  assert.ok(presses[3].ns < (START_MS + 50) * 1e6, `the history ended ${presses[3].ns / 1e6} ms after reset`);
+  console.log(
+    `# press history: ${presses.length - live.length} presses sent on StartStream ${((presses[0].ns - START_MS * 1e6) / 1e6).toFixed(1)}–${((presses[3].ns - START_MS * 1e6) / 1e6).toFixed(1)} ms after it, then ${live.length} live; stamps ${lag.join('/')} µs after the edges`,
+  );
+});
+
+test(`link: a press log overflowed before StartStream: Lost for the presses not kept, then the first ${PRESS_LOG}`, () => {
+  // 140 edges, one a ms, before StartStream; two after.
+  const before = [];
+  for (let i = 0; i < 70; i++) before.push(press('D3', 200 + 2 * i), release('D3', 201 + 2 * i));
+  const live = [press('D4', 750), release('D4', 770)];
+  const { edges, sent, presses } = pressedBeforeStream([...before, ...live], 950);
+  assert.equal(edges.length, before.length + live.length);
+  // The first message StartStream brought says how many were not kept…
+  assert.deepEqual(
+    { type: sent[0].type, count: sent[0].count },
+    { type: 'Lost', count: before.length - PRESS_LOG },
+  );
+  // …then the first PRESS_LOG edges since time zero, then the live ones (a Lost may come
+  // among those: button-interval's spinning monitor's turns outrun the link).
+  stampLags(presses, [...edges.slice(0, PRESS_LOG), ...edges.slice(before.length)]);
+  assert.ok(sent.slice(1, 1 + PRESS_LOG).every((m) => m.type === 'Press'));
+  console.log(
+    `# press log overflowed: Lost ${sent[0].count}, then ${PRESS_LOG} presses in ${((presses[PRESS_LOG - 1].ns - sent[0].ns) / 1e6).toFixed(1)} ms, then ${live.length} live`,
+  );
+});
 
 /** The configuration block's text in the board's flash (baton-uf2's format), or null. */
 function blockIn(flash) {

@@ -6,9 +6,11 @@
 //! `ThreadSafeFlag` (waking the task that awaits it), all in the handler's
 //! one critical section. Nothing in the handler allocates.
 //!
-//! The same handler notes button presses for the link's stream ([`crate::stream`]): of the
-//! `countio` pins always, and of the plain inputs (the keypad's, which the program polls) while
-//! a stream is on, when [`watch_presses`] turns their edge interrupts on.
+//! The same handler notes button presses, for the press log and the link's stream
+//! ([`crate::stream::press`]): of the `countio` pins, and of the plain inputs (the keypad's,
+//! which the program polls), whose edge interrupts are on from the moment the program takes
+//! them, for that alone: each edge then costs the program this handler, streaming or not, so
+//! that the page can replay every press since time zero into the simulator.
 
 use crate::board::InPin;
 use alloc::vec::Vec;
@@ -38,23 +40,13 @@ pub(crate) struct Button {
 }
 
 static WATCHED: Mutex<RefCell<Vec<Watched>>> = Mutex::new(RefCell::new(Vec::new()));
-/// The plain inputs, whose presses are noted while a stream is on.
+/// The plain inputs, whose presses are noted.
 static BUTTONS: Mutex<RefCell<Vec<Button>>> = Mutex::new(RefCell::new(Vec::new()));
 
-/// Notes a plain input the program took (its presses are streamed).
+/// Notes a plain input the program took: its presses are noted from now on.
 pub(crate) fn add_button(button: Button) {
     critical_section::with(|cs| BUTTONS.borrow_ref_mut(cs).push(button));
-    if crate::stream::on() {
-        set_edges(button.gpio, true);
-    }
-}
-
-/// Turns the plain inputs' edge interrupts on (a stream started) or off.
-pub(crate) fn watch_presses(on: bool) {
-    let gpios: Vec<u8> = critical_section::with(|cs| BUTTONS.borrow_ref(cs).iter().map(|b| b.gpio).collect());
-    for gpio in gpios {
-        set_edges(gpio, on);
-    }
+    set_edges(button.gpio);
 }
 
 fn io() -> &'static rp2040_hal::pac::io_bank0::RegisterBlock {
@@ -64,15 +56,15 @@ fn io() -> &'static rp2040_hal::pac::io_bank0::RegisterBlock {
     unsafe { &*rp2040_hal::pac::IO_BANK0::ptr() }
 }
 
-/// Enables or disables both edge interrupts of `gpio` on core 0, clearing stale edges first.
-fn set_edges(gpio: u8, on: bool) {
+/// Enables both edge interrupts of `gpio` on core 0, clearing stale edges first.
+fn set_edges(gpio: u8) {
     let (reg, shift) = (usize::from(gpio / 8), u32::from(gpio % 8) * 4);
     let bits = (EDGE_LOW | EDGE_HIGH) << shift;
     critical_section::with(|_| {
         // SAFETY: write-1-to-clear of this pin's edge bits only.
         io().intr(reg).write(|w| unsafe { w.bits(bits) });
         // SAFETY: read-modify-write of this pin's two edge-enable bits, interrupts masked.
-        io().proc0_inte(reg).modify(|r, w| unsafe { w.bits(if on { r.bits() | bits } else { r.bits() & !bits }) });
+        io().proc0_inte(reg).modify(|r, w| unsafe { w.bits(r.bits() | bits) });
     });
 }
 
@@ -153,11 +145,11 @@ fn IO_IRQ_BANK0() {
             match (ints & EDGE_LOW != 0, ints & EDGE_HIGH != 0) {
                 (true, false) => {
                     w.sink.edge_in(false, cs);
-                    crate::stream::press(b.code, b.pressed_low);
+                    crate::stream::press(cs, b.code, b.pressed_low);
                 }
                 (false, true) => {
                     w.sink.edge_in(true, cs);
-                    crate::stream::press(b.code, !b.pressed_low);
+                    crate::stream::press(cs, b.code, !b.pressed_low);
                 }
                 // Both since the last look (a bounce faster than the
                 // handler): the level now says which came last.
@@ -165,12 +157,12 @@ fn IO_IRQ_BANK0() {
                     let high = w.pin.is_high().unwrap_or(true);
                     w.sink.edge_in(!high, cs);
                     w.sink.edge_in(high, cs);
-                    crate::stream::press(b.code, high == b.pressed_low);
-                    crate::stream::press(b.code, high != b.pressed_low);
+                    crate::stream::press(cs, b.code, high == b.pressed_low);
+                    crate::stream::press(cs, b.code, high != b.pressed_low);
                 }
             }
         }
-        // The plain inputs, whose interrupts are on while a stream is.
+        // The plain inputs.
         for b in BUTTONS.borrow_ref(cs).iter() {
             let (reg, shift) = (usize::from(b.gpio / 8), u32::from(b.gpio % 8) * 4);
             let ints = (io.proc0_ints(reg).read().bits() >> shift) & (EDGE_LOW | EDGE_HIGH);
@@ -179,22 +171,14 @@ fn IO_IRQ_BANK0() {
             }
             // SAFETY: write-1-to-clear of this pin's pending edges only.
             io.intr(reg).write(|r| unsafe { r.bits(ints << shift) });
-            if !crate::stream::on() {
-                // The stream ended without `watch_presses(false)` (the port was closed):
-                // switch this pin's interrupts off here.
-                let bits = (EDGE_LOW | EDGE_HIGH) << shift;
-                // SAFETY: this pin's two edge-enable bits, inside the handler's critical section.
-                io.proc0_inte(reg).modify(|r, w| unsafe { w.bits(r.bits() & !bits) });
-                continue;
-            }
             // SAFETY: SIO's GPIO_IN is read-only.
             let high = unsafe { &*rp2040_hal::pac::SIO::ptr() }.gpio_in().read().bits() & (1 << b.gpio) != 0;
             if ints == EDGE_LOW | EDGE_HIGH {
                 // Both since the last look: the one before the level now, then that level.
-                crate::stream::press(b.code, high == b.pressed_low);
+                crate::stream::press(cs, b.code, high == b.pressed_low);
             }
             // Pressed is the level its pull does not hold it at.
-            crate::stream::press(b.code, high != b.pressed_low);
+            crate::stream::press(cs, b.code, high != b.pressed_low);
         }
     });
 }

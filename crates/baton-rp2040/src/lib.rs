@@ -61,6 +61,7 @@ mod host_loop;
 mod link;
 mod panic;
 mod pixels;
+mod press_log;
 mod ring;
 pub mod safe_mode;
 mod serial_number;

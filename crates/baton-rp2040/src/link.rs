@@ -4,14 +4,14 @@
 //! waiting in [`OUTBOX`] go to USB (`console::pump`). Everything else happens in the host loop
 //! when it is idle ([`Link::idle`]), one piece of work at a time, so that a task that becomes
 //! ready waits for at most one frame's encoding: reading the host's frames and acting on them,
-//! the replies, console text as `Console` frames, and the stream's records
-//! ([`crate::stream`]) as frames.
+//! the replies, the presses made before `StartStream` ([`crate::press_log`]), console text as
+//! `Console` frames, and the stream's records ([`crate::stream`]) as frames.
 //!
 //! The port carries plain text until a frame arrives ([`LINKED`]), and frames only from then
 //! on, until the port is closed.
 
 use crate::ring::ByteRing;
-use crate::{config_sector, console, edges, stream, watchdog};
+use crate::{config_sector, console, press_log, stream, watchdog};
 use alloc::string::String;
 use alloc::vec::Vec;
 use baton_link::{BoardMessage, Deframer, HostMessage, Pin, MAX_FRAME, MAX_FRAME_ON_WIRE, VERSION};
@@ -73,7 +73,7 @@ pub(crate) fn closed(cs: CriticalSection<'_>) {
     inbox.push(&[0]);
     INPUT.store(true, Ordering::Relaxed);
     ACTIVE.store(true, Ordering::Relaxed);
-    stream::set(false);
+    stream::stop();
 }
 
 /// Hands USB what it takes of the frames waiting; `write` is the serial port's.
@@ -113,11 +113,31 @@ pub(crate) struct Link {
     console_at: u64,
     /// The last piece of work looked for lost events.
     lost_last: bool,
+    /// The presses made before `StartStream`, still to send.
+    history: History,
+}
+
+/// What `StartStream` owes from the press log: `Lost` for the edges it could not keep, then
+/// its edges `next..end`, oldest first, before anything streamed.
+#[derive(Default)]
+struct History {
+    lost: u32,
+    next: usize,
+    end: usize,
 }
 
 impl Link {
     pub(crate) fn new(identity: Identity, safe_mode: Option<String>, check: Option<ConfigCheck>) -> Self {
-        Link { reader: Deframer::new(), identity, safe_mode, check, hello: false, console_at: 0, lost_last: false }
+        Link {
+            reader: Deframer::new(),
+            identity,
+            safe_mode,
+            check,
+            hello: false,
+            console_at: 0,
+            lost_last: false,
+            history: History::default(),
+        }
     }
 
     /// One piece of link work, if there is any; returns whether there was (the host loop then
@@ -164,6 +184,9 @@ impl Link {
             });
             return true;
         }
+        if self.history() {
+            return true;
+        }
         // What was lost, at most every other piece (events lost continuously must neither
         // go unsaid nor stop the rest); pin changes, prints, frames and presses; the console's
         // text; the turns, which a spinning task produces faster than the link carries.
@@ -187,16 +210,20 @@ impl Link {
                 OUTBOX.borrow_ref_mut(cs).push(&[0]);
             });
             self.console_at = console::written();
+            // (A host that closed the port mid-history gets nothing more of it.)
+            self.history = History::default();
         }
         match message {
             HostMessage::Hello => self.hello = true,
-            HostMessage::StartStream => {
-                stream::set(true);
-                edges::watch_presses(true);
+            // (Again while streaming: nothing new; the history went out once.)
+            HostMessage::StartStream if !stream::on() => {
+                let (end, lost) = stream::start();
+                self.history = History { lost, next: 0, end };
             }
+            HostMessage::StartStream => {}
             HostMessage::StopStream => {
-                stream::set(false);
-                edges::watch_presses(false);
+                stream::stop();
+                self.history = History::default();
             }
             HostMessage::SetConfig { demo, params } => self.set_config(demo, &params),
         }
@@ -218,6 +245,21 @@ impl Link {
                 watchdog::restart();
             }
         }
+    }
+
+    /// The next piece of the presses owed since `StartStream`: the count of those the log could
+    /// not keep, then each press it kept, as the stream would have sent it.
+    fn history(&mut self) -> bool {
+        let h = &mut self.history;
+        if h.lost > 0 {
+            send(&BoardMessage::Lost { count: core::mem::take(&mut h.lost) });
+            return true;
+        }
+        let Some(edge) = (h.next < h.end).then(|| press_log::get(h.next)).flatten() else { return false };
+        h.next += 1;
+        let pin = baton_link::pin_code::pin(edge.code).unwrap_or(Pin::Led);
+        send(&BoardMessage::Press { t_us: edge.t_us, pin, pressed: edge.pressed });
+        true
     }
 
     /// Console output since the last `Console` frame, one frame's worth.

@@ -6,16 +6,21 @@
 //! critical section (presses are noted from the GPIO interrupt). No formatting, no framing, no
 //! waiting: the host loop turns records into frames later, when it is idle
 //! ([`crate::link`]). When the ring is full the event is dropped and counted; the count goes
-//! out as `Lost`. While nobody streams, each hook is one load of [`on`] and a branch.
+//! out as `Lost`. While nobody streams, each hook is one load of [`on`] and a branch (and a press
+//! is kept in the press log).
 //!
 //! Task turns have a ring of their own, sent after the other events: a task that spins with
 //! `sleep(0)` takes a turn every ~10 µs, far more than the link carries, and its turns must
 //! not crowd out the pin changes, prints and presses.
+//!
+//! Presses are also kept, streaming or not, in [`crate::press_log`]: `StartStream` sends
+//! those made before it first ([`start`] says which), the ring those made after.
 
+use crate::press_log;
 use crate::timer;
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicBool, Ordering};
-use critical_section::Mutex;
+use critical_section::{CriticalSection, Mutex};
 
 /// Bytes of records the events' ring holds: a few hundred pin changes, or a few 256-pixel
 /// frames, between two idle moments of the host loop.
@@ -32,15 +37,24 @@ pub fn on() -> bool {
     STREAMING.load(Ordering::Relaxed)
 }
 
-/// Starts or stops noting events; stopping forgets what was not sent yet.
-pub(crate) fn set(on: bool) {
-    STREAMING.store(on, Ordering::Relaxed);
-    if !on {
-        critical_section::with(|cs| {
-            let (mut e, mut t) = (EVENTS.borrow_ref_mut(cs), TURNS.borrow_ref_mut(cs));
-            (e.len, e.lost, t.len, t.lost) = (0, 0, 0, 0);
-        });
-    }
+/// Starts noting events. Returns the press log's extent at that moment (edges kept, edges
+/// not kept): the presses before it, which are the log's to send, while every press after it
+/// is noted in the ring as well — in one critical section with the GPIO interrupt's, so that
+/// each press is in exactly one of the two.
+pub(crate) fn start() -> (usize, u32) {
+    critical_section::with(|cs| {
+        STREAMING.store(true, Ordering::Relaxed);
+        press_log::extent(cs)
+    })
+}
+
+/// Stops noting events, and forgets what was not sent yet.
+pub(crate) fn stop() {
+    STREAMING.store(false, Ordering::Relaxed);
+    critical_section::with(|cs| {
+        let (mut e, mut t) = (EVENTS.borrow_ref_mut(cs), TURNS.borrow_ref_mut(cs));
+        (e.len, e.lost, t.len, t.lost) = (0, 0, 0, 0);
+    });
 }
 
 /// The kinds of record.
@@ -181,10 +195,14 @@ pub fn turn(task: u64, start: u64, end: u64) {
     note(Kind::Turn, &[&task.to_le_bytes(), &start.to_le_bytes(), &end.to_le_bytes()]);
 }
 
-/// A button was pressed or released (from the GPIO interrupt).
-pub fn press(code: u8, pressed: bool) {
+/// A button was pressed or released (from the GPIO interrupt, which holds `cs`): kept in
+/// the press log always, and noted for the stream while it is on.
+pub(crate) fn press(cs: CriticalSection<'_>, code: u8, pressed: bool) {
+    let (high, low) = timer::since_boot_words();
+    press_log::note(cs, (high, low), code, pressed);
     if on() {
-        note(Kind::Press, &[&now().to_le_bytes(), &[code, u8::from(pressed)]]);
+        let t = timer::boot_to_epoch_us((u64::from(high) << 32) | u64::from(low));
+        put(&mut EVENTS.borrow_ref_mut(cs), Kind::Press, &[&t.to_le_bytes(), &[code, u8::from(pressed)]]);
     }
 }
 

@@ -85,6 +85,17 @@ pub fn since_epoch_us() -> u64 {
     since_boot_us().saturating_sub(epoch_us())
 }
 
+/// µs since boot as the counter's two words (high, low), for the GPIO interrupt's press log:
+/// no 64-bit arithmetic there ([`boot_to_epoch_us`] later, out of the interrupt).
+pub fn since_boot_words() -> (u32, u32) {
+    read_words(regs())
+}
+
+/// µs since time zero of a time in µs since boot (0 for one before it).
+pub fn boot_to_epoch_us(boot_us: u64) -> u64 {
+    boot_us.saturating_sub(epoch_us())
+}
+
 /// Busy-waits until the timer reads `until_us` (µs since boot).
 pub fn spin_until(timer: &Timer, until_us: u64) {
     while now_us(timer) < until_us {
@@ -163,11 +174,18 @@ fn force(t: &pac::timer::RegisterBlock) {
 /// The 64-bit counter, without latching (TIMERAWH/TIMERAWL, re-read if the
 /// high word moved).
 fn read_counter(t: &pac::timer::RegisterBlock) -> u64 {
+    let (hi, lo) = read_words(t);
+    (u64::from(hi) << 32) | u64::from(lo)
+}
+
+/// [`read_counter`]'s two words, high and low.
+#[inline(always)]
+fn read_words(t: &pac::timer::RegisterBlock) -> (u32, u32) {
     loop {
         let hi = t.timerawh().read().bits();
         let lo = t.timerawl().read().bits();
         if t.timerawh().read().bits() == hi {
-            return (u64::from(hi) << 32) | u64::from(lo);
+            return (hi, lo);
         }
     }
 }
