@@ -76,8 +76,10 @@ impl Record {
             BoardMessage::Turn { task, start_us, end_us } => {
                 self.heard(start_us);
                 self.heard(end_us);
-                // The link does not say what state a turn left its task in: shown as ready.
-                self.fresh_turns.extend(wire::turn(start_us, end_us, task, TaskState::Ready));
+                // The link does not say what state a turn left its task in: shown as waiting
+                // (sleeping, or waiting for something), which is what a task that gave control
+                // back is, unless it yielded with `sleep(0)`.
+                self.fresh_turns.extend(wire::turn(start_us, end_us, task, TaskState::Waiting));
                 return;
             }
             BoardMessage::Lost { count } => {
@@ -182,7 +184,7 @@ mod tests {
         assert_eq!(messages[0], r#"{"type":"spawn","id":1,"task":1,"name":"main"}"#);
         assert_eq!(messages[1], r#"{"type":"spawn","id":2,"task":2,"name":"blink"}"#);
         assert!(messages[2].starts_with(r#"{"type":"trace","events":[{"t_us": 500010"#), "{}", messages[1]);
-        assert_eq!(turns, wire::turn(500_000, 500_030, 1, TaskState::Ready));
+        assert_eq!(turns, wire::turn(500_000, 500_030, 1, TaskState::Waiting));
         assert!(r.take_for_page().is_none(), "given once");
         // A task met again is not named again; one the simulation did not know is numbered.
         r.note(&BoardMessage::Turn { task: 1, start_us: 900_000, end_us: 900_010 });
