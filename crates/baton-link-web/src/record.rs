@@ -90,7 +90,12 @@ impl Record {
                 return
             }
         };
-        self.heard(event.t_us());
+        // A press may be from before the stream began: the board sends the presses it logged
+        // since time zero first (docs/LINK.md). They are replayed, but do not say when the
+        // stream began.
+        if !matches!(event, TraceEvent::Input { .. }) {
+            self.heard(event.t_us());
+        }
         if self.kept.len() < KEEP {
             self.kept.push(event.clone());
         } else {
@@ -116,7 +121,8 @@ impl Record {
         &self.presses
     }
 
-    /// The earliest and latest board times heard, µs.
+    /// The earliest and latest board times heard (presses aside), µs: the part of the run
+    /// the board streamed.
     pub fn span(&self) -> Option<(u64, u64)> {
         self.span
     }
@@ -167,6 +173,8 @@ mod tests {
     fn messages_become_the_simulators_events() {
         let mut r = Record::new();
         r.name_tasks([(1, "main".to_string()), (2, "blink".to_string())]);
+        // A press from the board's log, before the stream began.
+        r.note(&BoardMessage::Press { t_us: 100_000, pin: Pin::D(3), pressed: true });
         r.note(&BoardMessage::PinChange { t_us: 500_010, pin: Pin::D(1), level: true });
         r.note(&BoardMessage::Turn { task: 1, start_us: 500_000, end_us: 500_030 });
         r.note(&BoardMessage::Press { t_us: 600_000, pin: Pin::D(3), pressed: true });
@@ -174,16 +182,22 @@ mod tests {
         r.note(&BoardMessage::Print { t_us: 800_000, text: "hi \"you\"" });
         r.note(&BoardMessage::Lost { count: 2 });
         assert_eq!(r.span(), Some((500_000, 800_000)));
-        assert_eq!(r.presses(), [InputEvent { t_us: 600_000, pin: Pin::D(3), pressed: true }]);
+        assert_eq!(
+            r.presses(),
+            [
+                InputEvent { t_us: 100_000, pin: Pin::D(3), pressed: true },
+                InputEvent { t_us: 600_000, pin: Pin::D(3), pressed: true }
+            ]
+        );
         assert_eq!(r.missing(), (2, 0));
         let kinds: Vec<String> = r.kept().iter().map(|e| e.to_json()).collect();
-        assert_eq!(kinds[1], r#"{"t_us": 600000, "kind": "input", "pin": "D3", "value": false}"#);
+        assert_eq!(kinds[2], r#"{"t_us": 600000, "kind": "input", "pin": "D3", "value": false}"#);
         // 2 pixels: 140 µs on the wire after the first bit.
-        assert!(kinds[2].starts_with(r#"{"t_us": 700140, "kind": "pixels", "pin": "A0", "brightness": 1.0"#));
+        assert!(kinds[3].starts_with(r#"{"t_us": 700140, "kind": "pixels", "pin": "A0", "brightness": 1.0"#));
         let (messages, turns) = r.take_for_page().unwrap();
         assert_eq!(messages[0], r#"{"type":"spawn","id":1,"task":1,"name":"main"}"#);
         assert_eq!(messages[1], r#"{"type":"spawn","id":2,"task":2,"name":"blink"}"#);
-        assert!(messages[2].starts_with(r#"{"type":"trace","events":[{"t_us": 500010"#), "{}", messages[1]);
+        assert!(messages[2].starts_with(r#"{"type":"trace","events":[{"t_us": 100000"#), "{}", messages[2]);
         assert_eq!(turns, wire::turn(500_000, 500_030, 1, TaskState::Waiting));
         assert!(r.take_for_page().is_none(), "given once");
         // A task met again is not named again; one the simulation did not know is numbered.
