@@ -75,6 +75,8 @@ pub struct App {
     _listeners: Vec<EventListener>,
     /// What the board link says, as actions ([`crate::components::board_link::listen`]).
     _board: Closure<dyn FnMut(JsValue)>,
+    /// Whether the page showed your board after the last action.
+    watching: bool,
 }
 
 impl Component for App {
@@ -125,6 +127,7 @@ impl Component for App {
             fetching_guides: false,
             _listeners: listeners,
             _board: crate::components::board_link::listen(ctx.link().callback(Msg::Action)),
+            watching: false,
         };
         app.sync_edge();
         app.request_frame(ctx);
@@ -234,7 +237,7 @@ impl Component for App {
             }
         } else if let Some(b) = live {
             match s.running {
-                true => format!("live from your {}, Baton {}", b.board, b.firmware),
+                true => format!("live from your {}", b.board),
                 false => "paused (your board runs on)".to_string(),
             }
         } else if !s.running {
@@ -413,6 +416,12 @@ impl App {
 
     /// After every action: the work the reducer asks of the page (it does none itself).
     fn sync_edge(&mut self) {
+        // The page left your board for a run of its own (Reset, a parameter, another demo):
+        // the board link stops streaming, and says how to watch again.
+        let watching = self.state.driver.board_run().is_some();
+        if std::mem::replace(&mut self.watching, watching) && !watching {
+            crate::components::board_link::stop_watching();
+        }
         self.sync_worker();
         self.sync_deflate();
         self.sync_inflate();

@@ -19,6 +19,9 @@ extern "C" {
     fn board_panel() -> web_sys::Node;
     #[wasm_bindgen(js_name = onBoardRun)]
     fn on_board_run(f: &js_sys::Function);
+    /// Stops the board's stream: the page shows a run of its own.
+    #[wasm_bindgen(js_name = stopWatching)]
+    pub fn stop_watching();
 }
 
 /// The panel (the same element on every render).

@@ -8,6 +8,10 @@ let toPage = () => {};
 export function onBoardRun(fn) {
   toPage = fn;
 }
+// The page left the board for a run of its own: the link stops the stream (link/board.mjs).
+export function stopWatching() {
+  panel?.stopWatching?.();
+}
 export function boardPanel() {
   if (panel) return panel;
   panel = document.createElement("section");

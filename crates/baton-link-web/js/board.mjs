@@ -278,6 +278,8 @@ class Connection {
       await this.send(on ? "StartStream" : "StopStream");
     });
     stream.setAttribute("aria-pressed", "false");
+    this.streamButton = stream;
+    panel.root.stopWatching = () => this.leftByPage();
     this.checkButton = panel.button("Check against the simulator", "check", () => this.check());
     this.checkButton.hidden = true;
     panel.button("Disconnect", "disconnect", () => this.close().then(() => idle(panel, "Disconnected.")));
@@ -307,6 +309,20 @@ class Connection {
   handOver() {
     const messages = this.reader.takeForPage();
     if (messages) for (const m of messages) this.panel.toPage(m);
+  }
+
+  /**
+   * The page left the board for a run of its own (Reset, a parameter, another demo): the
+   * stream stops, and the panel says how to watch again.
+   */
+  async leftByPage() {
+    if (!this.pump) return;
+    clearInterval(this.pump);
+    this.pump = null;
+    this.checkButton.hidden = true;
+    this.streamButton.setAttribute("aria-pressed", "false");
+    this.panel.say("The page runs its own simulation now: Watch live to see your board again.");
+    await this.send("StopStream");
   }
 
   /** The page stops showing the board, and says `why`. */
