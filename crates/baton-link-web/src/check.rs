@@ -389,6 +389,41 @@ mod tests {
     }
 
     #[test]
+    fn neopixel_frames_as_the_board_sends_them_compare_with_the_simulators() {
+        // The board sends a frame's colours with brightness applied, stamped at its first bit;
+        // the simulator keeps them as set and stamps the frame's end. Through the record, as
+        // the page reads a board, they are the same frames at the same times.
+        use crate::record::Record;
+        use baton_link::BoardMessage;
+        let params = Params::defaults(DemoId::Rainbow);
+        let sim = board_like_sim(&params, &[], 1_000_000, 0, 0);
+        let mut record = Record::new();
+        let mut frames = 0;
+        for e in &sim {
+            if let TraceEvent::Pixels { t_us, pin, brightness, colors } = e {
+                let rgb: Vec<u8> =
+                    colors.iter().map(|&c| apply_brightness(c, *brightness)).flat_map(|c| [c.r, c.g, c.b]).collect();
+                let first_bit = t_us - baton_sim::board::show_cost_us(colors.len());
+                record.note(&BoardMessage::Pixels { t_us: first_bit, pin: *pin, colours: &rgb });
+                frames += 1;
+            }
+        }
+        assert!(frames > 10, "{frames} frames");
+        let (from, to) = record.span().unwrap();
+        let c = check(&params, record.kept(), &[], from, to + END_MARGIN_US, 0);
+        assert!(c.same() && c.compared + 1 >= frames, "{c}");
+        assert_eq!(c.largest.as_ref().map(|l| l.0), Some(0), "{c}");
+        // One colour off by one is a difference, named with both frames.
+        let mut wrong = record.kept().to_vec();
+        if let Some(TraceEvent::Pixels { colors, .. }) = wrong.get_mut(5) {
+            colors[0].r ^= 1;
+        }
+        let c = check(&params, &wrong, &[], from, to + END_MARGIN_US, 0);
+        assert_eq!(c.differ, 1, "{c}");
+        assert!(c.first.as_ref().unwrap().text.starts_with("the NeoPixels on "), "{c}");
+    }
+
+    #[test]
     fn nothing_streamed_is_nothing_to_compare() {
         let params = Params::defaults(DemoId::BlinkOne);
         let c = check(&params, &[], &[], 0, 50_000, 0);
