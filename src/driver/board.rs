@@ -21,7 +21,8 @@ use baton_sim::{InputEvent, TraceEvent};
 /// How far the display may run past the newest time the board has said, µs.
 pub const LIVE_LEAD_US: u64 = 1_000_000;
 
-/// A board's run, as the page hears it (see the [module docs](self)).
+/// A board's run, as the page hears it: what it said, read as a worker's messages, and the
+/// newest time it said, which the display follows.
 #[derive(Clone, Debug)]
 pub struct BoardRun {
     /// The board ("Raspberry Pi Pico").

@@ -4,7 +4,7 @@
 //
 // Prints: the gzipped size of the wasm + JS in dist/ (and of the worker's files, loaded on
 // demand, with what Python mode and a blocking demo each fetch of them; ONLY=sizes stops
-// there), the time from navigation to the first board paint, the frame times and main-thread
+// there), the time from navigation to the first board paint (ONLY=paint stops there), the frame times and main-thread
 // busy share on the rainbow demo (and the busiest polling demo) at 1x and 100x, and for Python
 // mode: the time from Run to the program's first event with the interpreter cached, and the
 // speed each guide program reaches at poll cost 10, measured in headless Chromium.
@@ -285,6 +285,7 @@ try {
   }
   if (process.env.ONLY === 'sizes') process.exit(0);
   await firstPaint(browser, server.url);
+  if (process.env.ONLY === 'paint') process.exit(0);
   console.log(`Frames (${SAMPLE_MS / 1000} s each, after 1 s of warm-up):`);
   for (const q of [
     '?v=1&demo=rainbow',
