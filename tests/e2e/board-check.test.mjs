@@ -11,6 +11,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveAndLaunch, newPage, open, consoleLines } from './harness.mjs';
 import { EmulatedPort, installSerial, picoDemo, status, untilStatus } from './board-bridge.mjs';
+import { axe, describeViolations } from './axe.mjs';
 
 const env = serveAndLaunch();
 const DEMO = 'button-interval-await';
@@ -89,6 +90,8 @@ describe('your board in the page, checked against the simulator', () => {
       // The two edges before the stream began are replayed too (the board's press log).
       assert.ok(presses >= 4, `${presses} presses replayed:\n${text}`);
       console.log(`# the emulated board against the simulator: ${compared} events, largest offset ${largest} µs\n${text.replace(/^/gm, '# ')}`);
+      const violations = await axe(page);
+      assert.equal(violations.length, 0, `axe on the page watching the board, with the check:\n${describeViolations(violations)}`);
       await page.click('[data-link="copy-check"]');
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), text);
       assert.match(await status(page), /^The result is on the clipboard/);
