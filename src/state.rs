@@ -420,12 +420,7 @@ impl State {
                     if let Ok(demo) = parsed {
                         self.params = Params::defaults(demo);
                     }
-                    self.drafts.clear();
-                    self.recorded.clear();
-                    self.recording = false;
-                    self.running = true;
-                    self.notice = None;
-                    self.restart();
+                    self.start_afresh();
                 }
             },
             Action::SetParam { key, text } => {
@@ -736,13 +731,18 @@ impl State {
         self.language = Language::Rust;
         self.yours = false;
         self.params = params;
+        self.start_afresh();
+        self.driver = Driver::board(BoardRun::new(board, firmware, &self.params));
+    }
+
+    /// Another program from 0 s: no edits pending, nothing recorded, running, no notice.
+    fn start_afresh(&mut self) {
         self.drafts.clear();
         self.recorded.clear();
         self.recording = false;
         self.running = true;
         self.notice = None;
         self.restart();
-        self.driver = Driver::board(BoardRun::new(board, firmware, &self.params));
     }
 
     fn press(&mut self, pin: Pin) {

@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { ROOT } from './harness.mjs';
+import { ROOT, newPage } from './harness.mjs';
 import { frame } from '../../firmware/emulator/link.mjs';
 
 /** The prebuilt Pico firmware (built as firmware/emulator's tests need it, if it is missing). */
@@ -168,6 +168,25 @@ export class FakePort {
     this.closed = true;
   }
   async stop() {}
+}
+
+/**
+ * Runs `body(board, page)` on a fresh page whose only serial port is `uf2` on an emulated board,
+ * and closes both afterwards, whatever happens.
+ */
+export async function withEmulatedBoard(browser, uf2, body) {
+  const board = new EmulatedPort(uf2);
+  const page = await newPage(browser);
+  try {
+    await installSerial(page, async () => {
+      await board.ready;
+      return board;
+    });
+    await body(board, page);
+  } finally {
+    await page.context().close();
+    await board.stop();
+  }
 }
 
 /**

@@ -9,8 +9,8 @@
 // `npm test` (after `cargo xtask build-web`); needs target/firmware/baton-pico.uf2.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveAndLaunch, newPage, open, consoleLines } from './harness.mjs';
-import { EmulatedPort, installSerial, picoDemo, status, untilStatus } from './board-bridge.mjs';
+import { serveAndLaunch, open, consoleLines } from './harness.mjs';
+import { picoDemo, status, untilStatus, withEmulatedBoard } from './board-bridge.mjs';
 import { axe, describeViolations } from './axe.mjs';
 
 const env = serveAndLaunch();
@@ -28,14 +28,8 @@ describe('your board in the page, checked against the simulator', () => {
   after(() => console.log(`# board-check.test.mjs: ${((Date.now() - started) / 1000).toFixed(1)} s`));
 
   test('the board live in the board view, task table and console; the check finds it equal within 200 µs', async () => {
-    const board = new EmulatedPort(uf2);
-    const page = await newPage(env.browser);
-    try {
+    await withEmulatedBoard(env.browser, uf2, async (board, page) => {
       await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-      await installSerial(page, async () => {
-        await board.ready;
-        return board;
-      });
       // The page runs another demo: watching the board makes the board's the page's.
       await open(page, env.server.url, '?v=1&demo=blink-one');
       await page.click('[data-link="connect"]');
@@ -111,9 +105,6 @@ describe('your board in the page, checked against the simulator', () => {
       await page.waitForFunction(() => !document.querySelector('#demo-title')?.textContent.startsWith('Your board: '), null, { timeout: 5000 });
       assert.match(await page.textContent('.banner.notice'), /You stopped watching your board/);
       assert.deepEqual(page.errors, []);
-    } finally {
-      await page.context().close();
-      await board.stop();
-    }
+    });
   });
 });

@@ -9,7 +9,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { serveAndLaunch, newPage, open } from './harness.mjs';
 import { axe, describeViolations } from './axe.mjs';
-import { EmulatedPort, FakePort, installSerial, picoDemo, status, untilStatus as untilPanelStatus } from './board-bridge.mjs';
+import { FakePort, installSerial, picoDemo, status, untilStatus as untilPanelStatus, withEmulatedBoard } from './board-bridge.mjs';
 
 const env = serveAndLaunch();
 const DEMO = 'blink-two';
@@ -34,13 +34,7 @@ describe('your board: switch demo, update firmware', () => {
   after(() => console.log(`# board-switch.test.mjs: ${((Date.now() - started) / 1000).toFixed(1)} s`));
 
   test('a refused SetConfig says why and the stream goes on; a good one restarts the board into the new demo', async () => {
-    const board = new EmulatedPort(uf2);
-    const page = await newPage(env.browser);
-    try {
-      await installSerial(page, async () => {
-        await board.ready;
-        return board;
-      });
+    await withEmulatedBoard(env.browser, uf2, async (board, page) => {
       await open(page, env.server.url, `?v=1&demo=${DEMO}`);
       await page.click('[data-link="connect"]');
       await untilStatus(page, /^Connected to Raspberry Pi Pico, running blink-two\.$/);
@@ -89,10 +83,7 @@ describe('your board: switch demo, update firmware', () => {
       });
       assert.equal(await page.inputValue('[data-link="switch-demo"]'), 'blink-one');
       assert.deepEqual(page.errors, []);
-    } finally {
-      await page.context().close();
-      await board.stop();
-    }
+    });
   });
 
   test('Update firmware: the 1200-baud touch, then what to do with the UF2', async () => {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { serveAndLaunch, newPage, open, virtualSeconds } from './harness.mjs';
 import { axe, describeViolations } from './axe.mjs';
-import { EmulatedPort, FakePort, installSerial, picoDemo, status, untilStatus as untilPanelStatus } from './board-bridge.mjs';
+import { FakePort, installSerial, picoDemo, status, untilStatus as untilPanelStatus, withEmulatedBoard } from './board-bridge.mjs';
 
 const env = serveAndLaunch();
 const DEMO = 'button-interval-await';
@@ -31,13 +31,7 @@ describe('your board in the page', () => {
   after(() => console.log(`# board.test.mjs: ${((Date.now() - started) / 1000).toFixed(1)} s`));
 
   test('connect to the emulated board: handshake, live pins, a press, garbage skipped, the cable pulled', async () => {
-    const board = new EmulatedPort(uf2);
-    const page = await newPage(env.browser);
-    try {
-      await installSerial(page, async () => {
-        await board.ready;
-        return board;
-      });
+    await withEmulatedBoard(env.browser, uf2, async (board, page) => {
       await open(page, env.server.url, `?v=1&demo=${DEMO}`);
       await page.click('[data-link="connect"]');
       await untilStatus(page, /^Connected to Raspberry Pi Pico, running button-interval-await\.$/);
@@ -88,10 +82,7 @@ describe('your board in the page', () => {
       await page.waitForTimeout(300);
       assert.ok((await virtualSeconds(page)) > t, "the page's simulation stopped");
       assert.deepEqual(page.errors, []);
-    } finally {
-      await page.context().close();
-      await board.stop();
-    }
+    });
   });
 
   test('ports that are not a Baton board, or cannot be used, each say why; a board in safe mode; Disconnect', async () => {
