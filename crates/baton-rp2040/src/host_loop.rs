@@ -352,9 +352,7 @@ fn turn_began(task: baton::TaskId) -> (u64, u64) {
 #[inline(never)]
 fn after_turn((task, start): (u64, u64), link: &mut Link, busy_at: &mut u64) {
     let now = timer::since_epoch_us();
-    if stream::on() {
-        stream::turn(task, start, now);
-    }
+    stream::turn(task, start, now);
     if now >= *busy_at {
         let tick_start = now - now % 1000;
         let phase = now - tick_start;

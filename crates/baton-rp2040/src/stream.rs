@@ -192,7 +192,9 @@ pub fn pixels(t: u64, code: u8, rgb: &[u8]) {
 
 /// Task `task` was polled from `start` to `end` (µs since time zero).
 pub fn turn(task: u64, start: u64, end: u64) {
-    note(Kind::Turn, &[&task.to_le_bytes(), &start.to_le_bytes(), &end.to_le_bytes()]);
+    if on() {
+        note(Kind::Turn, &[&task.to_le_bytes(), &start.to_le_bytes(), &end.to_le_bytes()]);
+    }
 }
 
 /// A button was pressed or released (from the GPIO interrupt, which holds `cs`): kept in
