@@ -736,6 +736,7 @@ impl State {
     }
 
     /// Another program from 0 s: no edits pending, nothing recorded, running, no notice.
+    #[inline(always)] // (two callers: inlined, the page's wasm is 20 B smaller gzipped)
     fn start_afresh(&mut self) {
         self.drafts.clear();
         self.recorded.clear();
