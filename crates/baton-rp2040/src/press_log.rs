@@ -17,9 +17,10 @@ use core::cell::RefCell;
 use critical_section::{CriticalSection, Mutex};
 
 /// Edges kept: 64 presses and their releases, in 1 KiB of RAM (8 bytes an edge: see [`note`];
-/// the firmware then uses 28.1 KiB of its 32 KiB budget of static RAM). A learner who flashes the board and
-/// presses its buttons a few times before connecting the page stays well inside it; hundreds
-/// of presses before the page connects give the first 128 and a count of the others (`Lost`).
+/// the firmware then uses 28.1 KiB of its 32 KiB budget of static RAM). A learner who flashes
+/// the board and presses its buttons a few times before connecting the page stays well inside
+/// it; hundreds of presses before the page connects give the first 128 and a count of the
+/// others (`Lost`).
 pub const SIZE: usize = 128;
 
 /// One edge, as the link sends it.
