@@ -12,6 +12,7 @@
 //! change near the start of the stream may fall on either side of it, so each sequence is
 //! lined up on its first board event.
 
+use crate::record::Missing;
 use baton_board::neopixel::apply_brightness;
 use baton_board::Pin;
 use baton_demos::Params;
@@ -100,8 +101,8 @@ pub struct Check {
     pub largest: Option<(u64, String)>,
     /// Presses replayed.
     pub presses: usize,
-    /// Events the board said it dropped (its buffer was full).
-    pub lost: u64,
+    /// What the board's side lacks.
+    pub missing: Missing,
     /// How far the simulation got, when [`MAX_POLLS`] stopped it short of `to_us`.
     pub simulated_to: Option<u64>,
 }
@@ -153,12 +154,23 @@ impl fmt::Display for Check {
         if let Some(t) = self.simulated_to {
             writeln!(f, "Note: the simulation stopped at {} ({MAX_POLLS} turns, the check's limit).", seconds(t))?;
         }
-        if self.lost > 0 {
+        let Missing { presses, events, not_kept } = self.missing;
+        if presses > 0 {
             writeln!(
                 f,
-                "Note: the board dropped {} event(s) (its buffer was full): those are missing from its side.",
-                self.lost
+                "Note: the board's press log was full: {presses} presses and releases before the stream began are \
+                 missing, so the simulation differs after the last one it kept."
             )?;
+        }
+        if events > 0 {
+            writeln!(
+                f,
+                "Note: the board dropped {events} event(s) while streaming (its buffer was full): those are missing \
+                 from its side."
+            )?;
+        }
+        if not_kept > 0 {
+            writeln!(f, "Note: only the first {} events were kept for the check.", crate::record::KEEP)?;
         }
         Ok(())
     }
@@ -172,7 +184,7 @@ pub fn check(
     presses: &[InputEvent],
     from_us: u64,
     to_us: u64,
-    lost: u64,
+    missing: Missing,
 ) -> Check {
     let mut config = SimConfig::new(params.demo());
     config.params = params.clone();
@@ -197,7 +209,7 @@ pub fn check(
         first: None,
         largest: None,
         presses: presses.len(),
-        lost,
+        missing,
         simulated_to,
     };
     compare(&sim.take_trace(), events, from_us, end, &mut check);
@@ -339,7 +351,7 @@ mod tests {
     fn a_board_that_does_what_the_simulator_does_is_the_same() {
         let params = Params::defaults(DemoId::ButtonIntervalAwait);
         let board = board_like_sim(&params, &presses(), 3_000_000, 700_000, 150);
-        let c = check(&params, &board, &presses(), 700_000, 3_000_000, 0);
+        let c = check(&params, &board, &presses(), 700_000, 3_000_000, Missing::default());
         assert!(c.same(), "{c}");
         assert!(c.compared >= 5, "{c}");
         assert_eq!(c.largest.as_ref().map(|l| l.0), Some(150));
@@ -354,11 +366,18 @@ mod tests {
         let params = Params::defaults(DemoId::ButtonIntervalAwait);
         // 250 µs late: every event differs, the first is the earliest.
         let board = board_like_sim(&params, &presses(), 3_000_000, 0, 250);
-        let c = check(&params, &board, &presses(), 0, 3_000_000, 0);
+        let c = check(&params, &board, &presses(), 0, 3_000_000, Missing::default());
         assert_eq!(c.differ, c.compared, "{c}");
         assert!(c.first.as_ref().unwrap().text.contains("250 µs apart"), "{c}");
         // The board was pressed, the check was not told: the prints are on one side only.
-        let c = check(&params, &board_like_sim(&params, &presses(), 3_000_000, 0, 0), &[], 0, 3_000_000, 0);
+        let c = check(
+            &params,
+            &board_like_sim(&params, &presses(), 3_000_000, 0, 0),
+            &[],
+            0,
+            3_000_000,
+            Missing::default(),
+        );
         assert!(c.differ >= 1, "{c}");
         assert!(c.first.unwrap().text.contains("the simulator did not"));
         // A level flipped.
@@ -370,7 +389,7 @@ mod tests {
             }
             _ => None,
         });
-        let c = check(&params, &board, &presses(), 0, 3_000_000, 0);
+        let c = check(&params, &board, &presses(), 0, 3_000_000, Missing::default());
         let first = c.first.clone().unwrap();
         assert_eq!(Some(first.t_us), flipped, "{c}");
         assert!(first.text.contains("where the simulator"), "{c}");
@@ -384,7 +403,7 @@ mod tests {
         let full = board_like_sim(&params, &[], 3_000_000, 0, 0);
         let toggle = full.iter().filter(|e| matches!(e, TraceEvent::Pin { .. })).nth(2).unwrap().t_us();
         let board = board_like_sim(&params, &[], 3_000_000, toggle + 1, 0);
-        let c = check(&params, &board, &[], toggle - 50 + 100, 3_000_000, 0);
+        let c = check(&params, &board, &[], toggle - 50 + 100, 3_000_000, Missing::default());
         assert!(c.same(), "{c}");
     }
 
@@ -410,7 +429,7 @@ mod tests {
         }
         assert!(frames > 10, "{frames} frames");
         let (from, to) = record.span().unwrap();
-        let c = check(&params, record.kept(), &[], from, to + END_MARGIN_US, 0);
+        let c = check(&params, record.kept(), &[], from, to + END_MARGIN_US, Missing::default());
         assert!(c.same() && c.compared + 1 >= frames, "{c}");
         assert_eq!(c.largest.as_ref().map(|l| l.0), Some(0), "{c}");
         // One colour off by one is a difference, named with both frames.
@@ -418,7 +437,7 @@ mod tests {
         if let Some(TraceEvent::Pixels { colors, .. }) = wrong.get_mut(5) {
             colors[0].r ^= 1;
         }
-        let c = check(&params, &wrong, &[], from, to + END_MARGIN_US, 0);
+        let c = check(&params, &wrong, &[], from, to + END_MARGIN_US, Missing::default());
         assert_eq!(c.differ, 1, "{c}");
         assert!(c.first.as_ref().unwrap().text.starts_with("the NeoPixels on "), "{c}");
     }
@@ -426,9 +445,14 @@ mod tests {
     #[test]
     fn nothing_streamed_is_nothing_to_compare() {
         let params = Params::defaults(DemoId::BlinkOne);
-        let c = check(&params, &[], &[], 0, 50_000, 0);
+        let c = check(&params, &[], &[], 0, 50_000, Missing::default());
         assert!(!c.same());
         assert!(c.to_string().contains("nothing to compare yet"), "{c}");
+        // What the board could not send is said.
+        let c = check(&params, &[], &[], 0, 50_000, Missing { presses: 12, events: 3, not_kept: 0 });
+        let text = c.to_string();
+        assert!(text.contains("press log was full: 12 presses and releases before the stream began"), "{text}");
+        assert!(text.contains("dropped 3 event(s) while streaming"), "{text}");
         assert_eq!(c.to_us, 0);
     }
 }

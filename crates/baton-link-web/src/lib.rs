@@ -169,13 +169,8 @@ fn task_names(params: &Params) -> Vec<(u64, String)> {
 /// The check of `record`'s run so far, and its text.
 fn check_text(record: &Record, params: &Params, board: &str, firmware: &str) -> (String, check::Check) {
     let (from, to) = record.span().unwrap_or((0, 0));
-    let (lost, _) = record.missing();
-    let c = check::check(params, record.kept(), record.presses(), from, to, lost);
-    let mut text = format!("Baton board check: {board}, firmware {firmware}\n{c}");
-    if record.missing().1 > 0 {
-        text.push_str(&format!("Note: only the first {} events were kept for the check.\n", record::KEEP));
-    }
-    (text, c)
+    let c = check::check(params, record.kept(), record.presses(), from, to, record.missing());
+    (format!("Baton board check: {board}, firmware {firmware}\n{c}"), c)
 }
 
 fn set(o: &js_sys::Object, key: &str, value: &JsValue) {

@@ -21,15 +21,24 @@ use litemap::LiteMap;
 /// the guide's blink, ~10 MB at most. Past it the check compares what was kept, and says so.
 pub const KEEP: usize = 100_000;
 
+/// What a record lacks of the board's run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Missing {
+    /// Presses and releases before the stream began that the board's press log could not keep.
+    pub presses: u64,
+    /// Events the board dropped while streaming (its buffer was full).
+    pub events: u64,
+    /// Events not kept for the check (past [`KEEP`]).
+    pub not_kept: usize,
+}
+
 /// The board's stream, read (see the [module docs](self)).
 #[derive(Default)]
 pub struct Record {
     /// Everything kept for the check, in the order it came.
     kept: Vec<TraceEvent>,
-    /// Events not kept (past [`KEEP`]).
-    dropped: usize,
-    /// Events the board said it dropped (`Lost`): its buffer was full.
-    lost: u64,
+    /// What is missing from the board's side.
+    missing: Missing,
     /// The presses, as the simulator schedules them.
     presses: Vec<InputEvent>,
     /// The earliest and latest board times heard (µs since time zero).
@@ -82,8 +91,13 @@ impl Record {
                 self.fresh_turns.extend(wire::turn(start_us, end_us, task, TaskState::Waiting));
                 return;
             }
+            // Before the stream's first event, a `Lost` is the press log's: presses and
+            // releases after its first 128 (docs/LINK.md); after it, the stream's buffer's.
             BoardMessage::Lost { count } => {
-                self.lost += u64::from(count);
+                match self.span {
+                    None => self.missing.presses += u64::from(count),
+                    Some(_) => self.missing.events += u64::from(count),
+                }
                 return;
             }
             BoardMessage::HelloReply { .. } | BoardMessage::ConfigResult { .. } | BoardMessage::Console { .. } => {
@@ -99,7 +113,7 @@ impl Record {
         if self.kept.len() < KEEP {
             self.kept.push(event.clone());
         } else {
-            self.dropped += 1;
+            self.missing.not_kept += 1;
         }
         self.fresh.push(event);
     }
@@ -127,9 +141,9 @@ impl Record {
         self.span
     }
 
-    /// Events the board dropped (its buffer full), and events past [`KEEP`].
-    pub fn missing(&self) -> (u64, usize) {
-        (self.lost, self.dropped)
+    /// What is missing from the board's side.
+    pub fn missing(&self) -> Missing {
+        self.missing
     }
 
     /// What the page has not been given yet, as the worker's messages say it (JSON texts the
@@ -181,6 +195,11 @@ mod tests {
         r.note(&BoardMessage::Pixels { t_us: 700_000, pin: Pin::A(0), colours: &[1, 2, 3, 4, 5, 6] });
         r.note(&BoardMessage::Print { t_us: 800_000, text: "hi \"you\"" });
         r.note(&BoardMessage::Lost { count: 2 });
+        // (A `Lost` before the stream's first event is the press log's.)
+        let mut log = Record::new();
+        log.note(&BoardMessage::Lost { count: 12 });
+        log.note(&BoardMessage::Press { t_us: 10, pin: Pin::D(3), pressed: true });
+        assert_eq!(log.missing(), Missing { presses: 12, events: 0, not_kept: 0 });
         assert_eq!(r.span(), Some((500_000, 800_000)));
         assert_eq!(
             r.presses(),
@@ -189,7 +208,7 @@ mod tests {
                 InputEvent { t_us: 600_000, pin: Pin::D(3), pressed: true }
             ]
         );
-        assert_eq!(r.missing(), (2, 0));
+        assert_eq!(r.missing(), Missing { presses: 0, events: 2, not_kept: 0 });
         let kinds: Vec<String> = r.kept().iter().map(|e| e.to_json()).collect();
         assert_eq!(kinds[2], r#"{"t_us": 600000, "kind": "input", "pin": "D3", "value": false}"#);
         // 2 pixels: 140 µs on the wire after the first bit.
