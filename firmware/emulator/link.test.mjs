@@ -59,33 +59,38 @@ function quietCut(sim, fromUs) {
 
 const after = (events, t) => events.filter((e) => e.t_us >= t);
 
-test('link: Hello gets the firmware, the board, the demo and its parameters; plain text until then', () => {
-  const uf2 = firmwareFor('pico', 'blink-two', ['interval1=0.3', 'led2=D6']);
-  const { hosts, boot } = withLink({ uf2, forMs: 600, script: (h) => h.at(400, () => h.send({ type: 'Hello' })) });
-  const [host] = hosts;
-  const replies = host.of('HelloReply');
-  assert.equal(replies.length, 1, JSON.stringify(host.messages));
-  const { ns, type, ...reply } = replies[0];
-  assert.deepEqual(reply, {
-    protocol: VERSION,
-    firmware: FIRMWARE_VERSION,
-    board: 'Raspberry Pi Pico',
-    demo: 'blink-two',
-    params: [
-      ['interval1', '0.3'],
-      ['led2', 'D6'],
-    ],
-    safe_mode: null,
+for (const [board, name] of [
+  ['pico', 'Raspberry Pi Pico'],
+  ['qtpy', 'Adafruit QT Py RP2040'],
+]) {
+  test(`link: ${board}: Hello gets the firmware, the board, the demo and its parameters; plain text until then`, () => {
+    const uf2 = firmwareFor(board, 'blink-two', ['interval1=0.3', 'led2=D5']);
+    const { hosts, boot } = withLink({ uf2, board, forMs: 600, script: (h) => h.at(400, () => h.send({ type: 'Hello' })) });
+    const [host] = hosts;
+    const replies = host.of('HelloReply');
+    assert.equal(replies.length, 1, JSON.stringify(host.messages));
+    const { ns, type, ...reply } = replies[0];
+    assert.deepEqual(reply, {
+      protocol: VERSION,
+      firmware: FIRMWARE_VERSION,
+      board: name,
+      demo: 'blink-two',
+      params: [
+        ['interval1', '0.3'],
+        ['led2', 'D5'],
+      ],
+      safe_mode: null,
+    });
+    // Before Hello the port was a console: the greeting as text, no frame, no 0x00.
+    const [session] = host.terminal.sessions;
+    const before = session.text.slice(0, session.text.indexOf('\0'));
+    assert.equal(before, `${boot.at(-1)}\r\n`);
+    assert.ok(host.messages.every((m) => m.ns > 400e6), 'a frame before Hello');
+    // The text before the first frame is the one piece the host's reader refuses.
+    assert.deepEqual(host.errors.map((e) => e.text), [before]);
+    console.log(`# HelloReply ${((ns - 400e6) / 1000).toFixed(0)} µs after Hello: ${JSON.stringify(reply)}`);
   });
-  // Before Hello the port was a console: the greeting as text, no frame, no 0x00.
-  const [session] = host.terminal.sessions;
-  const before = session.text.slice(0, session.text.indexOf('\0'));
-  assert.equal(before, `${boot.at(-1)}\r\n`);
-  assert.ok(host.messages.every((m) => m.ns > 400e6), 'a frame before Hello');
-  // The text before the first frame is the one piece the host's reader refuses.
-  assert.deepEqual(host.errors.map((e) => e.text), [before]);
-  console.log(`# HelloReply ${((ns - 400e6) / 1000).toFixed(0)} µs after Hello: ${JSON.stringify(reply)}`);
-});
+}
 
 test('link: a terminal that never sends a frame gets the console as before, and no frame', () => {
   const uf2 = firmwareFor('pico', 'blink-one', ['count=2']);
@@ -96,13 +101,13 @@ test('link: a terminal that never sends a frame gets the console as before, and 
 });
 
 /** Runs `demo` with the link; `stream`: whether StartStream is sent (Hello always is). */
-function streamed({ demo, params = [], forMs, inputs = [], stream }) {
-  const board = 'pico';
+function streamed({ demo, params = [], forMs, inputs = [], stream, board = 'pico' }) {
   const inputsText = inputs.length ? inputs.join('\n') + '\n' : null;
   const sim = simulate(demo, params, forMs, inputsText);
   const started = Date.now();
   const run = withLink({
     uf2: firmwareFor(board, demo, params),
+    board,
     forMs,
     inputs: inputsText ? parseInputs(inputsText) : [],
     script: (h) => {
@@ -115,6 +120,8 @@ function streamed({ demo, params = [], forMs, inputs = [], stream }) {
 
 for (const c of [
   { demo: 'blink-two', forMs: 3000 },
+  // The QT Py: the same runtime, its own pins and its console on a UART of its own.
+  { demo: 'blink-two', forMs: 3000, board: 'qtpy' },
   {
     // The closest case to the 200 µs limit in compare.test.mjs (its prints after a press).
     demo: 'button-interval',
@@ -123,7 +130,7 @@ for (const c of [
   },
 ]) {
   for (const stream of [true, false]) {
-    test(`link: ${c.demo} with streaming ${stream ? 'on' : 'off'}: the pins stay within ${TOLERANCE_US} µs of the simulator`, () => {
+    test(`link: ${c.board ?? 'pico'}: ${c.demo} with streaming ${stream ? 'on' : 'off'}: the pins stay within ${TOLERANCE_US} µs of the simulator`, () => {
       const { sim, events, hosts, board, ms, stats } = streamed({ ...c, stream });
       const [host] = hosts;
       const whole = assertSameBehaviour(sim, events, c.forMs, board);
@@ -151,7 +158,9 @@ for (const c of [
         // µs or so later: a stamp can read 1 µs early.)
         const seen = after(events.filter((e) => e.kind === 'pin'), first.t_us);
         const stamp = streamedPins.map((p, i) => p.t_us - seen[i].t_us);
-        assert.deepEqual(streamedPins.map((p) => [p.pin, p.value]), seen.map((e) => [e.pin, e.value]));
+        // By GPIO: the stream names a pin as the demo does, the emulator by the board's map (on
+        // the QT Py, D1 and A1 are one GPIO).
+        assert.deepEqual(streamedPins.map((p) => [p.gpio, p.value]), seen.map((e) => [e.gpio, e.value]));
         assert.ok(stamp.every((d) => d >= -2 && d <= 5), `stream stamps against the chip's pins: ${stamp}`);
         // Turns: every task's poll, with start ≤ end, in order.
         const turns = host.of('Turn');
