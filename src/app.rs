@@ -22,6 +22,16 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+#[wasm_bindgen(module = "/src/js/browser.js")]
+extern "C" {
+    /// Puts `text` on the clipboard if the browser allows (a refusal is quietly ignored).
+    #[wasm_bindgen(js_name = copyText)]
+    fn copy_to_clipboard(text: &str);
+    /// Hands `data` (a string or a `Uint8Array`) to the browser to save as `name`, of MIME type `kind`.
+    #[wasm_bindgen(catch, js_name = saveFile)]
+    fn save_file(name: &str, data: &JsValue, kind: &str) -> Result<(), JsValue>;
+}
+
 #[wasm_bindgen(module = "/src/js/program.js")]
 extern "C" {
     /// Your own Rust program's name, once the page has read its manifest ("" until then, and
@@ -156,9 +166,14 @@ impl Component for App {
             }
             Msg::Action(action) => match self.state.dispatch(action) {
                 Effect::None => {}
+                Effect::Worker { credit_us, inputs } => {
+                    if let Some(w) = &self.worker {
+                        w.send(credit_us, &inputs);
+                    }
+                }
                 Effect::Copy(url) => copy_to_clipboard(&url),
                 Effect::Save { name, text } => {
-                    if let Err(e) = save_text(&name, &text) {
+                    if let Err(e) = save(&name, &JsValue::from_str(&text), "text/x-python") {
                         self.state.dispatch(Action::Notify(format!("Could not save {name}: {e}")));
                     }
                 }
@@ -390,7 +405,7 @@ impl App {
     /// look at it, and stops it when the run is over (or ran away).
     fn sync_worker(&mut self) {
         let run_id = self.state.run_id;
-        let Some(remote) = self.state.driver.remote_mut() else {
+        let Some(remote) = self.state.remote() else {
             self.worker = None;
             return;
         };
@@ -401,10 +416,14 @@ impl App {
                 self.worker = Some(Worker::start(remote, run_id, self.dispatch.clone()));
             }
         }
-        let probe = self.worker.as_ref().and_then(|w| w.sync(remote));
+        let probe = self.worker.as_ref().and_then(|w| w.probe(remote));
         if let Some(probe) = probe {
             let now_ms = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-            self.state.dispatch(Action::Probe { run_id, probe, now_ms });
+            if let Effect::Worker { credit_us, inputs } = self.state.dispatch(Action::Probe { run_id, probe, now_ms }) {
+                if let Some(w) = &self.worker {
+                    w.send(credit_us, &inputs);
+                }
+            }
         }
         let over = self.state.remote().is_some_and(|r| !matches!(r.status(), Status::Loading | Status::Running));
         if over {
@@ -564,53 +583,12 @@ async fn download_firmware(board: crate::firmware::Board, params: &baton_demos::
     let bytes = crate::fetch::bytes(&asset, &response).await?;
     let patched = crate::firmware::with_demo(&bytes, params)?;
 
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(patched.as_slice()));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/octet-stream");
-    let blob =
-        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(|_| "cannot make a file")?;
     let name = board.file_name(params);
-    save(&name, &blob)?;
+    save(&name, &js_sys::Uint8Array::from(patched.as_slice()).into(), "application/octet-stream")?;
     Ok(name)
 }
 
-/// Hands `text` to the browser to save as `name`.
-fn save_text(name: &str, text: &str) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/x-python");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "cannot make a file")?;
-    save(name, &blob)
-}
-
-/// Hands `blob` to the browser to save as `name` (a download link, clicked).
-fn save(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
-    let url = web_sys::Url::create_object_url_with_blob(blob).map_err(|_| "cannot make a download link")?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement =
-        document.create_element("a").map_err(|_| "cannot make a link")?.dyn_into().map_err(|_| "cannot make a link")?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}
-
-/// Puts `text` on the clipboard if the browser allows; a refusal is quietly ignored (the link
-/// is on the page anyway).
-fn copy_to_clipboard(text: &str) {
-    let Some(navigator) = web_sys::window().map(|w| w.navigator()) else { return };
-    let Ok(clipboard) = js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")) else { return };
-    if clipboard.is_undefined() || clipboard.is_null() {
-        return;
-    }
-    let Ok(write) = js_sys::Reflect::get(&clipboard, &JsValue::from_str("writeText")) else { return };
-    let Ok(write) = write.dyn_into::<js_sys::Function>() else { return };
-    let Ok(promise) = write.call1(&clipboard, &JsValue::from_str(text)) else { return };
-    if let Ok(promise) = promise.dyn_into::<js_sys::Promise>() {
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-        });
-    }
+/// Hands `data` to the browser to save as `name`.
+fn save(name: &str, data: &JsValue, kind: &str) -> Result<(), String> {
+    save_file(name, data, kind).map_err(|_| "the browser would not save it".to_string())
 }

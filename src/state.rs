@@ -194,6 +194,14 @@ pub enum Effect {
         /// Its contents.
         text: String,
     },
+    /// Pass the run's worker what it is owed (after each [`Action::Probe`]): how far its
+    /// virtual time may go, µs, and the inputs since the last time.
+    Worker {
+        /// The credit.
+        credit_us: u64,
+        /// Presses, readings and turns, for the worker to schedule.
+        inputs: Vec<Input>,
+    },
     /// Fetch a board's prebuilt UF2, write the demo into it and save it.
     Download {
         /// The board.
@@ -528,6 +536,7 @@ impl State {
                 if run_id == self.run_id {
                     if let Some(remote) = self.driver.remote_mut() {
                         remote.probe(probe, now_ms);
+                        return Effect::Worker { credit_us: remote.credit_us(), inputs: remote.take_outbox() };
                     }
                 }
             }

@@ -159,10 +159,9 @@ fn trim_ms(us: u64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// The page's address without its query: what a share link starts with.
-pub fn base_url() -> String {
-    web_sys::window()
-        .map(|w| w.location())
-        .and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)))
-        .unwrap_or_default()
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/js/browser.js")]
+extern "C" {
+    /// The page's address without its query (what a share link is made on).
+    #[wasm_bindgen(js_name = baseUrl)]
+    pub fn base_url() -> String;
 }

@@ -1,11 +1,13 @@
 //! The worker, at the edge: starts a run's Web Worker (`src/js/python.js`) — a Python
-//! program, or a Rust demo that blocks —, turns its messages into [`Action::Worker`]s and
-//! passes it what the [`Remote`] owes it (credit, presses). The reducer never touches the
-//! worker.
+//! program, or a Rust demo that blocks —, turns its messages into [`Action::Worker`]s, reads
+//! its shared memory for [`Action::Probe`], and passes it what the reducer says it is owed
+//! (credit, presses: `Effect::Worker`). The reducer never touches the worker, and the worker
+//! never the state.
 
 use crate::remote::{Probe, Program, Remote, Status, WorkerMsg};
 use crate::state::Action;
 use baton_host::wire;
+use baton_sim::inputs::Input;
 use wasm_bindgen::prelude::*;
 use yew::Callback;
 
@@ -104,17 +106,11 @@ impl Worker {
         Worker { run, run_id, _on_message: on_message }
     }
 
-    /// Passes the worker what `remote` owes it, and reads its shared memory.
-    pub fn sync(&self, remote: &mut Remote) -> Option<Probe> {
+    /// Reads the worker's shared memory, while `remote`'s run goes on.
+    pub fn probe(&self, remote: &Remote) -> Option<Probe> {
         let run = self.run.as_ref()?;
         if !matches!(remote.status(), Status::Loading | Status::Running) {
             return None;
-        }
-        run.grant(remote.credit_us() as f64);
-        for input in remote.take_outbox() {
-            let (pin, code, value) = wire::slot(&input);
-            // A full queue (64 unread inputs) drops the input, as a busy board would.
-            let _ = run.input(&pin.to_string(), code, value);
         }
         Some(Probe {
             now_us: run.now_us(),
@@ -123,6 +119,18 @@ impl Worker {
             waiting: run.waiting(),
             current: run.current(),
         })
+    }
+
+    /// Passes the worker what it is owed ([`crate::state::Effect::Worker`]): credit to
+    /// `credit_us`, and `inputs`.
+    pub fn send(&self, credit_us: u64, inputs: &[Input]) {
+        let Some(run) = self.run.as_ref() else { return };
+        run.grant(credit_us as f64);
+        for input in inputs {
+            let (pin, code, value) = wire::slot(input);
+            // A full queue (64 unread inputs) drops the input, as a busy board would.
+            let _ = run.input(&pin.to_string(), code, value);
+        }
     }
 
     /// Stops the worker (whatever it is doing: a task that never awaits included).

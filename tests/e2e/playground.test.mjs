@@ -168,9 +168,17 @@ describe('playground', () => {
     await p.waitForTimeout(400);
     await p.click('[data-part="button"][data-pin="D3"]');
     await p.waitForFunction(() => document.querySelectorAll('[data-console] > *').length >= 2, null, { timeout: 5000 });
+    await p.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await p.getByRole('button', { name: /Copy link/ }).click();
     const url = await p.textContent('[data-share-url]');
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/\?v=1&demo=button-interval&rec=/);
+    // The link is on the clipboard too (the browser allowed it).
+    let copied;
+    for (let i = 0; i < 20 && copied !== url; i++) {
+      copied = await p.evaluate(() => navigator.clipboard.readText());
+      if (copied !== url) await p.waitForTimeout(100);
+    }
+    assert.equal(copied, url);
     const live = await consoleLines(p);
     await close(p);
     assert.deepEqual(
