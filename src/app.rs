@@ -76,12 +76,6 @@ pub struct App {
     painted: bool,
     /// The worker of the current run (Python mode, or a blocking Rust demo).
     worker: Option<Worker>,
-    /// The program being deflated for links, if any ([`App::sync_deflate`]).
-    deflating: Option<String>,
-    /// The link code being inflated, if any ([`App::sync_inflate`]).
-    inflating: Option<Vec<u8>>,
-    /// Whether the guide's programs are being fetched ([`App::sync_guides`]).
-    fetching_guides: bool,
     _listeners: Vec<EventListener>,
     /// What the board link says, as actions ([`crate::components::board_link::listen`]).
     _board: Closure<dyn FnMut(JsValue)>,
@@ -132,13 +126,13 @@ impl Component for App {
             window_us: DEFAULT_WINDOW_US,
             painted: false,
             worker: None,
-            deflating: None,
-            inflating: None,
-            fetching_guides: false,
             _listeners: listeners,
             _board: crate::components::board_link::listen(ctx.link().callback(Msg::Action)),
             watching: false,
         };
+        // What opening the page's link owes (its code to inflate, the guide's programs).
+        let owed = app.state.owed();
+        app.perform(owed);
         app.sync_edge();
         app.request_frame(ctx);
         app
@@ -153,7 +147,8 @@ impl Component for App {
                 // display time is compared with it (read just after granting, the worker's
                 // time would be a frame old, and the display would wait for it).
                 self.sync_worker();
-                self.state.dispatch(Action::Frame { dt_ms: dt, now_ms: ts });
+                let effect = self.state.dispatch(Action::Frame { dt_ms: dt, now_ms: ts });
+                self.perform(effect);
                 self.request_frame(ctx);
                 if !self.painted {
                     self.painted = true;
@@ -164,29 +159,10 @@ impl Component for App {
                     return false;
                 }
             }
-            Msg::Action(action) => match self.state.dispatch(action) {
-                Effect::None => {}
-                Effect::Worker { credit_us, inputs } => {
-                    if let Some(w) = &self.worker {
-                        w.send(credit_us, &inputs);
-                    }
-                }
-                Effect::Copy(url) => copy_to_clipboard(&url),
-                Effect::Save { name, text } => {
-                    if let Err(e) = save(&name, &JsValue::from_str(&text), "text/x-python") {
-                        self.state.dispatch(Action::Notify(format!("Could not save {name}: {e}")));
-                    }
-                }
-                Effect::Download { board, params } => {
-                    let notify = ctx.link().callback(|text| Msg::Action(Action::Notify(text)));
-                    wasm_bindgen_futures::spawn_local(async move {
-                        notify.emit(match download_firmware(board, &params).await {
-                            Ok(name) => format!("Saved {name}: copy it to the RPI-RP2 drive of a {}.", board.label),
-                            Err(e) => format!("Could not make the firmware: {e}"),
-                        });
-                    });
-                }
-            },
+            Msg::Action(action) => {
+                let effect = self.state.dispatch(action);
+                self.perform(effect);
+            }
             Msg::Key { key, down } => {
                 if !self.key(&key, down) {
                     return false;
@@ -419,11 +395,8 @@ impl App {
         let probe = self.worker.as_ref().and_then(|w| w.probe(remote));
         if let Some(probe) = probe {
             let now_ms = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
-            if let Effect::Worker { credit_us, inputs } = self.state.dispatch(Action::Probe { run_id, probe, now_ms }) {
-                if let Some(w) = &self.worker {
-                    w.send(credit_us, &inputs);
-                }
-            }
+            let effect = self.state.dispatch(Action::Probe { run_id, probe, now_ms });
+            self.perform(effect);
         }
         let over = self.state.remote().is_some_and(|r| !matches!(r.status(), Status::Loading | Status::Running));
         if over {
@@ -442,56 +415,45 @@ impl App {
             crate::components::board_link::stop_watching();
         }
         self.sync_worker();
-        self.sync_deflate();
-        self.sync_inflate();
-        self.sync_guides();
     }
 
-    /// Python mode, at the edge: fetches the guide's programs when the reducer wants them
-    /// ([`State::wants_guides`]), once.
-    fn sync_guides(&mut self) {
-        if !self.state.wants_guides() || self.fetching_guides {
-            return;
-        }
-        self.fetching_guides = true;
+    /// At the edge: does what the reducer asks (it does none itself). What comes back (a
+    /// DEFLATE, the guide's programs, the outcome of a download) comes back as an action.
+    fn perform(&mut self, effect: Effect) {
         let dispatch = self.dispatch.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            dispatch.emit(Action::GuidesLoaded(load_guides().await));
-        });
-    }
-
-    /// At the edge: inflates the code of the link that is opening, if one is
-    /// ([`State::to_inflate`]).
-    fn sync_inflate(&mut self) {
-        let Some(deflated) = self.state.to_inflate() else { return };
-        if self.inflating.as_deref() == Some(deflated) {
-            return;
+        match effect {
+            Effect::None => {}
+            Effect::Worker { credit_us, inputs } => {
+                if let Some(w) = &self.worker {
+                    w.send(credit_us, &inputs);
+                }
+            }
+            Effect::Copy(url) => copy_to_clipboard(&url),
+            Effect::Save { name, text } => {
+                if let Err(e) = save(&name, &JsValue::from_str(&text), "text/x-python") {
+                    dispatch.emit(Action::Notify(format!("Could not save {name}: {e}")));
+                }
+            }
+            Effect::Download { board, params } => wasm_bindgen_futures::spawn_local(async move {
+                dispatch.emit(Action::Notify(match download_firmware(board, &params).await {
+                    Ok(name) => format!("Saved {name}: copy it to the RPI-RP2 drive of a {}.", board.label),
+                    Err(e) => format!("Could not make the firmware: {e}"),
+                }));
+            }),
+            Effect::Deflate(code) => wasm_bindgen_futures::spawn_local(async move {
+                dispatch.emit(match crate::deflate::deflate(code.as_bytes()).await {
+                    Ok(deflated) => Action::Deflated { code, deflated },
+                    Err(e) => Action::Notify(format!("Could not compress the program for a link: {e}")),
+                });
+            }),
+            Effect::Inflate(deflated) => wasm_bindgen_futures::spawn_local(async move {
+                let inflated = crate::deflate::inflate(&deflated).await;
+                dispatch.emit(Action::Inflated { deflated, inflated });
+            }),
+            Effect::FetchGuides => wasm_bindgen_futures::spawn_local(async move {
+                dispatch.emit(Action::GuidesLoaded(load_guides().await));
+            }),
         }
-        let deflated = deflated.to_vec();
-        self.inflating = Some(deflated.clone());
-        let dispatch = self.dispatch.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let inflated = crate::deflate::inflate(&deflated).await;
-            dispatch.emit(Action::Inflated { deflated, inflated });
-        });
-    }
-
-    /// Python mode, at the edge: deflates the running program for links when the reducer
-    /// owes it ([`State::to_deflate`]), once per program.
-    fn sync_deflate(&mut self) {
-        let Some(code) = self.state.to_deflate() else { return };
-        if self.deflating.as_deref() == Some(code) {
-            return;
-        }
-        let code = code.to_owned();
-        self.deflating = Some(code.clone());
-        let dispatch = self.dispatch.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            dispatch.emit(match crate::deflate::deflate(code.as_bytes()).await {
-                Ok(deflated) => Action::Deflated { code, deflated },
-                Err(e) => Action::Notify(format!("Could not compress the program for a link: {e}")),
-            });
-        });
     }
 
     fn request_frame(&mut self, ctx: &Context<Self>) {
@@ -510,7 +472,8 @@ impl App {
         let board = view::board(&self.state);
         if let Some(b) = board.buttons.iter().find(|b| b.key.is_some_and(|k| k.to_string() == key)) {
             let action = if down { Action::Press(b.pin) } else { Action::Release(b.pin) };
-            self.state.dispatch(action);
+            let effect = self.state.dispatch(action);
+            self.perform(effect);
             return true;
         }
         if !down {
@@ -524,9 +487,8 @@ impl App {
             "l" => Action::CopyLink { base: base_url() },
             _ => return false,
         };
-        if let Effect::Copy(url) = self.state.dispatch(action) {
-            copy_to_clipboard(&url);
-        }
+        let effect = self.state.dispatch(action);
+        self.perform(effect);
         true
     }
 }

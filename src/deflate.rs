@@ -1,7 +1,7 @@
 //! Raw DEFLATE for share links, at the edge: the browser's `CompressionStream` and
 //! `DecompressionStream` (`src/js/deflate.js`). They are asynchronous, so the reducer asks
-//! ([`State::to_deflate`](crate::state::State::to_deflate),
-//! [`State::to_inflate`](crate::state::State::to_inflate)) and is handed the bytes
+//! ([`Effect::Deflate`](crate::state::Effect::Deflate),
+//! [`Effect::Inflate`](crate::state::Effect::Inflate)) and is handed the bytes
 //! ([`Action::Deflated`](crate::state::Action::Deflated),
 //! [`Action::Inflated`](crate::state::Action::Inflated)).
 

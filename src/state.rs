@@ -194,6 +194,14 @@ pub enum Effect {
         /// Its contents.
         text: String,
     },
+    /// Compress this program with the browser's raw DEFLATE, for links, and hand it back
+    /// ([`Action::Deflated`]).
+    Deflate(String),
+    /// Decompress a link's code, and hand it back ([`Action::Inflated`]).
+    Inflate(Vec<u8>),
+    /// Fetch the guide's Python programs ([`examples::FILE`]), and hand them back
+    /// ([`Action::GuidesLoaded`]).
+    FetchGuides,
     /// Pass the run's worker what it is owed (after each [`Action::Probe`]): how far its
     /// virtual time may go, µs, and the inputs since the last time.
     Worker {
@@ -287,6 +295,19 @@ pub struct State {
     /// demos that block then run in one, across frames, instead of inside one poll on the
     /// page's thread.
     pub workers: bool,
+    /// The work the page has been asked for already ([`State::owed`]), so that it is asked once.
+    pub asked: Asked,
+}
+
+/// What the reducer has asked the page to do already (see [`State::owed`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Asked {
+    /// The program whose DEFLATE was asked for.
+    pub deflate: Option<String>,
+    /// The link code whose inflating was asked for.
+    pub inflate: Option<Vec<u8>>,
+    /// Whether the guide's programs were asked for.
+    pub guides: bool,
 }
 
 impl Default for State {
@@ -312,6 +333,7 @@ impl State {
         State {
             driver: driver_for(language, run, &shared.recording, false),
             workers: false,
+            asked: Asked::default(),
             language,
             // A link's code is taken for the guide's program once the guides come and it is.
             yours: language == Language::Python,
@@ -349,7 +371,9 @@ impl State {
         let mut state = State::default();
         let query = query.strip_prefix('?').unwrap_or(query);
         if !query.is_empty() {
-            state.dispatch(Action::LoadLink(query.into()));
+            // Not `dispatch`: what the link owes the page is asked for by the page itself
+            // ([`State::owed`]), once it has the state.
+            state.apply(Action::LoadLink(query.into()));
         }
         state
     }
@@ -391,9 +415,10 @@ impl State {
 
     /// Python mode, for the page: the running program, while its DEFLATE for links is still
     /// owed (the page deflates it and dispatches [`Action::Deflated`]). Not a program too
-    /// long for a link.
+    /// long for a link, and nothing while the guide's programs are on their way (there is no
+    /// program yet).
     pub fn to_deflate(&self) -> Option<&str> {
-        let owed = self.language == Language::Python && self.deflated.is_none();
+        let owed = self.language == Language::Python && self.deflated.is_none() && !self.awaiting_guides;
         (owed && self.running_code.len() <= link::MAX_CODE_BYTES).then_some(self.running_code.as_str())
     }
 
@@ -403,7 +428,41 @@ impl State {
     }
 
     /// Applies an action.
+    ///
+    /// Returns what the page must do: the action's own effect, or else the work now owed and
+    /// not yet asked for ([`State::owed`]). (An action's own effect and new work never come
+    /// together but rarely; the work is then asked for at the next action, at most a frame
+    /// later.)
     pub fn dispatch(&mut self, action: Action) -> Effect {
+        match self.apply(action) {
+            Effect::None => self.owed(),
+            effect => effect,
+        }
+    }
+
+    /// The work owed to the state and not yet asked for, once each: fetch the guide's
+    /// programs ([`State::wants_guides`]), inflate a link's code ([`State::to_inflate`]),
+    /// deflate the running program ([`State::to_deflate`]). The page calls it once after it
+    /// made the state; [`State::dispatch`] after every action.
+    pub fn owed(&mut self) -> Effect {
+        if self.wants_guides() && !self.asked.guides {
+            self.asked.guides = true;
+            return Effect::FetchGuides;
+        }
+        if let Some(bytes) = self.to_inflate().filter(|b| self.asked.inflate.as_deref() != Some(*b)) {
+            let bytes = bytes.to_vec();
+            self.asked.inflate = Some(bytes.clone());
+            return Effect::Inflate(bytes);
+        }
+        if let Some(code) = self.to_deflate().filter(|c| self.asked.deflate.as_deref() != Some(*c)) {
+            let code = code.to_owned();
+            self.asked.deflate = Some(code.clone());
+            return Effect::Deflate(code);
+        }
+        Effect::None
+    }
+
+    fn apply(&mut self, action: Action) -> Effect {
         match action {
             Action::SelectDemo(id) if self.language == Language::Python && id == examples::YOURS => {
                 self.keep_edits();
@@ -1398,6 +1457,30 @@ mod tests {
         }
         assert_eq!(s.to_inflate(), None);
         s
+    }
+
+    #[test]
+    fn the_work_owed_to_the_page_is_returned_once_each() {
+        // Python mode: the guide's programs, then the program's DEFLATE, each asked for once.
+        let mut s = State::default();
+        assert_eq!(s.owed(), Effect::None, "Rust mode owes nothing");
+        assert_eq!(s.dispatch(Action::SetLanguage("python".into())), Effect::FetchGuides);
+        assert_eq!(s.dispatch(Action::Run), Effect::None, "asked once");
+        let guide = guide(DemoId::BlinkTwo);
+        assert_eq!(s.dispatch(Action::GuidesLoaded(Ok(Guides::bundled()))), Effect::Deflate(guide.clone()));
+        assert_eq!(s.dispatch(Action::Run), Effect::None, "asked once");
+        s.dispatch(Action::EditCode("print(3)\n".into()));
+        assert_eq!(s.dispatch(Action::RunCode), Effect::Deflate("print(3)\n".into()));
+        // A link with code: its inflating, asked for by the page once it has the state.
+        let url = {
+            deflate(&mut s);
+            let Effect::Copy(url) = s.dispatch(Action::CopyLink { base: "http://x/".into() }) else { panic!() };
+            url
+        };
+        let mut opened = State::from_query(url.split_once('?').unwrap().1);
+        let Effect::Inflate(bytes) = opened.owed() else { panic!("the link's code to inflate") };
+        assert_eq!(Some(bytes.as_slice()), opened.to_inflate());
+        assert_eq!(opened.owed(), Effect::None, "asked once");
     }
 
     #[test]
