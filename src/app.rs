@@ -147,7 +147,7 @@ impl Component for App {
                 // display time is compared with it (read just after granting, the worker's
                 // time would be a frame old, and the display would wait for it).
                 self.sync_worker();
-                let effect = self.state.dispatch(Action::Frame { dt_ms: dt, now_ms: ts });
+                let effect = self.state.frame(dt, ts, &mut frame_budget(ts));
                 self.perform(effect);
                 self.request_frame(ctx);
                 if !self.painted {
@@ -491,6 +491,16 @@ impl App {
         self.perform(effect);
         true
     }
+}
+
+/// How long a frame may spend simulating, ms of wall time.
+pub const FRAME_BUDGET_MS: f64 = 8.0;
+
+/// Whether a frame that began at `start_ms` (`performance.now()`) may run more polls: the
+/// frame's time budget, on the page's clock (the reducer reads none).
+fn frame_budget(start_ms: f64) -> impl FnMut() -> bool {
+    let performance = web_sys::window().and_then(|w| w.performance());
+    move || performance.as_ref().is_none_or(|p| p.now() < start_ms + FRAME_BUDGET_MS)
 }
 
 /// The console's lines, rebuilt only when a line was added or the run changed.

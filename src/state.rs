@@ -171,7 +171,8 @@ pub enum Action {
     /// Your board stopped streaming, or was disconnected (why, in words): the page runs its
     /// own simulation of the board's demo again.
     BoardGone(String),
-    /// A frame: `dt_ms` of wall time passed; `now_ms` is the wall clock.
+    /// A frame: `dt_ms` of wall time passed; `now_ms` is the wall clock. It runs the polls
+    /// it needs without a time budget (the page gives one: [`State::frame`]).
     Frame {
         /// Wall time since the last frame, ms.
         dt_ms: f64,
@@ -723,19 +724,27 @@ impl State {
                     self.notice = Some(why);
                 }
             }
-            Action::Frame { dt_ms, now_ms } => {
-                if self.running {
-                    // A long gap (a background tab) is not caught up on.
-                    let dt = dt_ms.clamp(0.0, 100.0);
-                    let deadline = now_ms + FRAME_BUDGET_MS;
-                    let mut keep_going = clock_budget(deadline);
-                    self.driver.advance(dt * 1000.0 * self.speed, now_ms, &mut keep_going);
-                } else {
-                    self.driver.idle(now_ms);
-                }
-            }
+            Action::Frame { dt_ms, now_ms } => self.advance(dt_ms, now_ms, &mut || true),
         }
         Effect::None
+    }
+
+    /// A frame, as [`Action::Frame`], within a time budget that the page measures on its own
+    /// clock: `keep_going()` says whether the frame may run more polls (the reducer reads no
+    /// clock). Returns what the page must do, as [`State::dispatch`] does.
+    pub fn frame(&mut self, dt_ms: f64, now_ms: f64, keep_going: &mut dyn FnMut() -> bool) -> Effect {
+        self.advance(dt_ms, now_ms, keep_going);
+        self.owed()
+    }
+
+    fn advance(&mut self, dt_ms: f64, now_ms: f64, keep_going: &mut dyn FnMut() -> bool) {
+        if self.running {
+            // A long gap (a background tab) is not caught up on.
+            let dt = dt_ms.clamp(0.0, 100.0);
+            self.driver.advance(dt * 1000.0 * self.speed, now_ms, keep_going);
+        } else {
+            self.driver.idle(now_ms);
+        }
     }
 
     fn copy_link(&mut self, base: String) -> Effect {
@@ -1014,25 +1023,6 @@ fn driver_for(language: Language, run: Run, recorded: &[Input], workers: bool) -
             Driver::new(config(run.params, run.poll_cost_us, run.bounce), &presses)
         }
     }
-}
-
-/// How long a frame may spend simulating, ms of wall time.
-pub const FRAME_BUDGET_MS: f64 = 8.0;
-
-/// A budget check against the wall clock: on the web, `performance.now()`; natively, always
-/// yes (tests pass a poll count instead).
-fn clock_budget(deadline_ms: f64) -> impl FnMut() -> bool {
-    move || now_ms().is_none_or(|now| now < deadline_ms)
-}
-
-#[cfg(target_arch = "wasm32")]
-fn now_ms() -> Option<f64> {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now())
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn now_ms() -> Option<f64> {
-    None
 }
 
 /// The simulation's configuration for these settings.
