@@ -47,27 +47,29 @@ const el = (tag, props = {}, ...children) => {
   return e;
 };
 const seconds = (us) => `${(us / 1e6).toFixed(3)} s`;
+/** A handshake's parameters as the page's links write them, `key=value` joined by `sep`. */
+const pairs = (params, sep = "&") => params.map(([k, v]) => `${k}=${v}`).join(sep);
 
 /** The panel's parts, made once per panel. */
 class Panel {
   constructor(root) {
     this.root = root;
     const title = root.querySelector("h2");
-    this.status = el("p", { className: "status" });
+    this.status = el("p", { className: "board-status" });
     this.status.dataset.link = "status";
     this.status.setAttribute("role", "status");
-    this.facts = el("dl", { className: "facts" });
+    this.facts = el("dl", { className: "board-facts" });
     this.facts.dataset.link = "facts";
     this.buttons = el("div", { className: "board-buttons" });
     this.switcher = el("form", { className: "board-switch", hidden: true });
     this.switcher.dataset.link = "switcher";
-    this.note = el("p", { className: "note", hidden: true });
+    this.note = el("p", { className: "board-note", hidden: true });
     this.note.dataset.link = "note";
-    this.log = el("ol", { className: "log", hidden: true });
+    this.log = el("ol", { className: "board-log", hidden: true });
     this.log.dataset.link = "log";
     this.log.setAttribute("aria-label", "What your board does, live");
     this.log.tabIndex = 0;
-    this.result = el("pre", { className: "check-result", hidden: true, tabIndex: 0 });
+    this.result = el("pre", { className: "board-check", hidden: true, tabIndex: 0 });
     this.result.dataset.link = "check-result";
     this.result.setAttribute("aria-label", "The board against the simulator");
     this.toPage = () => {};
@@ -258,7 +260,7 @@ class Connection {
     if (this.hello) return;
     this.hello = m;
     const { panel } = this;
-    const params = m.params.map(([k, v]) => `${k}=${v}`).join(" ") || "the guide's";
+    const params = pairs(m.params, " ") || "the guide's";
     const facts = [
       ["Board", m.board],
       ["Firmware", m.firmware],
@@ -293,7 +295,7 @@ class Connection {
    */
   watch() {
     const { hello, panel } = this;
-    const params = hello.params.map(([k, v]) => `${k}=${v}`).join("&");
+    const params = pairs(hello.params);
     try {
       this.reader.watch(hello.demo, params);
     } catch (e) {
@@ -316,10 +318,7 @@ class Connection {
    * stream stops, and the panel says how to watch again.
    */
   async leftByPage() {
-    if (!this.pump) return;
-    clearInterval(this.pump);
-    this.pump = null;
-    this.checkButton.hidden = true;
+    if (!this.stopPump()) return;
     this.streamButton.setAttribute("aria-pressed", "false");
     this.panel.say("The page runs its own simulation now: Watch live to see your board again.");
     await this.send("StopStream");
@@ -329,10 +328,17 @@ class Connection {
   unwatch(why) {
     if (!this.pump) return;
     this.handOver();
+    this.stopPump();
+    this.panel.toPage({ type: "gone", why });
+  }
+
+  /** Stops handing the stream to the page (and the check with it); whether it was handed. */
+  stopPump() {
+    if (!this.pump) return false;
     clearInterval(this.pump);
     this.pump = null;
     this.checkButton.hidden = true;
-    this.panel.toPage({ type: "gone", why });
+    return true;
   }
 
   /** "Check against the simulator": the result in the panel, with a button that copies it. */
@@ -384,11 +390,11 @@ class Connection {
       type: "text",
       spellcheck: false,
       placeholder: "key=value&key=value",
-      value: hello.params.map(([k, v]) => `${k}=${v}`).join("&"),
+      value: pairs(hello.params),
     });
     params.dataset.link = "switch-params";
     // The board's parameters belong to its demo: another demo starts from the guide's.
-    select.onchange = () => (params.value = select.value === hello.demo ? hello.params.map(([k, v]) => `${k}=${v}`).join("&") : "");
+    select.onchange = () => (params.value = select.value === hello.demo ? pairs(hello.params) : "");
     const go = el("button", { type: "submit", textContent: "Switch demo" });
     go.dataset.link = "switch";
     panel.switcher.replaceChildren(
