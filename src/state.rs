@@ -489,6 +489,7 @@ impl State {
                         self.params = Params::defaults(demo);
                     }
                     self.start_afresh();
+                    self.restart();
                 }
             },
             Action::SetParam { key, text } => {
@@ -809,10 +810,10 @@ impl State {
         self.yours = false;
         self.params = params;
         self.start_afresh();
-        self.driver = Driver::board(BoardRun::new(board, firmware, &self.params));
+        self.new_run(Driver::board(BoardRun::new(board, firmware, &self.params)));
     }
 
-    /// Another program from 0 s: no edits pending, nothing recorded, running, no notice.
+    /// Before another program: no edits pending, nothing recorded, running, no notice.
     #[inline(always)] // (two callers: inlined, the page's wasm is 20 B smaller gzipped)
     fn start_afresh(&mut self) {
         self.drafts.clear();
@@ -820,7 +821,6 @@ impl State {
         self.recording = false;
         self.running = true;
         self.notice = None;
-        self.restart();
     }
 
     fn press(&mut self, pin: Pin) {
@@ -987,7 +987,12 @@ impl State {
             bounce: self.active_bounce(),
             yours: self.yours,
         };
-        self.driver = driver_for(self.language, run, &self.recorded, self.workers);
+        self.new_run(driver_for(self.language, run, &self.recorded, self.workers));
+    }
+
+    /// `driver`'s run from 0 s, a new one (views reset their caches; a worker starts).
+    fn new_run(&mut self, driver: Driver) {
+        self.driver = driver;
         self.held.clear();
         self.share_url = None;
         self.run_id += 1;
