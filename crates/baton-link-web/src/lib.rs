@@ -157,12 +157,16 @@ fn board_params(demo: &str, params: &str) -> Result<Params, String> {
     Ok(p)
 }
 
-/// The tasks a simulation of the demo has made in its first second, by id.
+/// The tasks a simulation of the demo has made in its first second, by id. A demo that
+/// blocks is one task, its main, named before it runs: its one poll is the whole program,
+/// which with long intervals would hold the page for as long as it takes to simulate.
 fn task_names(params: &Params) -> Vec<(u64, String)> {
     let mut config = SimConfig::new(params.demo());
     config.params = params.clone();
     let mut sim = Simulation::new(config);
-    sim.run_until_bounded(1_000_000, 100_000);
+    if params.demo().uses_asyncio() {
+        sim.run_until_bounded(1_000_000, 100_000);
+    }
     sim.tasks().into_iter().map(|t| (t.id.as_u64(), t.name.into_owned())).collect()
 }
 
@@ -358,6 +362,16 @@ mod tests {
             baton_link::decode_host(&frame).unwrap(),
             HostMessage::SetConfig { demo: "blink-one", params: vec![] }
         );
+    }
+
+    #[test]
+    fn tasks_are_named_as_the_simulation_names_them() {
+        let names = task_names(&board_params("button-interval", "").unwrap());
+        let names: Vec<&str> = names.iter().map(|(_, n)| n.as_str()).collect();
+        assert_eq!(names, ["main", "blink", "monitor_interval_buttons"]);
+        // A demo that blocks: its main alone, named without running it.
+        let blocking = task_names(&board_params("blink-polling", "").unwrap());
+        assert_eq!(blocking.len(), 1, "{blocking:?}");
     }
 
     #[test]
