@@ -31,6 +31,7 @@ mod firmware;
 mod link;
 mod program;
 mod python;
+mod test_server;
 
 /// Errors are one-line messages for a person.
 type Result<T = ()> = std::result::Result<T, String>;
@@ -187,10 +188,16 @@ const TEST_STEPS: &[Step] = &[
                 "--target",
                 "wasm32-unknown-unknown",
             ]);
+            // The runner's page server can lose a connection of the page's first burst, and then
+            // the tests never start (test_server.rs): held connections keep it from happening.
+            let pool = test_server::PinnedPool::start().map_err(|e| format!("a free local port: {e}"))?;
             cargo
                 .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
-                .env("CHROMEDRIVER", CHROMEDRIVER);
-            cx.run(cargo).map(|()| None)
+                .env("CHROMEDRIVER", CHROMEDRIVER)
+                .env("WASM_BINDGEN_TEST_ADDRESS", pool.address());
+            let result = cx.run(cargo).map(|()| None);
+            drop(pool);
+            result
         },
     },
     Step {
