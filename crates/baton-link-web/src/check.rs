@@ -27,6 +27,11 @@ pub const END_MARGIN_US: u64 = 100_000;
 /// The most turns the check simulates (a polling demo takes 100 000 a second): past it the
 /// check compares as far as the simulation got, and says so.
 pub const MAX_POLLS: u64 = 5_000_000;
+/// The most moves of virtual time a demo that blocks may make for a check (its one poll is
+/// the whole program; blink-polling reads the clock once a virtual µs), past which its time
+/// hurries to the end ([`Simulation::hurry_after`]): about as long on the page as
+/// [`MAX_POLLS`] turns of an asyncio demo.
+pub const MAX_MOVES: u64 = 50_000_000;
 
 /// One event of a sequence: when, and what (a level, a line, a frame's colours).
 #[derive(Clone, Debug, PartialEq)]
@@ -103,7 +108,8 @@ pub struct Check {
     pub presses: usize,
     /// What the board's side lacks.
     pub missing: Missing,
-    /// How far the simulation got, when [`MAX_POLLS`] stopped it short of `to_us`.
+    /// How far the simulation got, when [`MAX_POLLS`] or [`MAX_MOVES`] stopped it short of
+    /// `to_us`.
     pub simulated_to: Option<u64>,
 }
 
@@ -152,7 +158,7 @@ impl fmt::Display for Check {
             writeln!(f, "Largest offset: {us} µs ({what}).")?;
         }
         if let Some(t) = self.simulated_to {
-            writeln!(f, "Note: the simulation stopped at {} ({MAX_POLLS} turns, the check's limit).", seconds(t))?;
+            writeln!(f, "Note: the simulation stopped at {} (the check's limit: {MAX_POLLS} turns, or {MAX_MOVES} clock moves of a demo that blocks).", seconds(t))?;
         }
         let Missing { presses, events, not_kept } = self.missing;
         if presses > 0 {
@@ -186,14 +192,35 @@ pub fn check(
     to_us: u64,
     missing: Missing,
 ) -> Check {
+    check_within(params, events, presses, (from_us, to_us), missing, MAX_MOVES)
+}
+
+/// [`check`], a demo that blocks limited to `max_moves` (the tests' limits are smaller).
+fn check_within(
+    params: &Params,
+    events: &[TraceEvent],
+    presses: &[InputEvent],
+    (from_us, to_us): (u64, u64),
+    missing: Missing,
+    max_moves: u64,
+) -> Check {
     let mut config = SimConfig::new(params.demo());
     config.params = params.clone();
     config.trace = true;
     let mut sim = Simulation::new(config);
     sim.schedule_inputs(presses);
     let end = to_us.saturating_sub(END_MARGIN_US);
+    if !params.demo().uses_asyncio() {
+        // One poll is the whole program: it cannot be stopped at `end`, so its time hurries
+        // past it (or past the check's limit), and it ends in a few steps.
+        sim.hurry_after(end, max_moves);
+    }
     sim.run_until_bounded(end, MAX_POLLS);
-    let simulated_to = (sim.now_us() < end && sim.ended_us().is_none()).then(|| sim.now_us());
+    let short = |t: u64| t < end;
+    let simulated_to = match sim.hurried_from() {
+        Some(t) => short(t).then_some(t),
+        None => (short(sim.now_us()) && sim.ended_us().is_none()).then(|| sim.now_us()),
+    };
     let end = simulated_to.unwrap_or(end);
     let changed: Vec<String> = params.changed().into_iter().map(|(k, v)| format!("{k}={v}")).collect();
     let demo = match changed.is_empty() {
@@ -440,6 +467,59 @@ mod tests {
         let c = check(&params, &wrong, &[], from, to + END_MARGIN_US, Missing::default());
         assert_eq!(c.differ, 1, "{c}");
         assert!(c.first.as_ref().unwrap().text.starts_with("the NeoPixels on "), "{c}");
+    }
+
+    /// A demo that blocks, as a board that matches the simulation streams it up to `to_us`.
+    fn blocking_board(params: &Params, to_us: u64) -> Vec<TraceEvent> {
+        let mut config = SimConfig::new(params.demo());
+        config.params = params.clone();
+        let mut sim = Simulation::new(config);
+        sim.hurry_after(to_us, u64::MAX);
+        sim.run_until(to_us);
+        let mut events = sim.take_trace();
+        events.retain(|e| e.t_us() < to_us);
+        events
+    }
+
+    #[test]
+    fn a_demo_that_blocks_is_checked_as_far_as_the_board_streamed_at_the_largest_parameters() {
+        // LED 2: 1,000 intervals of 60 s each, 33 hours of a loop that reads the clock once a
+        // µs. Unhurried, the check would simulate all of it inside one poll.
+        let mut params = Params::defaults(DemoId::BlinkPolling);
+        for (k, v) in [("interval1", "0.25"), ("interval2", "60"), ("count1", "1000"), ("count2", "1000")] {
+            params.set(k, v).unwrap();
+        }
+        let board = blocking_board(&params, 2_000_000);
+        assert!(board.iter().filter(|e| matches!(e, TraceEvent::Pin { .. })).count() >= 8);
+        let c = check_within(&params, &board, &[], (0, 2_000_000), Missing::default(), u64::MAX);
+        assert!(c.same() && c.simulated_to.is_none(), "{c}");
+        assert!(c.compared >= 8, "{c}");
+        // A toggle that is not the simulation's is still found.
+        let mut wrong = board.clone();
+        let Some(TraceEvent::Pin { t_us, .. }) = wrong.iter_mut().rfind(|e| matches!(e, TraceEvent::Pin { .. })) else {
+            panic!()
+        };
+        *t_us += 1_000;
+        let c = check_within(&params, &wrong, &[], (0, 2_000_000), Missing::default(), u64::MAX);
+        assert_eq!(c.differ, 1, "{c}");
+    }
+
+    #[test]
+    fn a_demo_that_blocks_stops_at_the_checks_limit_and_says_so() {
+        let params = Params::defaults(DemoId::BlinkPolling);
+        let board = blocking_board(&params, 3_000_000);
+        // 1,000,000 moves: the clock reads of about a second of blink-polling.
+        let c = check_within(&params, &board, &[], (0, 3_000_000), Missing::default(), 1_000_000);
+        let t = c.simulated_to.expect("stopped short");
+        assert!((900_000..1_100_000).contains(&t), "{c}");
+        assert_eq!(c.to_us, t);
+        assert!(c.same(), "compared up to where it stopped: {c}");
+        assert!(c.to_string().contains("Note: the simulation stopped at "), "{c}");
+        // blink-blocking sleeps instead of reading the clock: the guide's whole run is a few moves.
+        let params = Params::defaults(DemoId::BlinkBlocking);
+        let board = blocking_board(&params, 3_000_000);
+        let c = check_within(&params, &board, &[], (0, 3_000_000), Missing::default(), 1_000);
+        assert!(c.same() && c.simulated_to.is_none() && c.compared >= 4, "{c}");
     }
 
     #[test]

@@ -70,7 +70,24 @@ pub(crate) struct Core {
     pub(crate) halted: Cell<bool>,
     /// The task being polled and when its turn began, while a poll is under way.
     pub(crate) polling: Cell<Option<(u64, u64)>>,
+    /// When time hurries, if it ever does (see [`crate::Simulation::hurry_after`]).
+    pub(crate) hurry: Cell<Option<Hurry>>,
+    /// When it began to hurry.
+    pub(crate) hurried_from: Cell<Option<u64>>,
 }
+
+/// Past `after_us`, or once `moves_left` moves of time are spent, every move of time goes at
+/// least [`HURRY_US`] on.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Hurry {
+    pub(crate) after_us: u64,
+    pub(crate) moves_left: u64,
+}
+
+/// How far each move of time goes at least, once time hurries: an hour, so that a blocking
+/// program's waits end at their first clock read, and its loops (bounded by the guide's
+/// parameters: at most 1,000 intervals of at most 60 s) run out in a few thousand steps.
+pub(crate) const HURRY_US: u64 = 3_600_000_000;
 
 impl Core {
     pub(crate) fn now(&self) -> u64 {
@@ -93,6 +110,7 @@ impl Core {
     /// read, a NeoPixel frame) returns only there. With a pace function, in the steps it
     /// allows, inputs it schedules meanwhile happening on the way at their own times.
     pub(crate) fn advance_to(&self, t: u64) {
+        let t = self.hurried(t);
         loop {
             let step = self.allow(t);
             self.move_to(step);
@@ -100,6 +118,21 @@ impl Core {
                 break;
             }
         }
+    }
+
+    /// `t`, or at least [`HURRY_US`] from now once time hurries (one `Cell` read otherwise).
+    fn hurried(&self, t: u64) -> u64 {
+        let Some(mut hurry) = self.hurry.get() else { return t };
+        let now = self.now.get();
+        if now < hurry.after_us && hurry.moves_left > 0 {
+            hurry.moves_left -= 1;
+            self.hurry.set(Some(hurry));
+            return t;
+        }
+        if self.hurried_from.get().is_none() {
+            self.hurried_from.set(Some(now));
+        }
+        t.max(now.saturating_add(HURRY_US))
     }
 
     /// One step towards `t`, as far as the pace function allows now: a host loop's idle

@@ -414,6 +414,24 @@ impl<P> Simulation<P> {
         }
     }
 
+    /// For a host that needs a run only up to `end_us` (the board link's check against the
+    /// simulator): past it, or once `max_moves` moves of virtual time are spent (every sleep,
+    /// clock read, poll cost and NeoPixel frame is one), each move of time goes at least an
+    /// hour on. Why: a demo that blocks is one poll that is the whole program, so
+    /// [`Simulation::run_until_bounded`] cannot stop it part-way, and blink-polling reads the
+    /// clock once a µs: at the largest parameters (1,000 intervals of 60 s) that is 6·10¹⁰
+    /// reads. Hurried, its waits end at their first read and it runs out in a few thousand
+    /// steps; what it does past the point is not the real run ([`Simulation::hurried_from`]).
+    pub fn hurry_after(&mut self, end_us: u64, max_moves: u64) {
+        self.core.hurry.set(Some(crate::board::Hurry { after_us: end_us, moves_left: max_moves }));
+    }
+
+    /// When time began to hurry ([`Simulation::hurry_after`]), if it has: the run is the real
+    /// one only before it.
+    pub fn hurried_from(&self) -> Option<u64> {
+        self.core.hurried_from.get()
+    }
+
     /// When the program ended (`main` returned), if it has: nothing runs after that.
     pub fn ended_us(&self) -> Option<u64> {
         self.ended_us

@@ -141,3 +141,25 @@ fn the_end_of_a_program_is_when_main_returned() {
     sim.run_until(9_000_000);
     assert_eq!(sim.ended_us(), None);
 }
+
+#[test]
+fn a_hurried_run_is_the_free_run_up_to_its_point_and_then_ends_in_few_moves() {
+    // blink-blocking with 1,000 intervals of 60 s: 33 hours, one poll.
+    let mut c = config(DemoId::BlinkBlocking, &[("interval1", "60"), ("count1", "1000")]);
+    // (The one turn, the whole program, ends past the point: not compared.)
+    c.task_events = false;
+    let end_us = 200_000_000;
+    let free = free_run(c.clone(), &[], end_us);
+    let mut sim = Simulation::new(c.clone());
+    sim.hurry_after(end_us, u64::MAX);
+    sim.run_until(end_us);
+    assert!(sim.ended_us().is_some(), "the program ran out");
+    assert_eq!(sim.hurried_from(), Some(240_000_000), "the first move at or past the point");
+    assert_eq!(cut(sim.trace().clone(), end_us), free, "the same run up to the point");
+    // Out of moves first: it hurries from where they ran out (the poll's start, then one
+    // sleep of 60 s).
+    let mut sim = Simulation::new(c);
+    sim.hurry_after(end_us, 2);
+    sim.run_until(end_us);
+    assert_eq!(sim.hurried_from(), Some(60_000_000));
+}
