@@ -1,5 +1,6 @@
-//! The Yew app: owns the [`State`], turns events and animation frames into [`Action`]s, and
-//! lays out the components.
+//! The Yew app: owns the [`Page`] (the state and the engine of its run), turns events and
+//! animation frames into [`Action`]s, does the effects the page returns, and lays out the
+//! components.
 
 use crate::components::board::Board;
 use crate::components::console::{Console, Lines};
@@ -12,8 +13,9 @@ use crate::components::source::Source;
 use crate::components::timeline::{self, Timeline, DEFAULT_WINDOW_US};
 use crate::components::worker::Worker;
 use crate::examples;
+use crate::page::Page;
 use crate::remote::Status;
-use crate::state::{Action, Effect, Language, State};
+use crate::state::{Action, Effect, Language};
 use crate::view;
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
@@ -65,7 +67,8 @@ pub enum Msg {
 
 /// The root component.
 pub struct App {
-    state: State,
+    /// The page: its state and its run's engine.
+    state: Page,
     dispatch: Callback<Action>,
     on_window: Callback<u64>,
     frame: Option<AnimationFrame>,
@@ -89,7 +92,7 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let query = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        let mut state = State::from_query(&query);
+        let mut state = Page::from_query(&query);
         // A cross-origin isolated page can run workers (shared memory): Python mode, and the
         // guide's blocking Rust demos across frames.
         let isolated = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crossOriginIsolated"))
@@ -453,6 +456,8 @@ impl App {
             Effect::FetchGuides => wasm_bindgen_futures::spawn_local(async move {
                 dispatch.emit(Action::GuidesLoaded(load_guides().await));
             }),
+            // Done by the page already (Page::dispatch): its engine is the run's.
+            Effect::Engine(_) => {}
         }
     }
 
@@ -504,7 +509,7 @@ fn frame_budget(start_ms: f64) -> impl FnMut() -> bool {
 }
 
 /// The console's lines, rebuilt only when a line was added or the run changed.
-fn lines(state: &State) -> Lines {
+fn lines(state: &Page) -> Lines {
     Lines {
         run_id: state.run_id,
         total: state.driver.console_total(),

@@ -18,6 +18,7 @@ pub use board::{BoardRun, LIVE_LEAD_US};
 pub use source::{Advanced, RunSource, Source, Stepped};
 
 use crate::remote::{Pwm, Remote};
+use crate::state::RunPlan;
 use baton::TaskState;
 use baton_board::neopixel::Color;
 use baton_board::Pin;
@@ -185,6 +186,17 @@ impl Driver {
         sim.set_task_events(true);
         sim.schedule_inputs(inputs);
         Self::with_source(Source::Sim(sim))
+    }
+
+    /// The engine for `plan`, from 0 s.
+    pub fn start(plan: RunPlan) -> Self {
+        match plan {
+            RunPlan::Sim { config, presses } => Driver::new(config, &presses),
+            RunPlan::Worker { program, poll_cost_us, bounce, recorded } => {
+                Driver::worker(Remote::new(program, poll_cost_us, bounce, &recorded))
+            }
+            RunPlan::Board { board, firmware, params } => Driver::board(BoardRun::new(board, firmware, &params)),
+        }
     }
 
     /// Shows a run in a worker (the app starts the worker).

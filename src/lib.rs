@@ -11,7 +11,8 @@
 //! - [`remote`]: a run in a Web Worker (Python mode, or a blocking Rust demo), as the page sees it;
 //! - [`driver`]: runs the simulation (or shows the worker's) against a clock, keeps the board as it looks at the
 //!   *display time*, a bounded timeline window and the inspector's task table;
-//! - [`state`]: the reducer: every user action, validated, applied to the driver;
+//! - [`state`]: the reducer: every user action, validated, into plain data and the effects it asks for;
+//! - [`page`]: the state and the engine of its run (the driver), doing what the reducer asks of it;
 //! - [`view`]: pure view-models (board parts, colours, times, the speed slider);
 //! - [`highlight`]: a small Rust syntax highlighter for the source pane.
 //!
@@ -25,6 +26,7 @@ pub mod firmware;
 pub mod highlight;
 pub mod link;
 pub mod math;
+pub mod page;
 pub mod remote;
 pub mod state;
 pub mod view;

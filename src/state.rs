@@ -1,6 +1,12 @@
 //! The playground's state and its reducer: every user action goes through
 //! [`State::dispatch`], apart from any component, so it is tested natively.
 //!
+//! The state is plain data, and the reducer reads no clock and runs nothing: what it wants
+//! done comes back as an [`Effect`], a run to start or a press for the run's engine among
+//! them ([`Engine`]). The engines (a simulation, a worker's run, your board's stream) belong
+//! to the page ([`crate::page::Page`]), which does what the reducer asks and hands their
+//! answers back as actions (the time a press happened at, the inputs a worker scheduled).
+//!
 //! Rules:
 //! - a parameter edit is validated; a bad value shows an inline error and the running demo
 //!   keeps running; a valid change restarts the demo with the new parameters (so a link made
@@ -12,10 +18,9 @@
 //!   worker ([`crate::remote`]); editing does not restart anything; a link carries the code
 //!   that runs.
 
-use crate::driver::{BoardRun, Driver};
 use crate::examples::{self, Guides};
 use crate::link::{self, Code, LinkError, Shared};
-use crate::remote::{Probe, Program, Remote, Status, WorkerMsg};
+use crate::remote::{Probe, Program, WorkerMsg};
 use baton_board::Pin;
 use baton_demos::{DemoId, Params};
 use baton_sim::inputs::{Input, LevelEvent};
@@ -171,8 +176,14 @@ pub enum Action {
     /// Your board stopped streaming, or was disconnected (why, in words): the page runs its
     /// own simulation of the board's demo again.
     BoardGone(String),
+    /// The run's engine pressed or released a button, at its time ([`Engine::Press`],
+    /// [`Engine::Release`]): recorded, if recording.
+    ButtonEvent(InputEvent),
+    /// The inputs a worker's run scheduled (it says when a press, a reading or a turn
+    /// happened): recorded, if recording.
+    Scheduled(Vec<Input>),
     /// A frame: `dt_ms` of wall time passed; `now_ms` is the wall clock. It runs the polls
-    /// it needs without a time budget (the page gives one: [`State::frame`]).
+    /// it needs without a time budget (the page gives one: [`crate::page::Page::frame`]).
     Frame {
         /// Wall time since the last frame, ms.
         dt_ms: f64,
@@ -216,6 +227,56 @@ pub enum Effect {
         /// The board.
         board: crate::firmware::Board,
         /// The demo and parameters to write.
+        params: Params,
+    },
+    /// Something for the run's engine ([`crate::page::Page`] does it).
+    Engine(Engine),
+}
+
+/// What the reducer asks of the run's engine.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Engine {
+    /// Start this run from 0 s, in place of the one before (a new [`State::run_id`]).
+    Start(Box<RunPlan>),
+    /// Press a button now; the engine answers with [`Action::ButtonEvent`] (a worker's run
+    /// with [`Action::Scheduled`], once it has scheduled it).
+    Press(Pin),
+    /// Release buttons, each pressed at the time given, µs; answered as a press is.
+    Release(Vec<(Pin, u64)>),
+    /// A potentiometer's reading or a knob's turn, for the worker to schedule.
+    Send(Input),
+    /// Run one task poll (the Step button).
+    Step,
+}
+
+/// A run, as data: what the page's engine for it is made of.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunPlan {
+    /// A Rust demo simulated in the page, these presses replayed.
+    Sim {
+        /// The simulation's configuration.
+        config: SimConfig,
+        /// The presses to replay.
+        presses: Vec<InputEvent>,
+    },
+    /// A program run in a worker (Python mode, your Rust program, or a Rust demo that blocks).
+    Worker {
+        /// What it runs.
+        program: Program,
+        /// Virtual µs charged for each task poll.
+        poll_cost_us: u64,
+        /// The bounce in force.
+        bounce: Option<Bounce>,
+        /// The inputs to replay.
+        recorded: Vec<Input>,
+    },
+    /// Your board's run, as it streams it.
+    Board {
+        /// The board's name.
+        board: String,
+        /// Its firmware's version.
+        firmware: String,
+        /// Its demo and parameters.
         params: Params,
     },
 }
@@ -262,8 +323,8 @@ pub struct State {
     pub notice: Option<String>,
     /// Buttons held down, with the time of their press.
     pub held: LiteMap<Pin, u64>,
-    /// The simulation.
-    pub driver: Driver,
+    /// Your board (its name and its firmware's version), while the page shows its run live.
+    pub watching: Option<(String, String)>,
     /// Bumped at each restart (a new run: views reset their caches; Python mode starts a
     /// new worker).
     pub run_id: u64,
@@ -324,15 +385,8 @@ impl State {
         let bounce = shared.bounce.unwrap_or(DEFAULT_BOUNCE);
         let language = if shared.code.is_some() { Language::Python } else { Language::Rust };
         let (code, deflated) = shared.code.map_or((String::new(), None), |c| (c.text, Some(c.deflated)));
-        let run = Run {
-            params: &shared.params,
-            code: &code,
-            poll_cost_us: shared.poll_cost_us,
-            bounce: shared.bounce,
-            yours: false,
-        };
         State {
-            driver: driver_for(language, run, &shared.recording, false),
+            watching: None,
             workers: false,
             asked: Asked::default(),
             language,
@@ -423,19 +477,30 @@ impl State {
         (owed && self.running_code.len() <= link::MAX_CODE_BYTES).then_some(self.running_code.as_str())
     }
 
-    /// The worker's run, if this is one (Python mode, or a Rust demo that blocks).
-    pub fn remote(&self) -> Option<&Remote> {
-        self.driver.remote()
-    }
-
     /// Applies an action.
     ///
-    /// Returns what the page must do: the action's own effect, or else the work now owed and
-    /// not yet asked for ([`State::owed`]). (An action's own effect and new work never come
-    /// together but rarely; the work is then asked for at the next action, at most a frame
-    /// later.)
+    /// Returns what the page must do: the action's own effect, a new run to start
+    /// ([`Engine::Start`]), or else the work now owed and not yet asked for
+    /// ([`State::owed`]). (An action's own effect and new work never come together but
+    /// rarely; the work is then asked for at the next action, at most a frame later.)
     pub fn dispatch(&mut self, action: Action) -> Effect {
-        match self.apply(action) {
+        let run_id = self.run_id;
+        let effect = self.apply(action);
+        self.started(run_id, effect)
+    }
+
+    /// An engine's answer ([`Action::ButtonEvent`], [`Action::Scheduled`]), applied as any
+    /// action is; the page asks for the work owed ([`State::owed`]) once it has done the rest.
+    pub fn answer(&mut self, action: Action) {
+        let effect = self.apply(action);
+        debug_assert!(effect == Effect::None, "an answer asks for nothing");
+    }
+
+    /// `effect`, or the new run's start if the run changed since `run_id` (no action that
+    /// starts a run has an effect of its own), or else the work owed.
+    fn started(&mut self, run_id: u64, effect: Effect) -> Effect {
+        match effect {
+            Effect::None if self.run_id != run_id => Effect::Engine(Engine::Start(Box::new(self.plan()))),
             Effect::None => self.owed(),
             effect => effect,
         }
@@ -582,23 +647,19 @@ impl State {
                     return Effect::Save { name: "code.py".into(), text: self.code.clone() };
                 }
             }
-            Action::Worker { run_id, msg } => {
-                if run_id == self.run_id {
-                    if let Some(remote) = self.driver.remote_mut() {
-                        remote.receive(msg);
-                        let scheduled = remote.take_scheduled();
-                        if self.recording {
-                            self.recorded.extend(scheduled);
-                        }
-                    }
+            // The engines' own: the page passes them on (crate::page::Page::dispatch).
+            Action::Worker { .. } | Action::Probe { .. } | Action::Board(_) | Action::Frame { .. } => {}
+            Action::Scheduled(inputs) => {
+                if self.recording {
+                    self.recorded.extend(inputs);
                 }
             }
-            Action::Probe { run_id, probe, now_ms } => {
-                if run_id == self.run_id {
-                    if let Some(remote) = self.driver.remote_mut() {
-                        remote.probe(probe, now_ms);
-                        return Effect::Worker { credit_us: remote.credit_us(), inputs: remote.take_outbox() };
-                    }
+            Action::ButtonEvent(event) => {
+                if let Some(at) = self.held.get_mut(&event.pin).filter(|_| event.pressed) {
+                    *at = event.t_us;
+                }
+                if self.recording {
+                    self.recorded.push(Input::Button(event));
                 }
             }
             Action::Run => self.running = true,
@@ -606,7 +667,7 @@ impl State {
             Action::TogglePause => self.running = !self.running,
             Action::Step => {
                 self.running = false;
-                self.driver.step();
+                return Effect::Engine(Engine::Step);
             }
             Action::Reset => {
                 if self.recording {
@@ -645,14 +706,20 @@ impl State {
                     Err(error) => self.bounce_draft = Some((duration_ms, count, error)),
                 }
             }
-            Action::Press(pin) => self.press(pin),
-            Action::Release(pin) => self.release(pin),
-            Action::Analog(pin, value) => self.send(Input::Analog(LevelEvent { t_us: 0, pin, value: value.into() })),
-            Action::Turn(pin, steps) => self.send(Input::Turn(LevelEvent { t_us: 0, pin, value: steps })),
+            Action::Press(pin) => return self.press(pin),
+            Action::Release(pin) => {
+                if let Some(at) = self.held.remove(&pin) {
+                    return Effect::Engine(Engine::Release(vec![(pin, at)]));
+                }
+            }
+            Action::Analog(pin, value) => {
+                return self.send(Input::Analog(LevelEvent { t_us: 0, pin, value: value.into() }))
+            }
+            Action::Turn(pin, steps) => return self.send(Input::Turn(LevelEvent { t_us: 0, pin, value: steps })),
             Action::ReleaseAll => {
-                let held: Vec<Pin> = self.held.keys().copied().collect();
-                for pin in held {
-                    self.release(pin);
+                let held: Vec<(Pin, u64)> = std::mem::take(&mut self.held).into_iter().collect();
+                if !held.is_empty() {
+                    return Effect::Engine(Engine::Release(held));
                 }
             }
             Action::ToggleRecord => {
@@ -714,38 +781,14 @@ impl State {
                 self.notice = None;
             }
             Action::BoardLive { board, firmware, demo, params } => self.watch_board(board, firmware, &demo, &params),
-            Action::Board(msg) => {
-                if let Some(run) = self.driver.board_mut() {
-                    run.receive(msg);
-                }
-            }
             Action::BoardGone(why) => {
-                if self.driver.board_run().is_some() {
+                if self.watching.is_some() {
                     self.restart();
                     self.notice = Some(why);
                 }
             }
-            Action::Frame { dt_ms, now_ms } => self.advance(dt_ms, now_ms, &mut || true),
         }
         Effect::None
-    }
-
-    /// A frame, as [`Action::Frame`], within a time budget that the page measures on its own
-    /// clock: `keep_going()` says whether the frame may run more polls (the reducer reads no
-    /// clock). Returns what the page must do, as [`State::dispatch`] does.
-    pub fn frame(&mut self, dt_ms: f64, now_ms: f64, keep_going: &mut dyn FnMut() -> bool) -> Effect {
-        self.advance(dt_ms, now_ms, keep_going);
-        self.owed()
-    }
-
-    fn advance(&mut self, dt_ms: f64, now_ms: f64, keep_going: &mut dyn FnMut() -> bool) {
-        if self.running {
-            // A long gap (a background tab) is not caught up on.
-            let dt = dt_ms.clamp(0.0, 100.0);
-            self.driver.advance(dt * 1000.0 * self.speed, now_ms, keep_going);
-        } else {
-            self.driver.idle(now_ms);
-        }
     }
 
     fn copy_link(&mut self, base: String) -> Effect {
@@ -774,9 +817,11 @@ impl State {
     }
 
     fn open_link(&mut self, shared: Shared) {
-        let workers = self.workers;
+        let (workers, run_id) = (self.workers, self.run_id);
         *self = State::new(shared);
-        self.set_workers(workers);
+        self.workers = workers;
+        // A new run (and the views forget the old one's).
+        self.run_id = run_id + 1;
     }
 
     /// For the page: a link's code to inflate, while the link waits for it (see
@@ -786,7 +831,7 @@ impl State {
     }
 
     fn fall_back(&mut self, e: LinkError) {
-        *self = State::default();
+        self.open_link(Shared::new(DEFAULT_DEMO));
         self.link_error = Some(format!("{e}. Showing the default demo instead."));
     }
 
@@ -810,7 +855,8 @@ impl State {
         self.yours = false;
         self.params = params;
         self.start_afresh();
-        self.new_run(Driver::board(BoardRun::new(board, firmware, &self.params)));
+        self.new_run();
+        self.watching = Some((board, firmware));
     }
 
     /// Before another program: no edits pending, nothing recorded, running, no notice.
@@ -823,27 +869,26 @@ impl State {
         self.notice = None;
     }
 
-    fn press(&mut self, pin: Pin) {
+    /// A press for the engine, which says when it happened ([`Action::ButtonEvent`]).
+    fn press(&mut self, pin: Pin) -> Effect {
         if self.held.contains_key(&pin) {
-            return;
+            return Effect::None;
         }
-        if self.driver.board_run().is_some() {
+        if self.watching.is_some() {
             self.notice = Some("Press your board's buttons on the board.".into());
-            return;
+            return Effect::None;
         }
         self.check_room();
-        let event = self.driver.set_button(pin, true, None);
-        self.held.insert(pin, event.map_or(0, |e| e.t_us));
-        if let (true, Some(event)) = (self.recording, event) {
-            self.recorded.push(Input::Button(event));
-        }
+        // Its time comes with the engine's answer (0 until then, or for a worker's run).
+        self.held.insert(pin, 0);
+        Effect::Engine(Engine::Press(pin))
     }
 
     /// A reading or a turn for the worker, which schedules it and says when (recorded then,
     /// as a press in Python mode is).
-    fn send(&mut self, input: Input) {
+    fn send(&mut self, input: Input) -> Effect {
         self.check_room();
-        self.driver.send(input);
+        Effect::Engine(Engine::Send(input))
     }
 
     /// Stops recording when another input might not fit in a link.
@@ -854,14 +899,6 @@ impl State {
                 "Recording stopped: a link holds at most {} bytes.",
                 link::max_len(self.language == Language::Python)
             ));
-        }
-    }
-
-    fn release(&mut self, pin: Pin) {
-        let Some(pressed_at) = self.held.remove(&pin) else { return };
-        let event = self.driver.set_button(pin, false, Some(pressed_at));
-        if let (true, Some(event)) = (self.recording, event) {
-            self.recorded.push(Input::Button(event));
         }
     }
 
@@ -957,75 +994,58 @@ impl State {
         self.running_code = code;
     }
 
-    /// Python mode: the error to show (`code.py line N: …`, or a runaway's message).
-    pub fn python_error(&self) -> Option<&str> {
-        if self.language != Language::Python {
-            return None;
-        }
-        match self.remote()?.status() {
-            Status::Failed(e) | Status::Stopped(e) => Some(e),
-            _ => None,
-        }
-    }
-
     /// Says whether the page can run a worker (the app asks the browser once, at the start);
     /// a blocking Rust demo showing now moves into one.
-    pub fn set_workers(&mut self, on: bool) {
+    pub fn set_workers(&mut self, on: bool) -> Effect {
+        let run_id = self.run_id;
         if on != self.workers {
             self.workers = on;
             if self.language == Language::Rust && !self.demo().uses_asyncio() {
                 self.restart();
             }
         }
+        self.started(run_id, Effect::None)
     }
 
+    /// The page's own run of what it shows, from 0 s.
     fn restart(&mut self) {
-        let run = Run {
-            params: &self.params,
-            code: &self.running_code,
-            poll_cost_us: self.poll_cost_us,
-            bounce: self.active_bounce(),
-            yours: self.yours,
-        };
-        self.new_run(driver_for(self.language, run, &self.recorded, self.workers));
+        self.watching = None;
+        self.new_run();
     }
 
-    /// `driver`'s run from 0 s, a new one (views reset their caches; a worker starts).
-    fn new_run(&mut self, driver: Driver) {
-        self.driver = driver;
+    /// A new run (views reset their caches; a worker starts): [`State::dispatch`] asks for
+    /// it ([`Engine::Start`]).
+    fn new_run(&mut self) {
         self.held.clear();
         self.share_url = None;
         self.run_id += 1;
     }
-}
 
-/// What a run is made of (besides its presses).
-#[derive(Clone, Copy)]
-struct Run<'a> {
-    params: &'a Params,
-    code: &'a str,
-    poll_cost_us: u64,
-    bounce: Option<Bounce>,
-    /// Your own Rust program rather than the demo.
-    yours: bool,
-}
-
-/// Where a run happens: Python mode in a worker; a Rust demo in the page, unless it blocks
-/// (one poll is the whole program: blink-blocking, blink-polling) and the page can run a
-/// worker — a poll can't be cut into frames, and with long intervals it would hold the
-/// page's thread for minutes.
-fn driver_for(language: Language, run: Run, recorded: &[Input], workers: bool) -> Driver {
-    let remote = |program| Driver::worker(Remote::new(program, run.poll_cost_us, run.bounce, recorded));
-    match language {
-        Language::Python => remote(Program::Python(run.code.to_owned())),
-        Language::Rust if run.yours => remote(Program::Yours),
-        Language::Rust if workers && !run.params.demo().uses_asyncio() => remote(Program::demo(run.params)),
-        Language::Rust => {
-            // A Rust demo has no potentiometer or knob: only its presses replay (as the
-            // simulator reads an input script for one).
-            let presses: Vec<InputEvent> =
-                recorded.iter().filter_map(|i| if let Input::Button(e) = i { Some(*e) } else { None }).collect();
-            Driver::new(config(run.params, run.poll_cost_us, run.bounce), &presses)
+    /// The run the state shows, as data. Where it happens: your board's, streamed; Python
+    /// mode in a worker; a Rust demo in the page, unless it blocks (one poll is the whole
+    /// program: blink-blocking, blink-polling) and the page can run a worker — a poll can't
+    /// be cut into frames, and with long intervals it would hold the page's thread for
+    /// minutes.
+    pub fn plan(&self) -> RunPlan {
+        if let Some((board, firmware)) = &self.watching {
+            return RunPlan::Board { board: board.clone(), firmware: firmware.clone(), params: self.params.clone() };
+        }
+        let (poll_cost_us, bounce) = (self.poll_cost_us, self.active_bounce());
+        let worker = |program| RunPlan::Worker { program, poll_cost_us, bounce, recorded: self.recorded.clone() };
+        match self.language {
+            Language::Python => worker(Program::Python(self.running_code.clone())),
+            Language::Rust if self.yours => worker(Program::Yours),
+            Language::Rust if self.workers && !self.demo().uses_asyncio() => worker(Program::demo(&self.params)),
+            Language::Rust => RunPlan::Sim {
+                config: config(&self.params, poll_cost_us, bounce),
+                // A Rust demo has no potentiometer or knob: only its presses replay (as the
+                // simulator reads an input script for one).
+                presses: self
+                    .recorded
+                    .iter()
+                    .filter_map(|i| if let Input::Button(e) = i { Some(*e) } else { None })
+                    .collect(),
+            },
         }
     }
 }
@@ -1056,22 +1076,24 @@ pub const DEFAULT_COST: u64 = DEFAULT_POLL_COST_US;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::page::Page;
+    use crate::remote::Status;
     use baton_sim::TraceEvent;
     use std::ops::Not as _;
 
-    fn frames(state: &mut State, seconds: f64) {
+    fn frames(state: &mut Page, seconds: f64) {
         for i in 0..(seconds * 60.0).round() as usize {
             state.dispatch(Action::Frame { dt_ms: 1000.0 / 60.0, now_ms: i as f64 * 16.7 });
         }
     }
 
-    fn console(state: &State) -> Vec<(u64, String)> {
+    fn console(state: &Page) -> Vec<(u64, String)> {
         state.driver.console().iter().cloned().collect()
     }
 
     /// Switches to Python mode as the page does: with the guide's programs fetched (here, the
     /// files themselves) when the reducer wants them.
-    fn python(s: &mut State) {
+    fn python(s: &mut Page) {
         s.dispatch(Action::SetLanguage("python".into()));
         if s.wants_guides() {
             s.dispatch(Action::GuidesLoaded(Ok(Guides::bundled())));
@@ -1094,7 +1116,7 @@ mod tests {
 
     #[test]
     fn your_board_takes_the_page_while_it_streams() {
-        let mut s = State::default();
+        let mut s = Page::default();
         python(&mut s);
         let before = s.run_id;
         s.dispatch(live("blink-one", "interval=0.3"));
@@ -1128,7 +1150,7 @@ mod tests {
 
     #[test]
     fn a_board_demo_the_page_does_not_know_changes_nothing() {
-        let mut s = State::default();
+        let mut s = Page::default();
         let (demo, run_id) = (s.demo(), s.run_id);
         for (d, p) in [("blink-forever", ""), ("blink-one", "interval=-3"), ("blink-one", "colour=red")] {
             s.dispatch(live(d, p));
@@ -1140,7 +1162,7 @@ mod tests {
 
     #[test]
     fn python_mode_waits_for_the_guides_programs() {
-        let mut s = State::default();
+        let mut s = Page::default();
         s.dispatch(Action::SelectDemo("blink-one".into()));
         s.dispatch(Action::SetLanguage("python".into()));
         assert!(s.wants_guides() && s.awaiting_guides && !s.running);
@@ -1150,7 +1172,7 @@ mod tests {
         assert_eq!(s.code, guide(DemoId::BlinkOne));
         assert_eq!(s.remote().unwrap().program, Program::Python(s.code.clone()));
         // A program picked before they come opens when they do, and keeps no empty "edits".
-        let mut s = State::default();
+        let mut s = Page::default();
         s.dispatch(Action::SetLanguage("python".into()));
         s.dispatch(Action::SelectDemo("blink-one".into()));
         s.dispatch(Action::RunCode);
@@ -1161,13 +1183,13 @@ mod tests {
         assert_eq!(s.code, guide(DemoId::BlinkTwo));
         assert!(s.edits.is_empty(), "{:?}", s.edits);
         // Back to Rust before they come: they do not open anything.
-        let mut s = State::default();
+        let mut s = Page::default();
         s.dispatch(Action::SetLanguage("python".into()));
         s.dispatch(Action::SetLanguage("rust".into()));
         s.dispatch(Action::GuidesLoaded(Ok(Guides::bundled())));
         assert_eq!((s.language, s.remote().is_none()), (Language::Rust, true));
         // When they cannot be fetched: the starter, and a word why.
-        let mut s = State::default();
+        let mut s = Page::default();
         s.dispatch(Action::SetLanguage("python".into()));
         s.dispatch(Action::GuidesLoaded(Err("python/examples.json: HTTP 404".into())));
         assert!(!s.wants_guides() && s.yours && s.running);
@@ -1177,7 +1199,7 @@ mod tests {
 
     #[test]
     fn a_link_with_the_guides_program_is_the_demo_not_yours() {
-        let mut s = State::default();
+        let mut s = Page::default();
         s.dispatch(Action::SelectDemo("blink-two".into()));
         python(&mut s);
         deflate(&mut s);
@@ -1190,8 +1212,8 @@ mod tests {
     }
 
     /// A page in Python mode whose worker has said it is ready, and the run's id.
-    fn python_with_ready_worker() -> (State, u64) {
-        let mut s = State::default();
+    fn python_with_ready_worker() -> (Page, u64) {
+        let mut s = Page::default();
         python(&mut s);
         let run_id = s.run_id;
         s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
@@ -1205,7 +1227,7 @@ mod tests {
 
     #[test]
     fn python_mode_opens_the_guides_program_and_runs_edits_only_on_run() {
-        let mut s = State::default();
+        let mut s = Page::default();
         s.dispatch(Action::SelectDemo("button-interval".into()));
         let rust_run = s.run_id;
         python(&mut s);
@@ -1238,7 +1260,7 @@ mod tests {
 
     #[test]
     fn python_mode_keeps_the_edits_of_a_program_left_for_another() {
-        let mut s = State::default();
+        let mut s = Page::default();
         s.dispatch(Action::SelectDemo("blink-one".into()));
         python(&mut s);
         s.dispatch(Action::EditCode("print('mine')\n".into()));
@@ -1305,7 +1327,7 @@ mod tests {
 
     #[test]
     fn python_mode_records_the_presses_the_worker_scheduled_and_links_replay_them() {
-        let mut s = State::default();
+        let mut s = Page::default();
         python(&mut s);
         s.dispatch(Action::ToggleRecord);
         let run_id = s.run_id;
@@ -1363,7 +1385,7 @@ mod tests {
         // The board shows each part as of the display time.
         let probe = Probe { now_us: 400_000.0, want_us: 0.0, heartbeat: 1, waiting: true, current: 0 };
         s.dispatch(Action::Probe { run_id, probe, now_ms: 0.0 });
-        let board = |s: &State| {
+        let board = |s: &Page| {
             let b = crate::view::board(s);
             let pwm = b.leds.iter().find(|l| l.pin == Pin::D(5)).and_then(|l| l.duty);
             (pwm, b.pots[0].value, b.knobs[0].value, b.knobs[0].pin_b)
@@ -1390,7 +1412,7 @@ mod tests {
         s.dispatch(Action::Reset);
         assert_eq!(s.remote().unwrap().replay, scheduled);
         // Rust mode has no potentiometer or knob: nothing goes anywhere.
-        let mut rust = State::default();
+        let mut rust = Page::default();
         rust.dispatch(Action::Analog(Pin::A(1), 5));
         rust.dispatch(Action::Turn(Pin::D(8), 5));
         assert!(rust.recorded.is_empty());
@@ -1399,7 +1421,7 @@ mod tests {
     #[test]
     fn a_link_with_a_malformed_reading_or_turn_is_refused_and_changes_nothing_else() {
         for bad in ["1:A1=70000", "1:D8~x", "1:A1=-3", "1:D8~2000000"] {
-            let mut s = State::default();
+            let mut s = Page::default();
             s.dispatch(Action::SetSpeed(2.0));
             frames(&mut s, 0.2);
             let query = format!("v=1&demo=button-interval&speed=5&rec=1:D3+,{bad}");
@@ -1411,7 +1433,7 @@ mod tests {
             assert_eq!((s.demo(), s.speed, s.recorded.len()), (DEFAULT_DEMO, 1.0, 0));
         }
         // A Rust demo's link with a reading replays its presses, as the simulator does.
-        let s = State::from_query("v=1&demo=button-interval&rec=1:A1=5,2:D3+");
+        let s = Page::from_query("v=1&demo=button-interval&rec=1:A1=5,2:D3+");
         assert!(s.link_error.is_none());
         assert_eq!(s.recorded.len(), 2);
     }
@@ -1426,7 +1448,7 @@ mod tests {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             code.push_str(&format!("# {:016x}\n", x));
         }
-        let mut s = State::default();
+        let mut s = Page::default();
         python(&mut s);
         s.dispatch(Action::EditCode(code));
         s.dispatch(Action::RunCode);
@@ -1443,8 +1465,8 @@ mod tests {
 
     /// A page opening `query`, with the page's part ([`State::to_inflate`]) as `App` does it
     /// with the browser's decompressor.
-    fn open(query: &str) -> State {
-        let mut s = State::from_query(query);
+    fn open(query: &str) -> Page {
+        let mut s = Page::from_query(query);
         if let Some(deflated) = s.to_inflate().map(<[u8]>::to_vec) {
             assert!(!s.running, "a link waiting for its code does not run");
             let inflated = link::tests::inflate(&deflated);
@@ -1457,7 +1479,7 @@ mod tests {
     #[test]
     fn the_work_owed_to_the_page_is_returned_once_each() {
         // Python mode: the guide's programs, then the program's DEFLATE, each asked for once.
-        let mut s = State::default();
+        let mut s = Page::default();
         assert_eq!(s.owed(), Effect::None, "Rust mode owes nothing");
         assert_eq!(s.dispatch(Action::SetLanguage("python".into())), Effect::FetchGuides);
         assert_eq!(s.dispatch(Action::Run), Effect::None, "asked once");
@@ -1472,7 +1494,7 @@ mod tests {
             let Effect::Copy(url) = s.dispatch(Action::CopyLink { base: "http://x/".into() }) else { panic!() };
             url
         };
-        let mut opened = State::from_query(url.split_once('?').unwrap().1);
+        let mut opened = Page::from_query(url.split_once('?').unwrap().1);
         let Effect::Inflate(bytes) = opened.owed() else { panic!("the link's code to inflate") };
         assert_eq!(Some(bytes.as_slice()), opened.to_inflate());
         assert_eq!(opened.owed(), Effect::None, "asked once");
@@ -1481,7 +1503,7 @@ mod tests {
     #[test]
     fn a_link_whose_code_does_not_inflate_falls_back_with_its_error() {
         let query = "v=1&demo=blink-one&lang=python&code=d1.AAAA";
-        let mut s = State::from_query(query);
+        let mut s = Page::from_query(query);
         assert_eq!(s.language, Language::Rust, "nothing changes before the code is read");
         let deflated = s.to_inflate().unwrap().to_vec();
         // An answer for another link is dropped.
@@ -1495,7 +1517,7 @@ mod tests {
 
     /// The page's part ([`State::to_deflate`]), as `App` does it with the browser's
     /// compressor; returns the effect of [`Action::Deflated`].
-    fn deflate(s: &mut State) -> Effect {
+    fn deflate(s: &mut Page) -> Effect {
         let code = s.to_deflate().expect("a program to deflate").to_owned();
         let deflated = link::tests::code(&code).deflated;
         s.dispatch(Action::Deflated { code, deflated })
@@ -1503,7 +1525,7 @@ mod tests {
 
     #[test]
     fn a_python_link_waits_for_the_programs_deflate() {
-        let mut s = State::default();
+        let mut s = Page::default();
         python(&mut s);
         let guide = s.running_code.clone();
         assert_eq!(s.to_deflate(), Some(guide.as_str()));
@@ -1527,12 +1549,12 @@ mod tests {
         let mut opened = opened;
         assert_eq!(opened.dispatch(Action::CopyLink { base: "http://x/".into() }), Effect::Copy(url));
         // Rust mode owes nothing.
-        assert_eq!(State::default().to_deflate(), None);
+        assert_eq!(Page::default().to_deflate(), None);
     }
 
     #[test]
     fn a_link_refuses_more_than_16_kb_of_code_and_changes_nothing() {
-        let mut s = State::default();
+        let mut s = Page::default();
         python(&mut s);
         s.dispatch(Action::EditCode(format!("{}\nprint(1)\n", "#".repeat(link::MAX_CODE_BYTES))));
         s.dispatch(Action::RunCode);
@@ -1566,7 +1588,7 @@ mod tests {
 
     #[test]
     fn a_bad_parameter_shows_an_error_and_the_demo_keeps_running() {
-        let mut s = State::default();
+        let mut s = Page::default();
         frames(&mut s, 0.5);
         let t = s.driver.display_us();
         s.dispatch(Action::SetParam { key: "interval1".into(), text: "-1".into() });
@@ -1587,7 +1609,7 @@ mod tests {
 
     #[test]
     fn poll_cost_and_bounce_restart_speed_does_not() {
-        let mut s = State::default();
+        let mut s = Page::default();
         frames(&mut s, 0.2);
         s.dispatch(Action::SetSpeed(5.0));
         assert!(s.driver.display_us() > 0);
@@ -1610,7 +1632,7 @@ mod tests {
 
     #[test]
     fn a_recorded_run_replays_from_its_link() {
-        let mut s = State::from_query("?v=1&demo=button-interval");
+        let mut s = Page::from_query("?v=1&demo=button-interval");
         s.dispatch(Action::ToggleRecord);
         frames(&mut s, 0.8);
         s.dispatch(Action::Press(Pin::D(4)));
@@ -1627,7 +1649,7 @@ mod tests {
         let Effect::Copy(url) = s.dispatch(Action::CopyLink { base: "http://x/".into() }) else { panic!() };
         assert_eq!(s.share_url.as_deref(), Some(url.as_str()));
         assert!(url.contains("&rec="), "{url}");
-        let mut replay = State::from_query(url.split_once('?').unwrap().1);
+        let mut replay = Page::from_query(url.split_once('?').unwrap().1);
         assert!(replay.link_error.is_none());
         assert_eq!(replay.recorded.len(), 4);
         frames(&mut replay, 1.7);
@@ -1641,7 +1663,7 @@ mod tests {
 
     #[test]
     fn a_recorded_run_with_bounce_replays_too() {
-        let mut s = State::from_query("v=1&demo=countio-interrupt&bounce=3000x3");
+        let mut s = Page::from_query("v=1&demo=countio-interrupt&bounce=3000x3");
         s.dispatch(Action::ToggleRecord);
         frames(&mut s, 0.3);
         s.dispatch(Action::Press(Pin::D(3)));
@@ -1653,7 +1675,7 @@ mod tests {
         assert!(live.len() > 2, "{live:?}");
         let query = link::encode(&s.shared().unwrap());
         assert!(query.contains("bounce=3000x3&rec="), "{query}");
-        let mut replay = State::from_query(&query);
+        let mut replay = Page::from_query(&query);
         frames(&mut replay, 0.8);
         assert_eq!(console(&replay), live);
     }
@@ -1661,21 +1683,21 @@ mod tests {
     #[test]
     fn a_bad_link_falls_back_with_its_error() {
         for query in ["?v=1&demo=nope", "?v=99", "?v=1&demo=button-interval&interval=-1"] {
-            let s = State::from_query(query);
+            let s = Page::from_query(query);
             assert_eq!(s.demo(), DEFAULT_DEMO);
             let e = s.link_error.clone().unwrap();
             assert!(!e.is_empty());
             assert!(e.contains("default demo"));
         }
         assert!(State::from_query("?v=1&demo=nope").link_error.unwrap().contains("unknown demo \"nope\""));
-        assert!(State::from_query("").link_error.is_none());
-        let s = State::from_query("v=1&demo=rainbow&speed=2.5");
+        assert!(Page::from_query("").link_error.is_none());
+        let s = Page::from_query("v=1&demo=rainbow&speed=2.5");
         assert_eq!((s.demo(), s.speed), (DemoId::Rainbow, 2.5));
     }
 
     #[test]
     fn presses_are_not_doubled_and_released_on_blur() {
-        let mut s = State::from_query("v=1&demo=button-interval");
+        let mut s = Page::from_query("v=1&demo=button-interval");
         s.dispatch(Action::Press(Pin::D(3)));
         s.dispatch(Action::Press(Pin::D(3)));
         assert_eq!(s.held.len(), 1);
@@ -1688,7 +1710,7 @@ mod tests {
 
     #[test]
     fn step_pauses_and_select_demo_resets() {
-        let mut s = State::default();
+        let mut s = Page::default();
         s.dispatch(Action::Step);
         assert!(!s.running);
         assert_eq!(s.driver.total_polls(), 1);
@@ -1699,12 +1721,12 @@ mod tests {
         assert!(s.running);
         s.dispatch(Action::SelectDemo("nope".into()));
         assert_eq!(s.demo(), DemoId::Rainbow);
-        assert!(s.notice.unwrap().contains("unknown demo"));
+        assert!(s.state.notice.unwrap().contains("unknown demo"));
     }
 
     #[test]
     fn download_asks_for_the_running_demo_with_its_parameters() {
-        let mut s = State::default();
+        let mut s = Page::default();
         s.dispatch(Action::SelectDemo("button-interval".into()));
         s.dispatch(Action::SetParam { key: "interval".into(), text: "0.7".into() });
         let Effect::Download { board, params } = s.dispatch(Action::DownloadFirmware(1)) else { panic!() };
@@ -1717,7 +1739,7 @@ mod tests {
     #[test]
     fn recording_stops_before_a_link_gets_too_long() {
         // The variant that awaits keys: few polls, so many presses run fast.
-        let mut s = State::from_query("v=1&demo=button-interval-await");
+        let mut s = Page::from_query("v=1&demo=button-interval-await");
         s.dispatch(Action::ToggleRecord);
         for _ in 0..400 {
             s.dispatch(Action::Press(Pin::D(3)));
@@ -1733,7 +1755,7 @@ mod tests {
 
     #[test]
     fn with_workers_the_guides_blocking_demos_run_in_one_and_the_others_in_the_page() {
-        let mut s = State::from_query("v=1&demo=blink-polling&interval1=2&count1=50");
+        let mut s = Page::from_query("v=1&demo=blink-polling&interval1=2&count1=50");
         assert!(s.remote().is_none(), "no workers: in the page, as before");
         s.set_workers(true);
         let program = s.remote().map(|r| r.program.clone());
@@ -1768,7 +1790,7 @@ mod tests {
 
     #[test]
     fn your_own_rust_program_runs_in_the_worker_until_a_demo_is_picked() {
-        let mut s = State::default();
+        let mut s = Page::default();
         s.set_workers(true);
         s.dispatch(Action::SelectDemo(examples::YOURS.into()));
         assert!(s.yours && s.notice.is_none());
@@ -1788,7 +1810,7 @@ mod tests {
 
     #[test]
     fn a_blocking_demo_in_a_worker_shows_its_events_at_the_display_time() {
-        let mut s = State::from_query("v=1&demo=blink-blocking");
+        let mut s = Page::from_query("v=1&demo=blink-blocking");
         s.set_workers(true);
         let run_id = s.run_id;
         s.dispatch(Action::Worker { run_id, msg: WorkerMsg::Ready });
@@ -1854,5 +1876,54 @@ mod tests {
         frames(&mut s, 0.05);
         assert_eq!(s.driver.display_us(), want);
         assert_eq!(console(&s), vec![(at_pause + 10_000, "later".to_string())]);
+    }
+
+    /// The reducer alone: plain data in, and what it wants done out (no engine runs).
+    #[test]
+    fn the_reducer_asks_the_engine_and_hears_its_answers() {
+        let mut s = State::default();
+        let start = |s: &State| Effect::Engine(Engine::Start(Box::new(s.plan())));
+        let Effect::Engine(Engine::Start(plan)) = s.dispatch(Action::Reset) else { panic!("a new run") };
+        assert!(
+            matches!(*plan, RunPlan::Sim { ref config, ref presses } if config.params.demo() == DEFAULT_DEMO && presses.is_empty())
+        );
+        assert_eq!(s.run_id, 1);
+        // A press is asked for; its time comes back as an answer, and is recorded then.
+        assert_eq!(s.dispatch(Action::ToggleRecord), start(&s));
+        assert_eq!(s.dispatch(Action::Press(Pin::D(3))), Effect::Engine(Engine::Press(Pin::D(3))));
+        assert_eq!(s.dispatch(Action::Press(Pin::D(3))), Effect::None, "held already");
+        let down = InputEvent { t_us: 1_234, pin: Pin::D(3), pressed: true };
+        s.answer(Action::ButtonEvent(down));
+        assert_eq!((s.held.get(&Pin::D(3)), s.recorded.as_slice()), (Some(&1_234), &[Input::Button(down)][..]));
+        assert_eq!(s.dispatch(Action::ReleaseAll), Effect::Engine(Engine::Release(vec![(Pin::D(3), 1_234)])));
+        assert!(s.held.is_empty());
+        assert_eq!(s.dispatch(Action::Step), Effect::Engine(Engine::Step));
+        assert!(!s.running);
+        // Your board: its run in place of the page's, and the page's own back when it goes.
+        let effect = s.dispatch(Action::BoardLive {
+            board: "Raspberry Pi Pico".into(),
+            firmware: "0.1.0".into(),
+            demo: "blink-one".into(),
+            params: String::new(),
+        });
+        let board = RunPlan::Board {
+            board: "Raspberry Pi Pico".into(),
+            firmware: "0.1.0".into(),
+            params: Params::defaults(DemoId::BlinkOne),
+        };
+        assert_eq!(effect, Effect::Engine(Engine::Start(Box::new(board))));
+        assert_eq!(s.dispatch(Action::Press(Pin::D(3))), Effect::None, "the board's buttons are on the board");
+        assert!(
+            matches!(s.dispatch(Action::BoardGone("unplugged".into())), Effect::Engine(Engine::Start(ref p)) if matches!(**p, RunPlan::Sim { .. }))
+        );
+        assert_eq!(s.notice.as_deref(), Some("unplugged"));
+        // Python mode: a worker's run, whose scheduled inputs come back to be recorded.
+        s.dispatch(Action::SetLanguage("python".into()));
+        s.dispatch(Action::GuidesLoaded(Ok(Guides::bundled())));
+        assert!(matches!(s.plan(), RunPlan::Worker { program: Program::Python(_), .. }));
+        s.dispatch(Action::ToggleRecord);
+        let turn = Input::Turn(LevelEvent { t_us: 5, pin: Pin::A(0), value: 2 });
+        s.answer(Action::Scheduled(vec![turn]));
+        assert_eq!(s.recorded, [turn]);
     }
 }

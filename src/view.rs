@@ -2,6 +2,7 @@
 //! components only lay them out, and Yew skips a component whose view-model did not change).
 
 use crate::driver::TaskRow;
+use crate::page::Page;
 use crate::remote::{Part, Program, Remote};
 use crate::state::State;
 use baton::TaskState;
@@ -165,7 +166,7 @@ fn buttons_last(parts: &mut [PartRow]) {
 }
 
 /// The board as of the display time.
-pub fn board(state: &State) -> BoardView {
+pub fn board(state: &Page) -> BoardView {
     let mut view = BoardView::default();
     let d = &state.driver;
     // A Python program's board is what it has created (and your own Rust program's); a Rust
@@ -433,6 +434,7 @@ pub fn param_fields(state: &State) -> Vec<ParamField> {
 mod tests {
     use super::*;
     use crate::link::Shared;
+    use crate::page::Page;
     use baton_demos::DemoId;
 
     #[test]
@@ -458,7 +460,7 @@ mod tests {
 
     #[test]
     fn board_shows_keys_in_pin_order_and_a_full_ring() {
-        let mut s = State::new(Shared::new(DemoId::Rainbow));
+        let mut s = Page::new(Shared::new(DemoId::Rainbow));
         s.dispatch(crate::state::Action::Frame { dt_ms: 16.0, now_ms: 0.0 });
         let b = board(&s);
         assert_eq!(
@@ -468,7 +470,7 @@ mod tests {
         assert_eq!(b.buttons[0].label, "reverse");
         assert_eq!(b.rings[0].pixels.len(), 24);
         assert!(b.rings[0].pixels.iter().all(|p| p.lit));
-        let s = State::new(Shared::new(DemoId::BlinkTwo));
+        let s = Page::new(Shared::new(DemoId::BlinkTwo));
         let b = board(&s);
         assert_eq!(b.leds.len(), 2);
         assert_eq!(b.leds[1].label, "LED 2");
@@ -521,7 +523,7 @@ mod tests {
 
     #[test]
     fn the_inspector_shows_shares_and_states() {
-        let mut s = State::new(Shared::new(DemoId::ButtonInterval));
+        let mut s = Page::new(Shared::new(DemoId::ButtonInterval));
         for i in 0..30 {
             s.dispatch(crate::state::Action::Frame { dt_ms: 16.0, now_ms: f64::from(i) * 16.0 });
         }
@@ -539,7 +541,7 @@ mod tests {
 
     #[test]
     fn fields_show_drafts_and_hints() {
-        let mut s = State::default();
+        let mut s = Page::default();
         s.dispatch(crate::state::Action::SetParam { key: "count1".into(), text: "0".into() });
         let f = param_fields(&s);
         let count = f.iter().find(|f| f.key == "count1").unwrap();
