@@ -99,7 +99,7 @@ impl Component for App {
             .ok()
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
-        state.set_workers(isolated);
+        let workers = state.set_workers(isolated);
         let mut listeners = Vec::new();
         if let Some(window) = web_sys::window() {
             if let Some(document) = window.document() {
@@ -134,6 +134,7 @@ impl Component for App {
             watching: false,
         };
         // What opening the page's link owes (its code to inflate, the guide's programs).
+        app.perform(workers);
         let owed = app.state.owed();
         app.perform(owed);
         app.sync_edge();

@@ -93,9 +93,10 @@ impl Page {
     }
 
     /// Says whether the page can run a worker (the app asks the browser once, at the start).
-    pub fn set_workers(&mut self, on: bool) {
+    /// Returns what the app must do, as [`Page::dispatch`] does.
+    pub fn set_workers(&mut self, on: bool) -> Effect {
         let effect = self.state.set_workers(on);
-        self.perform(effect);
+        self.perform(effect)
     }
 
     /// The worker's run, if this is one (Python mode, or a Rust demo that blocks).

@@ -1498,6 +1498,10 @@ mod tests {
         let Effect::Inflate(bytes) = opened.owed() else { panic!("the link's code to inflate") };
         assert_eq!(Some(bytes.as_slice()), opened.to_inflate());
         assert_eq!(opened.owed(), Effect::None, "asked once");
+        // Opened as the app opens it, whatever asks first returns it: here, set_workers.
+        let mut opened = Page::from_query(url.split_once('?').unwrap().1);
+        assert_eq!(opened.set_workers(true), Effect::Inflate(bytes));
+        assert_eq!(opened.owed(), Effect::None, "asked once");
     }
 
     #[test]
