@@ -9,7 +9,7 @@
 
 import { Terminal } from './usbhost.mjs';
 
-export const VERSION = 1;
+export const VERSION = 2;
 /** Pin codes (docs/LINK.md): D0–D13, A0–A5, LED, NEOPIXEL. */
 export const PINS = [...Array.from({ length: 14 }, (_, i) => `D${i}`), ...Array.from({ length: 6 }, (_, i) => `A${i}`), 'LED', 'NEOPIXEL'];
 
@@ -138,6 +138,9 @@ class Reader {
   }
 }
 
+/** What a turn left its task as (TurnState's variants, in order). */
+const TURN_STATES = ['ready', 'sleeping', 'waiting', 'done', 'cancelled', 'failed'];
+
 /** A board's message from a frame's bytes after COBS (version, message, CRC). */
 export function decodeBoard(raw) {
   if (raw.length < 5) throw new Error(`a frame of ${raw.length} bytes`);
@@ -168,9 +171,14 @@ export function decodeBoard(raw) {
       m.colours = Array.from({ length: b.length / 3 }, (_, i) => [b[3 * i], b[3 * i + 1], b[3 * i + 2]]);
       break;
     }
-    case 4:
+    case 4: {
       m = { type: 'Turn', task: r.varint(), start_us: r.varint(), end_us: r.varint() };
+      const state = r.varint();
+      m.state = TURN_STATES[state];
+      if (m.state === undefined) throw new Error(`no turn state ${state}`);
+      if (m.state === 'sleeping') m.until_us = r.varint();
       break;
+    }
     case 5:
       m = { type: 'Press', t_us: r.varint(), pin: r.pin(), pressed: r.bool() };
       break;

@@ -115,7 +115,7 @@ function streamed({ demo, params = [], forMs, inputs = [], stream, board = 'pico
       if (stream) h.at(200, () => h.send({ type: 'StartStream' }));
     },
   });
-  return { sim, board, ms: Date.now() - started, ...run };
+  return { sim, board, ms: Date.now() - started, turns: () => simulate(demo, params, forMs, inputsText, ['--task-events']), ...run };
 }
 
 for (const c of [
@@ -131,7 +131,7 @@ for (const c of [
 ]) {
   for (const stream of [true, false]) {
     test(`link: ${c.board ?? 'pico'}: ${c.demo} with streaming ${stream ? 'on' : 'off'}: the pins stay within ${TOLERANCE_US} µs of the simulator`, () => {
-      const { sim, events, hosts, board, ms, stats } = streamed({ ...c, stream });
+      const { sim, events, hosts, board, ms, stats, turns: simTurns } = streamed({ ...c, stream });
       const [host] = hosts;
       const whole = assertSameBehaviour(sim, events, c.forMs, board);
       assert.equal(host.of('HelloReply').length, 1);
@@ -166,6 +166,19 @@ for (const c of [
         const turns = host.of('Turn');
         assert.ok(turns.length >= (c.inputs ? 100 : host.of('PinChange').length), `${turns.length} turns`);
         assert.ok(turns.every((t, i) => t.start_us <= t.end_us && (i === 0 || turns[i - 1].end_us <= t.start_us)));
+        if (lost === 0) {
+          // What each turn left its task as, turn for turn the simulator's: the task, its state
+          // and a sleep's end (the start of a 1 ms tick, the same instant on both clocks).
+          const want = simTurns().filter((e) => e.kind === 'task');
+          const at = want.findIndex((t) => t.id === turns[0].task && Math.abs(t.t_us - turns[0].start_us) <= TOLERANCE_US);
+          assert.ok(at >= 0, `the first streamed turn, ${JSON.stringify(turns[0])}, is not the simulator's`);
+          const left = (t, id) => [id, t.state, t.until_us ?? null];
+          assert.deepEqual(
+            turns.map((t) => left(t, t.task)),
+            want.slice(at, at + turns.length).map((t) => left(t, t.id)),
+          );
+          assert.ok(turns.some((t) => t.state === 'sleeping'), 'no sleeping turn');
+        }
         note.push(`streamed ${s.compared} pin changes, worst ${s.worst} µs; stamps ${Math.min(...stamp)}–${Math.max(...stamp)} µs after the chip's pins; ${turns.length} turns (${lost} events lost)`);
         if (c.inputs) {
           // Presses of the real buttons, stamped by the chip's edge interrupt.

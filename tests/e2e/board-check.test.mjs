@@ -56,6 +56,9 @@ describe('your board in the page, checked against the simulator', () => {
       const rows = await page.$$eval('table.tasks tbody tr:not(.idle) th code', (els) => els.map((e) => e.textContent));
       assert.ok(rows.length >= 2, `task table: ${rows}`);
       assert.ok(!rows.some((r) => /^task \d+$/.test(r)), `unnamed tasks: ${rows}`);
+      // Each as the board's scheduler left it: the demo's blinker sleeps between its turns.
+      const states = await page.$$eval('table.tasks tbody tr:not(.idle) .badge', (els) => els.map((e) => e.textContent));
+      assert.ok(states.includes('sleeping'), `task states: ${states}`);
 
       // A press of the chip's D3 button (slower: 0.5 s): the demo prints, in the page's console.
       board.press('D3', true);

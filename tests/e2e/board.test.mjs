@@ -103,7 +103,7 @@ describe('your board in the page', () => {
         ['text', /^This port is not a Baton board \(it answered: “Adafruit CircuitPython 9\.2\.1 on 2024-11-20; Raspberry Pi Pico with rp2040”\)\./],
         ['silent', /^No answer: the board said nothing within 1\.5 s of Hello\./],
         ['busy', /^The port could not be opened: another tab or program .* \(Failed to open serial port\.\)$/],
-        ['old', /^The board's firmware is older than this page: it speaks link protocol version 0, the page version 1\./],
+        ['old', /^The board's firmware is older than this page: it speaks link protocol version 0, the page version 2\./],
       ];
       for (const [kind, want] of cases) {
         next.push(new FakePort(kind));

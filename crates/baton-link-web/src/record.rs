@@ -10,9 +10,9 @@
 //! - [`crate::check`] compares them with a simulation of the same demo, the board's presses
 //!   replayed.
 
-use baton::TaskState;
+use baton::{Instant, TaskState};
 use baton_host::wire;
-use baton_link::BoardMessage;
+use baton_link::{BoardMessage, TurnState};
 use baton_sim::board::show_cost_us;
 use baton_sim::{InputEvent, TraceEvent};
 use litemap::LiteMap;
@@ -82,13 +82,10 @@ impl Record {
                 self.presses.push(InputEvent { t_us, pin, pressed });
                 TraceEvent::Input { t_us, pin, value: !pressed }
             }
-            BoardMessage::Turn { task, start_us, end_us } => {
+            BoardMessage::Turn { task, start_us, end_us, state } => {
                 self.heard(start_us);
                 self.heard(end_us);
-                // The link does not say what state a turn left its task in: shown as waiting
-                // (sleeping, or waiting for something), which is what a task that gave control
-                // back is, unless it yielded with `sleep(0)`.
-                self.fresh_turns.extend(wire::turn(start_us, end_us, task, TaskState::Waiting));
+                self.fresh_turns.extend(wire::turn(start_us, end_us, task, task_state(state)));
                 return;
             }
             // Before the stream's first event, a `Lost` is the press log's: presses and
@@ -178,6 +175,18 @@ impl Record {
     }
 }
 
+/// What a turn left its task as, as Baton says it.
+fn task_state(state: TurnState) -> TaskState {
+    match state {
+        TurnState::Ready => TaskState::Ready,
+        TurnState::Sleeping { until_us } => TaskState::Sleeping { until: Instant::from_micros(until_us) },
+        TurnState::Waiting => TaskState::Waiting,
+        TurnState::Done => TaskState::Done,
+        TurnState::Cancelled => TaskState::Cancelled,
+        TurnState::Failed => TaskState::Failed,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,7 +199,12 @@ mod tests {
         // A press from the board's log, before the stream began.
         r.note(&BoardMessage::Press { t_us: 100_000, pin: Pin::D(3), pressed: true });
         r.note(&BoardMessage::PinChange { t_us: 500_010, pin: Pin::D(1), level: true });
-        r.note(&BoardMessage::Turn { task: 1, start_us: 500_000, end_us: 500_030 });
+        r.note(&BoardMessage::Turn {
+            task: 1,
+            start_us: 500_000,
+            end_us: 500_030,
+            state: TurnState::Sleeping { until_us: 750_000 },
+        });
         r.note(&BoardMessage::Press { t_us: 600_000, pin: Pin::D(3), pressed: true });
         r.note(&BoardMessage::Pixels { t_us: 700_000, pin: Pin::A(0), colours: &[1, 2, 3, 4, 5, 6] });
         r.note(&BoardMessage::Print { t_us: 800_000, text: "hi \"you\"" });
@@ -217,11 +231,12 @@ mod tests {
         assert_eq!(messages[0], r#"{"type":"spawn","id":1,"task":1,"name":"main"}"#);
         assert_eq!(messages[1], r#"{"type":"spawn","id":2,"task":2,"name":"blink"}"#);
         assert!(messages[2].starts_with(r#"{"type":"trace","events":[{"t_us": 100000"#), "{}", messages[2]);
-        assert_eq!(turns, wire::turn(500_000, 500_030, 1, TaskState::Waiting));
+        let sleeping = TaskState::Sleeping { until: Instant::from_micros(750_000) };
+        assert_eq!(turns, wire::turn(500_000, 500_030, 1, sleeping), "the state the turn left its task in");
         assert!(r.take_for_page().is_none(), "given once");
         // A task met again is not named again; one the simulation did not know is numbered.
-        r.note(&BoardMessage::Turn { task: 1, start_us: 900_000, end_us: 900_010 });
-        r.note(&BoardMessage::Turn { task: 7, start_us: 900_020, end_us: 900_030 });
+        r.note(&BoardMessage::Turn { task: 1, start_us: 900_000, end_us: 900_010, state: TurnState::Waiting });
+        r.note(&BoardMessage::Turn { task: 7, start_us: 900_020, end_us: 900_030, state: TurnState::Done });
         let (messages, _) = r.take_for_page().unwrap();
         assert_eq!(messages.len(), 2);
         assert_eq!(messages[0], r#"{"type":"spawn","id":7,"task":7,"name":"task 7"}"#);

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The protocol's version, the first byte of every frame. Changed whenever a message's
 /// layout changes; a frame of another version is refused ([`FrameError::Version`]).
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// The longest frame before COBS: the version byte, the message and the CRC (room for a print
 /// of ~1000 bytes, or a NeoPixel frame of 256 pixels). Both ends

@@ -49,4 +49,4 @@ pub mod pin_code;
 pub use baton_board::Pin;
 pub use deframer::Deframer;
 pub use frame::{decode_board, decode_host, encode, EncodeError, FrameError, MAX_FRAME, MAX_FRAME_ON_WIRE, VERSION};
-pub use message::{BoardMessage, HostMessage};
+pub use message::{BoardMessage, HostMessage, TurnState};

@@ -77,7 +77,7 @@ pub enum BoardMessage<'a> {
         /// The colours as they went out (brightness applied): red, green, blue per pixel.
         colours: &'a [u8],
     },
-    /// A task took a turn: it was polled from `start_us` to `end_us`.
+    /// A task took a turn: it was polled from `start_us` to `end_us`, and left as `state`.
     Turn {
         /// The task (Baton's task id: the main task is the first).
         task: u64,
@@ -85,6 +85,8 @@ pub enum BoardMessage<'a> {
         start_us: u64,
         /// When its poll returned, µs since time zero.
         end_us: u64,
+        /// What the turn left it as (the task table shows it; a sleep's end too).
+        state: TurnState,
     },
     /// A button the program reads was pressed or released.
     Press {
@@ -116,4 +118,25 @@ pub enum BoardMessage<'a> {
         /// The text (CR LF line breaks; a line may span several messages).
         text: &'a str,
     },
+}
+
+/// What a turn left its task as: Baton's `TaskState` after a poll, on the wire (it is never
+/// `Running` then).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TurnState {
+    /// It yielded (`sleep(0)`): in the run queue, to run at its next turn.
+    Ready,
+    /// It sleeps until `until_us`, µs since time zero (the start of the tick it may run at).
+    Sleeping {
+        /// When it may run again.
+        until_us: u64,
+    },
+    /// It waits for something other than time (an event, a lock, another task, an edge).
+    Waiting,
+    /// It returned.
+    Done,
+    /// It was cancelled.
+    Cancelled,
+    /// It failed (a panic on a host that catches them; on the board a panic resets it).
+    Failed,
 }

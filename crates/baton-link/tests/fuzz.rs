@@ -2,7 +2,7 @@
 //! panics, every rejection is an error value that explains itself, damage never decodes as a
 //! different message, and the reader is in step again at the next frame.
 
-use baton_link::{decode_board, decode_host, encode, BoardMessage, Deframer, Pin, MAX_FRAME_ON_WIRE};
+use baton_link::{decode_board, decode_host, encode, BoardMessage, Deframer, Pin, TurnState, MAX_FRAME_ON_WIRE};
 use proptest::prelude::*;
 
 /// Feeds `bytes`; for each frame, decodes it both ways and checks that an error explains itself.
@@ -38,7 +38,17 @@ fn build(kind: u8, (t, pin, level, text, colours): &(u64, u8, bool, String, Vec<
         0 => BoardMessage::PinChange { t_us: *t, pin, level: *level },
         1 => BoardMessage::Print { t_us: *t, text },
         2 => BoardMessage::Pixels { t_us: *t, pin, colours },
-        3 => BoardMessage::Turn { task: *t >> 3, start_us: *t >> 1, end_us: *t },
+        3 => {
+            let state = match *t % 6 {
+                0 => TurnState::Ready,
+                1 => TurnState::Sleeping { until_us: *t },
+                2 => TurnState::Waiting,
+                3 => TurnState::Done,
+                4 => TurnState::Cancelled,
+                _ => TurnState::Failed,
+            };
+            BoardMessage::Turn { task: *t >> 3, start_us: *t >> 1, end_us: *t, state }
+        }
         4 => BoardMessage::Press { t_us: *t, pin, pressed: *level },
         _ => BoardMessage::ConfigResult { result: if *level { Ok(*t as u32) } else { Err(text) } },
     }

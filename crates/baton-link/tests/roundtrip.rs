@@ -2,7 +2,7 @@
 //! bytes are what docs/LINK.md says they are.
 
 use baton_link::{decode_board, decode_host, encode, BoardMessage, Deframer, FrameError, HostMessage, Pin};
-use baton_link::{MAX_FRAME_ON_WIRE, VERSION};
+use baton_link::{TurnState, MAX_FRAME_ON_WIRE, VERSION};
 
 /// The frames in `wire`, each as the deframer gives it (an owned copy), or its error.
 fn frames(wire: &[u8]) -> Vec<Result<Vec<u8>, FrameError>> {
@@ -39,7 +39,16 @@ fn board_messages() -> Vec<BoardMessage<'static>> {
         BoardMessage::Print { t_us: 1_250_017, text: "interval 0.25 s" },
         BoardMessage::Print { t_us: 3, text: "" },
         BoardMessage::Pixels { t_us: 40_000, pin: Pin::A(5), colours: &[255, 0, 0, 0, 0x80, 1] },
-        BoardMessage::Turn { task: 1, start_us: 1_000, end_us: 1_009 },
+        BoardMessage::Turn {
+            task: 1,
+            start_us: 1_000,
+            end_us: 1_009,
+            state: TurnState::Sleeping { until_us: 251_000 },
+        },
+        BoardMessage::Turn { task: 2, start_us: 1_010, end_us: 1_019, state: TurnState::Ready },
+        BoardMessage::Turn { task: 3, start_us: 1_020, end_us: 1_029, state: TurnState::Waiting },
+        BoardMessage::Turn { task: 3, start_us: 1_030, end_us: 1_039, state: TurnState::Done },
+        BoardMessage::Turn { task: u64::MAX, start_us: 0, end_us: u64::MAX, state: TurnState::Cancelled },
         BoardMessage::Press { t_us: 520_000, pin: Pin::D(3), pressed: true },
         BoardMessage::Press { t_us: 620_000, pin: Pin::Led, pressed: false },
         BoardMessage::ConfigResult { result: Ok(45_321) },

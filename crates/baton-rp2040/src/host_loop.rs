@@ -293,7 +293,7 @@ impl Firmware {
             });
             if let Some(turn) = turn {
                 if link::wants_time() {
-                    after_turn(began.get(), &mut link, &mut link_busy_at);
+                    after_turn(began.get(), &turn.state, &mut link, &mut link_busy_at);
                 }
                 // Only a turn that ended its task can have ended the main one.
                 let ended = matches!(turn.state, TaskState::Done | TaskState::Cancelled);
@@ -344,15 +344,15 @@ fn turn_began(task: baton::TaskId) -> (u64, u64) {
     (task.as_u64(), if stream::on() { timer::since_epoch_us() } else { 0 })
 }
 
-/// After a turn, with a link: a stream notes the turn's start and end (a record); and a
-/// program that never lets the loop idle still has the link served, in the middle of a tick
-/// ([`LINK_BUSY_WINDOW_US`]; one timer read and a comparison a turn, the division once a
-/// tick). `busy_at`: when to look next, µs since time zero.
+/// After a turn, with a link: a stream notes the turn's start and end and what it left its
+/// task as (a record); and a program that never lets the loop idle still has the link
+/// served, in the middle of a tick ([`LINK_BUSY_WINDOW_US`]; one timer read and a comparison
+/// a turn, the division once a tick). `busy_at`: when to look next, µs since time zero.
 #[cold]
 #[inline(never)]
-fn after_turn((task, start): (u64, u64), link: &mut Link, busy_at: &mut u64) {
+fn after_turn((task, start): (u64, u64), state: &TaskState, link: &mut Link, busy_at: &mut u64) {
     let now = timer::since_epoch_us();
-    stream::turn(task, start, now);
+    stream::turn(task, start, now, state);
     if now >= *busy_at {
         let tick_start = now - now % 1000;
         let phase = now - tick_start;

@@ -312,7 +312,8 @@ impl Link {
                 return true;
             }
             stream::Kind::Turn => {
-                BoardMessage::Turn { task: t, start_us: stream::u64_at(r, 8), end_us: stream::u64_at(r, 16) }
+                let (start_us, end_us, state) = (stream::u64_at(r, 8), stream::u64_at(r, 16), stream::turn_state(r));
+                BoardMessage::Turn { task: t, start_us, end_us, state }
             }
         };
         send(&message);

@@ -18,6 +18,8 @@
 
 use crate::press_log;
 use crate::timer;
+use baton::TaskState;
+use baton_link::TurnState;
 use core::cell::RefCell;
 use core::sync::atomic::{AtomicBool, Ordering};
 use critical_section::{CriticalSection, Mutex};
@@ -190,10 +192,43 @@ pub fn pixels(t: u64, code: u8, rgb: &[u8]) {
     }
 }
 
-/// Task `task` was polled from `start` to `end` (µs since time zero).
-pub fn turn(task: u64, start: u64, end: u64) {
+/// Task `task` was polled from `start` to `end` (µs since time zero), and left as `state`:
+/// one record of the three times, the state's code ([`TurnState`]'s order) and, for a sleep,
+/// when it ends.
+pub fn turn(task: u64, start: u64, end: u64, state: &TaskState) {
     if on() {
-        note(Kind::Turn, &[&task.to_le_bytes(), &start.to_le_bytes(), &end.to_le_bytes()]);
+        let mut rec = [0u8; 33];
+        rec[..8].copy_from_slice(&task.to_le_bytes());
+        rec[8..16].copy_from_slice(&start.to_le_bytes());
+        rec[16..24].copy_from_slice(&end.to_le_bytes());
+        rec[24] = match state {
+            TaskState::Ready | TaskState::Running => 0,
+            TaskState::Sleeping { .. } => 1,
+            TaskState::Waiting => 2,
+            TaskState::Done => 3,
+            TaskState::Cancelled => 4,
+            TaskState::Failed => 5,
+        };
+        let n = match state {
+            TaskState::Sleeping { until } => {
+                rec[25..].copy_from_slice(&until.as_micros().to_le_bytes());
+                33
+            }
+            _ => 25,
+        };
+        note(Kind::Turn, &[&rec[..n]]);
+    }
+}
+
+/// A turn's record's state (from byte 24, as [`turn`] wrote it).
+pub(crate) fn turn_state(r: &[u8]) -> TurnState {
+    match r.get(24) {
+        Some(1) if r.len() >= 33 => TurnState::Sleeping { until_us: u64_at(r, 25) },
+        Some(2) => TurnState::Waiting,
+        Some(3) => TurnState::Done,
+        Some(4) => TurnState::Cancelled,
+        Some(5) => TurnState::Failed,
+        _ => TurnState::Ready,
     }
 }
 
