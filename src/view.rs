@@ -166,15 +166,15 @@ fn buttons_last(parts: &mut [PartRow]) {
 }
 
 /// The board as of the display time.
-pub fn board(state: &Page) -> BoardView {
+pub fn board(page: &Page) -> BoardView {
     let mut view = BoardView::default();
-    let d = &state.driver;
+    let d = &page.driver;
     // A Python program's board is what it has created (and your own Rust program's); a Rust
     // demo's (in the page or in a worker) follows its parameters.
-    let python = state.remote().filter(|r| !matches!(r.program, Program::Demo { .. }));
+    let python = page.remote().filter(|r| !matches!(r.program, Program::Demo { .. }));
     let parts = match python {
         Some(remote) => python_parts(remote),
-        None => parts(&state.params),
+        None => parts(&page.params),
     };
     for p in python.map_or(&[][..], Remote::parts) {
         match *p {
@@ -196,12 +196,12 @@ pub fn board(state: &Page) -> BoardView {
                     pin,
                     label: short_label(label),
                     key,
-                    held: state.held.contains_key(&pin),
+                    held: page.held.contains_key(&pin),
                     low: d.pressed(pin),
                 });
             }
             PartKind::Pixels => {
-                let n = length.unwrap_or_else(|| match state.params.iter().find(|(s, _)| s.key == "num_pixels") {
+                let n = length.unwrap_or_else(|| match page.params.iter().find(|(s, _)| s.key == "num_pixels") {
                     Some((_, Value::Int(n))) => n as usize,
                     _ => 1,
                 });

@@ -190,14 +190,13 @@ const TEST_STEPS: &[Step] = &[
             ]);
             // The runner's page server can lose a connection of the page's first burst, and then
             // the tests never start (test_server.rs): held connections keep it from happening.
+            // (Held until the step's end: `pool` is dropped after the run.)
             let pool = test_server::PinnedPool::start().map_err(|e| format!("a free local port: {e}"))?;
             cargo
                 .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
                 .env("CHROMEDRIVER", CHROMEDRIVER)
                 .env("WASM_BINDGEN_TEST_ADDRESS", pool.address());
-            let result = cx.run(cargo).map(|()| None);
-            drop(pool);
-            result
+            cx.run(cargo).map(|()| None)
         },
     },
     Step {
